@@ -1,0 +1,59 @@
+"""``sitemigrate`` command line: one thin module per command, loaded on demand."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+#: command name -> module in this package defining ``command``
+COMMANDS = {
+    "themes": "themes",
+    "inspect": "inspect_cmd",
+    "export": "export",
+    "migrate": "migrate",
+    "batch": "batch",
+    "validate": "validate",
+    "verify": "verify",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name in COMMANDS if self._module(name) is not None]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = self._module(cmd_name)
+        return getattr(module, "command", None) if module else None
+
+    @staticmethod
+    def _module(name: str):  # type: ignore[no-untyped-def]
+        if name not in COMMANDS:
+            return None
+        try:
+            return importlib.import_module(f"{__name__}.{COMMANDS[name]}")
+        except ModuleNotFoundError as exc:
+            if exc.name and exc.name.startswith(__name__):
+                return None  # command not built yet
+            raise
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="sitemigrate")
+def cli() -> None:
+    """Move academic Jekyll sites between themes without losing a publication.
+
+    Read a site (academicpages, al-folio, Allan lab, custom data-driven layouts, plain
+    Markdown, BibTeX), normalize it into one model, and write another theme's files.
+
+    Exit codes: 0 ok; 1 finished, with losses or errors reported; 2 usage or bad input.
+    """
+
+
+def main() -> None:
+    try:
+        cli.main(prog_name="sitemigrate", standalone_mode=True)
+    except KeyboardInterrupt:  # pragma: no cover - interactive only
+        click.echo("interrupted", err=True)
+        sys.exit(130)

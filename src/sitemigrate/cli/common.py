@@ -1,0 +1,76 @@
+"""Helpers the commands share: error mapping, JSON output, diagnostics printing."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any, TypeVar
+
+import click
+
+from ..model import Diagnostic
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class UsageError(click.ClickException):
+    """Bad input or usage: exit code 2."""
+
+    exit_code = 2
+
+
+def input_errors(func: F) -> F:
+    """Turn the library's input errors into clean messages with exit code 2."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from ..fileset import OverwriteRefused
+        from ..paths import UnsafePathError
+        from ..pipeline import SourceError
+
+        try:
+            return func(*args, **kwargs)
+        except SourceError as exc:
+            raise UsageError(str(exc)) from None
+        except OverwriteRefused as exc:
+            listing = "\n  ".join(exc.paths[:20])
+            more = f"\n  … and {len(exc.paths) - 20} more" if len(exc.paths) > 20 else ""
+            raise UsageError(f"{exc}; nothing was written. Use --force to overwrite, or "
+                             f"--dry-run to see the diff:\n  {listing}{more}") from None
+        except UnsafePathError as exc:
+            raise UsageError(f"refused an unsafe output path: {exc}") from None
+        except KeyError as exc:
+            raise UsageError(str(exc.args[0]) if exc.args else str(exc)) from None
+        except OSError as exc:
+            where = getattr(exc, "filename", "") or ""
+            raise UsageError(f"{where}: {exc.strerror or exc}") from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def echo_diagnostics(diagnostics: Iterable[Diagnostic], limit: int = 50) -> None:
+    from ..diagnostics import format_diagnostic
+
+    items = list(diagnostics)
+    for diag in items[:limit]:
+        click.echo(format_diagnostic(diag), err=True)
+    if len(items) > limit:
+        click.echo(f"… {len(items) - limit} more diagnostics (use --json for all)", err=True)
+
+
+def exit_for(diagnostics: Iterable[Diagnostic]) -> None:
+    from ..diagnostics import has_losses
+
+    if has_losses(diagnostics):
+        sys.exit(1)
+
+
+kind_option = click.option(
+    "--from", "kind", metavar="KIND", default=None,
+    help="Source kind to read as, instead of detecting it (see `sitemigrate themes`).")

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .common import echo_diagnostics, echo_json, exit_for, input_errors, kind_option
+
+
+@click.command("migrate")
+@click.argument("src", type=click.Path(exists=True, path_type=Path))
+@click.option("--to", "target", required=True, metavar="THEME",
+              help="Target theme (see `sitemigrate themes`).")
+@click.option("-o", "--output", "out_dir", required=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
+@kind_option
+@click.option("--dry-run", is_flag=True, help="Write nothing; print the plan and diffs.")
+@click.option("--force", is_flag=True, help="Overwrite existing files that would change.")
+@click.option("--json", "as_json", is_flag=True, help="Print the plan/result as JSON.")
+@click.option("--no-dedupe", is_flag=True, help="Do not merge duplicate publications.")
+@click.option("--diff/--no-diff", "show_diff", default=True,
+              help="With --dry-run, print unified diffs of changed files.")
+@input_errors
+def command(src: Path, target: str, out_dir: Path, kind: str | None, dry_run: bool,
+            force: bool, as_json: bool, no_dedupe: bool, show_diff: bool) -> None:
+    """Migrate the site or page SRC to theme THEME, writing into OUT.
+
+    Nothing is overwritten without --force, and the output folder is replaced
+    atomically: a failed run leaves it as it was.  Exit code 1 when something could
+    not be carried over (each loss is listed with its file and line).
+    """
+    from ..pipeline import migrate
+    from ..report import plan_to_dict
+
+    plan = migrate(src, target, out_dir, kind=kind, dry_run=dry_run, force=force,
+                   dedupe=not no_dedupe)
+    if as_json:
+        echo_json(plan_to_dict(plan, with_diffs=dry_run))
+    else:
+        _print_plan(plan, dry_run, show_diff)
+    exit_for(plan.diagnostics)
+
+
+def _print_plan(plan, dry_run: bool, show_diff: bool) -> None:  # type: ignore[no-untyped-def]
+    color = sys.stdout.isatty()
+    actions = {"create": 0, "change": 0, "same": 0}
+    for change in plan.changes:
+        actions[change.action] += 1
+        if dry_run and change.action != "same":
+            mark = "+" if change.action == "create" else "~"
+            click.echo(f"{mark} {change.path}")
+    if dry_run and show_diff:
+        for change in plan.changes:
+            if change.action == "change":
+                for line in change.unified_diff().splitlines():
+                    click.echo(_colored(line) if color else line)
+    c = plan.counts
+    verb = "would write" if dry_run else "wrote"
+    click.echo(
+        f"{plan.model.source.kind} -> {plan.target}: {c['publications']} publications, "
+        f"{c['projects']} projects, {c['themes']} themes, {c['pages']} pages, "
+        f"{c['items']} other items")
+    click.echo(f"{verb} {plan.out_dir}: {actions['create']} new, {actions['change']} changed, "
+               f"{actions['same']} unchanged; {c['losses']} losses/errors")
+    echo_diagnostics([d for d in plan.diagnostics if d.loss or d.level != "info"])
+
+
+def _colored(line: str) -> str:
+    if line.startswith("+") and not line.startswith("+++"):
+        return click.style(line, fg="green")
+    if line.startswith("-") and not line.startswith("---"):
+        return click.style(line, fg="red")
+    if line.startswith("@@"):
+        return click.style(line, fg="cyan")
+    return line

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+import click
+
+from .common import echo_json
+
+
+@click.command("themes")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def command(as_json: bool) -> None:
+    """List the source kinds that can be read and the themes that can be written."""
+    from ..readers import READERS, get_reader
+    from ..writers import WRITERS, get_writer
+
+    readers = [{"name": k, "description": get_reader(k).description} for k in READERS]
+    writers = [{"name": k, "description": get_writer(k).description} for k in WRITERS]
+    if as_json:
+        echo_json({"readers": readers, "writers": writers})
+        return
+    click.echo("Readers (sources):")
+    for r in readers:
+        click.echo(f"  {r['name']:<14} {r['description']}")
+    click.echo("Writers (targets):")
+    for w in writers:
+        click.echo(f"  {w['name']:<14} {w['description']}")

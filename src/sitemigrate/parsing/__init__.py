@@ -1,0 +1,1 @@
+"""Parsers shared by every reader: text decoding, YAML, front matter, BibTeX, Liquid."""

@@ -1,0 +1,56 @@
+"""Decode files the way Jekyll would accept them, and say so when we had to guess."""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+@dataclass(slots=True)
+class Decoded:
+    text: str
+    encoding: str
+    had_bom: bool = False
+    fallback: bool = False  #: True when the bytes were not valid in the expected encoding
+    had_nul: bool = False
+
+
+def decode(data: bytes) -> Decoded:
+    """Bytes to text with newlines normalized to ``\\n``.
+
+    A BOM names the encoding; otherwise UTF-8, falling back to cp1252 (and latin-1 for the
+    five bytes cp1252 leaves undefined) so no byte ever makes the read fail.
+    """
+    had_bom = False
+    encoding = "utf-8"
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            data, encoding, had_bom = data[len(bom):], name, True
+            break
+    fallback = False
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        fallback = True
+        try:
+            text = data.decode("cp1252")
+            encoding = "cp1252"
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+            encoding = "latin-1"
+    had_nul = "\x00" in text
+    if had_nul:
+        text = text.replace("\x00", "")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return Decoded(text, encoding, had_bom, fallback, had_nul)

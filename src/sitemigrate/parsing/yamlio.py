@@ -1,0 +1,134 @@
+"""Safe YAML: no object construction, dates kept as text, duplicate keys and alias bombs caught."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+try:  # the C parser is several times faster; the pure one behaves the same
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+#: Largest number of nodes a document may expand to once aliases are followed.
+MAX_EXPANDED_NODES = 200_000
+MAX_DEPTH = 200
+
+
+class YamlError(Exception):
+    """A document that could not be loaded; ``line`` is 1-based within the document."""
+
+    def __init__(self, message: str, line: int | None = None, code: str = "SM101") -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.code = code
+
+
+@dataclass(slots=True)
+class YamlResult:
+    data: Any
+    duplicate_keys: list[tuple[str, int]] = field(default_factory=list)  #: (key, 1-based line)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    duplicates: list[tuple[str, int]]
+
+    def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
+        seen: set[object] = set()
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else id(key_node)
+            if key in seen:
+                self.duplicates.append((str(key), key_node.start_mark.line + 1))
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> str:
+    return str(loader.construct_scalar(node))  # type: ignore[arg-type]
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """Node count with every alias expanded, computed without expanding (memoized by id)."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 0, False)]
+    while stack:
+        node, depth, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        if depth > MAX_DEPTH:
+            raise YamlError(f"nesting deeper than {MAX_DEPTH} levels", node.start_mark.line + 1,
+                            "SM505")
+        children = _children(node)
+        if children_done or not children:
+            total = 1 + sum(sizes.get(id(c), 1) for c in children)
+            if total > MAX_EXPANDED_NODES:
+                raise YamlError(
+                    f"expands to more than {MAX_EXPANDED_NODES} nodes through aliases",
+                    node.start_mark.line + 1, "SM502")
+            sizes[id(node)] = total
+            continue
+        stack.append((node, depth, True))
+        stack.extend((c, depth + 1, False) for c in children if id(c) not in sizes)
+    return sizes[id(root)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def load_yaml(text: str) -> YamlResult:
+    """Load one YAML document safely; raise ``YamlError`` with a line number on failure."""
+    loader = _Loader(text)
+    loader.duplicates = []
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return YamlResult(None)
+        _expanded_size(node)
+        data = loader.construct_document(node)
+    except YamlError:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or str(exc)
+        raise YamlError(f"invalid YAML: {problem}", line) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise YamlError(f"nesting deeper than {MAX_DEPTH} levels", None, "SM505") from None
+    finally:
+        loader.dispose()
+    return YamlResult(data, loader.duplicates)
+
+
+class _Dumper(yaml.SafeDumper):
+    def increase_indent(self, flow=False, indentless=False):  # type: ignore[no-untyped-def]
+        return super().increase_indent(flow, False)
+
+
+def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    if "\n" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+_Dumper.add_representer(str, _str_representer)
+
+
+def dump_yaml(data: Any) -> str:
+    """Deterministic YAML for files we write: keys in insertion order, Unicode kept."""
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=4096,
+                     default_flow_style=False)

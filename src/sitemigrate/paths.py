@@ -1,0 +1,50 @@
+"""Slugs and output paths that can never leave the output folder."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import PurePosixPath
+from urllib.parse import unquote
+
+
+class UnsafePathError(ValueError):
+    """A path derived from input would leave the output folder."""
+
+
+_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def safe_relative_path(path: str) -> str:
+    """Validate a writer's relative path; raise ``UnsafePathError`` for anything that escapes.
+
+    Refuses absolute paths, ``..`` segments (also URL-encoded), ``~``, drive letters,
+    backslashes and control characters.
+    """
+    decoded = path
+    for _ in range(3):  # %252e%252e decodes twice
+        decoded = unquote(decoded)
+    if not path or "\x00" in decoded or any(ord(c) < 32 for c in decoded):
+        raise UnsafePathError(f"{path!r}: empty or control characters")
+    if "\\" in decoded or _WINDOWS_DRIVE.match(decoded) or decoded.startswith(("/", "~")):
+        raise UnsafePathError(f"{path!r}: not a plain relative path")
+    parts = [part for part in decoded.split("/") if part]
+    if any(part in ("..", ".") for part in parts) or not parts:
+        raise UnsafePathError(f"{path!r}: leaves the output folder")
+    if path != decoded:
+        raise UnsafePathError(f"{path!r}: URL-encoded path")
+    return str(PurePosixPath(*parts))
+
+
+def slugify(text: str, max_length: int = 60, fallback: str = "item") -> str:
+    """A lowercase ASCII slug safe as a file name: letters, digits and single hyphens.
+
+    Non-Latin text (CJK) has no ASCII form, so it keeps its letters instead of vanishing.
+    """
+    normalized = unicodedata.normalize("NFKD", text)
+    ascii_text = normalized.encode("ascii", "ignore").decode("ascii").lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    if not slug:
+        slug = re.sub(r"[^\w]+", "-", text.lower(), flags=re.UNICODE).strip("-_")
+    slug = slug[:max_length].rstrip("-")
+    return slug or fallback

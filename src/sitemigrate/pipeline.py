@@ -1,0 +1,109 @@
+"""The one place that wires the stages: read -> normalize -> write -> (diff | write to disk)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .detect import detect
+from .diagnostics import Diagnostics, has_losses
+from .fileset import FileChange, FileSet, plan_changes, write_atomically
+from .model import Model, Source
+from .parsing.text import DEFAULT_MAX_BYTES
+from .readers import ReadContext, get_reader
+from .transforms import normalize
+from .writers import WriteContext, get_writer
+
+
+class SourceError(Exception):
+    """The source cannot be read at all (missing path, unknown kind)."""
+
+
+def read_site(path: str | Path, kind: str | None = None, *, dedupe: bool = True,
+              max_bytes: int = DEFAULT_MAX_BYTES) -> Model:
+    """Read a site folder or a single page into the normalized model."""
+    src = Path(path)
+    if not src.exists():
+        raise SourceError(f"{src}: no such file or folder")
+    evidence: list[str] = []
+    confidence = 1.0
+    if kind is None:
+        found = detect(src)
+        if found.kind is None:
+            raise SourceError(
+                f"{src}: cannot tell which kind of site this is. Looked for: {found.looked_for()}."
+                " Name it with --from KIND.")
+        kind, confidence, evidence = found.kind, found.confidence, found.evidence
+    else:
+        evidence = ["named with --from"]
+    reader = get_reader(kind)
+    root = src if src.is_dir() else src.parent
+    diagnostics = Diagnostics()
+    ctx = ReadContext(root, diagnostics, max_bytes)
+    try:
+        model = reader.read(src, ctx)
+    except (RecursionError, MemoryError, ValueError, TypeError, KeyError, AttributeError,
+            IndexError, OSError) as exc:
+        # A reader bug must not cost the user the run: report it and return what we have.
+        ctx.report("SM900", f"{kind} reader failed: {type(exc).__name__}: {exc}",
+                   src.name if src.is_file() else None)
+        model = Model(source=Source(kind, str(src)))
+    model.source = Source(kind, str(path), confidence, evidence)
+    diagnostics.extend(model.diagnostics)
+    normalize(model, diagnostics, dedupe=dedupe)
+    model.diagnostics = list(diagnostics)
+    return model
+
+
+@dataclass(slots=True)
+class Plan:
+    """The files a migration would write and what they would do to the output folder."""
+
+    target: str
+    out_dir: Path
+    files: FileSet
+    changes: list[FileChange]
+    diagnostics: Diagnostics
+    model: Model
+    seconds: float = 0.0
+    written: bool = False
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def has_losses(self) -> bool:
+        return has_losses(self.diagnostics)
+
+
+def plan_migration(model: Model, target: str, out_dir: str | Path) -> Plan:
+    """Run the target writer in memory and diff its files against ``out_dir``."""
+    out = Path(out_dir)
+    diagnostics = Diagnostics()
+    diagnostics.extend(model.diagnostics)
+    writer = get_writer(target)
+    files = writer.write(model, WriteContext.from_folder(out, diagnostics))
+    changes = plan_changes(files, out)
+    counts = {
+        "publications": len(model.publications),
+        "projects": len(model.projects),
+        "themes": len(model.all_themes()),
+        "pages": len(model.pages),
+        "items": len(model.items),
+        "files": len(files),
+        "losses": sum(1 for d in diagnostics if d.loss or d.level == "error"),
+    }
+    return Plan(target, out, files, changes, diagnostics, model, counts=counts)
+
+
+def migrate(src: str | Path, target: str, out_dir: str | Path, *, kind: str | None = None,
+            dry_run: bool = False, force: bool = False, dedupe: bool = True) -> Plan:
+    """Read ``src``, write it as ``target`` into ``out_dir`` (unless ``dry_run``)."""
+    start = time.perf_counter()
+    get_writer(target)  # an unknown target is a usage error before any reading
+    model = read_site(src, kind, dedupe=dedupe)
+    plan = plan_migration(model, target, out_dir)
+    if not dry_run:
+        write_atomically(plan.files, plan.out_dir, force=force)
+        plan.written = True
+    plan.seconds = time.perf_counter() - start
+    return plan

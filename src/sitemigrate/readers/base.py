@@ -1,0 +1,145 @@
+"""What every reader shares: the reading context, detection results and file helpers."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from ..diagnostics import Diagnostics
+from ..model import Model, Origin
+from ..parsing.front_matter import FrontMatter, split_front_matter
+from ..parsing.text import DEFAULT_MAX_BYTES, decode
+from ..parsing.yamlio import YamlError, load_yaml
+
+
+@dataclass(slots=True)
+class Detection:
+    """How well a reader fits a path: a score in 0..1 and the signals behind it."""
+
+    score: float = 0.0
+    evidence: list[str] = field(default_factory=list)
+
+    def add(self, weight: float, evidence: str) -> None:
+        self.score = min(1.0, self.score + weight)
+        self.evidence.append(evidence)
+
+
+class ReadContext:
+    """The source root, the diagnostics collector and safe file access below the root."""
+
+    def __init__(self, root: Path, diagnostics: Diagnostics | None = None,
+                 max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self.root = root.resolve()
+        self.diagnostics = diagnostics if diagnostics is not None else Diagnostics()
+        self.max_bytes = max_bytes
+
+    def rel(self, path: Path) -> str:
+        """``path`` relative to the source root, POSIX style (for diagnostics and origins)."""
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return path.name
+
+    def origin(self, path: Path, line: int | None = None) -> Origin:
+        return Origin(self.rel(path), line)
+
+    def report(self, code: str, message: str, path: Path | str | None = None,
+               line: int | None = None, **kwargs: Any) -> None:
+        file = self.rel(path) if isinstance(path, Path) else path
+        self.diagnostics.add(code, message, file, line, **kwargs)
+
+    def inside_root(self, path: Path) -> bool:
+        try:
+            path.resolve().relative_to(self.root)
+        except (ValueError, OSError):
+            return False
+        return True
+
+    def read_text(self, path: Path) -> str | None:
+        """Decoded text of ``path``, or ``None`` with a diagnostic when it cannot be read."""
+        if path.is_symlink() and not self.inside_root(path):
+            self.report("SM504", "symlink points outside the source; not followed", path)
+            return None
+        try:
+            size = path.stat().st_size
+            if size > self.max_bytes:
+                self.report("SM501", f"{size} bytes is over the limit of {self.max_bytes}", path)
+                return None
+            data = path.read_bytes()
+        except OSError as exc:
+            self.report("SM100", f"cannot read: {exc.strerror or exc}", path)
+            return None
+        decoded = decode(data)
+        if decoded.fallback:
+            self.report("SM108", f"not valid UTF-8; read as {decoded.encoding}", path)
+        if decoded.had_nul:
+            self.report("SM108", "NUL bytes removed", path)
+        return decoded.text
+
+    def front_matter(self, path: Path, text: str | None = None) -> FrontMatter | None:
+        """Split a page's front matter, reporting YAML errors and duplicate keys."""
+        if text is None:
+            text = self.read_text(path)
+            if text is None:
+                return None
+        fm = split_front_matter(text)
+        if fm.error is not None:
+            self.report(fm.error.code, fm.error.message, path, fm.error.line)
+        for key, line in fm.duplicate_keys:
+            self.report("SM107", f"key {key!r} appears twice; the last value wins", path, line)
+        return fm
+
+    def load_yaml_file(self, path: Path) -> Any:
+        """A YAML data file's content, or ``None`` with a diagnostic."""
+        text = self.read_text(path)
+        if text is None:
+            return None
+        try:
+            result = load_yaml(text)
+        except YamlError as exc:
+            self.report(exc.code, exc.message, path, exc.line)
+            return None
+        for key, line in result.duplicate_keys:
+            self.report("SM107", f"key {key!r} appears twice; the last value wins", path, line)
+        return result.data
+
+    def walk(self, folder: Path, suffixes: tuple[str, ...] = (".md", ".markdown", ".html"),
+             ) -> Iterator[Path]:
+        """Files below ``folder`` in sorted order, never leaving the source root."""
+        if not folder.is_dir() or not self.inside_root(folder):
+            return
+        visited: set[tuple[int, int]] = set()
+        for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+            current = Path(dirpath)
+            st = current.stat()
+            if (st.st_dev, st.st_ino) in visited:
+                dirnames.clear()
+                continue
+            visited.add((st.st_dev, st.st_ino))
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                path = current / name
+                if suffixes and path.suffix.lower() not in suffixes:
+                    continue
+                if path.is_symlink() and not self.inside_root(path):
+                    self.report("SM504", "symlink points outside the source; not followed", path)
+                    continue
+                yield path
+
+
+class Reader:
+    """Base class: subclasses set ``name`` and implement ``detect`` and ``read``."""
+
+    name: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    #: True when the reader also accepts a single page (not only a site folder)
+    reads_pages: ClassVar[bool] = True
+
+    def detect(self, path: Path) -> Detection:
+        raise NotImplementedError
+
+    def read(self, path: Path, ctx: ReadContext) -> Model:
+        raise NotImplementedError

@@ -1,0 +1,56 @@
+"""What every writer shares: its context and the base class."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import ClassVar
+
+from ..diagnostics import Diagnostics
+from ..fileset import FileSet
+from ..model import Model
+
+
+class WriteContext:
+    """Diagnostics collector plus read access to what the output folder already holds.
+
+    ``existing(rel)`` returns the bytes of a file already in the output folder (for merging
+    ``_config.yml`` into a real checkout), or ``None``.
+    """
+
+    def __init__(self, diagnostics: Diagnostics | None = None,
+                 existing: Callable[[str], bytes | None] | None = None) -> None:
+        self.diagnostics = diagnostics if diagnostics is not None else Diagnostics()
+        self._existing = existing or (lambda rel: None)
+
+    def existing(self, rel: str) -> bytes | None:
+        return self._existing(rel)
+
+    def loss(self, message: str, file: str | None = None, line: int | None = None,
+             code: str = "SM301") -> None:
+        self.diagnostics.add(code, message, file, line)
+
+    @staticmethod
+    def from_folder(out_dir: Path | None, diagnostics: Diagnostics | None = None,
+                    ) -> WriteContext:
+        if out_dir is None:
+            return WriteContext(diagnostics)
+        root = out_dir.resolve()
+
+        def existing(rel: str) -> bytes | None:
+            path = (root / rel).resolve()
+            if not path.is_relative_to(root) or not path.is_file():
+                return None
+            return path.read_bytes()
+
+        return WriteContext(diagnostics, existing)
+
+
+class Writer:
+    """Base class: subclasses set ``name`` and implement ``write``, which never touches disk."""
+
+    name: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+
+    def write(self, model: Model, ctx: WriteContext) -> FileSet:
+        raise NotImplementedError

@@ -1,0 +1,50 @@
+"""Shared fixtures: where the shared seeds and corpus are, skipping cleanly without them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def _shared() -> Path:
+    env = os.environ.get("SITEMIGRATE_SHARED")
+    return Path(env) if env else ROOT.parent / "shared"
+
+
+SHARED = _shared()
+SEEDS = SHARED / "seeds"
+CORPUS = SHARED / "corpus"
+
+
+def corpus_sites(group: str | None = None) -> list[Path]:
+    """Every site folder of the corpus (optionally one group); empty when it is absent."""
+    if not CORPUS.is_dir():
+        return []
+    groups = [group] if group else sorted(p.name for p in CORPUS.iterdir() if p.is_dir())
+    sites: list[Path] = []
+    for name in groups:
+        folder = CORPUS / name
+        if folder.is_dir():
+            sites.extend(sorted(p for p in folder.iterdir() if p.is_dir()))
+    return sites
+
+
+def site_id(path: Path) -> str:
+    return f"{path.parent.name}/{path.name}"
+
+
+requires_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus not present")
+requires_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds not present")
+
+
+@pytest.fixture
+def seeds() -> Path:
+    if not SEEDS.is_dir():
+        pytest.skip("../shared/seeds not present")
+    return SEEDS

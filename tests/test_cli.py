@@ -1,0 +1,68 @@
+"""The CLI contract: every command has help, errors are clean, exit codes mean something."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from sitemigrate.cli import COMMANDS, cli
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_every_command_has_help(runner: CliRunner) -> None:
+    names = cli.list_commands(None)  # type: ignore[arg-type]
+    assert {"themes", "inspect", "export", "migrate", "validate"} <= set(names)
+    for name in names:
+        assert name in COMMANDS
+        result = runner.invoke(cli, [name, "--help"])
+        assert result.exit_code == 0, result.output
+        assert "Usage:" in result.output
+        command = cli.get_command(None, name)  # type: ignore[arg-type]
+        assert command is not None and (command.help or "").strip(), f"{name} has no help"
+
+
+def test_themes_json_lists_readers_and_writers(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["themes", "--json"])
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    readers = {r["name"] for r in data["readers"]}
+    writers = {w["name"] for w in data["writers"]}
+    assert {"academicpages", "al-folio", "allanlab", "custom", "plain"} <= readers
+    assert {"academicpages", "al-folio", "allanlab"} <= writers
+
+
+def test_missing_path_is_usage_error(runner: CliRunner, tmp_path) -> None:
+    result = runner.invoke(cli, ["export", str(tmp_path / "nope")])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+def test_unknown_target_is_usage_error(runner: CliRunner, tmp_path) -> None:
+    page = tmp_path / "p.md"
+    page.write_text("# Research\n\nSome text.\n")
+    result = runner.invoke(cli, ["migrate", str(page), "--to", "nowhere", "-o",
+                                 str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "unknown target theme" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_validate_rejects_bad_model(runner: CliRunner, tmp_path) -> None:
+    bad = tmp_path / "m.json"
+    bad.write_text('{"schema_version": "1.0", "publications": [{"title": 3}]}')
+    result = runner.invoke(cli, ["validate", str(bad)])
+    assert result.exit_code == 2
+
+
+def test_validate_names_line_of_broken_json(runner: CliRunner, tmp_path) -> None:
+    bad = tmp_path / "m.json"
+    bad.write_text('{\n  "schema_version": "1.0",\n  oops\n}')
+    result = runner.invoke(cli, ["validate", str(bad)])
+    assert result.exit_code == 2
+    assert "m.json:3" in result.output
