@@ -109,12 +109,25 @@ class Site:
 
 
 @dataclass(slots=True)
+class AuthorName:
+    """One author, structured; ``Publication.authors`` keeps the display strings."""
+
+    family: str
+    given: str | None = None
+    suffix: str | None = None
+    marks: list[str] = field(default_factory=list)  #: "*", "†"… equal-contribution marks
+    is_self: bool = False  #: bold/underlined by the site owner
+    others: bool = False  #: stands for "and others" / "et al."
+
+
+@dataclass(slots=True)
 class Publication:
     """One paper, talk abstract, thesis or other citable work."""
 
     id: str  #: stable key (BibTeX key, file stem or data key)
     title: str
     authors: list[str] = field(default_factory=list)  #: display names, in order
+    author_names: list[AuthorName] = field(default_factory=list)  #: structured, same order
     year: int | None = None
     date: str | None = None  #: ISO "YYYY", "YYYY-MM" or "YYYY-MM-DD"
     venue: str | None = None
@@ -128,6 +141,7 @@ class Publication:
     citation: str | None = None  #: ready-made citation string
     extra: dict[str, Any] = field(default_factory=dict)
     origin: Origin | None = None
+    merged_from: list[Origin] = field(default_factory=list)  #: every record merged into this
 
 
 @dataclass(slots=True)

@@ -58,7 +58,7 @@ def _record_schema(cls: type) -> dict[str, Any]:
     return schema
 
 
-RECORDS = (m.Origin, m.Diagnostic, m.Source, m.Site, m.Publication, m.Project, m.Theme,
+RECORDS = (m.Origin, m.Diagnostic, m.Source, m.Site, m.AuthorName, m.Publication, m.Project, m.Theme,
            m.Page, m.Item)
 
 
