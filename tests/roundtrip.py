@@ -1,0 +1,49 @@
+"""Helpers for round-trip and golden tests: write a model to disk, read it back, compare."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from sitemigrate.fileset import FileSet
+from sitemigrate.model import Model
+from sitemigrate.writers import WriteContext, get_writer
+
+#: The target theme's reader, by writer name.
+READER_FOR = {"academicpages": "academicpages", "al-folio": "al-folio", "allanlab": "allanlab"}
+
+
+def _norm(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def publication_signatures(model: Model) -> Counter[tuple[object, ...]]:
+    """Publications as a multiset of (title, authors, year, venue, links)."""
+    return Counter(
+        (_norm(p.title), tuple(_norm(a) for a in p.authors), p.year, _norm(p.venue),
+         tuple(sorted(p.links.items())))
+        for p in model.publications)
+
+
+def project_signatures(model: Model) -> Counter[tuple[object, ...]]:
+    return Counter((_norm(p.title), _norm(p.description), tuple(sorted(p.links.items())))
+                   for p in model.projects)
+
+
+def theme_signatures(model: Model) -> Counter[tuple[object, ...]]:
+    """Themes by title with the titles of the publications they hold."""
+    titles = {p.id: _norm(p.title) for p in model.publications}
+    return Counter(
+        (_norm(t.title), tuple(sorted(titles.get(i, f"?{i}") for i in t.publication_ids)))
+        for t in model.all_themes())
+
+
+def write_files(files: FileSet, out: Path) -> None:
+    for rel, data in files.items():
+        target = out / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+def plan_files(model: Model, target: str) -> FileSet:
+    return get_writer(target).write(model, WriteContext())
