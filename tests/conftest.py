@@ -48,3 +48,19 @@ def seeds() -> Path:
     if not SEEDS.is_dir():
         pytest.skip("../shared/seeds not present")
     return SEEDS
+
+
+def _register_hypothesis_profiles() -> None:
+    """``default``: a quick sample in every run; ``fuzz`` (SITEMIGRATE_FUZZ=1): 10,000 cases."""
+    try:
+        from hypothesis import HealthCheck, settings
+    except ImportError:  # pragma: no cover - hypothesis is a test dependency
+        return
+    settings.register_profile("default", max_examples=60, deadline=None,
+                              suppress_health_check=[HealthCheck.too_slow])
+    settings.register_profile("fuzz", max_examples=10_000, deadline=None,
+                              suppress_health_check=list(HealthCheck))
+    settings.load_profile("fuzz" if os.environ.get("SITEMIGRATE_FUZZ") == "1" else "default")
+
+
+_register_hypothesis_profiles()

@@ -10,7 +10,6 @@ from .detect import detect
 from .diagnostics import Diagnostics, has_losses
 from .fileset import FileChange, FileSet, plan_changes, write_atomically
 from .model import Model, Source
-from .parsing.text import DEFAULT_MAX_BYTES
 from .readers import ReadContext, get_reader
 from .transforms import normalize
 from .writers import WriteContext, get_writer
@@ -21,7 +20,7 @@ class SourceError(Exception):
 
 
 def read_site(path: str | Path, kind: str | None = None, *, dedupe: bool = True,
-              max_bytes: int = DEFAULT_MAX_BYTES) -> Model:
+              max_bytes: int | None = None) -> Model:
     """Read a site folder or a single page into the normalized model."""
     src = Path(path)
     if not src.exists():

@@ -41,7 +41,9 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="sitemigrate")
-def cli() -> None:
+@click.option("--max-file-size", metavar="SIZE", envvar="SITEMIGRATE_MAX_FILE_SIZE",
+              help="Refuse input files larger than this (default 50MB).")
+def cli(max_file_size: str | None) -> None:
     """Move academic Jekyll sites between themes without losing a publication.
 
     Read a site (academicpages, al-folio, Allan lab, custom data-driven layouts, plain
@@ -49,6 +51,16 @@ def cli() -> None:
 
     Exit codes: 0 ok; 1 finished, with losses or errors reported; 2 usage or bad input.
     """
+    if max_file_size:
+        import os
+
+        from ..parsing.text import parse_size
+
+        try:
+            parse_size(max_file_size)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--max-file-size") from None
+        os.environ["SITEMIGRATE_MAX_FILE_SIZE"] = max_file_size  # inherited by batch workers
 
 
 def main() -> None:

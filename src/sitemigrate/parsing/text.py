@@ -3,9 +3,37 @@
 from __future__ import annotations
 
 import codecs
+import os
+import re
 from dataclasses import dataclass
 
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+#: Files larger than this are refused (SM501); ``--max-file-size`` or the environment
+#: variable ``SITEMIGRATE_MAX_FILE_SIZE`` (e.g. ``200MB``) changes it.
+FALLBACK_MAX_BYTES = 50 * 1024 * 1024
+
+_SIZE = re.compile(r"^\s*(\d+)\s*([kmg]?)b?\s*$", re.I)
+
+
+def parse_size(text: str) -> int:
+    """``"50MB"`` -> bytes; ``ValueError`` for anything else."""
+    match = _SIZE.match(text)
+    if not match:
+        raise ValueError(f"not a size: {text!r} (try 50MB, 500KB or a number of bytes)")
+    number, unit = int(match.group(1)), match.group(2).lower()
+    return number * {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[unit]
+
+
+def max_file_bytes() -> int:
+    env = os.environ.get("SITEMIGRATE_MAX_FILE_SIZE")
+    if env:
+        try:
+            return parse_size(env)
+        except ValueError:
+            pass
+    return FALLBACK_MAX_BYTES
+
+
+DEFAULT_MAX_BYTES = FALLBACK_MAX_BYTES
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 from ..diagnostics import Diagnostics
 from ..model import Model, Origin
 from ..parsing.front_matter import FrontMatter, split_front_matter
-from ..parsing.text import DEFAULT_MAX_BYTES, decode
+from ..parsing.text import decode, max_file_bytes
 from ..parsing.yamlio import YamlError, load_yaml
 
 
@@ -31,10 +31,10 @@ class ReadContext:
     """The source root, the diagnostics collector and safe file access below the root."""
 
     def __init__(self, root: Path, diagnostics: Diagnostics | None = None,
-                 max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+                 max_bytes: int | None = None) -> None:
         self.root = root.resolve()
         self.diagnostics = diagnostics if diagnostics is not None else Diagnostics()
-        self.max_bytes = max_bytes
+        self.max_bytes = max_bytes if max_bytes is not None else max_file_bytes()
 
     def rel(self, path: Path) -> str:
         """``path`` relative to the source root, POSIX style (for diagnostics and origins)."""
