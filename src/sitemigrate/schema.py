@@ -58,8 +58,8 @@ def _record_schema(cls: type) -> dict[str, Any]:
     return schema
 
 
-RECORDS = (m.Origin, m.Diagnostic, m.Source, m.Site, m.AuthorName, m.Publication, m.Project, m.Theme,
-           m.Page, m.Item)
+RECORDS = (m.Origin, m.Diagnostic, m.Source, m.Site, m.AuthorName, m.Publication, m.Project,
+           m.Theme, m.Page, m.Item)
 
 
 def build_schema() -> dict[str, Any]:

@@ -33,8 +33,6 @@ def max_file_bytes() -> int:
     return FALLBACK_MAX_BYTES
 
 
-DEFAULT_MAX_BYTES = FALLBACK_MAX_BYTES
-
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
