@@ -1,11 +1,46 @@
-"""Reader for academicpages (_publications, _portfolio, author profile) (not implemented yet)."""
+"""Reader for academicpages sites (and single academicpages pages).
+
+A site is ``_config.yml`` (profile in a flat ``author:`` map), ``_data/navigation.yml``
+and the collections ``_publications``, ``_talks``, ``_teaching``, ``_portfolio`` plus any
+declared in ``collections:``; pages live in ``_pages/``, at the top level or in lab folders
+(``research/``, ``people/``).  Research pages are also read for themes and projects
+(``parsing.markdown_sections``).  Liquid in bodies is kept verbatim, never run.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
-from ..model import Model, Source
+from ..model import Item, Model, Page, Project, Publication, Source, Theme
+from ..parsing.front_matter import FrontMatter, split_front_matter
+from ..parsing.markdown_sections import extract_research
+from ..parsing.yamlio import YamlError, load_yaml
+from ..paths import slugify
+from ..transforms.fields import normalize_date
+from ._academicpages.config import navigation, site_from_config
+from ._academicpages.publications import publication_from_meta, stem_parts
+from ._academicpages.themes import themes_from_data
 from .base import Detection, ReadContext, Reader
+from .tsv import is_template_sample, read_publications_tsv
+
+DOC_SUFFIXES = (".md", ".markdown", ".html")
+#: underscore folders that are Jekyll machinery, not content
+JEKYLL_FOLDERS = {"_data", "_includes", "_layouts", "_sass", "_site", "_plugins", "_drafts",
+                  "_config", "_bibliography", "_scss"}
+#: top-level folders that hold assets or tooling, never pages
+ASSET_FOLDERS = {"assets", "images", "files", "img", "css", "js", "fonts", "vendor",
+                 "node_modules", "markdown_generator", "talkmap", "scripts", "docs",
+                 "_site", "pdf", "slides"}
+#: extra collections whose documents are entries (items), not projects
+ITEM_COLLECTIONS = {"news", "people", "members", "team", "students", "alumni", "awards",
+                    "service", "events", "blog", "group"}
+_POST_NAME = re.compile(r"^\d{2,4}-\d{1,2}-\d{1,2}-")
+_RESEARCH_NAME = re.compile(r"research|lab", re.I)
+_PAGE_ROLES = (("publication", "publications"), ("talk", "talks"), ("teaching", "teaching"),
+               ("portfolio", "projects"), ("project", "projects"), ("research", "research"),
+               ("cv", "cv"))
 
 
 class AcademicpagesReader(Reader):
@@ -13,10 +48,426 @@ class AcademicpagesReader(Reader):
     description = "academicpages (_publications, _portfolio, author profile)"
 
     def detect(self, path: Path) -> Detection:
-        return Detection()
+        if path.is_file():
+            return _detect_page(path)
+        return _detect_site(path)
 
     def read(self, path: Path, ctx: ReadContext) -> Model:
-        return Model(source=Source(self.name, str(path)))
+        model = Model(source=Source(self.name, str(path)))
+        if path.is_file():
+            _SiteReader(path.parent, ctx, model).read_single_page(path)
+        else:
+            _SiteReader(path, ctx, model).read()
+        return model
 
+
+def _config_path(root: Path) -> Path | None:
+    for name in ("_config.yml", "_config.yaml"):
+        if (root / name).is_file():
+            return root / name
+    return None
+
+
+def _quiet_yaml(path: Path) -> Any:
+    try:
+        return load_yaml(path.read_text(encoding="utf-8", errors="replace")).data
+    except (YamlError, OSError):
+        return None
+
+
+def _detect_site(root: Path) -> Detection:
+    found = Detection()
+    config_path = _config_path(root)
+    if config_path is None:
+        return found
+    config = _quiet_yaml(config_path)
+    config = config if isinstance(config, dict) else {}
+    pubs = root / "_publications"
+    has_pubs = pubs.is_dir() and any(p.suffix in DOC_SUFFIXES for p in pubs.iterdir())
+    author = config.get("author")
+    flat_scholar = isinstance(author, dict) and "googlescholar" in author
+    if has_pubs:
+        found.add(0.45, "_publications/ folder")
+    if flat_scholar:
+        found.add(0.3, "flat author.googlescholar in config")
+    if isinstance(author, dict) and "avatar" in author:
+        found.add(0.05, "author.avatar in config")
+    if "publication_category" in config:
+        found.add(0.2, "publication_category in config")
+    collections = config.get("collections")
+    if isinstance(collections, dict | list) and \
+            {"publications", "talks", "portfolio"} & set(collections):
+        found.add(0.15, "collections: publications/talks/portfolio")
+    if (root / "markdown_generator").is_dir():
+        found.add(0.1, "markdown_generator/ folder")
+    if not (has_pubs or flat_scholar):
+        # minimal-mistakes sites share author_profile/single; they are not academicpages
+        found.score = min(found.score, 0.15)
+    return found
+
+
+def _detect_page(path: Path) -> Detection:
+    found = Detection()
+    if path.suffix.lower() not in DOC_SUFFIXES:
+        return found
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return found
+    fm = split_front_matter(text.replace("\r\n", "\n"))
+    meta = fm.meta
+    if "{% include base_path %}" in fm.body:
+        found.add(0.45, "{% include base_path %}")
+    if meta.get("layout") == "archive":
+        found.add(0.2, "layout: archive")
+    elif meta.get("layout") == "single":
+        found.add(0.1, "layout: single")
+    if meta.get("author_profile") is True:
+        found.add(0.15, "author_profile: true")
+    if meta.get("collection") in ("publications", "talks", "teaching", "portfolio"):
+        found.add(0.4, f"collection: {meta['collection']}")
+    if {"paperurl", "citation"} & set(meta):
+        found.add(0.3, "paperurl/citation keys")
+    return found
+
+
+class _SiteReader:
+    """One reading pass over a site folder; fills ``model`` and reports into ``ctx``."""
+
+    def __init__(self, root: Path, ctx: ReadContext, model: Model) -> None:
+        self.root = root
+        self.ctx = ctx
+        self.model = model
+        self.config: dict[str, Any] = {}
+        self.declared: set[str] = set()
+        self.pub_by_url: dict[str, str] = {}
+
+    # -- whole site -------------------------------------------------------------------------
+
+    def read(self) -> None:
+        self._read_config()
+        self._read_publications()
+        self._index_publications()
+        for folder in self._collection_folders():
+            self._read_collection(folder)
+        self._read_pages()
+
+    def read_single_page(self, path: Path) -> None:
+        fm = self._document(path)
+        if fm is None:
+            return
+        page = self._page(path, fm, path.stem)
+        self.model.pages.append(page)
+        self._research(page, fm, path)
+
+    def _read_config(self) -> None:
+        config_path = _config_path(self.root)
+        if config_path is None:
+            return
+        data = self.ctx.load_yaml_file(config_path)
+        if data is not None and not isinstance(data, dict):
+            self.ctx.report("SM109", "config is not a key: value map", config_path, 1)
+            data = None
+        self.config = data or {}
+        site = site_from_config(self.config)
+        site.origin = self.ctx.origin(config_path, 1)
+        nav_path = self.root / "_data" / "navigation.yml"
+        if nav_path.is_file():
+            site.navigation = navigation(self.ctx.load_yaml_file(nav_path))
+        self.model.site = site
+        collections = self.config.get("collections")
+        if isinstance(collections, dict | list):
+            self.declared = {str(name) for name in collections}
+        for key in site.socials:
+            if key != key.lower():
+                self.ctx.report("SM206", f"author key {key!r} is not read by the theme "
+                                "(its keys are lower case)", config_path)
+
+    # -- publications -----------------------------------------------------------------------
+
+    def _read_publications(self) -> None:
+        folder = self.root / "_publications"
+        for path in self.ctx.walk(folder, DOC_SUFFIXES):
+            fm = self._document(path)
+            if fm is None:
+                continue
+            pub, notes = publication_from_meta(fm.meta, fm.body, path.stem,
+                                               self.ctx.origin(path, 1))
+            for note in notes:
+                self.ctx.report("SM201", note, path, 1)
+            if fm.meta.get("date") is not None and normalize_date(fm.meta["date"]) is None:
+                self.ctx.report("SM202", f"date {fm.meta['date']!r} is not a date", path, 1)
+                pub.extra.setdefault("date", fm.meta["date"])
+            self.model.publications.append(pub)
+        if self.model.publications:
+            self._check_declared(folder)
+            return
+        self._read_generator_tsv()
+
+    def _read_generator_tsv(self) -> None:
+        generator = self.root / "markdown_generator"
+        if not generator.is_dir():
+            return
+        for path in self.ctx.walk(generator, (".tsv",)):
+            if path.name.startswith("talks"):
+                continue
+            pubs = read_publications_tsv(path, self.ctx)
+            if is_template_sample(pubs):
+                self.ctx.report("SM206", "the theme's sample rows; not read as publications",
+                                path, 1)
+                continue
+            self.model.publications.extend(pubs)
+        if any(self.ctx.walk(generator, (".bib",))):
+            # TODO: read *.bib through sitemigrate.parsing.bibtex once it exists
+            self.ctx.report("SM206", "BibTeX files in markdown_generator/ are not read yet",
+                            "markdown_generator")
+
+    def _index_publications(self) -> None:
+        for pub in self.model.publications:
+            stem = Path(pub.origin.file).stem if pub.origin else pub.id
+            for url in (pub.extra.get("permalink"), f"/publication/{stem}",
+                        f"/publications/{stem}", f"/publication/{pub.id}"):
+                if isinstance(url, str) and url:
+                    self.pub_by_url.setdefault(_norm_url(url), pub.id)
+
+    def resolve_publication(self, url: str) -> str | None:
+        base = self.model.site.url or ""
+        if base and url.startswith(base):
+            url = url[len(base):]
+        return self.pub_by_url.get(_norm_url(url))
+
+    # -- collections ------------------------------------------------------------------------
+
+    def _collection_folders(self) -> list[Path]:
+        folders = []
+        for child in sorted(self.root.iterdir()):
+            name = child.name
+            if (not child.is_dir() or not name.startswith("_") or name in JEKYLL_FOLDERS
+                    or name in ("_publications", "_pages") or child.is_symlink()):
+                continue
+            folders.append(child)
+        return folders
+
+    def _check_declared(self, folder: Path) -> None:
+        name = folder.name[1:]
+        if name != "posts" and name not in self.declared:
+            self.ctx.report("SM209", f"{folder.name}/ is not in collections: of _config.yml; "
+                            "Jekyll does not render it", folder.name)
+
+    def _read_collection(self, folder: Path) -> None:
+        name = folder.name[1:]
+        paths = list(self.ctx.walk(folder, DOC_SUFFIXES))
+        if not paths:
+            return
+        self._check_declared(folder)
+        for path in paths:
+            fm = self._document(path)
+            if fm is None:
+                continue
+            if name in ("talks", "teaching", "posts") or name in ITEM_COLLECTIONS:
+                self._item(name, path, fm)
+            elif name == "research":
+                self.model.themes.append(self._collection_theme(path, fm))
+            else:
+                self.model.projects.append(self._project(name, path, fm))
+
+    def _item(self, collection: str, path: Path, fm: FrontMatter) -> None:
+        meta = dict(fm.meta)
+        title = meta.pop("title", None)
+        raw_date = meta.pop("date", None)
+        date = normalize_date(raw_date)
+        if raw_date is not None and date is None:
+            self.ctx.report("SM202", f"date {raw_date!r} is not a date", path, 1)
+            meta["date"] = raw_date
+        if date is None:
+            date = stem_parts(path.stem)[0]
+        if collection == "posts" and not _POST_NAME.match(path.name):
+            self.ctx.report("SM206", "post file name has no YYYY-MM-DD- prefix; Jekyll skips it",
+                            path, 1)
+        self.model.items.append(Item(
+            collection=collection, id=path.stem, title=None if title is None else str(title),
+            date=date, body=fm.body.strip("\n"), extra=meta,
+            origin=self.ctx.origin(path, 1)))
+
+    def _project(self, collection: str, path: Path, fm: FrontMatter) -> Project:
+        meta = dict(fm.meta)
+        title = str(meta.pop("title", "") or "").strip() or _titleize(path.stem)
+        project = Project(id=path.stem, title=title, origin=self.ctx.origin(path, 1))
+        excerpt = meta.pop("excerpt", None)
+        project.description = None if excerpt is None else str(excerpt)
+        project.body = fm.body.strip("\n") or None
+        project.date = normalize_date(meta.get("date"))
+        if project.date is not None or meta.get("date") is None:
+            meta.pop("date", None)
+        header = meta.pop("header", None)
+        if isinstance(header, dict):
+            project.image = None if header.get("teaser") is None else str(header["teaser"])
+            rest = {k: v for k, v in header.items() if k != "teaser"}
+            if rest:
+                meta["header"] = rest
+        elif header is not None:
+            meta["header"] = header
+        link = meta.pop("link", None)
+        if link:
+            project.links["html"] = str(link)
+        for key in sorted(meta):
+            if key.endswith("url") and len(key) > 3 and key.isidentifier() and meta[key]:
+                project.links.setdefault(key[:-3].rstrip("_"), str(meta.pop(key)))
+        project.order = _int(meta.pop("order", None))
+        category = meta.pop("category", None)
+        project.category = None if category is None else str(category)
+        pubs = meta.pop("publications", None)
+        if isinstance(pubs, list):
+            project.publication_ids = [str(p) for p in pubs]
+        elif pubs is not None:
+            meta["publications"] = pubs
+        if meta.get("collection") in (collection, None):
+            meta.pop("collection", None)
+        if collection != "portfolio":
+            meta["sitemigrate_collection"] = collection
+        project.extra = meta
+        return project
+
+    def _collection_theme(self, path: Path, fm: FrontMatter) -> Theme:
+        meta = dict(fm.meta)
+        title = str(meta.pop("title", "") or "").strip() or _titleize(path.stem)
+        excerpt = meta.pop("excerpt", None)
+        body = fm.body.strip("\n")
+        theme = Theme(id=slugify(path.stem), title=title,
+                      summary=None if excerpt in (None, "") else str(excerpt),
+                      body=body or None, origin=self.ctx.origin(path, 1))
+        found = extract_research(body, self.ctx.rel(path), fm.body_line,
+                                 self.resolve_publication)
+        theme.publication_ids = _links_to_publications(body, self.resolve_publication)
+        theme.subthemes = found.themes
+        meta.pop("collection", None)
+        theme.extra = meta
+        return theme
+
+    # -- pages ------------------------------------------------------------------------------
+
+    def _page_paths(self) -> list[Path]:
+        paths = list(self.ctx.walk(self.root / "_pages", DOC_SUFFIXES))
+        for child in sorted(self.root.iterdir()):
+            if child.is_file() and child.suffix.lower() in DOC_SUFFIXES:
+                if _has_front_matter(child):
+                    paths.append(child)
+            elif (child.is_dir() and not child.name.startswith((".", "_"))
+                  and child.name.lower() not in ASSET_FOLDERS and not child.is_symlink()):
+                paths.extend(p for p in self.ctx.walk(child, DOC_SUFFIXES)
+                             if _has_front_matter(p) or p.suffix != ".html")
+        return paths
+
+    def _read_pages(self) -> None:
+        for path in self._page_paths():
+            fm = self._document(path)
+            if fm is None:
+                continue
+            rel = path.relative_to(self.root)
+            parts = rel.with_suffix("").parts
+            page_id = "-".join(parts[1:] if parts[0] == "_pages" else parts)
+            page = self._page(path, fm, page_id)
+            self.model.pages.append(page)
+            if len(parts) > 1 and parts[0].lower() == "research" and fm.present:
+                self.model.themes.append(self._collection_theme(path, fm))
+            elif _is_research_page(page, path):
+                self._research(page, fm, path)
+
+    def _page(self, path: Path, fm: FrontMatter, page_id: str) -> Page:
+        meta = dict(fm.meta)
+        title = meta.pop("title", None)
+        permalink = meta.pop("permalink", None)
+        meta.pop("themes", None)
+        page = Page(id=page_id, title=None if title is None else str(title),
+                    permalink=None if permalink is None else str(permalink),
+                    body=fm.body, extra=meta, origin=self.ctx.origin(path, 1))
+        if not fm.present:
+            page.extra["sitemigrate_static"] = True
+        page.role = _page_role(page, path)
+        for order, entry in enumerate(self.model.site.navigation):
+            if page.permalink and _norm_url(entry["url"]) == _norm_url(page.permalink):
+                page.nav, page.nav_order = True, order
+                break
+        return page
+
+    def _research(self, page: Page, fm: FrontMatter, path: Path) -> None:
+        rel = self.ctx.rel(path)
+        if "themes" in fm.meta:
+            themes = themes_from_data(fm.meta["themes"], self.ctx.origin(path, 1))
+            self.model.themes.extend(themes)
+            return
+        found = extract_research(fm.body, rel, fm.body_line, self.resolve_publication)
+        self.model.themes.extend(found.themes)
+        self.model.projects.extend(found.projects)
+        if found.themes or found.projects:
+            self.ctx.report("SM206", f"{len(found.themes)} themes and {len(found.projects)} "
+                            "projects read from headings and lists", path, fm.body_line)
+        if found.emails and not self.model.site.email:
+            self.model.site.email = found.emails[0]
+
+    # -- files ------------------------------------------------------------------------------
+
+    def _document(self, path: Path) -> FrontMatter | None:
+        fm = self.ctx.front_matter(path)
+        if fm is None:
+            return None
+        if not fm.present:
+            self.ctx.report("SM106", "no front matter (line 1 is not ---): Jekyll copies the "
+                            "file unrendered; kept as raw text", path, 1)
+        return fm
+
+
+def _has_front_matter(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            first = handle.readline()
+    except OSError:
+        return False
+    return first.lstrip(b"\xef\xbb\xbf").rstrip() == b"---"
+
+
+def _norm_url(url: str) -> str:
+    url = url.strip().split("#")[0].split("?")[0]
+    if not url.startswith("/"):
+        url = "/" + url
+    return url.rstrip("/") or "/"
+
+
+def _page_role(page: Page, path: Path) -> str | None:
+    if page.permalink and _norm_url(page.permalink) == "/" or path.stem in ("about", "index"):
+        return "about"
+    key = f"{path.stem} {page.permalink or ''}".lower()
+    return next((role for word, role in _PAGE_ROLES if word in key), None)
+
+
+def _is_research_page(page: Page, path: Path) -> bool:
+    return bool(_RESEARCH_NAME.search(f"{path.stem} {page.permalink or ''}"))
+
+
+def _links_to_publications(text: str, resolve: Any) -> list[str]:
+    refs: list[str] = []
+    for url in re.findall(r"\]\(([^)\s]+)", text):
+        ref = resolve(url)
+        if ref and ref not in refs:
+            refs.append(ref)
+    return refs
+
+
+def _titleize(stem: str) -> str:
+    return stem_parts(stem)[1].replace("-", " ").replace("_", " ").strip().capitalize()
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+__all__ = ["READER", "AcademicpagesReader", "Publication"]
 
 READER = AcademicpagesReader()

@@ -1,11 +1,111 @@
-"""Reader for academicpages markdown_generator publications.tsv (not implemented yet)."""
+"""Reader for academicpages' ``markdown_generator/publications.tsv`` (and similar citation TSVs).
+
+The generator's columns are ``pub_date, title, venue, excerpt, citation, url_slug,
+paper_url, slides_url`` (later versions add ``site_url``, ``bibtex_url``…); each row is
+mapped to the front matter the generator would have written and then read like a
+``_publications`` file, so both paths agree.  Reference-manager exports with
+``Authors, Title, Publication, Year`` headers are understood too.
+"""
 
 from __future__ import annotations
 
+import csv
+import re
 from pathlib import Path
+from typing import Any
 
-from ..model import Model, Source
+from ..model import Model, Publication, Source
+from ..paths import slugify
+from ..transforms.fields import normalize_date
+from ._academicpages.publications import publication_from_meta
 from .base import Detection, ReadContext, Reader
+
+#: TSV header (lower-cased) -> academicpages front-matter key
+COLUMN_KEYS = {
+    "pub_date": "date", "date": "date", "title": "title", "venue": "venue",
+    "publication": "venue", "journal": "venue", "excerpt": "excerpt", "citation": "citation",
+    "url_slug": "url_slug", "paper_url": "paperurl", "slides_url": "slidesurl",
+    "bibtex_url": "bibtexurl", "site_url": "link", "authors": "authors", "author": "authors",
+    "year": "year", "category": "category",
+}
+_TEMPLATE_TITLE = re.compile(r"^Paper Title Number \d+$")
+
+
+def is_publications_header(header: list[str]) -> bool:
+    names = {h.strip().lstrip("\ufeff").lower() for h in header}
+    return "title" in names and bool(names & {"pub_date", "venue", "citation", "publication",
+                                              "year", "authors"})
+
+
+def read_publications_tsv(path: Path, ctx: ReadContext) -> list[Publication]:
+    """Every row of a publications TSV; bad rows are reported with their line and skipped."""
+    text = ctx.read_text(path)
+    if text is None:
+        return []
+    reader = csv.reader(text.split("\n"), delimiter="\t")
+    try:
+        rows = [(reader.line_num, row) for row in reader]
+    except csv.Error as exc:
+        ctx.report("SM103", f"TSV does not parse: {exc}", path, reader.line_num)
+        return []
+    if not rows:
+        return []
+    header = [h.strip().lstrip("\ufeff").lower() for h in rows[0][1]]
+    if not is_publications_header(header):
+        ctx.report("SM103", "no title column: not a publications TSV", path, 1)
+        return []
+    publications: list[Publication] = []
+    for line, row in rows[1:]:
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(header):
+            ctx.report("SM103", f"{len(row)} cells for {len(header)} columns; extra cells kept "
+                       "in extra", path, line)
+        pub = _publication(dict(zip(header, row, strict=False)), row[len(header):], path,
+                           line, ctx)
+        if pub is not None:
+            publications.append(pub)
+    return publications
+
+
+def is_template_sample(publications: list[Publication]) -> bool:
+    """True for the theme's own three sample rows left in most sites."""
+    return bool(publications) and all(_TEMPLATE_TITLE.match(p.title) for p in publications)
+
+
+def _publication(cells: dict[str, str], overflow: list[str], path: Path, line: int,
+                 ctx: ReadContext) -> Publication | None:
+    meta: dict[str, Any] = {}
+    for column, value in cells.items():
+        value = value.strip()
+        if not value:
+            continue
+        key = COLUMN_KEYS.get(column, column)
+        if key == "authors" and ";" in value:
+            meta[key] = [_turn_round(name) for name in value.split(";") if name.strip()]
+        else:
+            meta.setdefault(key, value)
+    if overflow:
+        meta["tsv_overflow"] = overflow
+    if not meta.get("title"):
+        ctx.report("SM201", "row has no title; skipped", path, line, loss=True)
+        return None
+    slug = str(meta.pop("url_slug", "") or slugify(str(meta["title"])))
+    date = normalize_date(meta.get("date"))
+    if meta.get("date") and date is None:
+        ctx.report("SM202", f"pub_date {meta['date']!r} is not a date", path, line)
+    stem = f"{date}-{slug}" if date and len(date) == 10 else slug
+    pub, notes = publication_from_meta(meta, "", stem, ctx.origin(path, line))
+    for note in notes:
+        ctx.report("SM201", note, path, line)
+    return pub
+
+
+def _turn_round(name: str) -> str:
+    parts = [p.strip() for p in name.split(",")]
+    if len(parts) == 2 and parts[1]:
+        return f"{parts[1]} {parts[0]}"
+    return name.strip()
 
 
 class TsvReader(Reader):
@@ -13,10 +113,23 @@ class TsvReader(Reader):
     description = "academicpages markdown_generator publications.tsv"
 
     def detect(self, path: Path) -> Detection:
-        return Detection()
+        found = Detection()
+        if not path.is_file() or path.suffix.lower() not in (".tsv", ".txt"):
+            return found
+        try:
+            with path.open("r", encoding="utf-8-sig", errors="replace") as handle:
+                first = handle.readline()
+        except OSError:
+            return found
+        header = first.rstrip("\r\n").split("\t")
+        if is_publications_header(header):
+            found.add(0.9, f"tab-separated header with {', '.join(h for h in header[:4])}")
+        return found
 
     def read(self, path: Path, ctx: ReadContext) -> Model:
-        return Model(source=Source(self.name, str(path)))
+        model = Model(source=Source(self.name, str(path)))
+        model.publications = read_publications_tsv(path, ctx)
+        return model
 
 
 READER = TsvReader()

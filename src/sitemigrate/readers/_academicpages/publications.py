@@ -1,0 +1,209 @@
+"""academicpages publication front matter <-> model fields (shared by the site and TSV readers).
+
+The writer uses the same tables (``CATEGORY_OF_KIND``, ``URL_KEYS``, ``IDENTIFIER_KEYS``) so
+what it writes reads back unchanged.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from ...model import Origin, Publication
+from ...transforms.fields import as_bool, normalize_date, plain_text, split_authors, year_of
+
+#: academicpages ``category`` -> model kind (the template's three plus common extras).
+KIND_OF_CATEGORY = {
+    "books": "book",
+    "manuscripts": "journal",
+    "conferences": "conference",
+}
+#: model kind -> the template's category; kinds missing here get a category of their own.
+CATEGORY_OF_KIND = {
+    "book": "books",
+    "chapter": "books",
+    "journal": "manuscripts",
+    "conference": "conferences",
+    "workshop": "conferences",
+}
+#: other categories seen on real sites, by a word they contain -> kind
+_CATEGORY_WORDS = (
+    ("preprint", "preprint"), ("patent", "patent"), ("thes", "thesis"),
+    ("dissert", "thesis"), ("chapter", "chapter"), ("book", "book"),
+    ("workshop", "workshop"), ("conf", "conference"), ("proceed", "conference"),
+    ("journal", "journal"), ("article", "journal"), ("manuscript", "journal"),
+    ("report", "report"), ("poster", "poster"), ("talk", "talk"), ("software", "software"),
+    ("data", "dataset"),
+)
+#: front-matter key -> link label
+URL_KEYS = {"slidesurl": "slides", "bibtexurl": "bibtex"}
+IDENTIFIER_KEYS = ("doi", "arxiv", "pmid", "pmcid", "isbn", "issn", "hal", "dblp")
+#: keys this module turns into model fields (everything else goes to ``extra``)
+_CONSUMED = {"title", "authors", "year", "month", "date", "venue", "category", "paperurl",
+             "paperurl_label", "link", "citation", "award", "selected", "header",
+             "collection", "identifiers", "venue_html"}
+_DATE_PREFIX = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})-")
+_PDF = re.compile(r"(\.pdf($|[?#]))|(/pdf(/|$))", re.I)
+
+
+def kind_of_category(category: Any) -> str | None:
+    if category is None or str(category).strip() == "":
+        return None
+    name = str(category).strip().lower()
+    if name in KIND_OF_CATEGORY:
+        return KIND_OF_CATEGORY[name]
+    return next((kind for word, kind in _CATEGORY_WORDS if word in name), "misc")
+
+
+def looks_like_pdf(url: str) -> bool:
+    return bool(_PDF.search(url))
+
+
+def stem_parts(stem: str) -> tuple[str | None, str]:
+    """(date from a ``YYYY-MM-DD-`` prefix, the rest of the stem)."""
+    match = _DATE_PREFIX.match(stem)
+    if not match:
+        return None, stem
+    return normalize_date("-".join(match.groups())), stem[match.end():] or stem
+
+
+def publication_from_meta(meta: dict[str, Any], body: str, stem: str, origin: Origin,
+                          ) -> tuple[Publication, list[str]]:
+    """A publication from one ``_publications`` file; also returns notes worth a diagnostic."""
+    notes: list[str] = []
+    file_date, pub_id = stem_parts(stem)
+    title = _text(meta.get("title"))
+    if not title:
+        title = pub_id.replace("-", " ").replace("_", " ").strip().capitalize() or pub_id
+        notes.append(f"no title; derived {title!r} from the file name")
+    pub = Publication(id=pub_id, title=title, origin=origin)
+    pub.date = _date(meta, file_date)
+    pub.year = year_of(meta.get("year")) or year_of(pub.date)
+    _venue(pub, meta)
+    pub.kind = kind_of_category(meta.get("category"))
+    if meta.get("category") is not None and \
+            CATEGORY_OF_KIND.get(pub.kind or "") != str(meta.get("category")).strip():
+        pub.extra["category"] = meta["category"]
+    _links(pub, meta)
+    for key in IDENTIFIER_KEYS:
+        if _text(meta.get(key)):
+            pub.identifiers[key] = _text(meta[key])
+    if isinstance(meta.get("identifiers"), dict):
+        pub.identifiers.update({str(k): _text(v) for k, v in meta["identifiers"].items()
+                                if _text(v)})
+    pub.citation = _text(meta.get("citation")) or None
+    if meta.get("authors") not in (None, ""):
+        pub.authors = split_authors(meta["authors"])
+    elif pub.citation:
+        pub.authors = authors_from_citation(pub.citation, title)
+    pub.award = _text(meta.get("award")) or None
+    pub.selected = as_bool(meta.get("selected")) if meta.get("selected") is not None else False
+    _header(pub, meta.get("header"))
+    pub.abstract = body.strip() or None
+    for key, value in meta.items():
+        if key in _CONSUMED or key in IDENTIFIER_KEYS or key in URL_KEYS or _is_url_key(key):
+            continue
+        pub.extra[key] = value
+    return pub, notes
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    return str(value).strip()
+
+
+def _date(meta: dict[str, Any], file_date: str | None) -> str | None:
+    """``date``, else ``year``/``month``, else the file name; ``year`` marks a synthetic day."""
+    year = year_of(meta.get("year"))
+    month = meta.get("month")
+    month_num = int(month) if isinstance(month, int) and 1 <= month <= 12 else None
+    date = normalize_date(meta.get("date"))
+    partial = None
+    if year:
+        partial = f"{year}-{month_num:02d}" if month_num else str(year)
+    if date is None:
+        return partial or file_date
+    if partial and date == (f"{partial}-01" if month_num else f"{partial}-01-01"):
+        return partial  # the writer's full date for a year- or month-only date
+    return date
+
+
+def _venue(pub: Publication, meta: dict[str, Any]) -> None:
+    raw = meta.get("venue")
+    if raw in (None, ""):
+        raw = meta.get("journal")  # dcastrop: journal instead of venue
+    if raw in (None, ""):
+        return
+    text = str(raw).strip()
+    clean = plain_text(text)
+    pub.venue = clean or None
+    if clean != text:
+        pub.extra["venue_html"] = text
+
+
+def _is_url_key(key: str) -> bool:
+    return key.endswith("url") and len(key) > 3 and key.isidentifier()
+
+
+def _links(pub: Publication, meta: dict[str, Any]) -> None:
+    paper = _text(meta.get("paperurl"))
+    if paper:
+        label = str(meta.get("paperurl_label") or "").strip()
+        label = label or ("pdf" if looks_like_pdf(paper) else "html")
+        pub.links[label] = paper
+    link = _text(meta.get("link"))
+    if link:
+        pub.links["link" if "html" in pub.links and pub.links["html"] != link else "html"] = link
+    for key in sorted(meta):
+        if key == "paperurl" or not _is_url_key(key) or not _text(meta[key]):
+            continue
+        label = URL_KEYS.get(key, key[:-3].rstrip("_"))
+        pub.links.setdefault(label, _text(meta[key]))
+
+
+def _header(pub: Publication, header: Any) -> None:
+    if not isinstance(header, dict):
+        if header is not None:
+            pub.extra["header"] = header
+        return
+    rest = {k: v for k, v in header.items() if k != "teaser"}
+    if header.get("teaser"):
+        pub.image = _text(header["teaser"])
+    if rest:
+        pub.extra["header"] = rest
+
+
+_QUOTED = re.compile(r"[\"“”]([^\"“”]{8,})[\"“”]")
+_YEAR_PAREN = re.compile(r"\(\s*\d{4}[a-z]?\s*\)\s*[.,:]?\s*$")
+
+
+def authors_from_citation(citation: str, title: str) -> list[str]:
+    """Authors are whatever precedes the title (or the first quoted part) in a citation."""
+    text = plain_text(html.unescape(citation))
+    text = text.replace("**", "").replace("__", "")
+    start = _find_title(text, title)
+    if start is None:
+        quoted = _QUOTED.search(text)
+        if not quoted:
+            return []
+        start = quoted.start()
+    head = text[:start]
+    head = _YEAR_PAREN.sub("", head.rstrip(" \"“'.,:;")).strip()
+    head = head.rstrip(" \"“'.,:;").strip()
+    if not head or len(head) > 600:
+        return []
+    return [name.strip() for name in split_authors(head) if name.strip(" .")]
+
+
+def _find_title(text: str, title: str) -> int | None:
+    needle = plain_text(title).lower().rstrip(".")
+    if len(needle) < 4:
+        return None
+    index = text.lower().find(needle)
+    if index < 0:
+        return None
+    while index > 0 and text[index - 1] in "\"“'‘ ":
+        index -= 1
+    return index
