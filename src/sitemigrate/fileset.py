@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import difflib
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -88,6 +91,27 @@ def plan_changes(files: FileSet, out_dir: Path) -> list[FileChange]:
     return changes
 
 
+def untouched_files(files: FileSet, out_dir: Path) -> list[str]:
+    """Files already in ``out_dir`` that the plan does not mention: they are kept as they are."""
+    if out_dir.is_symlink() or not out_dir.is_dir():
+        return []
+    found: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(out_dir, followlinks=False):
+        dirnames.sort()
+        base = Path(dirpath).relative_to(out_dir)
+        for name in sorted(filenames):
+            rel = (base / name).as_posix()
+            if rel not in files:
+                found.append(rel)
+    return found
+
+
+def in_written_folders(files: FileSet, paths: list[str]) -> list[str]:
+    """Those of ``paths`` that sit in a folder the plan writes into (stale theme files, e.g.)."""
+    folders = {str(PurePosixPath(rel).parent) for rel in files}
+    return [rel for rel in paths if str(PurePosixPath(rel).parent) in folders]
+
+
 class OverwriteRefused(Exception):
     def __init__(self, paths: list[str]) -> None:
         super().__init__(f"{len(paths)} existing file(s) would be overwritten")
@@ -98,9 +122,13 @@ def write_atomically(files: FileSet, out_dir: Path, *, force: bool = False) -> l
     """Write ``files`` under ``out_dir`` so that a failure leaves ``out_dir`` as it was.
 
     The new tree is built in a sibling staging folder (a copy of ``out_dir`` when it exists,
-    plus the planned files) and swapped in with renames.  Existing files that would change
-    are refused unless ``force``.
+    plus the planned files) and swapped in with one atomic exchange (two renames where the
+    system has no exchange).  Files in ``out_dir`` the plan does not mention are kept.
+    Existing files that would change are refused unless ``force``.  Staging folders left
+    by a killed run are removed first (and ``out_dir`` restored if it was caught mid-swap).
     """
+    check_output_folder(out_dir)
+    recover_interrupted(out_dir)
     changes = plan_changes(files, out_dir)
     conflicts = [c.path for c in changes if c.action == "change"]
     if conflicts and not force:
@@ -129,6 +157,40 @@ def write_atomically(files: FileSet, out_dir: Path, *, force: bool = False) -> l
     return changes
 
 
+def check_output_folder(out_dir: Path) -> None:
+    """Refuse an output folder that is a symlink: writing there would land somewhere else."""
+    if out_dir.is_symlink():
+        raise UnsafePathError(f"output folder {out_dir} is a symlink to "
+                              f"{os.readlink(out_dir)}; give the real path instead")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UnsafePathError(f"output folder {out_dir} exists and is not a folder")
+
+
+STAGING_MARK = ".sitemigrate-"
+
+
+def staging_folders(out_dir: Path) -> list[Path]:
+    """Staging and backup folders a previous run on ``out_dir`` may have left behind."""
+    parent = out_dir.absolute().parent
+    if not parent.is_dir():
+        return []
+    prefix = f".{out_dir.name}{STAGING_MARK}"
+    return sorted(p for p in parent.iterdir() if p.name.startswith(prefix))
+
+
+def recover_interrupted(out_dir: Path) -> None:
+    """Undo what a killed run left: restore a backup swapped out of the way, drop staging."""
+    leftovers = staging_folders(out_dir)
+    backups = [p for p in leftovers if p.name.endswith(".old") and p.is_dir()]
+    if backups and not out_dir.exists() and not out_dir.is_symlink():
+        # Killed between the two renames of the fallback swap: the backup is the old tree.
+        os.replace(backups[0], out_dir)
+    for path in leftovers:
+        if path.is_symlink() or not path.is_dir():
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+
+
 def _check_no_symlink_parents(out_dir: Path, rel: str) -> None:
     current = out_dir
     for part in PurePosixPath(rel).parts[:-1]:
@@ -141,6 +203,9 @@ def _swap_in(staging: Path, out_dir: Path) -> None:
     if not out_dir.exists():
         os.replace(staging, out_dir)
         return
+    if _exchange(staging, out_dir):
+        shutil.rmtree(staging, ignore_errors=True)  # now holds the old tree
+        return
     backup = staging.with_name(staging.name + ".old")
     os.replace(out_dir, backup)
     try:
@@ -149,3 +214,22 @@ def _swap_in(staging: Path, out_dir: Path) -> None:
         os.replace(backup, out_dir)
         raise
     shutil.rmtree(backup, ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux ``renameat2``); False where that is unavailable."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                          ctypes.c_uint]
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0

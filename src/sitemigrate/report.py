@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .fileset import untouched_files
 from .model import to_plain
 from .pipeline import Plan
 
@@ -22,6 +23,7 @@ def plan_to_dict(plan: Plan, *, with_diffs: bool = False) -> dict[str, Any]:
         "written": plan.written,
         "counts": plan.counts,
         "files": files,
+        "kept": untouched_files(plan.files, plan.out_dir),
         "diagnostics": [to_plain(d) for d in plan.diagnostics],
         "seconds": round(plan.seconds, 3),
     }

@@ -27,8 +27,11 @@ def command(src: Path, target: str, out_dir: Path, kind: str | None, dry_run: bo
     """Migrate the site or page SRC to theme THEME, writing into OUT.
 
     Nothing is overwritten without --force, and the output folder is replaced
-    atomically: a failed run leaves it as it was.  Exit code 1 when something could
-    not be carried over (each loss is listed with its file and line).
+    atomically: a failed or killed run leaves it as it was.  Files already in OUT that
+    the migration does not produce are kept untouched.  With --dry-run nothing at all is
+    written: each planned file is listed (+ new, ~ changed, = unchanged) with diffs.
+    Exit code 1 when something could not be carried over (each loss is listed with its
+    file and line).
     """
     from ..pipeline import migrate
     from ..report import plan_to_dict
@@ -43,13 +46,15 @@ def command(src: Path, target: str, out_dir: Path, kind: str | None, dry_run: bo
 
 
 def _print_plan(plan, dry_run: bool, show_diff: bool) -> None:  # type: ignore[no-untyped-def]
+    from ..fileset import in_written_folders, untouched_files
+
     color = sys.stdout.isatty()
     actions = {"create": 0, "change": 0, "same": 0}
     for change in plan.changes:
         actions[change.action] += 1
-        if dry_run and change.action != "same":
-            mark = "+" if change.action == "create" else "~"
-            click.echo(f"{mark} {change.path}")
+    kept = untouched_files(plan.files, plan.out_dir)
+    if dry_run:
+        _list_files(plan.changes, in_written_folders(plan.files, kept))
     if dry_run and show_diff:
         for change in plan.changes:
             if change.action == "change":
@@ -62,8 +67,19 @@ def _print_plan(plan, dry_run: bool, show_diff: bool) -> None:  # type: ignore[n
         f"{c['projects']} projects, {c['themes']} themes, {c['pages']} pages, "
         f"{c['items']} other items")
     click.echo(f"{verb} {plan.out_dir}: {actions['create']} new, {actions['change']} changed, "
-               f"{actions['same']} unchanged; {c['losses']} losses/errors")
+               f"{actions['same']} unchanged, {len(kept)} other files kept; "
+               f"{c['losses']} losses/errors")
     echo_diagnostics([d for d in plan.diagnostics if d.loss or d.level != "info"])
+
+
+def _list_files(changes, stale: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """One line per planned file: + create, ~ change, = leave alone (already identical)."""
+    marks = {"create": "+", "change": "~", "same": "="}
+    for change in changes:
+        click.echo(f"{marks[change.action]} {change.path}")
+    for rel in stale:
+        # Not ours, but next to files we write: the theme may still render it.
+        click.echo(f"= {rel} (already there, not part of the migration; left alone)")
 
 
 def _colored(line: str) -> str:
