@@ -1,0 +1,689 @@
+"""BibTeX text <-> entries <-> publications.
+
+Parsing is bibtexparser v2's splitter with an empty middleware stack: we need every block
+(failed ones and duplicates included) with its line, which its middlewares do not visit.
+Values are then evaluated the way BibTeX does (``{…}``, ``"…"``, numbers, ``@string``
+macros, ``#`` concatenation) and mapped onto the model by ``entry_to_publication``
+(themes.md §3 and §7).  ``publication_to_bibtex`` is the inverse used by writers.
+
+Writing keeps UTF-8: jekyll-scholar reads UTF-8 .bib files, so only LaTeX's special
+characters are escaped (``transforms.latex.unicode_to_latex``).  Raw LaTeX values whose
+decoded form still matches the model are written back unchanged, so al-folio -> al-folio
+is lossless.
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import bibtexparser
+from bibtexparser import model as bibmodel
+from bibtexparser.middlewares.names import (
+    parse_single_name_into_parts,
+    split_multiple_persons_names,
+)
+
+from ..diagnostics import Diagnostics
+from ..model import PUBLICATION_KINDS, AuthorName, Origin, Publication
+from ..transforms.fields import as_bool, as_int, normalize_date, split_authors, year_of
+from ..transforms.latex import latex_to_unicode, unicode_to_latex
+
+if TYPE_CHECKING:
+    from ..readers.base import ReadContext
+
+
+class _DropSplitterLogs(logging.Filter):
+    """The splitter logs every failed block; we report them as diagnostics instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return False
+
+
+logging.getLogger("bibtexparser.splitter").addFilter(_DropSplitterLogs())
+
+_RAW_IN_DIAGNOSTIC = 2000  #: characters of a failed block's text kept in its diagnostic
+
+
+@dataclass(slots=True)
+class BibEntry:
+    """One BibTeX entry with values evaluated but not decoded (still LaTeX)."""
+
+    key: str
+    entry_type: str  #: lower case, e.g. "article"
+    fields: dict[str, str]  #: lower-cased names -> raw LaTeX values, macros resolved
+    line: int  #: 1-based line of the ``@``
+    raw: str  #: the entry's original text
+    field_lines: dict[str, int] = field(default_factory=dict)  #: 1-based line of each field
+
+
+# ---------------------------------------------------------------------------- parsing
+
+
+def parse_bibtex(text: str, file: str, diagnostics: Diagnostics) -> list[BibEntry]:
+    """Every entry of a .bib text, in file order; problems go to ``diagnostics``, never raise.
+
+    Text before the first ``@`` (al-folio's ``---``/``---`` pair) is ignored as BibTeX does.
+    A block that does not parse gives SM104 with its text; a duplicate key gives SM208 and
+    both entries are kept (the later one as ``<key>-2``), like jekyll-scholar.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    try:
+        library = bibtexparser.parse_string(text, parse_stack=[])
+    except Exception as exc:  # noqa: BLE001 — the splitter is not meant to raise; be safe
+        diagnostics.add("SM104", f"BibTeX file does not parse: {exc}", file, 1)
+        return []
+    macros = _collect_macros(library.blocks)
+    entries: list[BibEntry] = []
+    keys: dict[str, int] = {}
+    for block in library.blocks:
+        entry = _entry_of_block(block, file, diagnostics)
+        if entry is None:
+            continue
+        bib = _to_bib_entry(entry, macros)
+        _make_key_unique(bib, keys, file, diagnostics)
+        entries.append(bib)
+    return entries
+
+
+def _entry_of_block(block: bibmodel.Block, file: str,
+                    diagnostics: Diagnostics) -> bibmodel.Entry | None:
+    """The entry a block stands for (duplicates included), reporting failures."""
+    if isinstance(block, bibmodel.Entry):
+        return block
+    if isinstance(block, bibmodel.DuplicateFieldKeyBlock):
+        inner = block.ignore_error_block
+        if isinstance(inner, bibmodel.Entry):
+            for name in sorted(block.duplicate_keys):
+                diagnostics.add("SM107", f"field {name!r} appears twice in entry {inner.key!r};"
+                                " the last value wins", file, _line(block))
+            return inner
+    if isinstance(block, bibmodel.DuplicateBlockKeyBlock):
+        inner = block.ignore_error_block
+        if isinstance(inner, bibmodel.Entry):
+            return inner  # the key clash is reported by _make_key_unique with both lines
+        return None  # a repeated @string: the last definition wins, as in BibTeX
+    if isinstance(block, bibmodel.ParsingFailedBlock):
+        raw = (block.raw or "").strip()
+        reason = str(block.error).strip().splitlines()[-1] if block.error else "syntax error"
+        diagnostics.add("SM104", f"BibTeX block does not parse ({reason}); its text was:\n"
+                        f"{raw[:_RAW_IN_DIAGNOSTIC]}", file, _line(block))
+    return None
+
+
+def _line(block: bibmodel.Block) -> int:
+    return (block.start_line or 0) + 1
+
+
+def _collect_macros(blocks: list[bibmodel.Block]) -> dict[str, str]:
+    macros: dict[str, str] = {}
+    for block in blocks:
+        string = block
+        if isinstance(block, bibmodel.DuplicateBlockKeyBlock):
+            string = block.ignore_error_block  # type: ignore[assignment]
+        if isinstance(string, bibmodel.String):
+            macros[string.key.strip().lower()] = evaluate_value(str(string.value), macros)
+    return macros
+
+
+def _to_bib_entry(entry: bibmodel.Entry, macros: dict[str, str]) -> BibEntry:
+    fields: dict[str, str] = {}
+    lines: dict[str, int] = {}
+    for fld in entry.fields:
+        name = fld.key.strip().lower()
+        fields.pop(name, None)  # a repeated field moves to its last position, last value wins
+        fields[name] = evaluate_value(str(fld.value), macros)
+        lines[name] = (fld.start_line or 0) + 1
+    line = (entry.start_line or 0) + 1
+    key = entry.key.strip() or f"entry-line-{line}"
+    return BibEntry(key, entry.entry_type.strip().lower(), fields, line, entry.raw or "", lines)
+
+
+def _make_key_unique(bib: BibEntry, keys: dict[str, int], file: str,
+                     diagnostics: Diagnostics) -> None:
+    if bib.key not in keys:
+        keys[bib.key] = bib.line
+        return
+    first_line = keys[bib.key]
+    suffix = 2
+    while f"{bib.key}-{suffix}" in keys:
+        suffix += 1
+    new_key = f"{bib.key}-{suffix}"
+    diagnostics.add("SM208", f"key {bib.key!r} is used at lines {first_line} and {bib.line};"
+                    f" both entries kept, the second as {new_key!r}", file, bib.line)
+    bib.key = new_key
+    keys[new_key] = bib.line
+
+
+def evaluate_value(value: str, macros: dict[str, str]) -> str:
+    """A field's value as BibTeX sees it: delimiters off, macros expanded, ``#`` joined."""
+    parts = _split_concatenation(value.strip())
+    return "".join(_evaluate_part(part.strip(), macros) for part in parts)
+
+
+def _evaluate_part(part: str, macros: dict[str, str]) -> str:
+    if len(part) >= 2 and ((part[0] == "{" and part[-1] == "}")
+                           or (part[0] == '"' and part[-1] == '"')):
+        return part[1:-1]
+    if part.isdigit():
+        return part
+    return macros.get(part.lower(), part)  # unknown names (month "may") stay as written
+
+
+def _split_concatenation(value: str) -> list[str]:
+    """Split on ``#`` outside braces and quotes."""
+    parts: list[str] = []
+    depth, in_quotes, start = 0, False, 0
+    for index, char in enumerate(value):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(0, depth - 1)
+        elif char == '"' and depth == 0:
+            in_quotes = not in_quotes
+        elif char == "#" and depth == 0 and not in_quotes:
+            parts.append(value[start:index])
+            start = index + 1
+    parts.append(value[start:])
+    return parts if len(parts) > 1 else [value]
+
+
+def read_bib_file(path: Path, ctx: ReadContext) -> list[Publication]:
+    """The publications of one .bib file, each with its origin; problems reported to ``ctx``."""
+    text = ctx.read_text(path)
+    if text is None:
+        return []
+    file = ctx.rel(path)
+    publications = []
+    for entry in parse_bibtex(text, file, ctx.diagnostics):
+        if not latex_to_unicode(entry.fields.get("title", "")):
+            ctx.report("SM201", f"entry {entry.key!r} has no title; its key is used", file,
+                       entry.line)
+        publications.append(entry_to_publication(entry, ctx.origin(path, entry.line)))
+    return publications
+
+
+# ------------------------------------------------------------------ entry -> publication
+
+#: entry type -> model kind (``pubtype`` may use either vocabulary)
+TYPE_KINDS: dict[str, str] = {
+    "article": "journal",
+    "inproceedings": "conference",
+    "conference": "conference",
+    "proceedings": "book",
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+    "masterthesis": "thesis",
+    "thesis": "thesis",
+    "book": "book",
+    "incollection": "chapter",
+    "inbook": "chapter",
+    "techreport": "report",
+    "report": "report",
+    "patent": "patent",
+    "software": "software",
+    "dataset": "dataset",
+}
+_PREPRINT_TYPES = ("misc", "unpublished", "preprint", "online", "electronic", "article")
+
+#: entry type -> fields that name its venue, best first
+_VENUE_FIELDS: dict[str, tuple[str, ...]] = {
+    "article": ("journal", "journaltitle"),
+    "inproceedings": ("booktitle",),
+    "conference": ("booktitle",),
+    "incollection": ("booktitle",),
+    "inbook": ("booktitle",),
+    "proceedings": ("booktitle", "publisher"),
+    "phdthesis": ("school", "institution"),
+    "mastersthesis": ("school", "institution"),
+    "masterthesis": ("school", "institution"),
+    "thesis": ("school", "institution"),
+    "techreport": ("institution",),
+    "report": ("institution",),
+    "book": ("publisher",),
+    "misc": ("howpublished",),
+}
+_ANY_VENUE = ("journal", "journaltitle", "booktitle", "school", "institution", "publisher",
+              "howpublished")
+
+#: link fields carried as they are (al-folio buttons); relative paths stay relative
+LINK_FIELDS = ("pdf", "html", "code", "slides", "poster", "video", "website", "blog", "supp",
+               "data")
+IDENTIFIER_FIELDS = ("doi", "arxiv", "pmid", "pmcid", "isbn", "issn")
+_URL = re.compile(r"^(https?|ftp)://\S+$", re.I)
+_DOI = re.compile(r"(10\.\d{3,9}/\S+)")
+_ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s?#]+?)(?:\.pdf)?(?:[?#].*)?$", re.I)
+
+#: extra keys this module owns (not BibTeX fields)
+EXTRA_TYPE = "bibtex_type"
+EXTRA_RAW = "bibtex_raw_fields"
+EXTRA_FIELD_NAMES = "bibtex_field_names"  #: model slot -> original field name when not default
+_OWN_EXTRA = (EXTRA_TYPE, EXTRA_RAW, EXTRA_FIELD_NAMES)
+
+
+def entry_to_publication(entry: BibEntry, origin: Origin) -> Publication:
+    """The model's view of one entry; every field it has no slot for goes in ``extra``."""
+    fields = dict(entry.fields)
+    raw_fields: dict[str, str] = {}
+    field_names: dict[str, str] = {}
+
+    def take(name: str) -> str | None:
+        return fields.pop(name, None)
+
+    title_raw = take("title")
+    title = latex_to_unicode(title_raw or "") or entry.key
+    _keep_raw(raw_fields, "title", title_raw, title)
+    pub = Publication(id=entry.key, title=title, origin=origin)
+    _map_people(pub, fields, raw_fields)
+    _map_date(pub, fields, raw_fields)
+    _map_venue(pub, entry.entry_type, fields, raw_fields, field_names)
+    pub.kind = _kind_of(entry.entry_type, entry.fields)
+    abstract_raw = take("abstract")
+    if abstract_raw is not None:
+        pub.abstract = latex_to_unicode(abstract_raw, collapse_space=False) or None
+        _keep_raw(raw_fields, "abstract", abstract_raw, pub.abstract or "")
+    _map_links(pub, fields, raw_fields, field_names)
+    _map_flags(pub, fields, raw_fields)
+    pub.extra.update(fields)  # every other field, verbatim, under its own name
+    pub.extra[EXTRA_TYPE] = entry.entry_type
+    if raw_fields:
+        pub.extra[EXTRA_RAW] = raw_fields
+    if field_names:
+        pub.extra[EXTRA_FIELD_NAMES] = field_names
+    return pub
+
+
+def _keep_raw(raw_fields: dict[str, str], name: str, raw: str | None, canonical: str) -> None:
+    """Remember a raw value when writing the decoded one back would not reproduce it."""
+    if raw is not None and raw != canonical:
+        raw_fields[name] = raw
+
+
+def _map_people(pub: Publication, fields: dict[str, str], raw_fields: dict[str, str]) -> None:
+    author_raw = fields.pop("author", None)
+    if author_raw is not None:
+        pub.author_names = parse_names(author_raw)
+        pub.authors = [display_name(n) for n in pub.author_names]
+        _keep_raw(raw_fields, "author", author_raw, " and ".join(pub.authors))
+    elif fields.get("editor"):
+        # An edited volume is shown under its editors; "editor" itself stays in extra.
+        pub.author_names = parse_names(fields["editor"])
+        pub.authors = [display_name(n) for n in pub.author_names]
+
+
+_MARKS = re.compile(r"[*†‡§¶‖&^#]+$")
+
+
+def parse_names(value: str) -> list[AuthorName]:
+    """BibTeX ``A and B`` names (brace-aware, von/Jr parts) as structured names."""
+    try:
+        names = split_multiple_persons_names(value)
+    except Exception:  # noqa: BLE001 — unbalanced braces: fall back to the plain splitter
+        return [AuthorName(family=n) for n in split_authors(latex_to_unicode(value))]
+    out: list[AuthorName] = []
+    for name in names:
+        if name.strip().lower() == "others":
+            out.append(AuthorName(family="others", others=True))
+            continue
+        try:
+            parts = parse_single_name_into_parts(name, strict=False)
+        except Exception:  # noqa: BLE001
+            out.append(AuthorName(family=latex_to_unicode(name)))
+            continue
+        family = latex_to_unicode(" ".join(parts.von + parts.last))
+        given = latex_to_unicode(" ".join(parts.first)) or None
+        suffix = latex_to_unicode(" ".join(parts.jr)) or None
+        marks = _MARKS.search(family)
+        if marks and marks.start() > 0:
+            family = family[:marks.start()]
+        out.append(AuthorName(
+            family=family or latex_to_unicode(name), given=given, suffix=suffix,
+            marks=list(marks.group(0)) if marks and marks.start() > 0 else [],
+        ))
+    return out
+
+
+def display_name(name: AuthorName) -> str:
+    """"Given Family, Suffix" with any marks left where the .bib put them."""
+    if name.others:
+        return "others"
+    text = " ".join(p for p in (name.given, name.family) if p) + "".join(name.marks)
+    return f"{text}, {name.suffix}" if name.suffix else text
+
+
+_MONTHS = {name.lower(): index for index, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): index for index, name in enumerate(calendar.month_abbr) if name})
+_MONTHS["sept"] = 9
+
+
+def month_number(value: str | None) -> int | None:
+    if not value:
+        return None
+    text = latex_to_unicode(value).strip().rstrip(".").lower()
+    number = as_int(text)
+    if number is not None:
+        return number if 1 <= number <= 12 else None
+    return _MONTHS.get(text) or _MONTHS.get(text[:3])
+
+
+def _map_date(pub: Publication, fields: dict[str, str], raw_fields: dict[str, str]) -> None:
+    year_raw = fields.pop("year", None)
+    pub.year = as_int(latex_to_unicode(year_raw)) if year_raw else None
+    if year_raw and pub.year is None:
+        pub.year = year_of(year_raw)
+    if year_raw is not None:
+        _keep_raw(raw_fields, "year", year_raw, str(pub.year) if pub.year else "")
+    date_field = normalize_date(fields.get("date"))
+    if date_field and (pub.year is None or date_field.startswith(str(pub.year))):
+        fields.pop("date")
+        pub.date = date_field
+        pub.year = pub.year or int(date_field[:4])
+        return
+    month_raw = fields.get("month")
+    month = month_number(month_raw)
+    if month_raw is not None and (month or not pub.year):
+        fields.pop("month")
+        _keep_raw(raw_fields, "month", month_raw, calendar.month_abbr[month] if month else "")
+    if pub.year:
+        pub.date = f"{pub.year:04d}-{month:02d}" if month else f"{pub.year:04d}"
+
+
+def _map_venue(pub: Publication, entry_type: str, fields: dict[str, str],
+               raw_fields: dict[str, str], field_names: dict[str, str]) -> None:
+    preferred = _VENUE_FIELDS.get(entry_type, ("howpublished",))
+    for name in (*preferred, *_ANY_VENUE):
+        raw = fields.get(name)
+        if raw is None or not latex_to_unicode(raw):
+            continue
+        del fields[name]
+        pub.venue = latex_to_unicode(raw)
+        _keep_raw(raw_fields, name, raw, pub.venue)
+        if name != venue_field_for(entry_type):
+            field_names["venue"] = name
+        return
+
+
+def venue_field_for(entry_type: str) -> str:
+    return _VENUE_FIELDS.get(entry_type, ("howpublished",))[0]
+
+
+def _kind_of(entry_type: str, fields: dict[str, str]) -> str:
+    pubtype = latex_to_unicode(fields.get("pubtype", "")).lower()
+    if pubtype in PUBLICATION_KINDS:
+        return pubtype
+    if pubtype in TYPE_KINDS:
+        return TYPE_KINDS[pubtype]
+    is_arxiv = bool(fields.get("arxiv")) or fields.get("archiveprefix", "").lower() == "arxiv" \
+        or "arxiv" in fields.get("journal", "").lower()
+    if entry_type == "preprint" or (entry_type in _PREPRINT_TYPES and is_arxiv
+                                    and not (entry_type == "article" and fields.get("volume"))):
+        return "preprint"
+    return TYPE_KINDS.get(entry_type, "misc")
+
+
+def _map_links(pub: Publication, fields: dict[str, str], raw_fields: dict[str, str],
+               field_names: dict[str, str]) -> None:
+    for name in LINK_FIELDS:
+        value = fields.pop(name, "").strip()
+        if value:
+            pub.links[name] = value
+    doi = fields.pop("doi", "").strip()
+    if doi:
+        pub.identifiers["doi"] = _DOI.search(doi).group(1) if _DOI.search(doi) else doi
+        pub.links["doi"] = doi if _URL.match(doi) else f"https://doi.org/{doi}"
+    arxiv = fields.pop("arxiv", "").strip()
+    if not arxiv and fields.get("archiveprefix", "").lower() == "arxiv":
+        arxiv = fields.get("eprint", "").strip()  # eprint/archivePrefix stay in extra
+    if arxiv:
+        found = _ARXIV_URL.search(arxiv)
+        pub.identifiers["arxiv"] = found.group(1) if found else arxiv
+        pub.links["arxiv"] = arxiv if _URL.match(arxiv) else f"https://arxiv.org/abs/{arxiv}"
+    for name in IDENTIFIER_FIELDS[2:]:
+        value = fields.pop(name, "").strip()
+        if value:
+            pub.identifiers[name] = value
+    url = fields.pop("url", "").strip()
+    if url:
+        label = "url" if "html" in pub.links else "html"
+        pub.links[label] = url
+        if label == "html":
+            field_names["html"] = "url"
+    for name in list(fields):
+        value = fields[name].strip()
+        if _URL.match(value) and name not in _NOT_LINKS:
+            pub.links[name] = value  # an unknown field holding a URL is a link of that label
+            del fields[name]
+
+
+#: URL-valued fields that are not links to the work
+_NOT_LINKS = ("preview", "file", "urldate", "howpublished", "note", "pubtype", "scope")
+
+
+def _map_flags(pub: Publication, fields: dict[str, str], raw_fields: dict[str, str]) -> None:
+    award = fields.pop("award", None)
+    if award is not None:
+        pub.award = award  # al-folio renders it as Markdown, not LaTeX: kept as written
+    selected = fields.pop("selected", None)
+    if selected is not None:
+        pub.selected = as_bool(selected)
+        _keep_raw(raw_fields, "selected", selected, "true" if pub.selected else "")
+    preview = fields.pop("preview", None)
+    if preview:
+        pub.image = preview.strip()
+
+
+# ------------------------------------------------------------------ publication -> BibTeX
+
+#: model kind -> entry type used when the publication did not come from BibTeX
+KIND_TYPES: dict[str, str] = {
+    "journal": "article",
+    "conference": "inproceedings",
+    "workshop": "inproceedings",
+    "preprint": "misc",
+    "book": "book",
+    "chapter": "incollection",
+    "thesis": "phdthesis",
+    "report": "techreport",
+    "patent": "patent",
+    "software": "software",
+    "dataset": "dataset",
+    "misc": "misc",
+}
+_FIELD_NAME = re.compile(r"[^a-z0-9_:.+-]+")
+
+
+def publication_to_bibtex(pub: Publication) -> str:
+    """One BibTeX entry for ``pub``: deterministic field order, values in braces, UTF-8."""
+    entry_type = str(pub.extra.get(EXTRA_TYPE) or KIND_TYPES.get(pub.kind or "misc", "misc"))
+    fields = publication_fields(pub, entry_type)
+    key = bibtex_key(pub.id)
+    width = max((len(name) for name in fields), default=0)
+    lines = [f"@{entry_type}{{{key},"]
+    lines += [f"  {name.ljust(width)} = {{{value}}}," for name, value in fields.items()]
+    if len(lines) > 1:
+        lines[-1] = lines[-1].rstrip(",")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def publications_to_bibtex(pubs: list[Publication]) -> str:
+    """A whole .bib file; keys are made unique (``-2``…) so jekyll-scholar sees every entry."""
+    seen: set[str] = set()
+    chunks = []
+    for pub in pubs:
+        key = bibtex_key(pub.id)
+        unique, suffix = key, 2
+        while unique in seen:
+            unique, suffix = f"{key}-{suffix}", suffix + 1
+        seen.add(unique)
+        if unique != pub.id:
+            pub = _with_id(pub, unique)
+        chunks.append(publication_to_bibtex(pub))
+    return "\n".join(chunks)
+
+
+def _with_id(pub: Publication, new_id: str) -> Publication:
+    from dataclasses import replace
+
+    return replace(pub, id=new_id)
+
+
+def bibtex_key(pub_id: str) -> str:
+    """A key BibTeX accepts: no spaces, commas, braces or quotes."""
+    key = re.sub(r"[\s,{}()\"'#%~\\=]+", "-", pub_id.strip()).strip("-")
+    return key or "untitled"
+
+
+def publication_fields(pub: Publication, entry_type: str) -> dict[str, str]:
+    """The fields of ``pub``'s entry, standard ones first, then extras in their order."""
+    raw = pub.extra.get(EXTRA_RAW) or {}
+    if not isinstance(raw, dict):
+        raw = {}
+    names = pub.extra.get(EXTRA_FIELD_NAMES) or {}
+    if not isinstance(names, dict):
+        names = {}
+    out: dict[str, str] = {}
+
+    def put(name: str, value: str | None, decoded: Any = None,
+            check: Any = None) -> None:
+        """Use the raw value when it still decodes to what the model holds."""
+        if name in raw and check is not None and check(raw[name]) == decoded:
+            out[name] = str(raw[name])
+        elif value:
+            out[name] = value
+
+    put("title", unicode_to_latex(pub.title), pub.title, latex_to_unicode)
+    _put_people(pub, out, raw)
+    if pub.venue:
+        venue_name = str(names.get("venue") or venue_field_for(entry_type))
+        put(venue_name, unicode_to_latex(pub.venue), pub.venue, latex_to_unicode)
+    _put_date(pub, out, raw)
+    if pub.abstract:
+        put("abstract", unicode_to_latex(pub.abstract), pub.abstract,
+            lambda v: latex_to_unicode(v, collapse_space=False) or None)
+    _put_links(pub, out, names)
+    if pub.award:
+        out["award"] = _balanced(pub.award)
+    if pub.selected or "selected" in raw:
+        put("selected", "true" if pub.selected else None, pub.selected, as_bool)
+    if pub.image:
+        out["preview"] = _balanced(pub.image)
+    if pub.kind and _kind_of(entry_type, {**_extra_fields(pub), **out}) != pub.kind \
+            and "pubtype" not in pub.extra:
+        out["pubtype"] = pub.kind
+    for name, value in _extra_fields(pub).items():
+        out.setdefault(name, value)
+    return out
+
+
+def _put_people(pub: Publication, out: dict[str, str], raw: dict[str, Any]) -> None:
+    if not pub.authors:
+        return
+    raw_author = raw.get("author")
+    if raw_author and [display_name(n) for n in parse_names(str(raw_author))] == pub.authors:
+        out["author"] = str(raw_author)
+        return
+    editor = pub.extra.get("editor")
+    if not raw_author and isinstance(editor, str) and \
+            [display_name(n) for n in parse_names(editor)] == pub.authors:
+        return  # the authors are the editors, written back from extra
+    out["author"] = " and ".join(_name_to_bibtex(a) for a in pub.authors)
+
+
+def _name_to_bibtex(name: str) -> str:
+    """A display name as ``Family, Given`` so particles and multi-word names survive."""
+    if name == "others":
+        return name
+    words = name.split()
+    escaped = [unicode_to_latex(w) for w in words]
+    if len(words) == 1:
+        return "{" + escaped[0] + "}" if "," in words[0] else escaped[0]
+    family, given = escaped[-1], " ".join(escaped[:-1])
+    if any(c in name for c in ",") or words[-1][:1].islower():
+        return "{" + unicode_to_latex(name) + "}"  # no safe split: keep it as one name
+    return f"{family}, {given}"
+
+
+def _put_date(pub: Publication, out: dict[str, str], raw: dict[str, Any]) -> None:
+    year = pub.year or (int(pub.date[:4]) if pub.date and pub.date[:4].isdigit() else None)
+    if year is None:
+        return
+    if "year" in raw and as_int(latex_to_unicode(str(raw["year"]))) == year:
+        out["year"] = str(raw["year"])
+    else:
+        out["year"] = str(year)
+    date = normalize_date(pub.date)
+    if date and len(date) >= 10 and date.startswith(str(year)):
+        out["date"] = date
+        return
+    month = int(date[5:7]) if date and len(date) >= 7 else None
+    if month:
+        raw_month = raw.get("month")
+        if raw_month and month_number(str(raw_month)) == month:
+            out["month"] = str(raw_month)
+        else:
+            out["month"] = calendar.month_abbr[month]
+
+
+def _put_links(pub: Publication, out: dict[str, str], names: dict[str, Any]) -> None:
+    links = dict(pub.links)
+    doi_id = pub.identifiers.get("doi")
+    doi_link = links.pop("doi", None)
+    if doi_link and (not doi_id or doi_link != f"https://doi.org/{doi_id}"):
+        found = _DOI.search(doi_link)
+        out["doi"] = doi_link if _URL.match(doi_link) or not found else found.group(1)
+    elif doi_id:
+        out["doi"] = doi_id
+    arxiv_id = pub.identifiers.get("arxiv")
+    arxiv_link = links.pop("arxiv", None)
+    eprint_arxiv = str(pub.extra.get("archiveprefix", "")).lower() == "arxiv" and \
+        str(pub.extra.get("eprint", "")).strip() == arxiv_id
+    if arxiv_link and arxiv_link != f"https://arxiv.org/abs/{arxiv_id}":
+        out["arxiv"] = arxiv_link
+    elif arxiv_id and not eprint_arxiv:
+        out["arxiv"] = arxiv_id
+    for name in IDENTIFIER_FIELDS[2:]:
+        if pub.identifiers.get(name):
+            out[name] = _balanced(pub.identifiers[name])
+    for label, url in links.items():
+        name = "url" if label == "html" and names.get("html") == "url" else _field_name(label)
+        if name and name not in out:
+            out[name] = _balanced(url)
+
+
+def _extra_fields(pub: Publication) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in pub.extra.items():
+        name = _field_name(str(key))
+        if not name or key in _OWN_EXTRA or value is None:
+            continue
+        if isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, str | int | float):
+            text = str(value)
+        else:
+            text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        out.setdefault(name, _balanced(text))
+    return out
+
+
+def _field_name(label: str) -> str:
+    return _FIELD_NAME.sub("_", label.strip().lower()).strip("_")
+
+
+def _balanced(value: str) -> str:
+    """A value safe inside ``{…}``: unbalanced braces are escaped, newlines kept."""
+    depth = 0
+    for char in value:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            break
+    if depth == 0:
+        return value
+    return value.replace("{", "\x00").replace("}", r"\textbraceright{}").replace(
+        "\x00", r"\textbraceleft{}")

@@ -1,0 +1,128 @@
+"""LaTeX <-> Unicode for BibTeX field values.
+
+``latex_to_unicode`` uses pylatexenc with math kept verbatim (``$\\delta$`` stays as typed,
+since every target theme renders it with MathJax).  ``unicode_to_latex`` is its inverse for
+text the model holds: it escapes only what ``latex_to_unicode`` would otherwise interpret,
+and leaves every other character as UTF-8 (jekyll-scholar reads UTF-8 .bib files).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from pylatexenc import macrospec
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec
+from pylatexenc.latex2text import get_default_latex_context_db as text_context_db
+from pylatexenc.latexwalker import LatexWalker
+from pylatexenc.latexwalker import get_default_latex_context_db as walker_context_db
+
+_SPACE = re.compile(r"\s+")
+_LATEX_SIGNS = re.compile(r"[\\{}$~&%#_^]|--|``|''|!`|\?`")
+# A bare "&" is an alignment tab to LaTeX but means "and" in every .bib title we have seen.
+_BARE_AMPERSAND = re.compile(r"(?<!\\)&")
+
+
+@lru_cache(maxsize=1)
+def _converter() -> tuple[LatexNodes2Text, object]:
+    """Built once: the context databases are costly to create."""
+    text_db = text_context_db()
+    text_db.add_context_category(
+        "sitemigrate",
+        prepend=True,
+        macros=[
+            MacroTextSpec("enquote", simplify_repl="\u201c%(1)s\u201d"),
+            MacroTextSpec("url", simplify_repl="%(1)s"),
+            MacroTextSpec("href", simplify_repl="%(2)s"),
+            MacroTextSpec("textbraceleft", simplify_repl="{"),
+            MacroTextSpec("textbraceright", simplify_repl="}"),
+        ],
+    )
+    walker_db = walker_context_db()
+    walker_db.add_context_category(
+        "sitemigrate",
+        prepend=True,
+        macros=[
+            macrospec.MacroSpec("enquote", "{"),
+            macrospec.MacroSpec("url", "{"),
+            macrospec.MacroSpec("href", "{{"),
+            macrospec.MacroSpec("textbraceleft", ""),
+            macrospec.MacroSpec("textbraceright", ""),
+        ],
+    )
+    return LatexNodes2Text(math_mode="verbatim", latex_context=text_db,
+                           strict_latex_spaces=True), walker_db
+
+
+def latex_to_unicode(text: str, *, collapse_space: bool = True) -> str:
+    """Unicode text from a BibTeX/LaTeX value; never raises.
+
+    Accents and symbols become characters, protecting braces go, ``$…$`` math is kept as
+    typed.  With ``collapse_space`` runs of white space (the line breaks of a wrapped .bib
+    value) become one space; abstracts pass ``False`` to keep their paragraphs.
+    """
+    if not text:
+        return ""
+    if not _LATEX_SIGNS.search(text):
+        return _tidy(text, collapse_space)
+    converter, walker_db = _converter()
+    try:
+        walker = LatexWalker(_BARE_AMPERSAND.sub(r"\\&", text), latex_context=walker_db,
+                             tolerant_parsing=True)
+        nodes, _, _ = walker.get_latex_nodes()
+        result = converter.nodelist_to_text(nodes)
+    except Exception:  # noqa: BLE001 — pylatexenc raises many types on odd input
+        result = text.replace("{", "").replace("}", "")
+    return _tidy(result, collapse_space)
+
+
+def _tidy(text: str, collapse_space: bool) -> str:
+    if collapse_space:
+        return _SPACE.sub(" ", text).strip()
+    lines = [_SPACE.sub(" ", line).strip() for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+_ESCAPES = {
+    "\\": r"\textbackslash{}",
+    # BibTeX counts braces even after a backslash, so \{ could unbalance a value.
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+    "$": r"\$",
+    "%": r"\%",
+    "&": r"\&",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "\u00a0": "~",
+}
+_MATH = re.compile(r"\$[^$]+\$")
+_NEEDS_ESCAPE = re.compile(r"[\\{}$%&#_~\u00a0]|-(?=-)|[`'](?=[`'])|[!?](?=`)")
+
+
+def unicode_to_latex(text: str) -> str:
+    """A BibTeX value that ``latex_to_unicode`` turns back into ``text``.
+
+    Non-ASCII characters stay UTF-8; only LaTeX's special characters and ligatures
+    (``--``, ``''``) are escaped.  ``$…$`` math spans are left as they are.
+    """
+    out: list[str] = []
+    pos = 0
+    for match in _MATH.finditer(text):
+        if latex_to_unicode(match.group(0)) != match.group(0).strip():
+            continue  # not something latex_to_unicode keeps verbatim: escape it
+        out.append(_escape_plain(text[pos:match.start()]))
+        out.append(match.group(0))
+        pos = match.end()
+    out.append(_escape_plain(text[pos:]))
+    return "".join(out)
+
+
+def _escape_plain(text: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        char = match.group(0)
+        if char in _ESCAPES:
+            return _ESCAPES[char]
+        return char + "{}"  # breaks a ligature such as -- or ''
+
+    return _NEEDS_ESCAPE.sub(replace, text)
