@@ -2,7 +2,8 @@
 
 Codes are grouped: SM1xx input could not be parsed, SM2xx content understood only in
 part, SM3xx content the target cannot hold (losses), SM4xx merges and repairs, SM5xx
-safety limits, SM9xx internal.  The README's table is generated from ``CODES``.
+safety limits, SM6xx checks of a migrated site (``verify``), SM9xx internal.  The README's
+table is generated from ``CODES``.
 """
 
 from __future__ import annotations
@@ -44,6 +45,15 @@ CODES: dict[str, tuple[str, str, str]] = {
     "SM503": ("path-escape", "error", "a path would leave its root; refused"),
     "SM504": ("symlink-skipped", "warning", "a symlink leaving the source was not followed"),
     "SM505": ("too-deep", "error", "nesting is too deep; refused"),
+    "SM601": ("missing-key", "error", "a file lacks a key the theme's layouts need"),
+    "SM602": ("hidden-item", "error", "an item exists but the theme will not list it"),
+    "SM603": ("duplicate-permalink", "error", "two files render to the same URL"),
+    "SM604": ("broken-link", "warning", "an internal link points at no page"),
+    "SM605": ("invalid-output", "error", "an output file does not parse"),
+    "SM606": ("unknown-tag", "error", "a Liquid tag or include the theme lacks aborts the build"),
+    "SM607": ("not-rendered", "error", "an item of the model is absent from the built HTML"),
+    "SM608": ("build-failed", "error", "Jekyll failed to build the site"),
+    "SM609": ("build-unavailable", "info", "Jekyll or a plugin is missing; static checks only"),
     "SM900": ("internal-error", "error", "a reader or writer failed unexpectedly"),
 }
 

@@ -74,13 +74,21 @@ class Plan:
         return has_losses(self.diagnostics)
 
 
-def plan_migration(model: Model, target: str, out_dir: str | Path) -> Plan:
-    """Run the target writer in memory and diff its files against ``out_dir``."""
+def plan_migration(model: Model, target: str, out_dir: str | Path, *,
+                   onto: str | Path | None = None) -> Plan:
+    """Run the target writer in memory and diff its files against ``out_dir``.
+
+    With ``onto`` (a checkout of the target theme), the checkout minus its example content
+    is the base and the writer's files go on top.
+    """
     out = Path(out_dir)
     diagnostics = Diagnostics()
     diagnostics.extend(model.diagnostics)
     writer = get_writer(target)
-    files = writer.write(model, WriteContext.from_folder(out, diagnostics))
+    if onto is None:
+        files = writer.write(model, WriteContext.from_folder(out, diagnostics))
+    else:
+        files = _onto_files(model, target, Path(onto), diagnostics)
     changes = plan_changes(files, out)
     counts = {
         "publications": len(model.publications),
@@ -94,13 +102,30 @@ def plan_migration(model: Model, target: str, out_dir: str | Path) -> Plan:
     return Plan(target, out, files, changes, diagnostics, model, counts=counts)
 
 
+def _onto_files(model: Model, target: str, theme_dir: Path, diagnostics: Diagnostics,
+                ) -> FileSet:
+    from .onto import existing_reader, theme_base
+
+    if not theme_dir.is_dir():
+        raise SourceError(f"{theme_dir}: --onto needs a folder holding a checkout of {target}")
+    base = theme_base(theme_dir, target)
+    for rel in base.skipped:
+        diagnostics.add("SM504", "not copied from the theme checkout (symlink or unreadable)",
+                        rel)
+    ctx = WriteContext(diagnostics, existing_reader(theme_dir))
+    for rel, data in get_writer(target).write(model, ctx).items():
+        base.files.add(rel, data)
+    return base.files
+
+
 def migrate(src: str | Path, target: str, out_dir: str | Path, *, kind: str | None = None,
-            dry_run: bool = False, force: bool = False, dedupe: bool = True) -> Plan:
+            dry_run: bool = False, force: bool = False, dedupe: bool = True,
+            onto: str | Path | None = None) -> Plan:
     """Read ``src``, write it as ``target`` into ``out_dir`` (unless ``dry_run``)."""
     start = time.perf_counter()
     get_writer(target)  # an unknown target is a usage error before any reading
     model = read_site(src, kind, dedupe=dedupe)
-    plan = plan_migration(model, target, out_dir)
+    plan = plan_migration(model, target, out_dir, onto=onto)
     if not dry_run:
         write_atomically(plan.files, plan.out_dir, force=force)
         plan.written = True

@@ -1,0 +1,62 @@
+"""``migrate --onto THEME_DIR``: start from a checkout of the target theme.
+
+The checkout is only read.  Its files become the base of the planned file set, minus the
+theme's own example content (listed per theme in ``converters/<theme>.yml``); the writer's
+files are laid on top, and the writer merges ``_config.yml`` with the checkout's own.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .converters import converter, matches
+from .fileset import FileSet
+
+
+@dataclass(slots=True)
+class ThemeBase:
+    files: FileSet
+    removed: list[str] = field(default_factory=list)  #: example content left out
+    skipped: list[str] = field(default_factory=list)  #: symlinks and unreadable files
+
+
+def theme_base(theme_dir: Path, theme: str) -> ThemeBase:
+    """The checkout's files without its sample content, never following symlinks."""
+    conf = converter(theme)
+    samples: list[str] = conf.get("sample_content", [])
+    never: list[str] = conf.get("never_copy", [])
+    root = theme_dir.resolve()
+    base = ThemeBase(FileSet())
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            rel = path.relative_to(root).as_posix()
+            if matches(rel, never):
+                continue
+            if matches(rel, samples):
+                base.removed.append(rel)
+                continue
+            if path.is_symlink():
+                base.skipped.append(rel)
+                continue
+            try:
+                base.files.add(rel, path.read_bytes())
+            except (OSError, ValueError):
+                base.skipped.append(rel)
+    return base
+
+
+def existing_reader(theme_dir: Path):  # type: ignore[no-untyped-def]
+    """``WriteContext.existing`` over the checkout (so _config.yml merges keep its comments)."""
+    root = theme_dir.resolve()
+
+    def existing(rel: str) -> bytes | None:
+        path = (root / rel).resolve()
+        if not path.is_relative_to(root) or not path.is_file():
+            return None
+        return path.read_bytes()
+
+    return existing

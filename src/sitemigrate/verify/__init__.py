@@ -1,0 +1,61 @@
+"""``verify``: is a migrated site what its theme's layouts read, and does it render?
+
+Static checks (one module per theme) look at the files; ``build`` runs Jekyll when it is
+installed and looks for every publication, project and page title in the HTML.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..diagnostics import Diagnostics
+from ..model import Diagnostic
+from .site import SiteFiles
+
+CHECKS = {"academicpages": "academicpages", "al-folio": "alfolio", "allanlab": "allanlab"}
+
+
+@dataclass(slots=True)
+class VerifyReport:
+    path: str
+    theme: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    built: bool = False
+    items_checked: int = 0
+    items_found: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.level == "error" for d in self.diagnostics)
+
+
+def detect_theme(path: Path) -> str | None:
+    from ..detect import detect
+
+    found = detect(path)
+    return found.kind if found.kind in CHECKS else None
+
+
+def verify_site(path: Path, theme: str | None = None, *, build: bool = False) -> VerifyReport:
+    theme = theme or detect_theme(path)
+    if theme not in CHECKS:
+        raise ValueError(f"{path}: not a site of a theme sitemigrate writes "
+                         f"({', '.join(CHECKS)}); name it with --theme")
+    diagnostics = Diagnostics()
+    site = SiteFiles(path, diagnostics)
+    module = importlib.import_module(f"{__name__}.{CHECKS[theme]}")
+    module.check(site)
+    site.check_permalinks_unique()
+    site.check_internal_links()
+    report = VerifyReport(str(path), theme)
+    if build:
+        from .build import build_and_find
+
+        outcome = build_and_find(path, theme, diagnostics)
+        report.built = outcome.built
+        report.items_checked = outcome.checked
+        report.items_found = outcome.found
+    report.diagnostics = list(diagnostics)
+    return report

@@ -1,0 +1,66 @@
+"""al-folio: the bibliography parses with unique keys, projects are shown, scholar is set up."""
+
+from __future__ import annotations
+
+from ..converters import converter
+from .site import SiteFiles
+
+
+def check(site: SiteFiles) -> None:
+    conf = converter("al-folio")
+    scholar = site.config.get("scholar")
+    if not isinstance(scholar, dict):
+        site.report("SM601", "no scholar: block; jekyll-scholar will not find the bibliography",
+                    "_config.yml")
+        scholar = {}
+    bib_name = str(scholar.get("bibliography") or "papers.bib")
+    if not bib_name.endswith(".bib"):
+        bib_name += ".bib"
+    _check_bibliography(site, f"{scholar.get('source') or '/_bibliography'}".strip("/")
+                        + f"/{bib_name}", conf)
+    _check_projects(site, conf)
+    for rel in site.pages():
+        if rel.startswith("_projects/"):
+            continue
+        site.note_permalink(site.front_matter(rel).meta.get("permalink"), rel)
+
+
+def _check_bibliography(site: SiteFiles, rel: str, conf: dict) -> None:  # type: ignore[type-arg]
+    from ..diagnostics import Diagnostics
+    from ..parsing.bibtex import parse_bibtex
+
+    text = site.text(rel)
+    if text is None:
+        site.report("SM601", "the bibliography file is missing", rel)
+        return
+    diagnostics = Diagnostics()
+    entries = parse_bibtex(text, rel, diagnostics)
+    for diag in diagnostics:
+        site.report("SM605", diag.message, rel, diag.line)
+    keys: dict[str, int] = {}
+    filtered = set(site.config.get("filtered_bibtex_keywords") or [])
+    rendered = set(conf["rendered_bib_fields"])
+    for entry in entries:
+        if entry.key in keys:
+            site.report("SM603", f"key {entry.key} also at line {keys[entry.key]}", rel,
+                        entry.line)
+        keys.setdefault(entry.key, entry.line)
+        leaking = sorted(set(entry.fields) - rendered - filtered)
+        if leaking:
+            site.report("SM601", f"{entry.key}: fields {', '.join(leaking)} are not in "
+                        "filtered_bibtex_keywords and show in the BibTeX block", rel, entry.line)
+
+
+def _check_projects(site: SiteFiles, conf: dict) -> None:  # type: ignore[type-arg]
+    keys = conf["required_front_matter"]["_projects"]
+    listing = site.front_matter("_pages/projects.md").meta if (
+        site.root / "_pages/projects.md").is_file() else {}
+    shown = listing.get("display_categories")
+    for rel in site.pages("_projects"):
+        meta = site.require_keys(rel, keys)
+        category = meta.get("category")
+        if shown and category not in shown:
+            site.report("SM602", f"category {category!r} is not in display_categories of "
+                        "_pages/projects.md: the card is hidden", rel, 2)
+        if meta.get("importance") is not None and not isinstance(meta.get("importance"), int):
+            site.report("SM601", "importance must be an integer (projects are sorted by it)", rel)

@@ -1,0 +1,93 @@
+"""Build the site with Jekyll (when installed) and find every item's title in the HTML."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..diagnostics import Diagnostics
+from ..parsing.yamlio import dump_yaml, load_yaml
+
+BUILD_SECONDS = 600
+_TAG = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S | re.I)
+_MARKUP = re.compile(r"[*_`$\\{}]")
+
+
+@dataclass(slots=True)
+class BuildOutcome:
+    built: bool = False
+    checked: int = 0
+    found: int = 0
+
+
+def _installed_gems() -> set[str] | None:
+    gem = shutil.which("gem")
+    if gem is None:
+        return None
+    result = subprocess.run([gem, "list", "--local", "--no-versions"], capture_output=True,
+                            text=True, timeout=60, check=False)
+    return {line.strip() for line in result.stdout.splitlines() if line.strip()}
+
+
+def _normalize(text: str) -> str:
+    return " ".join(_MARKUP.sub("", html.unescape(text)).lower().split())
+
+
+def build_and_find(site: Path, theme: str, diagnostics: Diagnostics) -> BuildOutcome:
+    """Build into a temporary folder and look for each item of the site's model."""
+    jekyll = shutil.which("jekyll")
+    if jekyll is None:
+        diagnostics.add("SM609", "jekyll is not installed; only the static checks ran")
+        return BuildOutcome()
+    config = load_yaml((site / "_config.yml").read_text(encoding="utf-8")).data or {}
+    wanted = [str(p) for p in config.get("plugins") or []]
+    gems = _installed_gems() or set()
+    missing = [p for p in wanted if p not in gems]
+    if "jekyll-scholar" in missing:
+        diagnostics.add("SM609", "jekyll-scholar is not installed (al-folio needs it); only "
+                        "the static checks ran")
+        return BuildOutcome()
+    with tempfile.TemporaryDirectory(prefix="sitemigrate-build-") as tmp:
+        work = Path(tmp) / "src"
+        shutil.copytree(site, work, symlinks=True,
+                        ignore=shutil.ignore_patterns("_site", ".git", "Gemfile", "Gemfile.lock"))
+        override = Path(tmp) / "override.yml"
+        override.write_text(dump_yaml({"plugins": [p for p in wanted if p in gems]}))
+        env = dict(os.environ, JEKYLL_NO_BUNDLER_REQUIRE="true", JEKYLL_ENV="production")
+        result = subprocess.run(
+            [jekyll, "build", "--config", f"_config.yml,{override}", "-d", str(Path(tmp) / "out"),
+             "--quiet"], cwd=work, capture_output=True, text=True, timeout=BUILD_SECONDS,
+            env=env, check=False)
+        if result.returncode != 0:
+            tail = (result.stderr or result.stdout).strip().splitlines()[-5:]
+            diagnostics.add("SM608", "jekyll build failed: " + " | ".join(tail))
+            return BuildOutcome()
+        if missing:
+            diagnostics.add("SM609", f"built without plugins {', '.join(missing)} (not installed)")
+        return _find_items(site, theme, Path(tmp) / "out", diagnostics)
+
+
+def _find_items(site: Path, theme: str, out: Path, diagnostics: Diagnostics) -> BuildOutcome:
+    from ..pipeline import read_site
+
+    corpus = " ".join(_normalize(_TAG.sub(" ", p.read_text("utf-8", "replace")))
+                      for p in out.rglob("*.html"))
+    model = read_site(site, theme)
+    outcome = BuildOutcome(built=True)
+    items = [("publication", p.title, p.origin) for p in model.publications]
+    items += [("project", p.title, p.origin) for p in model.projects]
+    items += [("page", p.title, p.origin) for p in model.pages if p.title]
+    for kind, title, origin in items:
+        outcome.checked += 1
+        if _normalize(title) in corpus:
+            outcome.found += 1
+        else:
+            diagnostics.add("SM607", f"{kind} {title!r} is not in the built HTML",
+                            origin.file if origin else None, origin.line if origin else None)
+    return outcome

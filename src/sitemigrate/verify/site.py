@@ -1,0 +1,116 @@
+"""Read access to a migrated site for the checks: front matter, data files, permalinks."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ..diagnostics import Diagnostics
+from ..parsing.front_matter import FrontMatter, split_front_matter
+from ..parsing.text import decode
+from ..parsing.yamlio import YamlError, load_yaml
+
+PAGE_SUFFIXES = (".md", ".markdown", ".html")
+#: Files that plugins (jekyll-sitemap, jekyll-feed) generate at build time.
+PLUGIN_OUTPUTS = {"/sitemap.xml", "/feed.xml", "/robots.txt"}
+_LINK = re.compile(
+    r"""(?:\]\(|href=["'])(?:\{\{\s*(?:site\.baseurl|base_path)\s*\}\})?(/[^)"'\s#?]*)""")
+
+
+def norm_permalink(url: str) -> str:
+    url = url.strip()
+    if not url.startswith("/"):
+        url = "/" + url
+    for suffix in ("index.html", ".html"):
+        if url.endswith(suffix):
+            url = url[: -len(suffix)]
+    return url.rstrip("/") or "/"
+
+
+class SiteFiles:
+    def __init__(self, root: Path, diagnostics: Diagnostics) -> None:
+        self.root = root
+        self.diagnostics = diagnostics
+        self._fm: dict[str, FrontMatter] = {}
+        self.config: dict[str, Any] = self.data_file("_config.yml") or {}
+        self.permalinks: dict[str, list[str]] = defaultdict(list)
+
+    def report(self, code: str, message: str, rel: str | None = None,
+               line: int | None = None) -> None:
+        self.diagnostics.add(code, message, rel, line)
+
+    def text(self, rel: str) -> str | None:
+        path = self.root / rel
+        if not path.is_file():
+            return None
+        return decode(path.read_bytes()).text
+
+    def data_file(self, rel: str) -> Any:
+        text = self.text(rel)
+        if text is None:
+            return None
+        try:
+            return load_yaml(text).data
+        except YamlError as exc:
+            self.report("SM605", exc.message, rel, exc.line)
+            return None
+
+    def pages(self, folder: str = "") -> Iterator[str]:
+        base = self.root / folder if folder else self.root
+        if not base.is_dir():
+            return
+        for path in sorted(base.rglob("*")):
+            rel = path.relative_to(self.root).as_posix()
+            if path.suffix in PAGE_SUFFIXES and path.is_file() and not rel.startswith(
+                    ("_site/", "_layouts/", "_includes/", "assets/", "vendor/", ".")):
+                yield rel
+
+    def front_matter(self, rel: str) -> FrontMatter:
+        if rel not in self._fm:
+            fm = split_front_matter(self.text(rel) or "")
+            if fm.error is not None:
+                self.report("SM605", fm.error.message, rel, fm.error.line)
+            self._fm[rel] = fm
+        return self._fm[rel]
+
+    def require_keys(self, rel: str, keys: list[str]) -> dict[str, Any]:
+        fm = self.front_matter(rel)
+        if not fm.present:
+            self.report("SM601", "no front matter: Jekyll copies the file unrendered", rel, 1)
+            return {}
+        missing = [k for k in keys if fm.meta.get(k) in (None, "")]
+        if missing:
+            self.report("SM601", f"missing {', '.join(missing)}", rel, 2)
+        return fm.meta
+
+    def note_permalink(self, url: str | None, rel: str) -> None:
+        if url:
+            self.permalinks[norm_permalink(str(url))].append(rel)
+
+    def check_permalinks_unique(self) -> None:
+        for url, files in sorted(self.permalinks.items()):
+            if len(files) > 1:
+                self.report("SM603", f"{url} is the permalink of {', '.join(files)}", files[1])
+
+    def check_internal_links(self) -> None:
+        known = set(self.permalinks)
+        for rel in self.pages():
+            fm = self.front_matter(rel)
+            for lineno, line in enumerate(fm.body.splitlines(), fm.body_line):
+                for url in _LINK.findall(line):
+                    target = norm_permalink(url)
+                    if target in known or self._is_static_file(url):
+                        continue
+                    self.report("SM604", f"link to {url} matches no page", rel, lineno)
+
+    def _is_static_file(self, url: str) -> bool:
+        return url in PLUGIN_OUTPUTS or (self.root / url.lstrip("/")).exists()
+
+    def declared_collections(self) -> dict[str, Any]:
+        collections = self.config.get("collections") or {}
+        if isinstance(collections, list):
+            return {str(name): {} for name in collections}
+        return collections if isinstance(collections, dict) else {}
