@@ -56,7 +56,7 @@ _CITE = re.compile(r"{%-?\s*cite\s+([^%]+?)\s*-?%}")
 _QUERY_KEY = re.compile(r"\bkey\s*=\s*([\w:./+-]+)")
 _BIBLIOGRAPHY = re.compile(r"{%-?\s*bibliography\b[^%]*%}")
 _PROJECT_LINK = re.compile(r"/projects/([^/\s\"')#?]+)/?")
-_PUB_ANCHOR = re.compile(r"publications[^\"'#]*#([\w:./+-]+)")
+_PUB_ANCHOR = re.compile(r"publications[^\"#<>]*#([\w:./+-]+)")
 
 
 @dataclass(slots=True)

@@ -1,22 +1,529 @@
-"""Reader for al-folio (_bibliography/*.bib, _projects, nav pages) (not implemented yet)."""
+"""Reader for al-folio sites (themes.md §3) and single al-folio pages.
+
+Sources: ``_config.yml`` (names, socials before 2024-12, ``scholar:``), ``_data/socials.yml``,
+every ``.bib`` below the scholar source folder, ``_projects/``, ``_pages/`` (the about page
+gives the profile; research pages give themes), ``_news/``, ``_posts/`` and other declared
+collections.  Liquid in bodies is kept verbatim.
+
+Mapping decisions, made once:
+
+* a project's ``redirect`` is its ``website`` link, ``github`` its ``code`` link;
+* socials are keyed by network (``github_username`` -> ``github``; see ``SOCIAL_KEYS``);
+* a research page's own papers (``<strong><a>`` links) that match a bib entry by title or
+  URL are that entry; the others become publications of their own.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
-from ..model import Model, Source
+from ..model import Item, Model, Page, Project, Publication, Site, Source, Theme
+from ..parsing.html_research import parse_research_page
+from ..paths import slugify
+from ..transforms.fields import as_bool, as_int, normalize_date, plain_text
 from .base import Detection, ReadContext, Reader
+
+#: al-folio social key -> network name used in ``Site.socials``.
+SOCIAL_KEYS: dict[str, str] = {
+    "scholar_userid": "google_scholar",
+    "github_username": "github",
+    "gitlab_username": "gitlab",
+    "linkedin_username": "linkedin",
+    "twitter_username": "twitter",
+    "x_username": "x",
+    "orcid_id": "orcid",
+    "research_gate_profile": "researchgate",
+    "semanticscholar_id": "semantic_scholar",
+    "dblp_url": "dblp",
+    "inspirehep_id": "inspirehep",
+    "work_url": "work",
+    "blogger_url": "blogger",
+    "bluesky_url": "bluesky",
+    "youtube_id": "youtube",
+    "mastodon_username": "mastodon",
+    "medium_username": "medium",
+}
+_SOCIAL_KEY = re.compile(r"^[a-z_]+_(username|userid|id|url|profile|qr)$")
+#: project front matter the model holds; everything else goes to ``extra``.
+_PROJECT_KEYS = {"title", "description", "img", "importance", "category", "redirect",
+                 "github", "date"}
+_PAGE_KEYS = {"title", "permalink", "nav", "nav_order"}
+_CITE = re.compile(r"{%-?\s*cite\s+([^%]+?)\s*-?%}")
+_POST_NAME = re.compile(r"^(\d{2,4}-\d{1,2}-\d{1,2})-(.+)$")
+_DOC_SUFFIXES = (".md", ".markdown", ".html")
+
+
+def social_network(key: str) -> str:
+    """The network name for an al-folio social key (``github_username`` -> ``github``)."""
+    if key in SOCIAL_KEYS:
+        return SOCIAL_KEYS[key]
+    return re.sub(r"_(username|userid|id|url|profile)$", "", key)
+
+
+def cite_keys(text: str) -> list[str]:
+    """Keys of every ``{% cite k1 k2 %}`` in ``text``, in order, once each."""
+    keys: list[str] = []
+    for match in _CITE.finditer(text or ""):
+        for key in re.split(r"[\s,]+", match.group(1)):
+            if key and "=" not in key and not key.startswith("-") and key not in keys:
+                keys.append(key)
+    return keys
 
 
 class AlfolioReader(Reader):
     name = "al-folio"
     description = "al-folio (_bibliography/*.bib, _projects, nav pages)"
 
+    # ------------------------------------------------------------------ detection
+
     def detect(self, path: Path) -> Detection:
+        if path.is_dir():
+            return self._detect_site(path)
+        if path.is_file() and path.suffix.lower() in _DOC_SUFFIXES:
+            return self._detect_page(path)
         return Detection()
 
+    def _detect_site(self, path: Path) -> Detection:
+        found = Detection()
+        config = next((p for p in (path / "_config.yml", path / "_config.yaml") if p.is_file()),
+                      None)
+        if config is None:
+            return found
+        try:
+            text = config.read_text("utf-8", errors="replace")[:200_000]
+        except OSError:
+            return found
+        if re.search(r"^first_name:", text, re.M) and re.search(r"^last_name:", text, re.M):
+            found.add(0.35, "_config.yml has first_name/last_name")
+        if re.search(r"^scholar:", text, re.M):
+            found.add(0.15, "_config.yml has a scholar: block")
+        if "bibliography_template" in text:
+            found.add(0.15, "_config.yml sets bibliography_template")
+        if any((path / "_bibliography").glob("*.bib")):
+            found.add(0.15, "_bibliography/*.bib")
+        if (path / "_projects").is_dir():
+            found.add(0.1, "_projects/")
+        if (path / "_news").is_dir():
+            found.add(0.1, "_news/")
+        return found
+
+    def _detect_page(self, path: Path) -> Detection:
+        found = Detection()
+        try:
+            text = path.read_text("utf-8", errors="replace")[:500_000]
+        except OSError:
+            return found
+        head = text[:2000]
+        if re.search(r"^layout:\s*(page|about|cv)\s*$", head, re.M):
+            found.add(0.2, "layout: page/about/cv")
+        if re.search(r"^nav(_order)?:", head, re.M):
+            found.add(0.2, "nav/nav_order in front matter")
+        if re.search(r"{%-?\s*include\s+figure\.(liquid|html)", text):
+            found.add(0.3, "{% include figure.liquid %}")
+        if re.search(r"{%-?\s*bibliography\b", text):
+            found.add(0.3, "{% bibliography %}")
+        if _CITE.search(text):
+            found.add(0.2, "{% cite %}")
+        return found
+
+    # ------------------------------------------------------------------ reading
+
     def read(self, path: Path, ctx: ReadContext) -> Model:
-        return Model(source=Source(self.name, str(path)))
+        model = Model(source=Source(self.name, str(path)))
+        if path.is_file():
+            self._read_single_page(path, ctx, model)
+        else:
+            _SiteReading(path, ctx, model).run()
+        return model
+
+    def _read_single_page(self, path: Path, ctx: ReadContext, model: Model) -> None:
+        found = read_page(path, ctx, path.stem)
+        if found is None:
+            return
+        page, body_line = found
+        model.pages.append(page)
+        attach_research(page, body_line, ctx, model, force=True)
+
+
+# ---------------------------------------------------------------------- shared helpers
+
+def read_page(path: Path, ctx: ReadContext, page_id: str) -> tuple[Page, int] | None:
+    """The page and the file line where its body starts."""
+    text = ctx.read_text(path)
+    if text is None:
+        return None
+    fm = ctx.front_matter(path, text)
+    assert fm is not None
+    page = Page(id=page_id, body=fm.body, origin=ctx.origin(path, 1))
+    if not fm.present:
+        ctx.report("SM106", "no front matter; Jekyll copies this file unrendered", path, 1)
+        page.extra["front_matter"] = False
+        return page, fm.body_line
+    meta = fm.meta
+    page.title = _text_or_none(meta.get("title"))
+    page.permalink = _text_or_none(meta.get("permalink"))
+    page.nav = as_bool(meta.get("nav", False))
+    page.nav_order = as_int(meta.get("nav_order"))
+    page.extra.update({k: v for k, v in meta.items() if k not in _PAGE_KEYS})
+    page.role = _page_role(page, path)
+    return page, fm.body_line
+
+
+def _page_role(page: Page, path: Path) -> str | None:
+    layout = str(page.extra.get("layout") or "")
+    stem = path.stem.lower()
+    if layout == "about" or (page.permalink or "").strip() == "/":
+        return "about"
+    if layout == "cv" or stem == "cv":
+        return "cv"
+    if re.search(r"{%-?\s*bibliography\b", page.body) and "publication" in stem + (
+            page.permalink or "") + (page.title or "").lower():
+        return "publications"
+    for role in ("research", "projects", "publications", "teaching", "news", "blog", "people",
+                 "repositories"):
+        if stem == role or (page.permalink or "").strip("/") == role:
+            return role
+    return None
+
+
+def attach_research(page: Page, body_line: int, ctx: ReadContext, model: Model, *,
+                    force: bool = False) -> None:
+    """Themes (and the page's own papers) of a research page, merged into ``model``."""
+    if not force and not _looks_like_research(page):
+        return
+    file = page.origin.file if page.origin else page.id
+
+    def report(code: str, message: str, line: int | None) -> None:
+        ctx.report(code, message, file, line)
+
+    content = parse_research_page(page.body, file, body_line, report)
+    if content is None:
+        return
+    renamed = _merge_page_papers(content.publications, model.publications)
+    for theme in _walk(content.themes):
+        theme.publication_ids = _dedupe([renamed.get(i, i) for i in theme.publication_ids])
+        theme.extra.setdefault("page", page.id)
+    model.themes.extend(content.themes)
+    page.extra["research_shape"] = content.shape
+
+
+def _looks_like_research(page: Page) -> bool:
+    name = f"{page.id} {page.permalink or ''}".lower()
+    return "research" in name and page.role != "publications"
+
+
+def _merge_page_papers(found: list[Publication], known: list[Publication]) -> dict[str, str]:
+    """Add page papers to ``known`` unless a known entry has the same title or URL."""
+    by_title = {plain_text(p.title).casefold(): p for p in known}
+    by_url = {u.rstrip("/"): p for p in known for u in p.links.values()}
+    ids = {p.id for p in known}
+    renamed: dict[str, str] = {}
+    for pub in found:
+        match = by_title.get(pub.title.casefold()) or next(
+            (by_url[u.rstrip("/")] for u in pub.links.values() if u.rstrip("/") in by_url), None)
+        if match is not None:
+            renamed[pub.id] = match.id
+            continue
+        new_id, n = pub.id, 2
+        while new_id in ids:
+            new_id, n = f"{pub.id}-{n}", n + 1
+        renamed[pub.id] = new_id
+        pub.id = new_id
+        ids.add(new_id)
+        known.append(pub)
+    return renamed
+
+
+def _walk(themes: list[Theme]) -> list[Theme]:
+    out: list[Theme] = []
+    for theme in themes:
+        out.append(theme)
+        out.extend(_walk(theme.subthemes))
+    return out
+
+
+def _dedupe(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def _text_or_none(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+class _IdPool:
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def take(self, text: str, fallback: str) -> str:
+        base = slugify(text, max_length=100, fallback=fallback)
+        candidate, n = base, 2
+        while candidate in self.used:
+            candidate, n = f"{base}-{n}", n + 1
+        self.used.add(candidate)
+        return candidate
+
+
+# ---------------------------------------------------------------------- whole site
+
+class _SiteReading:
+    def __init__(self, root: Path, ctx: ReadContext, model: Model) -> None:
+        self.root = root
+        self.ctx = ctx
+        self.model = model
+        self.config: dict[str, Any] = {}
+
+    def run(self) -> None:
+        self._read_config()
+        self._read_bibliography()
+        self._read_projects()
+        self._read_pages()
+        self._read_collection("_news", "news")
+        self._read_collection("_posts", "posts")
+        self._read_other_collections()
+        self._resolve_references()
+
+    # -- config and profile
+
+    def _read_config(self) -> None:
+        path = next((p for p in (self.root / "_config.yml", self.root / "_config.yaml")
+                     if p.is_file()), None)
+        site = Site()
+        self.model.site = site
+        if path is None:
+            return
+        site.origin = self.ctx.origin(path, 1)
+        data = self.ctx.load_yaml_file(path)
+        if not isinstance(data, dict):
+            return
+        self.config = data
+        names = [_text_or_none(data.get(k)) for k in ("first_name", "middle_name", "last_name")]
+        full = " ".join(n for n in names if n) or None
+        site.name = full
+        title = _text_or_none(data.get("title"))
+        site.title = full if title in (None, "blank") else plain_text(title)
+        site.email = _text_or_none(data.get("email"))
+        site.url = _text_or_none(data.get("url"))
+        site.baseurl = _text_or_none(data.get("baseurl"))
+        for key in ("first_name", "middle_name", "last_name"):
+            if names[("first_name", "middle_name", "last_name").index(key)]:
+                site.extra[key] = str(data[key]).strip()
+        if title and title != site.title:
+            site.extra["title_raw"] = title
+        description = _text_or_none(data.get("description"))
+        if description:
+            site.extra["config_description"] = description
+        if isinstance(data.get("scholar"), dict):
+            site.extra["scholar"] = data["scholar"]
+        for key, value in data.items():
+            if _SOCIAL_KEY.match(str(key)) and _text_or_none(value):
+                site.socials[social_network(str(key))] = str(value).strip()
+        self._read_socials_file()
+
+    def _read_socials_file(self) -> None:
+        path = self.root / "_data" / "socials.yml"
+        if not path.is_file():
+            return
+        data = self.ctx.load_yaml_file(path)
+        if not isinstance(data, dict):
+            return
+        site = self.model.site
+        site.extra["socials_file"] = True
+        for key, value in data.items():
+            if key == "email":
+                site.email = site.email or _text_or_none(value)
+            elif isinstance(value, bool):
+                site.extra.setdefault("socials_flags", {})[str(key)] = value
+            elif _text_or_none(value):
+                site.socials[social_network(str(key))] = str(value).strip()
+
+    # -- publications
+
+    def _bib_folder(self) -> tuple[Path, str]:
+        scholar = self.config.get("scholar") if isinstance(self.config.get("scholar"), dict) \
+            else {}
+        source = str(scholar.get("source") or "/_bibliography/").strip().strip("/") \
+            or "_bibliography"
+        main = str(scholar.get("bibliography") or "papers.bib").strip()
+        if not main.endswith(".bib"):
+            main += ".bib"
+        return self.root / source, main
+
+    def bib_files(self) -> list[Path]:
+        folder, main = self._bib_folder()
+        if not self.ctx.inside_root(folder):
+            self.ctx.report("SM503", "scholar.source leaves the site folder", "_config.yml")
+            return []
+        files = list(self.ctx.walk(folder, (".bib",)))
+        files.sort(key=lambda p: (p.name != main or p.parent != folder, str(p)))
+        return files
+
+    def _read_bibliography(self) -> None:
+        try:
+            from ..parsing.bibtex import read_bib_file
+        except ImportError:  # the BibTeX module is written in parallel
+            self.ctx.report("SM900", "BibTeX support missing; publications not read")
+            return
+        for path in self.bib_files():
+            for pub in read_bib_file(path, self.ctx):
+                source = self.ctx.rel(path)
+                if not source.endswith("/" + self._bib_folder()[1]):
+                    pub.extra.setdefault("bib_file", source)
+                self.model.publications.append(pub)
+
+    # -- projects
+
+    def _read_projects(self) -> None:
+        ids = _IdPool()
+        for path in self.ctx.walk(self.root / "_projects", _DOC_SUFFIXES):
+            project = self._read_project(path, ids)
+            if project is not None:
+                self.model.projects.append(project)
+
+    def _read_project(self, path: Path, ids: _IdPool) -> Project | None:
+        text = self.ctx.read_text(path)
+        if text is None:
+            return None
+        fm = self.ctx.front_matter(path, text)
+        assert fm is not None
+        stem = path.name[: -len(path.suffix)]
+        project = Project(id=ids.take(stem, "project"), title="", body=fm.body.strip("\n")
+                          or None, origin=self.ctx.origin(path, 1))
+        if not fm.present:
+            self.ctx.report("SM106", "project has no front matter; Jekyll copies it as is",
+                            path, 1)
+            project.extra["front_matter"] = False
+        meta = fm.meta
+        title = _text_or_none(meta.get("title"))
+        if title is None:
+            title = stem.replace("_", " ").replace("-", " ").strip().title() or project.id
+            self.ctx.report("SM201", f"project has no title; using {title!r}", path, 1)
+        project.title = title
+        project.description = _text_or_none(meta.get("description"))
+        project.image = _text_or_none(meta.get("img"))
+        project.order = as_int(meta.get("importance"))
+        project.category = _text_or_none(meta.get("category"))
+        project.date = normalize_date(meta.get("date"))
+        redirect = _text_or_none(meta.get("redirect"))
+        if redirect:
+            project.links["website"] = redirect
+        github = _text_or_none(meta.get("github"))
+        if github:
+            project.links["code"] = github
+        project.publication_ids = cite_keys(fm.body)
+        for key, value in meta.items():
+            if key in _PROJECT_KEYS or (key == "layout" and value == "page"):
+                continue
+            if key == "importance" and project.order is not None:
+                continue
+            project.extra[key] = value
+        if meta.get("date") is not None and project.date is None:
+            project.extra["date"] = meta["date"]
+            self.ctx.report("SM202", f"project date {meta['date']!r} not understood", path, 1)
+        if meta.get("importance") is not None and project.order is None:
+            project.extra["importance"] = meta["importance"]
+        if path.name != f"{project.id}.md":
+            project.extra["source_file"] = path.name
+        return project
+
+    # -- pages
+
+    def _read_pages(self) -> None:
+        ids = _IdPool()
+        folder = self.root / "_pages"
+        for path in self.ctx.walk(folder, _DOC_SUFFIXES):
+            rel_stem = path.relative_to(folder).with_suffix("").as_posix()
+            found = read_page(path, self.ctx, ids.take(rel_stem.replace("/", "-"), "page"))
+            if found is None:
+                continue
+            page, body_line = found
+            self.model.pages.append(page)
+            if page.role == "about":
+                self._profile_from_about(page)
+            attach_research(page, body_line, self.ctx, self.model)
+        self.model.site.navigation = [
+            {"title": p.title or p.id, "url": p.permalink or f"/{p.id}/"}
+            for p in sorted((p for p in self.model.pages if p.nav),
+                            key=lambda p: (p.nav_order is None, p.nav_order or 0, p.id))]
+
+    def _profile_from_about(self, page: Page) -> None:
+        site = self.model.site
+        subtitle = _text_or_none(page.extra.get("subtitle"))
+        if subtitle and site.role is None:
+            site.role = subtitle
+        profile = page.extra.get("profile")
+        if isinstance(profile, dict):
+            image = _text_or_none(profile.get("image"))
+            if image and site.avatar is None:
+                site.avatar = image if "/" in image else f"assets/img/{image}"
+        body = page.body.strip()
+        if body and site.description is None:
+            site.description = body
+
+    # -- collections
+
+    def _read_collection(self, folder_name: str, collection: str) -> None:
+        for path in self.ctx.walk(self.root / folder_name, _DOC_SUFFIXES):
+            item = self._read_item(path, collection)
+            if item is not None:
+                self.model.items.append(item)
+
+    def _read_item(self, path: Path, collection: str) -> Item | None:
+        text = self.ctx.read_text(path)
+        if text is None:
+            return None
+        fm = self.ctx.front_matter(path, text)
+        assert fm is not None
+        stem = path.name[: -len(path.suffix)]
+        item = Item(collection=collection, id=stem, body=fm.body.strip("\n"),
+                    origin=self.ctx.origin(path, 1))
+        if not fm.present:
+            self.ctx.report("SM106", "no front matter; Jekyll copies this file unrendered",
+                            path, 1)
+            item.extra["front_matter"] = False
+        meta = fm.meta
+        item.title = _text_or_none(meta.get("title"))
+        raw_date = meta.get("date")
+        named = _POST_NAME.match(stem)
+        item.date = normalize_date(raw_date) or (normalize_date(named.group(1)) if named else None)
+        if raw_date is not None and str(raw_date) != item.date:
+            item.extra["date"] = raw_date
+        if collection == "posts" and not named:
+            self.ctx.report("SM206", "post name lacks a YYYY-MM-DD- prefix; Jekyll skips it",
+                            path, 1)
+        item.extra.update({k: v for k, v in meta.items() if k not in ("title", "date")})
+        return item
+
+    def _read_other_collections(self) -> None:
+        collections = self.config.get("collections")
+        if not isinstance(collections, dict):
+            return
+        for name in sorted(str(k) for k in collections):
+            if name in ("news", "projects", "posts"):
+                continue
+            self._read_collection(f"_{name}", name)
+
+    # -- references between records
+
+    def _resolve_references(self) -> None:
+        known = {p.id for p in self.model.publications}
+        for project in self.model.projects:
+            for key in project.publication_ids:
+                if key not in known:
+                    file = project.origin.file if project.origin else None
+                    self.ctx.report("SM204", f"cite key {key!r} is not in the bibliography",
+                                    file)
+        for theme in self.model.all_themes():
+            for key in theme.publication_ids:
+                if key not in known:
+                    file = theme.origin.file if theme.origin else None
+                    line = theme.origin.line if theme.origin else None
+                    self.ctx.report("SM204", f"publication {key!r} is not in the bibliography",
+                                    file, line)
 
 
 READER = AlfolioReader()
