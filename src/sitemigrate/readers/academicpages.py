@@ -36,6 +36,7 @@ ASSET_FOLDERS = {"assets", "images", "files", "img", "css", "js", "fonts", "vend
 #: extra collections whose documents are entries (items), not projects
 ITEM_COLLECTIONS = {"news", "people", "members", "team", "students", "alumni", "awards",
                     "service", "events", "blog", "group"}
+_RAW_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n?)^(?:---|\.\.\.)[ \t]*$\n?", re.M | re.S)
 _POST_NAME = re.compile(r"^\d{2,4}-\d{1,2}-\d{1,2}-")
 _RESEARCH_NAME = re.compile(r"research|lab", re.I)
 _PAGE_ROLES = (("publication", "publications"), ("talk", "talks"), ("teaching", "teaching"),
@@ -141,6 +142,7 @@ class _SiteReader:
         self.config: dict[str, Any] = {}
         self.declared: set[str] = set()
         self.pub_by_url: dict[str, str] = {}
+        self.invalid_blocks: dict[Path, str] = {}  #: front matter that did not parse, raw
 
     # -- whole site -------------------------------------------------------------------------
 
@@ -205,8 +207,14 @@ class _SiteReader:
         self._read_generator_tsv()
 
     def _read_generator_tsv(self) -> None:
+        """Publications from markdown_generator/ when _publications/ is empty: the BibTeX
+        files when there are any (richer), else the TSVs, skipping the theme's sample rows."""
         generator = self.root / "markdown_generator"
         if not generator.is_dir():
+            return
+        found = self._generator_bib(generator)
+        if found:
+            self.model.publications.extend(found)
             return
         for path in self.ctx.walk(generator, (".tsv",)):
             if path.name.startswith("talks"):
@@ -217,10 +225,21 @@ class _SiteReader:
                                 path, 1)
                 continue
             self.model.publications.extend(pubs)
-        if any(self.ctx.walk(generator, (".bib",))):
-            # TODO: read *.bib through sitemigrate.parsing.bibtex once it exists
-            self.ctx.report("SM206", "BibTeX files in markdown_generator/ are not read yet",
+
+    def _generator_bib(self, generator: Path) -> list[Publication]:
+        paths = list(self.ctx.walk(generator, (".bib",)))
+        if not paths:
+            return []
+        try:
+            from ..parsing.bibtex import read_bib_file
+        except ImportError:  # the BibTeX parser is optional at this layer
+            self.ctx.report("SM206", "BibTeX files in markdown_generator/ are not read",
                             "markdown_generator")
+            return []
+        found: list[Publication] = []
+        for path in paths:
+            found.extend(read_bib_file(path, self.ctx))
+        return found
 
     def _index_publications(self) -> None:
         for pub in self.model.publications:
@@ -284,6 +303,7 @@ class _SiteReader:
         if collection == "posts" and not _POST_NAME.match(path.name):
             self.ctx.report("SM206", "post file name has no YYYY-MM-DD- prefix; Jekyll skips it",
                             path, 1)
+        _mark_raw(meta, fm, self.invalid_blocks.get(path))
         self.model.items.append(Item(
             collection=collection, id=path.stem, title=None if title is None else str(title),
             date=date, body=fm.body.strip("\n"), extra=meta,
@@ -381,8 +401,7 @@ class _SiteReader:
         page = Page(id=page_id, title=None if title is None else str(title),
                     permalink=None if permalink is None else str(permalink),
                     body=fm.body, extra=meta, origin=self.ctx.origin(path, 1))
-        if not fm.present:
-            page.extra["sitemigrate_static"] = True
+        _mark_raw(page.extra, fm, self.invalid_blocks.get(path))
         page.role = _page_role(page, path)
         for order, entry in enumerate(self.model.site.navigation):
             if page.permalink and _norm_url(entry["url"]) == _norm_url(page.permalink):
@@ -408,13 +427,29 @@ class _SiteReader:
     # -- files ------------------------------------------------------------------------------
 
     def _document(self, path: Path) -> FrontMatter | None:
-        fm = self.ctx.front_matter(path)
+        text = self.ctx.read_text(path)
+        if text is None:
+            return None
+        fm = self.ctx.front_matter(path, text)
         if fm is None:
             return None
+        if fm.error is not None:
+            # Jekyll renders such a file without data; keep the block so it can be rewritten
+            block = _RAW_FRONT_MATTER.match(text)
+            if block:
+                self.invalid_blocks[path] = block.group(1)
         if not fm.present:
             self.ctx.report("SM106", "no front matter (line 1 is not ---): Jekyll copies the "
                             "file unrendered; kept as raw text", path, 1)
         return fm
+
+
+def _mark_raw(extra: dict[str, Any], fm: FrontMatter, invalid_block: str | None) -> None:
+    """Flag files Jekyll copies unrendered, and keep front matter that does not parse."""
+    if not fm.present:
+        extra["sitemigrate_static"] = True
+    elif invalid_block is not None:
+        extra["sitemigrate_front_matter"] = invalid_block
 
 
 def _has_front_matter(path: Path) -> bool:

@@ -1,0 +1,142 @@
+"""``_config.yml`` for the academicpages writer: merged into an existing file with ruamel.yaml
+(comments and key order kept), or built from the model when there is none."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
+
+from ...model import Site
+
+#: template category keys -> headings; other categories get a titleized heading
+CATEGORY_TITLES = {"books": "Books", "manuscripts": "Journal Articles",
+                   "conferences": "Conference Papers"}
+TEMPLATE_COLLECTIONS = ("teaching", "publications", "portfolio", "talks")
+#: al-folio style social keys -> (academicpages author key, URL template or None)
+SOCIAL_KEYS = {
+    "scholar_userid": ("googlescholar", "https://scholar.google.com/citations?user={}"),
+    "github_username": ("github", None),
+    "linkedin_username": ("linkedin", None),
+    "twitter_username": ("twitter", None),
+    "x_username": ("twitter", None),
+    "orcid_id": ("orcid", "https://orcid.org/{}"),
+    "researchgate_profile": ("researchgate", "https://www.researchgate.net/profile/{}"),
+    "semanticscholar_id": ("semantic", "https://www.semanticscholar.org/author/{}"),
+    "bluesky_url": ("bluesky", None),
+    "mastodon_username": ("mastodon", None),
+    "youtube_id": ("youtube", None),
+    "dblp_url": ("dblp", None),
+}
+
+
+def _yaml() -> YAML:
+    yaml = YAML()
+    yaml.width = 4096
+    yaml.preserve_quotes = True
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def load_existing(data: bytes | None) -> CommentedMap | None:
+    if data is None:
+        return None
+    try:
+        loaded = _yaml().load(data.decode("utf-8", "replace"))
+    except YAMLError:
+        return None
+    return loaded if isinstance(loaded, CommentedMap) else None
+
+
+def build_config(site: Site, existing: CommentedMap | None, categories: list[str],
+                 collections: list[str]) -> str:
+    """The config text: ``existing`` (or the source's own keys) plus the model's profile."""
+    config = existing if existing is not None else CommentedMap()
+    _set(config, "title", site.title)
+    _set(config, "name", site.name)
+    description = site.extra.get("site_description")
+    _set(config, "description", description if isinstance(description, str) else None)
+    _set(config, "url", site.url)
+    _set(config, "baseurl", site.baseurl)
+    config["author"] = _author(site, config.get("author"))
+    source_config = site.extra.get("config")
+    if isinstance(source_config, dict):
+        for key, value in source_config.items():
+            if key not in config:
+                config[key] = value
+    _categories(config, categories)
+    _collections(config, collections)
+    out = io.StringIO()
+    _yaml().dump(config, out)
+    return out.getvalue()
+
+
+def _set(config: CommentedMap, key: str, value: Any) -> None:
+    if value is not None:
+        config[key] = value
+
+
+def _author(site: Site, current: Any) -> CommentedMap:
+    author = current if isinstance(current, CommentedMap) else CommentedMap()
+    author_extra = site.extra.get("author")
+    author_extra = author_extra if isinstance(author_extra, dict) else {}
+    fields = (("name", author_extra.get("name") or site.name), ("avatar", site.avatar),
+              ("bio", site.description), ("location", site.location),
+              ("employer", site.affiliation), ("email", site.email), ("role", site.role))
+    for key, value in fields:
+        _set(author, key, value)
+    for key, value in site.socials.items():
+        name, template = SOCIAL_KEYS.get(key, (key, None))
+        if template and not str(value).startswith(("http://", "https://")):
+            value = template.format(value)
+        author[name.lower() if name[:1].isupper() else name] = value
+    for key, value in author_extra.items():
+        if key != "name" and key not in author:
+            author[key] = value
+    return author
+
+
+def _categories(config: CommentedMap, categories: list[str]) -> None:
+    if not categories:
+        return
+    block = config.get("publication_category")
+    if not isinstance(block, dict):
+        block = CommentedMap()
+        config["publication_category"] = block
+    for name in categories:
+        if name not in block:
+            title = CATEGORY_TITLES.get(name, name.replace("_", " ").replace("-", " ").title())
+            block[name] = CommentedMap([("title", title)])
+
+
+def _collections(config: CommentedMap, names: list[str]) -> None:
+    block = config.get("collections")
+    if isinstance(block, list):
+        block = CommentedMap((str(n), CommentedMap([("output", True)])) for n in block)
+        config["collections"] = block
+    if not isinstance(block, dict):
+        block = CommentedMap()
+        config["collections"] = block
+    added = []
+    for name in (*TEMPLATE_COLLECTIONS, *names):
+        if name not in block:
+            block[name] = CommentedMap([("output", True),
+                                        ("permalink", "/:collection/:path/")])
+            added.append(name)
+    defaults = config.get("defaults")
+    if not isinstance(defaults, list):
+        defaults = CommentedSeq()
+        config["defaults"] = defaults
+    scoped = {d.get("scope", {}).get("type") for d in defaults
+              if isinstance(d, dict) and isinstance(d.get("scope"), dict)}
+    for name in added:
+        if name in scoped:
+            continue
+        layout = "talk" if name == "talks" else "single"
+        defaults.append(CommentedMap([
+            ("scope", CommentedMap([("path", ""), ("type", name)])),
+            ("values", CommentedMap([("layout", layout), ("author_profile", True),
+                                     ("share", True)]))]))
