@@ -1,11 +1,426 @@
-"""Merging duplicate publications (placeholder until the de-duplication issue lands)."""
+"""Merging records of the same work: same DOI / arXiv / OpenReview / PubMed id, or the same
+title with a compatible year and overlapping authors.
+
+Candidates come from indexes (dicts keyed by identifier and by normalized title), never
+from comparing every pair, so 10k publications take well under a second.  Records that
+match form connected components; each component becomes one record:
+
+* the id (and the position in the list) of the record read first (sorted by origin);
+* field values from the published version before a preprint, then in origin order;
+  values the others disagree on go to ``extra["conflicts"]`` (reported SM402);
+* links, identifiers and extra are united (a second URL for a label becomes
+  ``<label>_2``); ``merged_from`` records every merged origin (reported SM401);
+* every theme and project reference to a merged-away id is rewritten to the kept id.
+"""
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pylatexenc.latex2text import LatexNodes2Text
+
 from ..diagnostics import Diagnostics
-from ..model import Model
+from ..model import Model, Origin, Publication
+from .fields import plain_text
+from .names import family_key, parse_name
+from .venues import fold, is_preprint, venue_key
+
+#: identifiers that name one work; compared exactly after normalization
+STRONG_IDS = ("doi", "arxiv", "openreview", "pmid")
+_ID_LABELS = {"doi": "DOI", "arxiv": "arXiv id", "openreview": "OpenReview id", "pmid": "PMID"}
+#: at most this many members of one index bucket are compared with a newcomer
+_BUCKET_LIMIT = 32
+_MAX_ROUNDS = 5
+_LATEX = LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
+
+
+def normalized_title(title: str | None) -> str:
+    """Case, punctuation, accents, HTML and LaTeX removed: the title as words."""
+    if not title:
+        return ""
+    text = plain_text(title)
+    if "\\" in text or "{" in text or "$" in text:
+        try:
+            text = _LATEX.latex_to_text(text)
+        except Exception:  # noqa: BLE001 - pylatexenc raises many kinds on odd input
+            text = text.replace("{", "").replace("}", "")
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    return " ".join(re.sub(r"[\W_]+", " ", text).split())
+
+
+@dataclass(slots=True)
+class _Facts:
+    """What matching needs from one record, computed once."""
+
+    title: str
+    year: int | None
+    preprint: bool
+    families: frozenset[str]
+    ids: dict[str, str]
+    urls: frozenset[str]
+
+
+def _facts(pub: Publication) -> _Facts:
+    names = pub.author_names or [parse_name(a) for a in pub.authors]
+    families = frozenset(k for n in names if not n.others and (k := family_key(n)))
+    ids = {k: str(v).lower() for k, v in pub.identifiers.items() if k in STRONG_IDS and v}
+    urls = frozenset(_url_key(u) for u in pub.links.values() if u)
+    return _Facts(normalized_title(pub.title), pub.year, is_preprint(pub), families, ids, urls)
+
+
+def _url_key(url: str) -> str:
+    """URLs that reach the same place compare equal (scheme, dx., trailing slash)."""
+    text = str(url).strip()
+    text = re.sub(r"^https?://(www\.)?", "", text, flags=re.I)
+    text = re.sub(r"^dx\.doi\.org/", "doi.org/", text, flags=re.I)
+    host, _, rest = text.partition("/")
+    return f"{host.lower()}/{rest}".rstrip("/")
+
+
+def _titles_compatible(a: str, b: str) -> bool:
+    """Same id, plausible titles: equal, one inside the other, or half the words shared."""
+    if not a or not b or a == b or a in b or b in a:
+        return True
+    words_a, words_b = set(a.split()), set(b.split())
+    return len(words_a & words_b) * 2 >= min(len(words_a), len(words_b))
+
+
+def _years_compatible(a: _Facts, b: _Facts) -> bool:
+    if a.year is None or b.year is None or a.year == b.year:
+        return True
+    return abs(a.year - b.year) == 1 and (a.preprint or b.preprint)
+
+
+def same_work(a: _Facts, b: _Facts) -> str | None:
+    """Why two records are the same work, or ``None``."""
+    for kind in STRONG_IDS:
+        value = a.ids.get(kind)
+        if value and value == b.ids.get(kind) and _titles_compatible(a.title, b.title):
+            return f"same {_ID_LABELS[kind]} {value}"
+    if not a.title or a.title != b.title:
+        return None
+    if any(a.ids.get(k) and b.ids.get(k) and a.ids[k] != b.ids[k] for k in STRONG_IDS):
+        return None  # one title, two DOIs: a journal version and a conference version
+    if not _years_compatible(a, b):
+        return None
+    if a.families and b.families:
+        return "same title, year and authors" if a.families & b.families else None
+    # Without authors a bare title is weak evidence: ask for one more shared fact.
+    if a.urls & b.urls:
+        return "same title and link"
+    if a.year is not None and a.year == b.year:
+        return "same title and year"
+    if len(a.title.split()) >= 4:
+        return "same title"
+    return None
+
+
+class _Components:
+    """Union-find over record positions; remembers why each record joined."""
+
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+        self.reason: dict[int, tuple[int, str]] = {}
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, i: int, j: int, reason: str) -> None:
+        root_i, root_j = self.find(i), self.find(j)
+        if root_i != root_j:
+            self.parent[max(root_i, root_j)] = min(root_i, root_j)
+            self.reason.setdefault(j, (i, reason))
+            self.reason.setdefault(i, (j, reason))
+
+
+def _components(facts: list[_Facts]) -> _Components:
+    comps = _Components(len(facts))
+    buckets: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for index, fact in enumerate(facts):
+        keys = [(kind, value) for kind, value in fact.ids.items()]
+        if fact.title:
+            keys.append(("title", fact.title))
+        for key in keys:
+            bucket = buckets[key]
+            for other in bucket[:_BUCKET_LIMIT]:
+                if comps.find(other) == comps.find(index):
+                    continue
+                reason = same_work(facts[other], fact)
+                if reason:
+                    comps.union(other, index, reason)
+            bucket.append(index)
+    return comps
+
+
+def _origin_key(pub: Publication) -> tuple[bool, str, int, str]:
+    origin = pub.origin
+    return (origin is None, origin.file if origin else "", (origin.line or 0) if origin else 0,
+            pub.id)
+
+
+def _where(pub: Publication) -> str:
+    origin = pub.origin
+    if origin is None:
+        return "unknown location"
+    return f"{origin.file}:{origin.line}" if origin.line else origin.file
+
+
+# -- merging one group ----------------------------------------------------------------------
+
+_SCALARS: dict[str, Callable[[Any], Any]] = {
+    "title": normalized_title,
+    "year": lambda v: v,
+    "venue": lambda v: venue_key(v) or fold(str(v)),
+    "kind": lambda v: v,
+    "abstract": lambda v: fold(str(v)),
+    "award": lambda v: fold(str(v)),
+    "image": lambda v: v,
+    "citation": lambda v: fold(str(v)),
+}
+#: conflicts worth a warning; other differing values are kept quietly in extra
+_REPORTED = ("title", "year", "venue", "kind", "authors", "doi", "arxiv")
+
+
+@dataclass(slots=True)
+class _Merge:
+    kept: Publication
+    conflicts: dict[str, list[Any]] = field(default_factory=dict)
+
+    def conflict(self, name: str, values: list[Any]) -> None:
+        bucket = self.conflicts.setdefault(name, [])
+        for value in values:
+            if value not in bucket:
+                bucket.append(value)
+
+
+def _distinct(values: list[Any], key: Callable[[Any], Any]) -> list[Any]:
+    seen: dict[Any, Any] = {}
+    for value in values:
+        seen.setdefault(_hashable(key(value)), value)
+    return list(seen.values())
+
+
+def _hashable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), _hashable(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_hashable(v) for v in value)
+    return value
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def _merge_scalars(merge: _Merge, ranked: list[Publication]) -> None:
+    for name, key in _SCALARS.items():
+        values = [getattr(p, name) for p in ranked if not _is_empty(getattr(p, name))]
+        if not values:
+            continue
+        setattr(merge.kept, name, values[0])
+        distinct = _distinct(values, key)
+        if len(distinct) > 1:
+            merge.conflict(name, distinct)
+    dates = [p.date for p in ranked if p.date]
+    if dates:
+        # "2021" and "2021-06-14" agree; keep the most precise of those that agree.
+        agreeing = [d for d in dates if d.startswith(dates[0]) or dates[0].startswith(d)]
+        merge.kept.date = max(agreeing, key=len)
+        others = [d for d in dates if not any(a.startswith(d) for a in agreeing)]
+        if others:
+            merge.conflict("date", _distinct([merge.kept.date, *others], lambda v: v))
+    merge.kept.selected = any(p.selected for p in ranked)
+
+
+def _merge_authors(merge: _Merge, ranked: list[Publication]) -> None:
+    candidates = [p for p in ranked if p.authors]
+    if not candidates:
+        return
+
+    def named(p: Publication) -> int:
+        return sum(1 for n in p.author_names if not n.others) or len(p.authors)
+
+    best = max(candidates, key=named)  # max keeps the first of equals: rank order decides
+    merge.kept.authors = list(best.authors)
+    merge.kept.author_names = list(best.author_names)
+    lists = _distinct([list(p.authors) for p in candidates],
+                      lambda v: tuple(family_key(parse_name(a)) for a in v))
+    if len(lists) > 1:
+        merge.conflict("authors", [list(best.authors)] + [v for v in lists if v != best.authors])
+
+
+def _merge_links(merge: _Merge, ranked: list[Publication]) -> None:
+    links: dict[str, str] = {}
+    for pub in ranked:
+        for label, url in pub.links.items():
+            known = {_url_key(u) for lab, u in links.items()
+                     if lab == label or re.fullmatch(rf"{re.escape(label)}_\d+", lab)}
+            if _url_key(url) in known:
+                continue
+            slot, n = label, 2
+            while slot in links:
+                slot, n = f"{label}_{n}", n + 1
+            links[slot] = url
+    merge.kept.links = links
+
+
+def _merge_identifiers(merge: _Merge, ranked: list[Publication]) -> None:
+    identifiers: dict[str, str] = {}
+    for pub in ranked:
+        for key, value in pub.identifiers.items():
+            if key not in identifiers:
+                identifiers[key] = value
+            elif str(identifiers[key]).lower() != str(value).lower() and value not in (
+                    v for k, v in identifiers.items() if k.startswith(f"{key}_")):
+                n = 2
+                while f"{key}_{n}" in identifiers:
+                    n += 1
+                identifiers[f"{key}_{n}"] = value
+                merge.conflict(key, [identifiers[key], value])
+    merge.kept.identifiers = identifiers
+
+
+def _merge_extra(merge: _Merge, ranked: list[Publication]) -> None:
+    extra: dict[str, Any] = {}
+    for pub in ranked:
+        for key, value in pub.extra.items():
+            if key == "conflicts" and isinstance(value, dict):
+                for name, values in value.items():
+                    merge.conflict(str(name), list(values) if isinstance(values, list)
+                                   else [values])
+            elif key not in extra or _is_empty(extra[key]):
+                extra[key] = value
+            elif isinstance(extra[key], dict) and isinstance(value, dict):
+                extra[key] = _merge_maps(merge, key, extra[key], value)
+            elif not _is_empty(value) and _hashable(extra[key]) != _hashable(value):
+                merge.conflict(key, [extra[key], value])
+    merge.kept.extra = extra
+
+
+def _merge_maps(merge: _Merge, name: str, first: dict[str, Any],
+                second: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(first)
+    for key, value in second.items():
+        if key not in merged or _is_empty(merged[key]):
+            merged[key] = value
+        elif _hashable(merged[key]) != _hashable(value):
+            merge.conflict(f"{name}.{key}", [merged[key], value])
+    return merged
+
+
+def _merge_group(group: list[Publication]) -> tuple[Publication, dict[str, list[Any]]]:
+    """Fold ``group`` (first = kept id) into its first record; return it and the conflicts."""
+    kept = group[0]
+    ranked = sorted(group, key=lambda p: (is_preprint(p), _origin_key(p)))
+    merge = _Merge(kept)
+    _merge_scalars(merge, ranked)
+    _merge_authors(merge, ranked)
+    _merge_links(merge, ranked)
+    _merge_identifiers(merge, ranked)
+    _merge_extra(merge, ranked)
+    provenance: list[Origin] = list(kept.merged_from)
+    for other in group[1:]:
+        for origin in ([other.origin] if other.origin else []) + list(other.merged_from):
+            if origin not in provenance and origin != kept.origin:
+                provenance.append(origin)
+    kept.merged_from = provenance
+    if merge.conflicts:
+        kept.extra["conflicts"] = merge.conflicts
+    return kept, merge.conflicts
+
+
+# -- the transform --------------------------------------------------------------------------
+
+def _merge_round(model: Model, diagnostics: Diagnostics, renamed: dict[str, str]) -> bool:
+    pubs = model.publications
+    comps = _components([_facts(p) for p in pubs])
+    groups: dict[int, list[int]] = defaultdict(list)
+    for index in range(len(pubs)):
+        groups[comps.find(index)].append(index)
+    merged_away: set[int] = set()
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        ordered = sorted(members, key=lambda i: _origin_key(pubs[i]))
+        kept_index = ordered[0]
+        kept = pubs[kept_index]
+        kept_where = _where(kept)
+        others = [pubs[i] for i in ordered[1:]]
+        for i in ordered[1:]:
+            other = pubs[i]
+            _, reason = comps.reason.get(i, (kept_index, "same work"))
+            diagnostics.add(
+                "SM401", f"merged {other.id} ({_where(other)}) into {kept.id} ({kept_where}): "
+                f"{reason}", other.origin.file if other.origin else None,
+                other.origin.line if other.origin else None)
+            renamed[other.id] = kept.id
+            merged_away.add(i)
+        _, conflicts = _merge_group([kept, *others])
+        _report_conflicts(diagnostics, kept, others, conflicts)
+        # the kept record takes the place of the group's first member in reading order
+        first = min(members)
+        if first != kept_index:
+            pubs[first], pubs[kept_index] = pubs[kept_index], pubs[first]
+            merged_away.discard(first)
+            merged_away.add(kept_index)
+    if not merged_away:
+        return False
+    model.publications = [p for i, p in enumerate(pubs) if i not in merged_away]
+    return True
+
+
+def _report_conflicts(diagnostics: Diagnostics, kept: Publication, others: list[Publication],
+                      conflicts: dict[str, list[Any]]) -> None:
+    reported = {k: v for k, v in conflicts.items() if k in _REPORTED}
+    if not reported:
+        return
+    places = ", ".join(f"{p.id} ({_where(p)})" for p in others)
+    detail = "; ".join(f"{k}: " + " vs ".join(_short(v) for v in values)
+                       for k, values in reported.items())
+    where = kept.origin
+    diagnostics.add("SM402", f"{kept.id} ({_where(kept)}) and {places} disagree on {detail}; "
+                    "all values kept in extra.conflicts",
+                    where.file if where else None, where.line if where else None)
+
+
+def _short(value: Any) -> str:
+    text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
+def _rewrite_references(model: Model, renamed: dict[str, str]) -> None:
+    if not renamed:
+        return
+
+    def resolve(pub_id: str) -> str:
+        seen = set()
+        while pub_id in renamed and pub_id not in seen:
+            seen.add(pub_id)
+            pub_id = renamed[pub_id]
+        return pub_id
+
+    def rewrite(ids: list[str]) -> list[str]:
+        return list(dict.fromkeys(resolve(i) for i in ids))
+
+    for theme in model.all_themes():
+        theme.publication_ids = rewrite(theme.publication_ids)
+    for project in model.projects:
+        project.publication_ids = rewrite(project.publication_ids)
 
 
 def merge_duplicates(model: Model, diagnostics: Diagnostics) -> None:
-    """Merge records of the same work; see the publication-records issue."""
-    return None
+    """Merge records of the same work; rewrite references to merged-away ids."""
+    renamed: dict[str, str] = {}
+    for _ in range(_MAX_ROUNDS):
+        if not _merge_round(model, diagnostics, renamed):
+            break
+    _rewrite_references(model, renamed)

@@ -1,0 +1,248 @@
+"""Persistent identifiers found in a publication's fields and links, normalized.
+
+``identifiers`` keys: ``doi`` (lowercase, no resolver prefix), ``arxiv`` (no version),
+``openreview``, ``github`` (``owner/repo``), ``pmid``.  The first value found wins, in
+the order: existing identifiers, explicit fields, links, free text; links are never
+changed, so nothing the reader found is lost.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from ..diagnostics import Diagnostics
+from ..model import Model, Publication
+
+_DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"'<>{}]+)", re.I)
+_DOI_TAIL = re.compile(r"[.,;:)\]]+$")
+_PATH_DOI = re.compile(r"/(10\.\d{4,9}/.+)$")
+_PATH_TAIL = re.compile(r"(?:/(?:pdf|epdf|full|abstract|meta|summary|fulltext|html)|"
+                        r"\.(?:pdf|full|abstract|short|long)|v\d+)+$", re.I)
+_PREPRINT_VERSION = re.compile(r"(10\.1101/[\d.]+)v\d+$", re.I)
+_ARXIV_NEW = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v\d+)?(?![\d])")
+_ARXIV_OLD = re.compile(r"\b([a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?\b")
+_ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf|html|format)/([^?#\s]+?)(?:\.pdf)?/?$", re.I)
+_ARXIV_TEXT = re.compile(r"arxiv\s*[:/]?\s*((?:\d{4}\.\d{4,5})|(?:[a-z-]+(?:\.[A-Z]{2})?/\d{7}))",
+                         re.I)
+_PMID_URL = re.compile(r"(?:pubmed\.ncbi\.nlm\.nih\.gov|ncbi\.nlm\.nih\.gov/pubmed)/(\d{1,9})",
+                       re.I)
+_GITHUB_RESERVED = {"orgs", "sponsors", "topics", "features", "about", "marketplace", "settings",
+                    "login", "join", "search", "collections", "explore", "apps", "users"}
+_FIELD_NAMES = {
+    "doi": ("doi",),
+    "arxiv": ("arxiv", "arxivid", "arxiv_id", "eprint"),
+    "pmid": ("pmid", "pubmed"),
+    "openreview": ("openreview",),
+    "github": ("github", "github_repo", "repo", "github_stars"),
+}
+
+
+def normalize_doi(value: Any) -> str | None:
+    """``10.1145/3366423.3380130`` from a bare DOI, ``doi:`` text or any URL embedding one."""
+    if value is None:
+        return None
+    text = unquote(str(value).strip())
+    if not text:
+        return None
+    parts = urlsplit(text) if "://" in text else None
+    if parts and parts.netloc:
+        host = parts.netloc.lower()
+        path = parts.path
+        if host.endswith("doi.org"):
+            candidate = path.lstrip("/")
+        elif host.endswith("nature.com") and path.startswith("/articles/"):
+            candidate = "10.1038/" + path.removeprefix("/articles/").split("/")[0]
+            candidate = candidate.removesuffix(".pdf")
+        else:
+            # Publishers embed the DOI as the rest of the path: /doi/abs/10.1145/…,
+            # link.springer.com/article/10.1007/…, biorxiv.org/content/10.1101/…v2.full.pdf
+            match = _PATH_DOI.search(path)
+            if not match:
+                return None
+            candidate = _PATH_TAIL.sub("", match.group(1))
+        match = _DOI.match(candidate)
+    else:
+        match = _DOI.search(text)
+    if not match:
+        return None
+    doi = _DOI_TAIL.sub("", match.group(1))
+    doi = _PREPRINT_VERSION.sub(r"\1", doi)
+    return doi.lower()
+
+
+def normalize_arxiv(value: Any, *, bare: bool = True) -> str | None:
+    """An arXiv id without version from ``2301.01530v2``, ``hep-th/9901001``, a URL or text."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not text:
+        return None
+    url = _ARXIV_URL.search(text.split("#")[0].split("?")[0])
+    if url:
+        return _bare_arxiv(url.group(1))
+    tagged = _ARXIV_TEXT.search(text)
+    if tagged:
+        return _bare_arxiv(tagged.group(1))
+    if bare and "://" not in text:
+        return _bare_arxiv(text)
+    return None
+
+
+def _bare_arxiv(text: str) -> str | None:
+    text = text.strip().removeprefix("arXiv:").removeprefix("arxiv:").strip("/ ")
+    new = _ARXIV_NEW.fullmatch(text) or _ARXIV_NEW.fullmatch(re.sub(r"v\d+$", "", text))
+    if new:
+        return new.group(1)
+    old = _ARXIV_OLD.fullmatch(re.sub(r"v\d+$", "", text))
+    return old.group(1) if old else None
+
+
+def normalize_pmid(value: Any) -> str | None:
+    """A PubMed id (digits only); ``NaN``, ``None`` and empty values are not ids."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        return str(int(value)) if value == value and value > 0 else None
+    text = str(value).strip()
+    url = _PMID_URL.search(text)
+    if url:
+        return url.group(1)
+    text = re.sub(r"^pmid\s*:?\s*", "", text, flags=re.I)
+    return text if text.isdigit() and int(text) > 0 else None
+
+
+def normalize_openreview(value: Any) -> str | None:
+    """The ``id`` of an OpenReview forum/pdf URL, or a bare id."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if "openreview.net" in text.lower():
+        ids = parse_qs(urlsplit(text).query).get("id")
+        return ids[0] if ids and re.fullmatch(r"[\w-]{5,}", ids[0]) else None
+    return text if re.fullmatch(r"[A-Za-z0-9_-]{8,}", text) else None
+
+
+def normalize_github(value: Any) -> str | None:
+    """``owner/repo`` from a GitHub URL, a shields.io star badge, or ``owner/repo`` text."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not text:
+        return None
+    if "://" not in text and not text.startswith(("github.com", "img.shields.io")):
+        match = re.fullmatch(r"([\w.-]+)/([\w.-]+)", text)
+        return _repo(match.group(1), match.group(2)) if match else None
+    parts = urlsplit(text if "://" in text else "https://" + text)
+    host = parts.netloc.lower().removeprefix("www.")
+    segments = [s for s in parts.path.split("/") if s]
+    if host == "github.com" and len(segments) >= 2:
+        return _repo(segments[0], segments[1])
+    if host == "img.shields.io" and len(segments) >= 4 and segments[0] == "github":
+        return _repo(segments[2], segments[3])
+    return None
+
+
+def _repo(owner: str, name: str) -> str | None:
+    name = name.removesuffix(".git")
+    if owner.lower() in _GITHUB_RESERVED or not name or name.startswith("."):
+        return None
+    return f"{owner}/{name}"
+
+
+_NORMALIZERS = {
+    "doi": normalize_doi,
+    "arxiv": normalize_arxiv,
+    "pmid": normalize_pmid,
+    "openreview": normalize_openreview,
+    "github": normalize_github,
+}
+
+
+def _from_url(kind: str, url: str) -> str | None:
+    """An identifier of ``kind`` in a link; stricter than field values (no bare ids)."""
+    if kind == "arxiv":
+        return normalize_arxiv(url, bare=False)
+    if kind == "openreview":
+        return normalize_openreview(url) if "openreview.net" in url.lower() else None
+    if kind == "pmid":
+        match = _PMID_URL.search(url)
+        return match.group(1) if match else None
+    if kind == "doi" and "://" not in url and not url.lower().startswith("doi:"):
+        return None
+    return _NORMALIZERS[kind](url)
+
+
+def _extra_value(extra: dict[str, Any], names: Iterable[str]) -> list[Any]:
+    lowered = {str(k).lower(): v for k, v in extra.items()}
+    return [lowered[n] for n in names if lowered.get(n) not in (None, "")]
+
+
+def _field_candidates(pub: Publication, kind: str) -> list[Any]:
+    values: list[Any] = []
+    if kind == "arxiv":
+        prefix = {str(k).lower(): v for k, v in pub.extra.items()}.get("archiveprefix")
+        for value in _extra_value(pub.extra, _FIELD_NAMES["arxiv"]):
+            eprint_ok = prefix is None or str(prefix).strip("{} ").lower() == "arxiv"
+            if eprint_ok or normalize_arxiv(value, bare=False):
+                values.append(value)
+        return values
+    return _extra_value(pub.extra, _FIELD_NAMES[kind])
+
+
+def _link_candidates(pub: Publication, kind: str) -> list[tuple[str, bool]]:
+    """(url, lenient) pairs: the link labelled after the identifier first (code for GitHub),
+    read leniently since sites put bare ids there (al-folio ``arxiv={2301.01530}``)."""
+    preferred = {"github": ("code",), "doi": ("doi",), "arxiv": ("arxiv",)}.get(kind, ())
+    first = [(str(pub.links[label]), True) for label in preferred if pub.links.get(label)]
+    rest = [(str(url), False) for label, url in pub.links.items()
+            if label not in preferred and url]
+    return first + rest
+
+
+def _from_text(pub: Publication) -> dict[str, str]:
+    """arXiv ids and DOIs written into the venue or citation ("arXiv:2301.01530")."""
+    found: dict[str, str] = {}
+    for text in (pub.venue, pub.citation):
+        if not text:
+            continue
+        tagged = _ARXIV_TEXT.search(text)
+        if tagged and "arxiv" not in found and (arxiv := _bare_arxiv(tagged.group(1))):
+            found["arxiv"] = arxiv
+        doi_text = re.search(r"(?:doi\.org/|\bdoi\s*:\s*)(10\.\d{4,9}/\S+)", text, re.I)
+        if doi_text and "doi" not in found and (doi := normalize_doi(doi_text.group(1))):
+            found["doi"] = doi
+    return found
+
+
+def find_identifiers(pub: Publication) -> dict[str, str]:
+    """Every identifier of ``pub`` the rules can see, existing values normalized first."""
+    found: dict[str, str] = {}
+    for key, value in pub.identifiers.items():
+        normalizer = _NORMALIZERS.get(key)
+        normalized = normalizer(value) if normalizer else None
+        found[key] = normalized or str(value)
+    for kind, normalizer in _NORMALIZERS.items():
+        if kind in found:
+            continue
+        for value in _field_candidates(pub, kind):
+            if normalized := normalizer(value):
+                found[kind] = normalized
+                break
+        else:
+            for url, lenient in _link_candidates(pub, kind):
+                normalized = normalizer(url) if lenient else _from_url(kind, url)
+                if normalized:
+                    found[kind] = normalized
+                    break
+    for kind, value in _from_text(pub).items():
+        found.setdefault(kind, value)
+    return found
+
+
+def extract_identifiers(model: Model, diagnostics: Diagnostics) -> None:
+    """Fill ``identifiers`` on every publication (idempotent)."""
+    for pub in model.publications:
+        pub.identifiers = find_identifiers(pub)
