@@ -82,10 +82,16 @@ def parse_bibtex(text: str, file: str, diagnostics: Diagnostics) -> list[BibEntr
     entries: list[BibEntry] = []
     keys: dict[str, int] = {}
     for block in library.blocks:
-        entry = _entry_of_block(block, file, diagnostics)
-        if entry is None:
+        try:
+            entry = _entry_of_block(block, file, diagnostics)
+            if entry is None:
+                continue
+            bib = _to_bib_entry(entry, macros)
+        except Exception as exc:  # noqa: BLE001 — one odd block must not cost the file
+            diagnostics.add("SM104", f"BibTeX block could not be read ({type(exc).__name__}:"
+                            f" {exc}); its text was:\n{(block.raw or '')[:_RAW_IN_DIAGNOSTIC]}",
+                            file, _line(block))
             continue
-        bib = _to_bib_entry(entry, macros)
         _make_key_unique(bib, keys, file, diagnostics)
         entries.append(bib)
     return entries
@@ -110,7 +116,8 @@ def _entry_of_block(block: bibmodel.Block, file: str,
         return None  # a repeated @string: the last definition wins, as in BibTeX
     if isinstance(block, bibmodel.ParsingFailedBlock):
         raw = (block.raw or "").strip()
-        reason = str(block.error).strip().splitlines()[-1] if block.error else "syntax error"
+        messages = str(block.error or "").strip().splitlines()
+        reason = messages[-1].strip() if messages else "syntax error"
         diagnostics.add("SM104", f"BibTeX block does not parse ({reason}); its text was:\n"
                         f"{raw[:_RAW_IN_DIAGNOSTIC]}", file, _line(block))
     return None
@@ -277,7 +284,7 @@ def entry_to_publication(entry: BibEntry, origin: Origin) -> Publication:
 
     title_raw = take("title")
     title = latex_to_unicode(title_raw or "") or entry.key
-    _keep_raw(raw_fields, "title", title_raw, title)
+    _keep_raw(raw_fields, "title", title_raw, unicode_to_latex(title))
     pub = Publication(id=entry.key, title=title, origin=origin)
     _map_people(pub, fields, raw_fields)
     _map_date(pub, fields, raw_fields)
@@ -286,7 +293,7 @@ def entry_to_publication(entry: BibEntry, origin: Origin) -> Publication:
     abstract_raw = take("abstract")
     if abstract_raw is not None:
         pub.abstract = latex_to_unicode(abstract_raw, collapse_space=False) or None
-        _keep_raw(raw_fields, "abstract", abstract_raw, pub.abstract or "")
+        _keep_raw(raw_fields, "abstract", abstract_raw, unicode_to_latex(pub.abstract or ""))
     _map_links(pub, fields, raw_fields, field_names)
     _map_flags(pub, fields, raw_fields)
     pub.extra.update(fields)  # every other field, verbatim, under its own name
@@ -309,18 +316,20 @@ def _map_people(pub: Publication, fields: dict[str, str], raw_fields: dict[str, 
     if author_raw is not None:
         pub.author_names = parse_names(author_raw)
         pub.authors = [display_name(n) for n in pub.author_names]
-        _keep_raw(raw_fields, "author", author_raw, " and ".join(pub.authors))
+        _keep_raw(raw_fields, "author", author_raw, authors_to_bibtex(pub.authors))
     elif fields.get("editor"):
         # An edited volume is shown under its editors; "editor" itself stays in extra.
         pub.author_names = parse_names(fields["editor"])
         pub.authors = [display_name(n) for n in pub.author_names]
 
 
+_EMPTY_NAME = re.compile(r"\s+and(?:\s+and)+\s+")
 _MARKS = re.compile(r"[*†‡§¶‖&^#]+$")
 
 
 def parse_names(value: str) -> list[AuthorName]:
     """BibTeX ``A and B`` names (brace-aware, von/Jr parts) as structured names."""
+    value = _EMPTY_NAME.sub(" and ", value)  # "A and and B" lists no one between the ands
     try:
         names = split_multiple_persons_names(value)
     except Exception:  # noqa: BLE001 — unbalanced braces: fall back to the plain splitter
@@ -402,7 +411,7 @@ def _map_venue(pub: Publication, entry_type: str, fields: dict[str, str],
             continue
         del fields[name]
         pub.venue = latex_to_unicode(raw)
-        _keep_raw(raw_fields, name, raw, pub.venue)
+        _keep_raw(raw_fields, name, raw, unicode_to_latex(pub.venue))
         if name != venue_field_for(entry_type):
             field_names["venue"] = name
         return
@@ -592,7 +601,11 @@ def _put_people(pub: Publication, out: dict[str, str], raw: dict[str, Any]) -> N
     if not raw_author and isinstance(editor, str) and \
             [display_name(n) for n in parse_names(editor)] == pub.authors:
         return  # the authors are the editors, written back from extra
-    out["author"] = " and ".join(_name_to_bibtex(a) for a in pub.authors)
+    out["author"] = authors_to_bibtex(pub.authors)
+
+
+def authors_to_bibtex(authors: list[str]) -> str:
+    return " and ".join(_name_to_bibtex(a) for a in authors)
 
 
 def _name_to_bibtex(name: str) -> str:
@@ -612,6 +625,8 @@ def _name_to_bibtex(name: str) -> str:
 def _put_date(pub: Publication, out: dict[str, str], raw: dict[str, Any]) -> None:
     year = pub.year or (int(pub.date[:4]) if pub.date and pub.date[:4].isdigit() else None)
     if year is None:
+        if raw.get("year") and year_of(raw["year"]) is None:
+            out["year"] = str(raw["year"])  # "n.d.", "in press": kept as the .bib had it
         return
     if "year" in raw and as_int(latex_to_unicode(str(raw["year"]))) == year:
         out["year"] = str(raw["year"])

@@ -19,8 +19,18 @@ from pylatexenc.latexwalker import get_default_latex_context_db as walker_contex
 
 _SPACE = re.compile(r"\s+")
 _LATEX_SIGNS = re.compile(r"[\\{}$~&%#_^]|--|``|''|!`|\?`")
-# A bare "&" is an alignment tab to LaTeX but means "and" in every .bib title we have seen.
-_BARE_AMPERSAND = re.compile(r"(?<!\\)&")
+# A bare "&" (alignment tab to LaTeX) means "and" in .bib titles, and a bare "%" (a comment
+# to LaTeX) means per cent: jekyll-scholar prints both as they are.
+_BARE_SIGN = re.compile(r"(?<!\\)[&%]")
+_MARKUP = re.compile(r"[\\{}$]")
+_LIGATURES = (("---", "\u2014"), ("--", "\u2013"), ("``", "\u201c"), ("''", "\u201d"),
+              ("!`", "\u00a1"), ("?`", "\u00bf"), ("~", "\u00a0"))
+
+
+def _replace_ligatures(text: str) -> str:
+    for ligature, char in _LIGATURES:
+        text = text.replace(ligature, char)
+    return text
 
 
 @lru_cache(maxsize=1)
@@ -63,11 +73,18 @@ def latex_to_unicode(text: str, *, collapse_space: bool = True) -> str:
     """
     if not text:
         return ""
+    return _decode(text, collapse_space)
+
+
+@lru_cache(maxsize=4096)  # venues, names and months repeat across a file
+def _decode(text: str, collapse_space: bool) -> str:
     if not _LATEX_SIGNS.search(text):
         return _tidy(text, collapse_space)
+    if not _MARKUP.search(text):
+        return _tidy(_replace_ligatures(text), collapse_space)  # pylatexenc is slow; skip it
     converter, walker_db = _converter()
     try:
-        walker = LatexWalker(_BARE_AMPERSAND.sub(r"\\&", text), latex_context=walker_db,
+        walker = LatexWalker(_BARE_SIGN.sub(r"\\\g<0>", text), latex_context=walker_db,
                              tolerant_parsing=True)
         nodes, _, _ = walker.get_latex_nodes()
         result = converter.nodelist_to_text(nodes)
