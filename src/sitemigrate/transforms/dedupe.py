@@ -97,12 +97,25 @@ def _years_compatible(a: _Facts, b: _Facts) -> bool:
     return abs(a.year - b.year) == 1 and (a.preprint or b.preprint)
 
 
+def _titles_close(a: str, b: str) -> bool:
+    return not a or not b or a == b or a in b or b in a
+
+
+def shared_id(a: _Facts, b: _Facts) -> str | None:
+    """The first strong identifier both records carry with the same value."""
+    return next((k for k in STRONG_IDS if a.ids.get(k) and a.ids.get(k) == b.ids.get(k)), None)
+
+
 def same_work(a: _Facts, b: _Facts) -> str | None:
     """Why two records are the same work, or ``None``."""
-    for kind in STRONG_IDS:
-        value = a.ids.get(kind)
-        if value and value == b.ids.get(kind) and _titles_compatible(a.title, b.title):
-            return f"same {_ID_LABELS[kind]} {value}"
+    kind = shared_id(a, b)
+    if kind == "doi":
+        # Sites copy a DOI from one entry to the next: a conference paper and its journal
+        # version then share one.  Ask for the same title and a compatible year too.
+        if _titles_close(a.title, b.title) and _years_compatible(a, b):
+            return f"same DOI {a.ids[kind]}"
+    elif kind and _titles_compatible(a.title, b.title):
+        return f"same {_ID_LABELS[kind]} {a.ids[kind]}"
     if not a.title or a.title != b.title:
         return None
     if any(a.ids.get(k) and b.ids.get(k) and a.ids[k] != b.ids[k] for k in STRONG_IDS):
@@ -142,7 +155,8 @@ class _Components:
             self.reason.setdefault(i, (j, reason))
 
 
-def _components(facts: list[_Facts]) -> _Components:
+def _components(facts: list[_Facts], pubs: list[Publication],
+                diagnostics: Diagnostics) -> _Components:
     comps = _Components(len(facts))
     buckets: dict[tuple[str, str], list[int]] = defaultdict(list)
     for index, fact in enumerate(facts):
@@ -157,8 +171,19 @@ def _components(facts: list[_Facts]) -> _Components:
                 reason = same_work(facts[other], fact)
                 if reason:
                     comps.union(other, index, reason)
+                elif key[0] in STRONG_IDS:
+                    _report_kept_apart(diagnostics, pubs[other], pubs[index], key)
             bucket.append(index)
     return comps
+
+
+def _report_kept_apart(diagnostics: Diagnostics, first: Publication, second: Publication,
+                       key: tuple[str, str]) -> None:
+    origin = second.origin
+    diagnostics.add(
+        "SM206", f"{second.id} ({_where(second)}) and {first.id} ({_where(first)}) share the "
+        f"{_ID_LABELS[key[0]]} {key[1]} but not title and year; kept apart (a copied "
+        "identifier?)", origin.file if origin else None, origin.line if origin else None)
 
 
 def _origin_key(pub: Publication) -> tuple[bool, str, int, str]:
@@ -342,7 +367,7 @@ def _merge_group(group: list[Publication]) -> tuple[Publication, dict[str, list[
 
 def _merge_round(model: Model, diagnostics: Diagnostics, renamed: dict[str, str]) -> bool:
     pubs = model.publications
-    comps = _components([_facts(p) for p in pubs])
+    comps = _components([_facts(p) for p in pubs], pubs, diagnostics)
     groups: dict[int, list[int]] = defaultdict(list)
     for index in range(len(pubs)):
         groups[comps.find(index)].append(index)

@@ -172,6 +172,8 @@ def _from_url(kind: str, url: str) -> str | None:
         return match.group(1) if match else None
     if kind == "doi" and "://" not in url and not url.lower().startswith("doi:"):
         return None
+    if kind == "github" and not re.search(r"github\.com/|img\.shields\.io/github/", url, re.I):
+        return None  # a relative "files/paper.pdf" is not owner/repo
     return _NORMALIZERS[kind](url)
 
 
