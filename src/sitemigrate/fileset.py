@@ -107,8 +107,10 @@ def untouched_files(files: FileSet, out_dir: Path) -> list[str]:
 
 
 def in_written_folders(files: FileSet, paths: list[str]) -> list[str]:
-    """Those of ``paths`` that sit in a folder the plan writes into (stale theme files, e.g.)."""
-    folders = {str(PurePosixPath(rel).parent) for rel in files}
+    """Those of ``paths`` in a subfolder the plan writes into, such as an old publication
+    left in ``_publications/`` that the theme would still render.  The top level is left
+    out: there sit the theme's own files (Gemfile, index pages), which are no news."""
+    folders = {str(PurePosixPath(rel).parent) for rel in files} - {"."}
     return [rel for rel in paths if str(PurePosixPath(rel).parent) in folders]
 
 
