@@ -1,10 +1,60 @@
-"""Writer for the al-folio theme (not implemented yet)."""
+"""Writer for the al-folio theme (themes.md §3 and §8).
+
+Files: ``_bibliography/papers.bib``, ``_config.yml`` (merged into an existing one with
+ruamel.yaml so its comments survive), ``_data/socials.yml``, ``_projects/<id>.md``,
+``_pages/*.md`` (about, projects with ``display_categories``, publications, research,
+every other page), ``_news/``, ``_posts/`` and one folder per other collection.
+
+Decisions, made once:
+
+* items of collections al-folio lacks (talks, teaching, people…) go to ``_<collection>/``,
+  declared under ``collections:`` with ``output: true``, plus a listing page
+  ``_pages/<collection>.md`` when the model has no page of that name;
+* a project's ``website`` link is its ``redirect``, ``code`` its ``github``; other links are
+  kept in a ``links:`` front-matter map the theme ignores;
+* when some projects have a category and others not, the others get ``category: other``
+  (al-folio hides cards whose category is not in ``display_categories``);
+* a research page read from al-folio whose themes all came from it is written back as it
+  was; otherwise ``_pages/research.md`` is generated: ``##``/``###`` per theme, project links
+  and ``{% cite k1 k2 %}`` of its publications, closed by ``{% bibliography --cited %}``.
+"""
 
 from __future__ import annotations
 
+import io
+import re
+from dataclasses import replace
+from typing import Any
+from urllib.parse import unquote
+
 from ..fileset import FileSet
-from ..model import Model
+from ..model import Item, Model, Page, Project, Publication, Theme
+from ..parsing.bibtex import publication_fields, publication_to_bibtex
+from ..parsing.front_matter import render_front_matter
+from ..parsing.yamlio import dump_yaml
+from ..paths import slugify
+from ..readers.alfolio import SOCIAL_KEYS, cite_keys
 from .base import WriteContext, Writer
+
+#: BibTeX fields jekyll-scholar shows as ordinary entry data; every other emitted field is
+#: listed in ``filtered_bibtex_keywords`` so it does not leak into the Bib block.
+STANDARD_FIELDS = frozenset((
+    "address", "annote", "author", "booktitle", "chapter", "crossref", "doi", "edition",
+    "editor", "eprint", "archiveprefix", "primaryclass", "howpublished", "institution", "isbn",
+    "issn", "journal", "key", "month", "note", "number", "organization", "pages", "publisher",
+    "school", "series", "title", "type", "url", "volume", "year", "date"))
+#: what al-folio's own config filters; always kept in the list
+AL_FOLIO_FILTERED = ("abbr", "abstract", "additional_info", "altmetric", "annotation", "arxiv",
+                     "award", "award_name", "bibtex_show", "blog", "code", "dimensions",
+                     "google_scholar_id", "html", "inspirehep_id", "pdf", "poster", "preview",
+                     "selected", "slides", "supp", "video", "website")
+AL_FOLIO_LAYOUTS = frozenset({"page", "about", "cv", "post", "default", "distill", "none",
+                              "profiles", "bib"})
+_NETWORK_KEYS = {network: key for key, network in SOCIAL_KEYS.items()}
+_PROJECT_OWN = {"source_file", "front_matter", "related_publications", "links"}
+_PAGE_OWN = {"front_matter", "research_shape"}
+_ITEM_OWN = {"front_matter"}
+_SMALL_WORDS = {"of", "on", "and", "the", "for", "in", "to", "a", "an", "at", "&"}
 
 
 class AlfolioWriter(Writer):
@@ -12,7 +62,468 @@ class AlfolioWriter(Writer):
     description = "al-folio theme files"
 
     def write(self, model: Model, ctx: WriteContext) -> FileSet:
-        return FileSet()
+        return _Writing(model, ctx).run()
+
+
+class _Writing:
+    def __init__(self, model: Model, ctx: WriteContext) -> None:
+        self.model = model
+        self.ctx = ctx
+        self.files = FileSet()
+        self.keys: dict[str, str] = {}  #: publication id -> BibTeX key written
+        self.bib_fields: set[str] = set()
+        self.collections: list[str] = []
+        self.page_paths: set[str] = set()
+
+    def run(self) -> FileSet:
+        self._bibliography()
+        self._projects()
+        self._pages()
+        self._items()
+        self._socials()
+        self._config()
+        return self.files
+
+    # ------------------------------------------------------------------ publications
+
+    def _bibliography(self) -> None:
+        used: set[str] = set()
+        entries: list[str] = []
+        for pub in self.model.publications:
+            key = _unique(_bib_key(pub.id), used)
+            self.keys[pub.id] = key
+            prepared = self._prepare(pub, key)
+            entries.append(publication_to_bibtex(prepared))
+            entry_type = str(prepared.extra.get("bibtex_type") or "misc")
+            self.bib_fields.update(publication_fields(prepared, entry_type))
+        if entries:
+            self.files.add("_bibliography/papers.bib", "\n".join(entries))
+
+    def _prepare(self, pub: Publication, key: str) -> Publication:
+        extra = dict(pub.extra)
+        extra.setdefault("bibtex_show", "true")
+        if "abbr" not in extra:
+            abbr = short_venue(pub.venue)
+            if abbr:
+                extra["abbr"] = abbr
+        return replace(pub, id=key, extra=extra, identifiers=_own_identifiers(pub))
+
+    def cite_key(self, pub_id: str) -> str:
+        return self.keys.get(pub_id, _bib_key(pub_id))
+
+    # ------------------------------------------------------------------ projects
+
+    def _projects(self) -> None:
+        projects = self.model.projects
+        mixed = any(p.category for p in projects) and not all(p.category for p in projects)
+        if mixed:
+            self.ctx.diagnostics.add(
+                "SM206", "projects without a category were given category 'other' so that"
+                " al-folio shows their cards")
+        self.categories: list[str] = []
+        for project in projects:
+            category = project.category or ("other" if mixed else None)
+            if category and category not in self.categories:
+                self.categories.append(category)
+            path = self.files.unique_path(f"_projects/{slugify(project.id, 100)}.md")
+            self.files.add(path, self._project_file(project, category))
+
+    def _project_file(self, project: Project, category: str | None) -> str:
+        links = dict(project.links)
+        meta: dict[str, Any] = {"layout": "page", "title": project.title,
+                                "description": project.description or "",
+                                "img": project.image, "importance": project.order,
+                                "category": category, "date": project.date,
+                                "redirect": links.pop("website", None),
+                                "github": links.pop("code", None)}
+        keys = [self.cite_key(i) for i in project.publication_ids]
+        related = bool(keys) or bool(project.extra.get("related_publications"))
+        if related:
+            meta["related_publications"] = True
+        if links:
+            meta["links"] = links
+        for key, value in project.extra.items():
+            if key not in _PROJECT_OWN and key not in meta:
+                meta[key] = value
+        body = project.body or ""
+        missing = [k for k in keys if k not in cite_keys(body)]
+        if missing:
+            body = body.rstrip("\n") + ("\n\n" if body.strip() else "") + \
+                "{% cite " + " ".join(missing) + " %}"
+        if project.extra.get("front_matter") is False:
+            return body
+        return render_front_matter(meta, body)
+
+    # ------------------------------------------------------------------ pages
+
+    def _pages(self) -> None:
+        pages = list(self.model.pages)
+        roles = {p.role for p in pages}
+        research_written = False
+        for page in pages:
+            if page.role == "research" or _from_research(page, self.model.themes):
+                if self._keeps_research_page(page):
+                    research_written = True
+                    self._page_file(page, page.body)
+                    continue
+                if self.model.themes and not research_written:
+                    research_written = True
+                    self._page_file(page, self._research_body())
+                    continue
+            if page.role == "projects":
+                self._page_file(page, page.body, display_categories=True)
+            elif page.role == "about":
+                self._page_file(self._about_page(page), page.body)
+            else:
+                self._page_file(page, page.body)
+        if "about" not in roles:
+            about = self._about_page(Page(id="about", role="about"))
+            self._page_file(about, self.model.site.description or "")
+        if self.model.themes and not research_written:
+            self._page_file(Page(id="research", title="research", permalink="/research/",
+                                 nav=True, role="research"), self._research_body())
+        if self.model.projects and "projects" not in roles:
+            self._page_file(Page(id="projects", title="projects", permalink="/projects/",
+                                 nav=True, role="projects"), PROJECTS_BODY,
+                            display_categories=True)
+        if self.model.publications and "publications" not in roles:
+            self._page_file(Page(id="publications", title="publications",
+                                 permalink="/publications/", nav=True, role="publications",
+                                 extra={"description": ""}), PUBLICATIONS_BODY)
+
+    def _keeps_research_page(self, page: Page) -> bool:
+        if "research_shape" not in page.extra:
+            return False
+        return all(t.extra.get("page") == page.id for t in self.model.themes)
+
+    def _page_file(self, page: Page, body: str, *, display_categories: bool = False) -> None:
+        path = self.files.unique_path(f"_pages/{slugify(page.id, 100)}.md")
+        self.page_paths.add(path)
+        if page.extra.get("front_matter") is False:
+            self.files.add(path, body)
+            return
+        layout = str(page.extra.get("layout") or "page")
+        meta: dict[str, Any] = {"layout": layout if layout in AL_FOLIO_LAYOUTS else "page",
+                                "title": page.title, "permalink": page.permalink}
+        if layout not in AL_FOLIO_LAYOUTS:
+            meta["source_layout"] = layout
+        if page.nav:
+            meta["nav"] = True
+        if page.nav_order is not None:
+            meta["nav_order"] = page.nav_order
+        for key, value in page.extra.items():
+            if key not in _PAGE_OWN and key not in meta:
+                meta[key] = value
+        if display_categories:
+            existing = meta.get("display_categories")
+            listed = [str(c) for c in existing] if isinstance(existing, list) else []
+            meta["display_categories"] = listed + [c for c in self.categories
+                                                   if c not in listed]
+        if isinstance(meta.get("years"), list):
+            meta["years"] = self._years(meta["years"])
+        self.files.add(path, render_front_matter(meta, body))
+
+    def _years(self, listed: list[Any]) -> list[Any]:
+        years = {y for y in listed if isinstance(y, int)}
+        years.update(p.year for p in self.model.publications if p.year)
+        return sorted(years, reverse=True) + [y for y in listed if not isinstance(y, int)]
+
+    def _about_page(self, page: Page) -> Page:
+        site = self.model.site
+        extra = dict(page.extra)
+        extra.setdefault("layout", "about")
+        if site.role and "subtitle" not in extra:
+            extra["subtitle"] = site.role
+        profile = dict(extra.get("profile") or {}) if isinstance(extra.get("profile"), dict) \
+            else {}
+        if site.avatar and "image" not in profile:
+            profile.update({"align": "right", "image": _avatar_name(site.avatar),
+                            "image_circular": False})
+        if profile:
+            extra["profile"] = profile
+        if any(p.selected for p in self.model.publications):
+            extra.setdefault("selected_papers", True)
+        extra.setdefault("social", True)
+        if any(i.collection == "news" for i in self.model.items):
+            extra.setdefault("announcements", {"enabled": True, "scrollable": True,
+                                               "limit": 5})
+        return replace(page, title=page.title or "about", permalink=page.permalink or "/",
+                       extra=extra)
+
+    def _research_body(self) -> str:
+        projects = {p.id: p for p in self.model.projects}
+        chunks = [self._theme_text(t, 2, projects) for t in self.model.themes]
+        chunks.append("{% bibliography --cited %}")
+        return "\n\n".join(c for c in chunks if c)
+
+    def _theme_text(self, theme: Theme, level: int, projects: dict[str, Project]) -> str:
+        parts = [f"{'#' * min(level, 4)} {theme.title}"]
+        for text in (theme.summary, theme.body):
+            if text and text.strip():
+                parts.append(_demote_headings(text.strip("\n")))
+        links = [f"[{projects[i].title}]({{{{ '/projects/{slugify(i, 100)}/' | relative_url }}}})"
+                 for i in theme.project_ids if i in projects]
+        if links:
+            parts.append("**Projects:** " + ", ".join(links))
+        if theme.publication_ids:
+            keys = " ".join(self.cite_key(i) for i in theme.publication_ids)
+            parts.append("**Publications:** {% cite " + keys + " %}")
+        parts.extend(self._theme_text(sub, level + 1, projects) for sub in theme.subthemes)
+        return "\n\n".join(parts)
+
+    # ------------------------------------------------------------------ items
+
+    def _items(self) -> None:
+        for item in self.model.items:
+            if item.collection == "news":
+                folder = "_news"
+            elif item.collection == "posts":
+                folder = "_posts"
+            else:
+                folder = f"_{slugify(item.collection)}"
+                if item.collection not in self.collections:
+                    self.collections.append(item.collection)
+            name = slugify(item.id, 100)
+            if folder == "_posts" and item.date and not re.match(r"\d{2,4}-\d{1,2}-\d{1,2}-",
+                                                                  item.id):
+                name = f"{item.date[:10]}-{name}" if len(item.date) >= 10 else name
+            path = self.files.unique_path(f"{folder}/{_keep_name(item.id, name)}.md")
+            self.files.add(path, self._item_file(item))
+        for collection in self.collections:
+            path = f"_pages/{slugify(collection)}.md"
+            if path not in self.page_paths:
+                page = Page(id=slugify(collection), title=collection,
+                            permalink=f"/{slugify(collection)}/", nav=True)
+                self._page_file(page, _listing_body(collection))
+
+    def _item_file(self, item: Item) -> str:
+        if item.extra.get("front_matter") is False:
+            return item.body
+        meta: dict[str, Any] = {}
+        if item.collection == "news":
+            meta["layout"] = "post"
+        meta["title"] = item.title
+        meta["date"] = item.extra.get("date", item.date)
+        if item.collection == "news" and "inline" not in item.extra:
+            meta["inline"] = item.title is None
+        for key, value in item.extra.items():
+            if key not in _ITEM_OWN and key not in meta:
+                meta[key] = value
+        return render_front_matter(meta, item.body)
+
+    # ------------------------------------------------------------------ socials and config
+
+    def _socials(self) -> None:
+        site = self.model.site
+        data: dict[str, Any] = {}
+        if site.email:
+            data["email"] = site.email
+        for network, value in site.socials.items():
+            data[social_key(network, value)] = value
+        flags = site.extra.get("socials_flags")
+        if isinstance(flags, dict):
+            data.update({str(k): v for k, v in flags.items() if k not in data})
+        if data:
+            self.files.add("_data/socials.yml", dump_yaml(data))
+
+    def _config(self) -> None:
+        values = self._config_values()
+        existing = self.ctx.existing("_config.yml")
+        if existing is not None:
+            text = merge_config(existing, values)
+            if text is not None:
+                self.files.add("_config.yml", text)
+                return
+            self.ctx.diagnostics.add("SM101", "existing _config.yml does not parse; replaced",
+                                     "_config.yml")
+        self.files.add("_config.yml", dump_yaml(values))
+
+    def _config_values(self) -> dict[str, Any]:
+        site = self.model.site
+        first, middle, last = _names(site.name, site.extra)
+        title = site.title if site.title and site.title != site.name else "blank"
+        scholar: dict[str, Any] = {"last_name": [last] if last else [],
+                                   "first_name": [first] if first else [],
+                                   "style": "apa", "locale": "en",
+                                   "source": "/_bibliography/", "bibliography": "papers.bib",
+                                   "bibliography_template": "bib", "replace_strings": True,
+                                   "join_strings": True, "details_dir": "bibliography",
+                                   "details_link": "Details", "query": "@*",
+                                   "group_by": "year", "group_order": "descending"}
+        custom = sorted(f for f in self.bib_fields if f not in STANDARD_FIELDS)
+        filtered = list(AL_FOLIO_FILTERED) + [f for f in custom if f not in AL_FOLIO_FILTERED]
+        collections: dict[str, Any] = {"news": {"defaults": {"layout": "post"}, "output": True},
+                                       "projects": {"output": True}}
+        for name in self.collections:
+            collections[slugify(name)] = {"output": True}
+        values: dict[str, Any] = {"title": title, "first_name": first or "",
+                                  "middle_name": middle or "", "last_name": last or "",
+                                  "email": site.email or "",
+                                  "description": site.extra.get("config_description") or "",
+                                  "url": site.url or "", "baseurl": site.baseurl or "",
+                                  "collections": collections,
+                                  "enable_project_categories": True,
+                                  "scholar": scholar,
+                                  "filtered_bibtex_keywords": filtered}
+        return values
+
+
+PROJECTS_BODY = """<div class="projects">
+{% if site.enable_project_categories and page.display_categories %}
+  {% for category in page.display_categories %}
+  <a id="{{ category }}" href=".#{{ category }}"><h2 class="category">{{ category }}</h2></a>
+  {% assign categorized_projects = site.projects | where: "category", category %}
+  {% assign sorted_projects = categorized_projects | sort: "importance" %}
+  <div class="row row-cols-1 row-cols-md-3">
+    {% for project in sorted_projects %}{% include projects.liquid %}{% endfor %}
+  </div>
+  {% endfor %}
+{% else %}
+  {% assign sorted_projects = site.projects | sort: "importance" %}
+  <div class="row row-cols-1 row-cols-md-3">
+    {% for project in sorted_projects %}{% include projects.liquid %}{% endfor %}
+  </div>
+{% endif %}
+</div>"""
+
+PUBLICATIONS_BODY = """<div class="publications">
+
+{% bibliography %}
+
+</div>"""
+
+
+def _listing_body(collection: str) -> str:
+    name = slugify(collection).replace("-", "_")
+    return ("<ul>\n{% assign entries = site." + name + " | sort: \"date\" | reverse %}\n"
+            "{% for entry in entries %}\n"
+            "  <li>{% if entry.date %}{{ entry.date | date: \"%Y-%m-%d\" }}: {% endif %}"
+            "<a href=\"{{ entry.url | relative_url }}\">{{ entry.title }}</a></li>\n"
+            "{% endfor %}\n</ul>")
+
+
+def merge_config(existing: bytes, values: dict[str, Any]) -> str | None:
+    """``values`` merged into an existing ``_config.yml``, its comments and order kept."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    try:
+        data = yaml.load(existing.decode("utf-8", errors="replace"))
+    except (YAMLError, ValueError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    for key, value in values.items():
+        current = data.get(key)
+        if key == "filtered_bibtex_keywords" and isinstance(current, list):
+            current.extend(v for v in value if v not in current)
+        elif key in ("scholar", "collections") and isinstance(current, dict):
+            for sub_key, sub_value in value.items():
+                if key == "collections" and sub_key in current:
+                    continue
+                current[sub_key] = sub_value
+        elif key in ("description", "url", "baseurl", "email") and not value and current:
+            continue
+        else:
+            data[key] = value
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+def social_key(network: str, value: str) -> str:
+    """The al-folio key for a network (``github`` -> ``github_username``)."""
+    if network in _NETWORK_KEYS:
+        return _NETWORK_KEYS[network]
+    if re.match(r"^[a-z_]+_(username|userid|id|url|profile|qr)$", network):
+        return network
+    suffix = "url" if re.match(r"^https?://", value) else "id"
+    return f"{slugify(network).replace('-', '_')}_{suffix}"
+
+
+def short_venue(venue: str | None) -> str | None:
+    """An ``abbr`` badge text: the venue itself when short, else the initials of its words."""
+    if not venue:
+        return None
+    text = re.sub(r"\s+", " ", re.sub(r"[{}\\]", "", venue)).strip()
+    if len(text) <= 12 and " " not in text:
+        return text
+    acronym = re.search(r"\(([A-Z][A-Za-z]{1,10})\)", text)
+    if acronym:
+        return acronym.group(1)
+    first = text.split(" ")[0]
+    if len(first) <= 10 and sum(c.isupper() for c in first) >= 2 and first.isalpha():
+        return first  # "TPAMI & AISTATS", "CVPR ORAL"
+    words = [w for w in re.split(r"[\s/,:-]+", text) if w]
+    letters = "".join(w[0].upper() for w in words if w.lower() not in _SMALL_WORDS and
+                      w[0].isalpha())
+    return letters[:8] if len(letters) >= 2 else None
+
+
+def _names(name: str | None, extra: dict[str, Any]) -> tuple[str, str, str]:
+    parts = tuple(str(extra.get(k) or "") for k in ("first_name", "middle_name", "last_name"))
+    if name and " ".join(p for p in parts if p) == name:
+        return parts  # type: ignore[return-value]
+    words = (name or "").split()
+    if len(words) <= 1:
+        return (name or "", "", "")
+    return words[0], " ".join(words[1:-1]), words[-1]
+
+
+def _avatar_name(avatar: str) -> str:
+    """al-folio prefixes ``assets/img/``; a path already under it is given relative to it."""
+    for prefix in ("/assets/img/", "assets/img/"):
+        if avatar.startswith(prefix):
+            return avatar[len(prefix):]
+    return avatar
+
+
+def _bib_key(pub_id: str) -> str:
+    key = re.sub(r"[\s,{}()\"'#%~\\=]+", "-", pub_id.strip()).strip("-")
+    return key or "untitled"
+
+
+def _unique(key: str, used: set[str]) -> str:
+    candidate, n = key, 2
+    while candidate in used:
+        candidate, n = f"{key}-{n}", n + 1
+    used.add(candidate)
+    return candidate
+
+
+def _keep_name(item_id: str, slug: str) -> str:
+    """Item file names keep their own spelling when it is already a safe name."""
+    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", item_id):
+        return item_id
+    return slug
+
+
+def _own_identifiers(pub: Publication) -> dict[str, str]:
+    """Identifiers minus doi/arxiv ids the normalizers derived from a link written anyway.
+
+    Writing them as fields would give the publication a new link on reading back.
+    """
+    urls = " ".join(unquote(url).lower() for label, url in pub.links.items()
+                    if label not in ("doi", "arxiv"))
+    urls += " " + " ".join(str(v).lower() for v in pub.extra.values() if isinstance(v, str))
+    out = dict(pub.identifiers)
+    for name in ("doi", "arxiv"):
+        value = out.get(name)
+        if value and name not in pub.links and value.lower() in urls:
+            del out[name]
+    return out
+
+
+def _from_research(page: Page, themes: list[Theme]) -> bool:
+    return any(t.extra.get("page") == page.id for t in themes)
+
+
+def _demote_headings(text: str) -> str:
+    """Headings inside a theme body would start new themes on reading back: make them bold."""
+    return re.sub(r"^(#{1,6})\s+(.+?)\s*#*$", r"**\2**", text, flags=re.M)
 
 
 WRITER = AlfolioWriter()
