@@ -18,7 +18,8 @@ Rules (heuristics; every theme/project records the line it came from):
   area heading, so "Collaborations" or "Team" lists are not mistaken for themes.
 * ``mailto:`` addresses are collected in ``emails``.
 * Links to publications become ``publication_ids`` when ``resolve_publication`` (a URL ->
-  id function supplied by the caller) knows them.
+  id function supplied by the caller) knows them; links to projects become a theme's
+  ``project_ids`` through ``resolve_project`` the same way.
 """
 
 from __future__ import annotations
@@ -106,6 +107,7 @@ def parse_headings(text: str, first_line: int = 1) -> tuple[str, list[Heading]]:
 
 def extract_research(text: str, file: str, first_line: int = 1,
                      resolve_publication: Callable[[str], str | None] | None = None,
+                     resolve_project: Callable[[str], str | None] | None = None,
                      ) -> ResearchContent:
     """Themes, projects and e-mail addresses found in a research page body."""
     out = ResearchContent(emails=sorted(set(_MAILTO.findall(text)), key=text.find))
@@ -129,7 +131,18 @@ def extract_research(text: str, file: str, first_line: int = 1,
             theme_of[id(heading)] = theme
         _bold_lists(heading.text, heading.title, heading.text_line, file, out,
                     theme_parent=theme_of.get(id(heading)), resolve=resolve_publication)
+    if resolve_project is not None:
+        for theme in _all(out.themes):
+            theme.project_ids = _publication_refs(_theme_text(theme), resolve_project)
     return out
+
+
+def _all(themes: list[Theme]) -> list[Theme]:
+    return [t for theme in themes for t in (theme, *_all(theme.subthemes))]
+
+
+def _theme_text(theme: Theme) -> str:
+    return theme.body or theme.summary or ""
 
 
 def _words(title: str) -> str:

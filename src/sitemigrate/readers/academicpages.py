@@ -129,6 +129,8 @@ def _detect_page(path: Path) -> Detection:
         found.add(0.4, f"collection: {meta['collection']}")
     if {"paperurl", "citation"} & set(meta):
         found.add(0.3, "paperurl/citation keys")
+    if not fm.present:  # Jekyll does not render it, so it is no theme's page
+        found.score *= 0.3
     return found
 
 
@@ -254,6 +256,13 @@ class _SiteReader:
         if base and url.startswith(base):
             url = url[len(base):]
         return self.pub_by_url.get(_norm_url(url))
+
+    def resolve_project(self, url: str) -> str | None:
+        match = re.match(r"^/?(?:portfolio|projects)/([^/#?]+)", url.strip())
+        if not match:
+            return None
+        wanted = match.group(1)
+        return next((p.id for p in self.model.projects if p.id == wanted), None)
 
     # -- collections ------------------------------------------------------------------------
 
@@ -415,7 +424,8 @@ class _SiteReader:
             themes = themes_from_data(fm.meta["themes"], self.ctx.origin(path, 1))
             self.model.themes.extend(themes)
             return
-        found = extract_research(fm.body, rel, fm.body_line, self.resolve_publication)
+        found = extract_research(fm.body, rel, fm.body_line, self.resolve_publication,
+                                 self.resolve_project)
         self.model.themes.extend(found.themes)
         self.model.projects.extend(found.projects)
         if found.themes or found.projects:

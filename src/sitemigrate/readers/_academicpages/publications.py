@@ -189,12 +189,38 @@ def authors_from_citation(citation: str, title: str) -> list[str]:
         if not quoted:
             return []
         start = quoted.start()
-    head = text[:start]
-    head = _YEAR_PAREN.sub("", head.rstrip(" \"“'.,:;")).strip()
-    head = head.rstrip(" \"“'.,:;").strip()
+    head = _trim(_YEAR_PAREN.sub("", _trim(text[:start])))
     if not head or len(head) > 600:
         return []
+    paired = _initials_pairs(head)
+    if paired:
+        return paired
     return [name.strip() for name in split_authors(head) if name.strip(" .")]
+
+
+def _trim(head: str) -> str:
+    """Punctuation off the end, keeping the dot of a final initial ("Kalneus E.V.")."""
+    head = head.rstrip(" \"“',:;")
+    while head.endswith(".") and not re.search(r"(^|[\s.])[A-Z]\.$", head):
+        head = head[:-1].rstrip(" \"“',:;")
+    return head.strip()
+
+
+_INITIALS = re.compile(r"^(?:[A-Z][a-z]?\.?[\s-]?){1,4}$")
+
+
+def _initials_pairs(head: str) -> list[str]:
+    """APA ``Last, F., Last, F. M., & Last, F.`` -> ``F. Last`` names (else [])."""
+    tokens = [t.strip() for t in re.split(r",\s*(?:&\s*|and\s+)?|\s+&\s+", head) if t.strip()]
+    if len(tokens) < 2 or len(tokens) % 2:
+        return []
+    pairs = list(zip(tokens[::2], tokens[1::2], strict=True))
+    if not all(_INITIALS.match(initials) and " " not in last.strip()
+               or _INITIALS.match(initials) and last[:1].isupper()
+               for last, initials in pairs):
+        return []
+    return [f"{initials if initials.endswith('.') else initials + '.'} {last}"
+            for last, initials in pairs]
 
 
 def _find_title(text: str, title: str) -> int | None:
