@@ -30,8 +30,8 @@ ALLAN_LAYOUTS = ("textlay", "gridlay", "homelay", "piclay")
 HEADER_LINKS = ("/", "/team", "/vacancies", "/publications", "/research", "/pictures")
 PUBPIC = "/images/pubpic/"
 #: Publist item keys the reader maps onto model fields; every other key goes to ``extra``.
-PUBLIST_KEYS = ("title", "authors", "authors_list", "description", "image", "link", "highlight",
-                "news1", "venue", "year", "kind")
+PUBLIST_KEYS = ("id", "title", "authors", "authors_list", "description", "image", "link",
+                "highlight", "news1", "venue", "year", "kind", "identifiers", "citation", "date")
 KIND_FLAGS = ("journal", "conference", "workshop", "patent")
 PEOPLE_FILES = re.compile(r"^(team_members.*|students.*|alumni.*|team|investigadores)$")
 LINKS_BLOCK = re.compile(r"\n*<!-- links -->.*?<!-- /links -->\n*", re.S)
@@ -82,6 +82,7 @@ class AllanlabReader(Reader):
         _read_config(path, ctx, model)
         state.link_folders = _link_folders(path / "_pages")
         _read_data(path / "_data", ctx, state)
+        _read_bibliographies(path / "_bibliography", ctx, model)
         _read_project_pages(path, ctx, state)
         _read_pages(path, ctx, state)
         return model
@@ -238,7 +239,7 @@ def _read_publist(path: Path, text: str, data: Any, ctx: ReadContext, state: _St
 
 def _publication(item: dict[str, Any], path: Path, line: int | None, ctx: ReadContext,
                  state: _State) -> Publication:
-    title = plain_text(item.get("title"))
+    title = _text(item.get("title"))
     if not title:
         title = f"Untitled ({path.stem} line {line})"
         ctx.report("SM201", "publication has no title", path, line)
@@ -246,19 +247,27 @@ def _publication(item: dict[str, Any], path: Path, line: int | None, ctx: ReadCo
     links, display, link_extra = _links(link, state.link_folders, path, line, ctx)
     venue = _text(item.get("venue"))
     extra: dict[str, Any] = {}
-    if venue is None:
+    if "venue" not in item:
         venue = _venue_from_conf(item.get("conf")) or display
     elif display:
         extra["link_display"] = display
-    year = as_int(item.get("year")) or year_of(item.get("date")) or year_of(venue)
+    if "year" in item:
+        year = as_int(item.get("year"))
+    else:
+        year = year_of(venue) or year_of(item.get("date"))
     pub = Publication(
-        id=slugify(title), title=title, year=year, venue=venue,
+        id=_text(item.get("id")) or slugify(title), title=title, year=year, venue=venue,
         authors=_authors(item), abstract=_text(item.get("description")), links=links,
         award=_text(item.get("news1")), image=_image(item.get("image")),
+        citation=_text(item.get("citation")),
         selected=_highlight(item.get("highlight"), path, line, ctx),
-        date=normalize_date(item.get("date")) if item.get("date") else None,
-        origin=ctx.origin(path, line))
+        date=normalize_date(item.get("date")), origin=ctx.origin(path, line))
+    if item.get("date") is not None and str(item.get("date")) != pub.date:
+        extra["date"] = item.get("date")
     pub.kind = _kind(item)
+    identifiers = item.get("identifiers")
+    if isinstance(identifiers, dict):
+        pub.identifiers = {str(k): str(v) for k, v in identifiers.items()}
     extra.update(link_extra)
     extra.update({k: v for k, v in item.items() if k not in PUBLIST_KEYS})
     if "news" in item:
@@ -487,6 +496,16 @@ def _projects_from_items(data: Any, lines: dict[tuple[str | None, int], int], pa
                 origin=ctx.origin(path, line)))
 
 
+def _read_bibliographies(folder: Path, ctx: ReadContext, model: Model) -> None:
+    """jekyll-scholar files some Allan sites add (USC-NSL): every .bib below _bibliography."""
+    from ..parsing.bibtex import read_bib_file
+
+    for path in ctx.walk(folder, (".bib",)):
+        for pub in read_bib_file(path, ctx):
+            pub.extra["bib_file"] = ctx.rel(path)
+            model.publications.append(pub)
+
+
 # --- pages ----------------------------------------------------------------------------------
 
 def _url_key(url: str) -> str:
@@ -567,6 +586,7 @@ def _read_projects_listing(listing: Path, pages: Path, ctx: ReadContext,
     if fm is None:
         return
     by_url = _pages_by_permalink(pages, ctx)
+    listed: list[Project] = []
     category: str | None = None
     in_comment = False
     for offset, line in enumerate(fm.body.split("\n")):
@@ -588,6 +608,7 @@ def _read_projects_listing(listing: Path, pages: Path, ctx: ReadContext,
             if key in state.project_by_url:
                 found = state.project_by_url[key]
                 found.title, found.category = title, found.category or category
+                listed.append(found)
                 continue
             target = by_url.get(key)
         project = _project_from_page(target, ctx, title) if target else None
@@ -599,6 +620,22 @@ def _read_projects_listing(listing: Path, pages: Path, ctx: ReadContext,
             state.consumed_pages.add(target)  # type: ignore[arg-type]
         project.category = project.category or category
         _add_project(state, project)
+        listed.append(project)
+    _order_as_listed(state.model, listed)
+
+
+def _order_as_listed(model: Model, listed: list[Project]) -> None:
+    """Projects in the order projects.md lists them, unlisted ones after in file order."""
+    rank = {id(p): i for i, p in enumerate(listed)}
+    position = {id(p): i for i, p in enumerate(model.projects)}
+    model.projects.sort(key=lambda p: (rank.get(id(p), len(listed)), position[id(p)]))
+
+
+def _listing_intro(body: str) -> str:
+    """The text of projects.md before its first ``###``/``####`` heading, without the H1."""
+    text, _ = _strip_h1(body)
+    match = re.search(r"^#{3,6}[ \t]", text, re.M)
+    return (text[:match.start()] if match else text).strip("\n")
 
 
 def _comment_state(line: str, inside: bool) -> bool:
@@ -646,6 +683,7 @@ def _read_pages(root: Path, ctx: ReadContext, state: _State) -> None:
             _hard_coded_publications(fm.body, path, fm.body_line, ctx, model)
         if path.name == "projects.md" and rel == path.name:
             page.role = "projects"
+            page.body = _listing_intro(fm.body)
         page.extra = meta
         _nav(page, model)
         model.pages.append(page)

@@ -1,10 +1,55 @@
-"""Writer for the Allan lab template theme (not implemented yet)."""
+"""Writer for the Allan lab template: publist.yml, textlay/gridlay pages, team and news data.
+
+Every field the template cannot show is still written (extra publist keys, front-matter
+keys) so the Allan lab reader reads the same model back; what has no place at all is
+reported as a loss with the record's origin.
+"""
 
 from __future__ import annotations
 
+import io
+import re
+from collections import defaultdict
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
 from ..fileset import FileSet
-from ..model import Model
+from ..model import Item, Model, Page, Project, Publication, Theme
+from ..parsing.front_matter import render_front_matter
+from ..parsing.yamlio import dump_yaml
+from ..paths import UnsafePathError, safe_relative_path, slugify
+from ..readers.allanlab import (
+    ALLAN_LAYOUTS,
+    HEADER_LINKS,
+    KIND_FLAGS,
+    PUBPIC,
+    _url_key,
+    _venue_from_conf,
+)
+from ..transforms.fields import split_authors, year_of
 from .base import WriteContext, Writer
+
+#: Publist keys the writer sets itself; an ``extra`` key of the same name is not written.
+MANAGED_KEYS = frozenset(("id", "title", "image", "description", "authors", "authors_list",
+                          "link", "highlight", "news1", "venue", "year", "kind", "date",
+                          "identifiers", "citation", "link_display"))
+DEFAULT_CONFIG: dict[str, Any] = {
+    "include": [".htaccess", "_pages"],
+    "sass": {"sass_dir": "_sass"},
+    "markdown": "kramdown",
+    "highlighter": "rouge",
+    "lsi": False,
+    "excerpt_separator": "\n\n",
+    "incremental": False,
+    "kramdown": {"input": "GFM", "hard_wrap": False, "auto_ids": True, "footnote_nr": 1,
+                 "entity_output": "as_char", "toc_levels": "1..6",
+                 "smart_quotes": "lsquo,rsquo,ldquo,rdquo", "enable_coderay": False,
+                 "parse_block_html": True},
+}
+GENERATED_ROLES = ("research", "publications", "projects")
+WORKS_LABEL = "Example recent work:"
 
 
 class AllanlabWriter(Writer):
@@ -12,7 +57,433 @@ class AllanlabWriter(Writer):
     description = "Allan lab template theme files"
 
     def write(self, model: Model, ctx: WriteContext) -> FileSet:
-        return FileSet()
+        files = FileSet()
+        lab = model.site.title or model.site.name or "Lab"
+        files.add("_config.yml", _config(model, ctx))
+        files.add("_data/publist.yml", _publist(model, ctx))
+        files.add("_pages/publications.md", _publications_page(model, lab, ctx))
+        if model.themes or _page_with_role(model, "research"):
+            files.add("_pages/research.md", _research_page(model, lab, ctx))
+        _write_projects(model, lab, files, ctx)
+        _write_items(model, files, ctx)
+        _write_kept_data(model, files, ctx)
+        _write_pages(model, files, ctx)
+        return files
+
+
+# --- config ---------------------------------------------------------------------------------
+
+def _site_values(model: Model) -> dict[str, Any]:
+    site = model.site
+    return {"title": site.title or site.name, "email": site.email,
+            "description": site.description, "baseurl": site.baseurl or "",
+            "url": site.url or ""}
+
+
+def _config(model: Model, ctx: WriteContext) -> str:
+    existing = ctx.existing("_config.yml")
+    if existing is not None:
+        merged = _merge_config(existing, _site_values(model), ctx)
+        if merged is not None:
+            return merged
+    config = {k: v for k, v in _site_values(model).items() if v is not None}
+    rest = model.site.extra.get("allanlab_config")
+    rest = rest if isinstance(rest, dict) else DEFAULT_CONFIG
+    config.update({k: v for k, v in rest.items() if k not in config})
+    return dump_yaml(config)
+
+
+def _merge_config(existing: bytes, values: dict[str, Any], ctx: WriteContext) -> str | None:
+    """The existing ``_config.yml`` with our keys set, its comments and order kept."""
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    try:
+        data = yaml.load(existing.decode("utf-8", "replace"))
+    except YAMLError as exc:
+        ctx.loss(f"existing _config.yml does not parse ({exc}); written afresh",
+                 "_config.yml", code="SM101")
+        return None
+    if not isinstance(data, dict):
+        return None
+    for key, value in values.items():
+        if value is not None and (value != "" or key not in data):
+            data[key] = value
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+# --- publications ---------------------------------------------------------------------------
+
+def _publist(model: Model, ctx: WriteContext) -> str:
+    entries = [_publist_entry(pub, ctx) for pub in model.publications]
+    return dump_yaml(entries) if entries else "[]\n"
+
+
+def _publist_entry(pub: Publication, ctx: WriteContext) -> dict[str, Any]:
+    entry: dict[str, Any] = {"id": pub.id, "title": pub.title}
+    image = pub.image
+    if image and image.startswith(PUBPIC):
+        image = image[len(PUBPIC):]
+    entry["image"] = image
+    entry["description"] = pub.abstract
+    joined = ", ".join(pub.authors)
+    entry["authors"] = joined or None
+    if split_authors(joined or None) != pub.authors:
+        entry["authors_list"] = list(pub.authors)
+    display = pub.extra.get("link_display")
+    if display is None:
+        display = _display(pub.venue, pub.year)
+    entry["link"] = _link(pub, display, ctx)
+    entry["highlight"] = 1 if pub.selected else 0
+    entry["news1"] = pub.award
+    if (_venue_from_conf(pub.extra.get("conf")) or display) != pub.venue:
+        entry["venue"] = pub.venue or ""
+    date = pub.extra.get("date", pub.date)
+    if (year_of(pub.venue) or year_of(date)) != pub.year:
+        entry["year"] = pub.year
+    if pub.kind and _flag_kind(pub.extra) != pub.kind:
+        entry["kind"] = pub.kind
+    entry["date"] = date
+    if pub.identifiers:
+        entry["identifiers"] = dict(pub.identifiers)
+    if pub.citation:
+        entry["citation"] = pub.citation
+    for key, value in pub.extra.items():
+        if key in MANAGED_KEYS:
+            if key not in ("link_display", "date"):
+                _lost(ctx, pub, f"extra key {key!r} clashes with a publist key; not written")
+            continue
+        entry[key] = value
+    return {k: v for k, v in entry.items() if v is not None or k == "year"}
+
+
+def _display(venue: str | None, year: int | None) -> str | None:
+    if venue and year is not None and str(year) not in venue:
+        return f"{venue} ({year})"
+    if venue:
+        return venue
+    return str(year) if year is not None else None
+
+
+def _link(pub: Publication, display: str | None, ctx: WriteContext) -> dict[str, Any]:
+    link: dict[str, Any] = {}
+    links = dict(pub.links)
+    html = links.pop("html", None)
+    if html and not (html.lower().endswith(".pdf") and "pdf" not in pub.links):
+        link["url"] = html
+    elif html:
+        link["html"] = html
+    elif links.get("pdf", "").lower().endswith(".pdf"):
+        link["url"] = links.pop("pdf")
+    link["display"] = display
+    for label in sorted(links):
+        if label in ("url", "display"):
+            _lost(ctx, pub, f"link label {label!r} clashes with the template's link keys")
+            continue
+        link[label] = links[label]
+    return {k: v for k, v in link.items() if v is not None}
+
+
+def _flag_kind(extra: dict[str, Any]) -> str | None:
+    for flag in KIND_FLAGS:
+        if extra.get(flag) in (1, "1"):
+            return flag
+    return None
+
+
+def _lost(ctx: WriteContext, pub: Publication, message: str) -> None:
+    origin = pub.origin
+    ctx.loss(f"{pub.id}: {message}", origin.file if origin else None,
+             origin.line if origin else None)
+
+
+def _page_with_role(model: Model, role: str) -> Page | None:
+    return next((p for p in model.pages if p.role == role
+                 and p.extra.get("themes") != "none"), None)
+
+
+def _page_front(page: Page | None, lab: str, name: str, layout: str) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "title": page.title if page and page.title else f"{lab} - {name}",
+        "layout": layout, "excerpt": f"{lab} -- {name}", "sitemap": False,
+        "permalink": page.permalink if page and page.permalink else f"/{name.lower()}/"}
+    if page:
+        for key, value in page.extra.items():
+            if key not in meta and key != "source_path":
+                meta[key] = value
+        meta["layout"] = layout
+    return meta
+
+
+def _publications_page(model: Model, lab: str, ctx: WriteContext) -> str:
+    page = _page_with_role(model, "publications")
+    if page and page.body.strip() and "publi.highlight" not in page.body:
+        origin = page.origin
+        ctx.loss("publications page text replaced by the template's publist loops",
+                 origin.file if origin else None, origin.line if origin else None)
+    body = "\n".join((
+        "# Publications", "",
+        "## Highlights", "",
+        "{% assign shown = 0 %}",
+        "{% for publi in site.data.publist %}",
+        "{% if publi.highlight == 1 %}",
+        "{% assign column = shown | modulo: 2 %}",
+        "{% if column == 0 %}<div class=\"row\">{% endif %}",
+        "<div class=\"col-sm-6 clearfix\">",
+        " <div class=\"well\">",
+        "  <pubtit>{{ publi.title }}</pubtit>",
+        "  {% if publi.image %}<img src=\"{{ site.url }}{{ site.baseurl }}/images/pubpic/"
+        "{{ publi.image }}\" class=\"img-responsive\" width=\"33%\" style=\"float: left\" />"
+        "{% endif %}",
+        "  <p>{{ publi.description }}</p>",
+        "  <p><em>{{ publi.authors }}</em></p>",
+        "  <p><strong><a href=\"{{ publi.link.url }}\">{{ publi.link.display }}</a></strong>"
+        "</p>",
+        "  <p class=\"text-danger\"><strong> {{ publi.news1 }}</strong></p>",
+        "  <p> {{ publi.news2 }}</p>",
+        " </div>",
+        "</div>",
+        "{% if column == 1 %}</div>{% endif %}",
+        "{% assign shown = shown | plus: 1 %}",
+        "{% endif %}",
+        "{% endfor %}",
+        "{% assign column = shown | modulo: 2 %}",
+        "{% if column == 1 %}</div>{% endif %}", "",
+        "<p> &nbsp; </p>", "",
+        "## Full List of publications", "",
+        "{% for publi in site.data.publist %}", "",
+        "  {{ publi.title }} <br />",
+        "  <em>{{ publi.authors }} </em><br /><a href=\"{{ publi.link.url }}\">"
+        "{{ publi.link.display }}</a>", "",
+        "{% endfor %}"))
+    return render_front_matter(_page_front(page, lab, "Publications", "gridlay"), body)
+
+
+# --- research -------------------------------------------------------------------------------
+
+def _research_page(model: Model, lab: str, ctx: WriteContext) -> str:
+    page = _page_with_role(model, "research")
+    parts = ["# Research"]
+    if page and page.body.strip():
+        parts.append(_escape_body(page.body))
+    titles = {p.id: p for p in model.publications}
+    projects = {p.id: p for p in model.projects}
+    for theme in model.themes:
+        parts.extend(_theme_blocks(theme, 2, titles, projects, ctx))
+    return render_front_matter(_page_front(page, lab, "Research", "textlay"),
+                               "\n\n".join(parts))
+
+
+def _theme_blocks(theme: Theme, level: int, pubs: dict[str, Publication],
+                  projects: dict[str, Project], ctx: WriteContext) -> list[str]:
+    blocks = [f"{'#' * min(level, 6)} {_one_line(theme.title)}"]
+    body = (theme.body or "").strip()
+    if theme.summary and _one_line(theme.summary) not in _one_line(body):
+        blocks.append(f"*{_one_line(theme.summary)}*")
+    if body:
+        blocks.append(_escape_body(body))
+    works = [pubs[i] for i in theme.publication_ids if i in pubs]
+    if works:
+        blocks.append(str(theme.extra.get("publications_label") or WORKS_LABEL))
+        for number, pub in enumerate(works, start=1):
+            year = f". {pub.year}" if pub.year is not None else ""
+            blocks.append(f"[{number}] {_one_line(pub.title)}{year}")
+    for project_id in theme.project_ids:
+        project = projects.get(project_id)
+        if project is not None:
+            blocks.append(f"#### [{_one_line(project.title)}]({_project_permalink(project)})")
+    for sub in theme.subthemes:
+        blocks.extend(_theme_blocks(sub, level + 1, pubs, projects, ctx))
+    return blocks
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+_BODY_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)[ \t#]*$")
+_BODY_WORK = re.compile(r"^(\s*)\[(\d+)\]")
+
+
+def _escape_body(body: str) -> str:
+    """Body text that cannot be mistaken for theme headings or ``[n]`` work lines."""
+    out: list[str] = []
+    fenced = False
+    for line in body.strip("\n").split("\n"):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        heading = None if fenced else _BODY_HEADING.match(line)
+        if heading:
+            line = f"**{heading.group(1)}**"
+        elif not fenced:
+            line = _BODY_WORK.sub(r"\1\\[\2]", line)
+        out.append(line)
+    return "\n".join(out)
+
+
+# --- projects -------------------------------------------------------------------------------
+
+def _project_permalink(project: Project) -> str:
+    permalink = project.extra.get("permalink")
+    return str(permalink) if permalink else f"/projects/{slugify(project.id)}/"
+
+
+def _write_projects(model: Model, lab: str, files: FileSet, ctx: WriteContext) -> None:
+    if not model.projects:
+        return
+    listing = ["# Projects"]
+    page = _page_with_role(model, "projects")
+    intro = page.body.strip("\n") if page else ""
+    if "{%" in intro:
+        origin = page.origin if page else None
+        ctx.loss("projects page text with Liquid loops replaced by the list of project pages",
+                 origin.file if origin else None, origin.line if origin else None)
+    elif intro:
+        listing.append(_escape_body(intro))
+    by_category: dict[str | None, list[Project]] = defaultdict(list)
+    for project in model.projects:
+        by_category[project.category].append(project)
+    for category, projects in by_category.items():
+        if category:
+            listing.append(f"### {_one_line(category)}")
+        for project in projects:
+            listing.append(f"#### [{_one_line(project.title)}]({_project_permalink(project)})")
+            path = files.unique_path(f"_pages/projects/{slugify(project.id)}.md")
+            files.add(path, _project_page(project, lab))
+    files.add("_pages/projects.md", render_front_matter(
+        _page_front(page, lab, "Projects", "textlay"), "\n\n".join(listing)))
+
+
+def _project_page(project: Project, lab: str) -> str:
+    meta: dict[str, Any] = {
+        "title": project.title, "layout": "textlay", "excerpt": f"{lab} -- {project.title}",
+        "sitemap": False, "permalink": _project_permalink(project),
+        "description": project.description, "image": project.image,
+        "category": project.category, "order": project.order,
+        "links": dict(sorted(project.links.items())) or None,
+        "publications": list(project.publication_ids) or None}
+    for key, value in project.extra.items():
+        if key not in meta:
+            meta[key] = value
+    parts = [f"# {_one_line(project.title)}"]
+    if project.body:
+        parts.append(project.body.strip("\n"))
+    if project.links:
+        items = "\n".join(f"- [{label}]({url})" for label, url in sorted(project.links.items()))
+        parts.append(f"<!-- links -->\n{items}\n<!-- /links -->")
+    return render_front_matter(meta, "\n\n".join(parts))
+
+
+# --- team, news, other data -----------------------------------------------------------------
+
+def _write_items(model: Model, files: FileSet, ctx: WriteContext) -> None:
+    by_collection: dict[str, list[Item]] = defaultdict(list)
+    for item in model.items:
+        by_collection[item.collection].append(item)
+    for collection, items in by_collection.items():
+        if collection == "people":
+            _write_grouped(files, items, "team_members", _person)
+        elif collection == "news":
+            _write_grouped(files, items, "news", _news)
+        else:
+            name = slugify(collection)
+            files.add(f"_data/{name}.yml", dump_yaml([_generic_item(i) for i in items]))
+            first = items[0].origin
+            ctx.loss(f"{len(items)} {collection} item(s) have no place in the Allan lab "
+                     f"template; kept in _data/{name}.yml",
+                     first.file if first else None, first.line if first else None)
+
+
+def _write_grouped(files: FileSet, items: list[Item], default: str, convert: Any) -> None:
+    groups: dict[str, dict[str | None, list[dict[str, Any]]]] = defaultdict(
+        lambda: defaultdict(list))
+    for item in items:
+        data_file = slugify(str(item.extra.get("data_file") or default))
+        key = item.extra.get("data_key")
+        groups[data_file][str(key) if key is not None else None].append(convert(item))
+    for data_file, by_key in groups.items():
+        if list(by_key) == [None]:
+            content: Any = by_key[None]
+        else:
+            content = {k if k is not None else "items": v for k, v in by_key.items()}
+        files.add(f"_data/{data_file}.yml", dump_yaml(content))
+
+
+def _person(item: Item) -> dict[str, Any]:
+    person: dict[str, Any] = {"name": item.title or item.id}
+    for key, value in item.extra.items():
+        if key not in ("data_file", "data_key", "name"):
+            person[key] = value
+    educations = [k for k in person if re.fullmatch(r"education\d+", k) and person[k]]
+    if educations:
+        person["number_educ"] = len(educations)
+    return person
+
+
+def _news(item: Item) -> dict[str, Any]:
+    entry: dict[str, Any] = {"date": item.extra.get("date") or item.date}
+    for key, value in item.extra.items():
+        if key not in ("data_key", "date", "headline"):
+            entry[key] = value
+    entry["headline"] = item.body or item.title or ""
+    return entry
+
+
+def _generic_item(item: Item) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": item.id, "title": item.title, "date": item.date}
+    data.update({k: v for k, v in item.extra.items() if k not in data})
+    if item.body:
+        data["body"] = item.body
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def _write_kept_data(model: Model, files: FileSet, ctx: WriteContext) -> None:
+    kept = model.site.extra.get("allanlab_data")
+    if not isinstance(kept, dict):
+        return
+    for rel, data in sorted(kept.items()):
+        try:
+            path = safe_relative_path(f"_data/{rel}")
+        except UnsafePathError:
+            ctx.loss(f"data file name {rel!r} is not a safe path; not written", code="SM503")
+            continue
+        if path in files:
+            continue
+        files.add(path, data if isinstance(data, str) else dump_yaml(data))
+
+
+# --- other pages ----------------------------------------------------------------------------
+
+def _write_pages(model: Model, files: FileSet, ctx: WriteContext) -> None:
+    for page in model.pages:
+        if page.role in GENERATED_ROLES and page is _page_with_role(model, page.role):
+            continue
+        source = str(page.extra.get("source_path") or f"{slugify(page.id)}.md")
+        try:
+            path = files.unique_path(f"_pages/{source}")
+        except UnsafePathError:
+            path = files.unique_path(f"_pages/{slugify(page.id)}.md")
+        layout = page.extra.get("layout")
+        meta: dict[str, Any] = {
+            "title": page.title, "layout": layout if layout in ALLAN_LAYOUTS else "textlay",
+            "permalink": page.permalink}
+        if layout not in ALLAN_LAYOUTS and layout is not None:
+            meta["source_layout"] = layout
+        for key, value in page.extra.items():
+            if key not in meta and key not in ("layout", "source_path"):
+                meta[key] = value
+        files.add(path, render_front_matter(meta, page.body))
+        _check_nav(page, ctx)
+
+
+def _check_nav(page: Page, ctx: WriteContext) -> None:
+    if page.nav and page.permalink and _url_key(page.permalink) not in HEADER_LINKS:
+        origin = page.origin
+        ctx.loss(f"page {page.id!r} was in the navigation; the Allan lab header "
+                 "(_includes/header.html) is hard-coded: add a link to "
+                 f"{page.permalink} there", origin.file if origin else None,
+                 origin.line if origin else None, code="SM303")
 
 
 WRITER = AllanlabWriter()
