@@ -144,6 +144,8 @@ def _parse_pubmed_form(text: str) -> AuthorName | None:
     tokens = text.split()
     if len(tokens) < 2 or not _INITIALS.match(tokens[-1]) or _INITIALS.match(tokens[0]):
         return None
+    if tokens[-1].lower() in _SUFFIXES:
+        return None  # "Martin Luther King III"
     if any(t.endswith(".") for t in tokens):
         return None
     head = tokens[:-1]
