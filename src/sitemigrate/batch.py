@@ -83,9 +83,15 @@ def discover_sites(folder: Path, *, skip: Iterable[Path] = ()) -> list[SiteJob]:
     return name_jobs([SiteJob(name, str(path)) for name, path in found])
 
 
+#: Files beside the sites that document the folder rather than being a page of a site.
+NOT_SITES = {"readme", "license", "licence", "changelog", "contributing", "code_of_conduct",
+             "authors", "notice", "sources"}
+
+
 def _children(folder: Path, skipped: set[Path]) -> list[Path]:
     return sorted(p for p in folder.iterdir()
                   if not p.name.startswith((".", "_")) and not p.is_symlink()
+                  and not (p.is_file() and p.stem.lower() in NOT_SITES)
                   and p.resolve() not in skipped)
 
 
