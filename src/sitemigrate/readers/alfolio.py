@@ -48,7 +48,7 @@ SOCIAL_KEYS: dict[str, str] = {
 _SOCIAL_KEY = re.compile(r"^[a-z_]+_(username|userid|id|url|profile|qr)$")
 #: project front matter the model holds; everything else goes to ``extra``.
 _PROJECT_KEYS = {"title", "description", "img", "importance", "category", "redirect",
-                 "github", "date"}
+                 "github", "date", "links"}
 _PAGE_KEYS = {"title", "permalink", "nav", "nav_order"}
 _CITE = re.compile(r"{%-?\s*cite\s+([^%]+?)\s*-?%}")
 _POST_NAME = re.compile(r"^(\d{2,4}-\d{1,2}-\d{1,2})-(.+)$")
@@ -181,11 +181,14 @@ def _page_role(page: Page, path: Path) -> str | None:
     if re.search(r"{%-?\s*bibliography\b", page.body) and "publication" in stem + (
             page.permalink or "") + (page.title or "").lower():
         return "publications"
-    for role in ("research", "projects", "publications", "teaching", "news", "blog", "people",
-                 "repositories"):
-        if stem == role or (page.permalink or "").strip("/") == role:
-            return role
-    return None
+    roles = ("research", "projects", "publications", "teaching", "news", "blog", "people",
+             "repositories")
+    if stem in roles:
+        return stem
+    if "{% include projects" in page.body:
+        return "projects"
+    permalink = (page.permalink or "").strip("/")
+    return permalink if permalink in roles else None
 
 
 def attach_research(page: Page, body_line: int, ctx: ReadContext, model: Model, *,
@@ -414,6 +417,11 @@ class _SiteReading:
         github = _text_or_none(meta.get("github"))
         if github:
             project.links["code"] = github
+        extra_links = meta.get("links")
+        if isinstance(extra_links, dict):
+            for label, url in extra_links.items():
+                if _text_or_none(url):
+                    project.links.setdefault(str(label), str(url).strip())
         project.publication_ids = cite_keys(fm.body)
         for key, value in meta.items():
             if key in _PROJECT_KEYS or (key == "layout" and value == "page"):

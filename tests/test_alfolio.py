@@ -1,0 +1,269 @@
+"""al-folio reader and writer: the seed research page, every corpus al-folio site, the sample.
+
+Expected numbers for the seed were counted by hand in seeds/al-folio-research.md:
+3 areas; sub-areas a), b) under areas 1 and 2 (4); topics 3 + 1 + 3 + 2 + 2 = 11;
+37 ``<strong><a>`` links of which SLRLA appears twice -> 36 papers; 23 of them have a
+``github/stars`` badge of their own (the NeMo, timm, mmpretrain, Jittor, DreamFusion,
+first MDT and DiT badges follow plain links; one badge sits in an HTML comment).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS, SAMPLES, SEEDS, corpus_sites, requires_corpus, requires_seeds
+
+from sitemigrate.diagnostics import Diagnostics
+from sitemigrate.fileset import write_atomically
+from sitemigrate.model import Model
+from sitemigrate.parsing.bibtex import parse_bibtex
+from sitemigrate.parsing.yamlio import load_yaml
+from sitemigrate.pipeline import read_site
+from sitemigrate.readers.alfolio import READER
+from sitemigrate.writers import WriteContext
+from sitemigrate.writers.alfolio import STANDARD_FIELDS, WRITER, merge_config, short_venue
+
+SITES = corpus_sites("al-folio")
+SAMPLE = SAMPLES / "al-folio"
+ENTRY = re.compile(r"^\s*@(?!string|comment|preamble)\w+\s*\{", re.I | re.M)
+
+
+def ids(paths: list[Path]) -> list[str]:
+    return [p.name for p in paths]
+
+
+# ---------------------------------------------------------------------- seed page
+
+@pytest.fixture(scope="module")
+def seed_model() -> Model:
+    if not SEEDS.is_dir():
+        pytest.skip("seeds absent")
+    return read_site(SEEDS / "al-folio-research.md", "al-folio")
+
+
+@requires_seeds
+def test_seed_is_detected_as_alfolio() -> None:
+    found = READER.detect(SEEDS / "al-folio-research.md")
+    assert found.score >= 0.5
+    assert "{% include figure.liquid %}" in found.evidence
+
+
+@requires_seeds
+def test_seed_theme_tree(seed_model: Model) -> None:
+    areas = seed_model.themes
+    assert [t.title for t in areas] == ["Efficiency Optimization", "Learning Framework",
+                                        "Network Architecture Design"]
+    assert [len(t.subthemes) for t in areas] == [2, 2, 2]
+    sub_areas = [s for t in areas for s in t.subthemes if s.extra["level"] == "subarea"]
+    topics = [t for t in seed_model.all_themes() if t.extra["level"] == "topic"]
+    assert len(sub_areas) == 4
+    assert len(topics) == 11
+    assert sub_areas[0].title == "Faster Training Algorithms/Optimizers"
+    # the commented-out "c) Meta In-Context Learning" is not a sub-area
+    assert all("Meta" not in t.title for t in seed_model.all_themes())
+    assert areas[0].origin is not None and areas[0].origin.line == 22
+
+
+@requires_seeds
+def test_seed_papers(seed_model: Model) -> None:
+    pubs = {p.title: p for p in seed_model.publications}
+    assert len(seed_model.publications) == 36
+    assert sum("code" in p.links for p in seed_model.publications) == 23
+    adan = pubs["Adan"]
+    assert adan.venue == "TPAMI"
+    assert adan.links == {"arxiv": "https://arxiv.org/abs/2208.06677",
+                          "code": "https://github.com/sail-sg/Adan"}
+    assert adan.origin is not None and adan.origin.line == 28
+    assert pubs["R-SPIDER"].venue == "TPAMI & AISTATS"
+    assert "code" not in pubs["R-SPIDER"].links
+    assert pubs["GTO"].venue is None
+    assert pubs["MDT"].links["code"] == "https://github.com/sail-sg/MDT"  # past the PwC badge
+    assert pubs["Mugs"].links["code"] == "https://github.com/sail-sg/mugs"
+    assert pubs["This work"].extra["venue_note"] == "200+ citations"
+    assert "LOVA³" in pubs and pubs["LOVA³"].extra["title_html"] == "LOVA<sup>3</sup>"
+    codes = {p.links.get("code") for p in seed_model.publications}
+    for repo in ("NVIDIA/NeMo", "huggingface/pytorch-image-models", "facebookresearch/DiT",
+                 "Jittor/jittor"):
+        assert f"https://github.com/{repo}" not in codes
+    assert "DiT" not in pubs and "NVIDIA NeMo" not in pubs
+
+
+@requires_seeds
+def test_seed_duplicate_and_repaired_url(seed_model: Model) -> None:
+    slrla = next(p for p in seed_model.publications if p.title == "SLRLA")
+    holders = [t.title for t in seed_model.all_themes() if slrla.id in t.publication_ids]
+    assert holders == ["Faster Optimizer", "Network Optimization Theory"]
+    assert [o.line for o in slrla.merged_from] == [98]
+    dtc = next(p for p in seed_model.publications if p.title == "DTC123")
+    assert dtc.links["pdf"] == "https://github.com/yxymessi/DTC123/blob/main/DTC_CVPR.pdf"
+    codes = Counter((d.code, d.line) for d in seed_model.diagnostics)
+    assert codes[("SM403", 221)] == 1 and codes[("SM207", 221)] == 1
+    assert not [d for d in seed_model.diagnostics if d.code == "SM900"]
+
+
+# ---------------------------------------------------------------------- corpus sites
+
+@pytest.fixture(scope="module")
+def corpus_models() -> dict[str, Model]:
+    # dedupe off: the counts below are the files' own entries, before duplicates merge
+    return {site.name: read_site(site, "al-folio", dedupe=False) for site in SITES}
+
+
+@requires_corpus
+@pytest.mark.parametrize("site", SITES, ids=ids(SITES))
+def test_corpus_site_counts(site: Path, corpus_models: dict[str, Model]) -> None:
+    model = corpus_models[site.name]
+    assert not [d for d in model.diagnostics if d.code == "SM900"]
+    entries = sum(len(ENTRY.findall(p.read_text("utf-8", errors="replace")))
+                  for p in (site / "_bibliography").glob("*.bib"))
+    assert len(model.publications) == entries
+    projects = list((site / "_projects").glob("*")) if (site / "_projects").is_dir() else []
+    assert len(model.projects) == len(projects)
+    assert len({p.id for p in model.publications}) == len(model.publications)
+    assert READER.detect(site).score >= 0.8
+
+
+@requires_corpus
+def test_pages_without_front_matter_are_kept(corpus_models: dict[str, Model]) -> None:
+    model = corpus_models["alshedivat__al-folio"]
+    einstein = next(p for p in model.pages if p.id == "about-einstein")
+    assert einstein.extra["front_matter"] is False and einstein.body.strip()
+    assert any(d.code == "SM106" and d.file == "_pages/about_einstein.md"
+               for d in model.diagnostics)
+
+
+@requires_corpus
+def test_template_profile_and_socials(corpus_models: dict[str, Model]) -> None:
+    site = corpus_models["alshedivat__al-folio"].site
+    assert site.name == "You R. Name" and site.title == "You R. Name"  # title: blank
+    assert site.email == "you@example.com"
+    assert site.socials["google_scholar"] == "qc6CJjYAAAAJ"
+    assert site.avatar == "assets/img/prof_pic.jpg"
+    older = corpus_models["201younghanlee__taislab.github.io"].site
+    assert older.socials["orcid"] == "0000-0001-8414-966X"  # socials in _config.yml
+
+
+@requires_corpus
+def test_html_research_sections(corpus_models: dict[str, Model]) -> None:
+    model = corpus_models["201younghanlee__taislab.github.io"]
+    assert [t.title for t in model.themes] == ["LLM4SEC", "SEC4LLM & AI/ML Security"]
+    repair = next(t for t in model.all_themes() if t.title == "Automated Vulnerability Repair")
+    assert repair.publication_ids == ["han2026rethinking"]
+
+
+@requires_corpus
+def test_project_quirks(corpus_models: dict[str, Model]) -> None:
+    ares = {p.title: p for p in corpus_models["AB-Ares__website"].projects}
+    assert any(p.origin and p.origin.file == "_projects/Icy moons.md" for p in ares.values())
+    gohe = corpus_models["AlvaroGohe__AlvaroGohe.github.io"].projects
+    assert any(p.origin and p.origin.file.endswith("can_dogs_do_math?.md") for p in gohe)
+    alg = {p.id: p for p in corpus_models["AlgRUC__weizhewei.com"].projects}
+    assert "he2024spectral" in alg["spectralgnn"].publication_ids  # CRLF file
+
+
+# ---------------------------------------------------------------------- writer
+
+def _sources() -> list[Path]:
+    return [*SITES, SAMPLE]
+
+
+def _write(model: Model) -> dict[str, bytes]:
+    return dict(WRITER.write(model, WriteContext(Diagnostics())).items())
+
+
+def _pub_key(model: Model) -> Counter:
+    return Counter((p.title, tuple(p.authors), p.year, p.venue, tuple(sorted(p.links.items())))
+                   for p in model.publications)
+
+
+def _project_key(model: Model) -> Counter:
+    return Counter((p.title, p.description, tuple(sorted(p.links.items())))
+                   for p in model.projects)
+
+
+def _theme_key(model: Model) -> list:
+    titles = {p.id: p.title for p in model.publications}
+    return sorted((t.title, tuple(sorted(titles.get(i, "?" + i) for i in t.publication_ids)))
+                  for t in model.all_themes())
+
+
+@pytest.mark.parametrize("source", _sources(), ids=ids(_sources()))
+def test_writer_round_trip(source: Path, tmp_path: Path) -> None:
+    if not source.is_dir():
+        pytest.skip("source absent")
+    model = read_site(source, "al-folio")
+    files = _write(model)
+    assert files == _write(model), "output must be deterministic"
+    out = tmp_path / "site"
+    write_atomically(WRITER.write(model, WriteContext()), out)
+    again = read_site(out, "al-folio")
+    assert _pub_key(again) == _pub_key(model)
+    assert _project_key(again) == _project_key(model)
+    assert _theme_key(again) == _theme_key(model)
+    assert _write(again) == files, "write -> read -> write must give the same bytes"
+    _check_theme_rules(files)
+
+
+def _check_theme_rules(files: dict[str, bytes]) -> None:
+    config = load_yaml(files["_config.yml"].decode()).data
+    filtered = set(config["filtered_bibtex_keywords"])
+    bib = files.get("_bibliography/papers.bib", b"").decode()
+    entries = parse_bibtex(bib, "papers.bib", Diagnostics())
+    keys = [e.key for e in entries]
+    assert len(keys) == len(set(keys)) == len(ENTRY.findall(bib))
+    custom = {name for e in entries for name in e.fields} - STANDARD_FIELDS
+    assert custom <= filtered
+    assert config["scholar"]["bibliography_template"] == "bib"
+    categories = set()
+    for path, data in files.items():
+        if path.startswith("_projects/") and data.startswith(b"---"):
+            meta = load_yaml(data.decode().split("---", 2)[1]).data
+            if meta.get("category"):
+                categories.add(meta["category"])
+    if categories:
+        projects_page = files["_pages/projects.md"].decode().split("---", 2)[1]
+        assert categories <= set(load_yaml(projects_page).data["display_categories"])
+
+
+def test_sample_reads_every_field() -> None:
+    model = read_site(SAMPLE, "al-folio")
+    labels = {label for p in model.publications for label in p.links}
+    assert {"pdf", "html", "doi", "arxiv", "code", "slides", "poster", "video", "website",
+            "supp", "blog", "data"} <= labels
+    assert len(model.publications) == 10  # 9 bib entries + the field guide named on research
+    assert len(model.projects) == 4 and len(model.themes) == 2
+    assert all(t.subthemes for t in model.themes)
+    assert Counter(i.collection for i in model.items) == {"news": 2, "talks": 2, "posts": 1}
+    food = next(p for p in model.projects if p.title == "Food webs from sparse data")
+    assert food.publication_ids == ["varga2025foodwebs", "chen2024forecast"]  # CRLF file
+    blooms = next(t for t in model.all_themes() if t.title == "Blooms under Ice")
+    assert blooms.publication_ids == ["varga2024plankton"]  # merged with the bib entry
+    codes = {d.code for d in model.diagnostics}
+    assert {"SM106", "SM201", "SM403"} <= codes and "SM900" not in codes
+    assert model.site.socials["bluesky"] == "https://bsky.app/profile/ivarga.example.org"
+
+
+@requires_corpus
+def test_config_merge_keeps_comments() -> None:
+    template = (CORPUS / "al-folio" / "alshedivat__al-folio" / "_config.yml").read_bytes()
+    model = read_site(SAMPLE, "al-folio")
+    files = WRITER.write(model, WriteContext(existing=lambda rel: template
+                                             if rel == "_config.yml" else None))
+    text = (files.get("_config.yml") or b"").decode()
+    assert "# the website title (if blank, full name will be used instead)" in text
+    data = load_yaml(text).data
+    assert data["first_name"] == "Ilse" and data["last_name"] == "Varga"
+    assert "data" in data["filtered_bibtex_keywords"]
+    assert data["scholar"]["style"] == "apa" and data["scholar"]["last_name"] == ["Varga"]
+    assert data["collections"]["books"] == {"output": True}  # template's own kept
+    assert merge_config(b"key: [unclosed", {}) is None
+
+
+def test_short_venue() -> None:
+    assert short_venue("NeurIPS") == "NeurIPS"
+    assert short_venue("TPAMI & AISTATS") == "TPAMI"
+    assert short_venue("Journal of Machine Learning Research") == "JMLR"
+    assert short_venue(None) is None
