@@ -140,12 +140,27 @@ class LiquidDoc:
         return self.text.count("\n", 0, max(index, 0)) + 1 + self.line_offset
 
     def heading_before(self, index: int) -> str | None:
-        found = None
-        for heading in self.headings:
-            if heading.offset > index:
-                break
-            found = heading.title
-        return found
+        """The nearest heading above ``index``, looking past label headings such as
+        "Publications:" to the section they belong to."""
+        above = [h for h in self.headings if h.offset <= index]
+        level = 7
+        for heading in reversed(above):
+            if heading.level >= level:
+                continue
+            if not is_label_heading(heading.title):
+                return heading.title
+            level = heading.level
+        return None
+
+
+_LABEL = re.compile(r"^((selected|recent|main|key|related|collaboration|our|all)\s+)?"
+                    r"(publications?|papers|references|collaborators|bibliography|preprints)\b",
+                    re.I)
+
+
+def is_label_heading(title: str) -> bool:
+    """A heading that labels a list ("Publications:") rather than naming a section."""
+    return title.rstrip().endswith(":") or bool(_LABEL.match(title.strip()))
 
 
 # --- lenient Jekyll tags -------------------------------------------------------------------
@@ -441,10 +456,11 @@ class _Source:
     has_literal: bool = False
     item_of: _Source | None = None  #: set when the name is a loop variable
     loop_var: str = ""
+    guards: list[Guard] = field(default_factory=list)  #: the loop's guards on its variable
 
     def copy(self) -> _Source:
         return _Source(self.root, list(self.steps), list(self.assigns), self.literal,
-                       self.has_literal, self.item_of, self.loop_var)
+                       self.has_literal, self.item_of, self.loop_var, list(self.guards))
 
 
 def find_loops(doc: LiquidDoc) -> list[Loop]:
@@ -473,9 +489,9 @@ def _scan_for(doc: LiquidDoc, node: ForNode, scope: dict[str, _Source], loops: l
     source.steps.extend(_loop_attributes(expr))
     index = node.token.start_index
     inner = dict(scope)
-    inner[var] = _Source(item_of=source, loop_var=var)
     body = node.block
     guards = _guards(body, var)
+    inner[var] = _Source(item_of=source, loop_var=var, guards=guards)
     if source.has_literal and isinstance(source.literal, list):
         lookup = _find_lookup(body, var, inner)
         if lookup is not None:
@@ -575,7 +591,8 @@ def _resolve_item_path(base: _Source, rest: list[str | int]) -> _Source:
     assert outer is not None
     if rest == ["items"] and any(s.name in ("group_by", "group_by_exp") for s in outer.steps):
         found = outer.copy()
-        found.steps.append(FilterCall("_items", [base.loop_var]))
+        # the outer loop's guards pick the groups whose items are read
+        found.steps.append(FilterCall("_items", [base.loop_var], {"guards": base.guards}))
         return found
     return _Source()
 
@@ -755,10 +772,15 @@ def _eval(expr: Any, var: str, item: Any) -> Any:  # noqa: PLR0911
 
 
 def _lookup_path(segments: list[str | int], var: str, item: Any) -> Any:
-    if not segments or segments[0] != var:
-        return UNKNOWN
+    """``var.a.b`` on ``item``; with ``var == ""`` bare names are the item's fields."""
+    if var:
+        if not segments or segments[0] != var:
+            return UNKNOWN
+        segments = segments[1:]
+    elif not segments or (isinstance(item, dict) and segments[0] not in item):
+        return None if segments else UNKNOWN
     value = item
-    for segment in segments[1:]:
+    for segment in segments:
         if segment == "size" and isinstance(value, list | str | dict):
             value = len(value)
         elif isinstance(value, dict):

@@ -1,0 +1,1 @@
+"""Helpers of the custom-layout reader: ``_data`` loading, loop selection, record mapping."""
