@@ -104,6 +104,7 @@ class Loop:
     keys: list[Any] | None = None  #: literal keys looped over ("a,b" | split: ",")
     key_field: str | None = None  #: the field the keys are looked up in ("key")
     depth: int = 0  #: nesting depth among for loops
+    section: str | None = None  #: nearest heading that is not a label ("Publications:")
 
 
 @dataclass(slots=True)
@@ -115,6 +116,7 @@ class Include:
     line: int
     tag: str = "include"  #: include, include_relative or include_cached
     heading: str | None = None
+    section: str | None = None  #: nearest heading that is not a label ("Publications:")
 
 
 @dataclass(slots=True)
@@ -139,23 +141,23 @@ class LiquidDoc:
     def line_of(self, index: int) -> int:
         return self.text.count("\n", 0, max(index, 0)) + 1 + self.line_offset
 
-    def heading_before(self, index: int) -> str | None:
-        """The nearest heading above ``index``, looking past label headings such as
-        "Publications:" to the section they belong to."""
+    def heading_before(self, index: int, skip_labels: bool = False) -> str | None:
+        """The nearest heading above ``index``; with ``skip_labels``, looking past label
+        headings such as "Publications:" to the section they belong to."""
         above = [h for h in self.headings if h.offset <= index]
         level = 7
         for heading in reversed(above):
             if heading.level >= level:
                 continue
-            if not is_label_heading(heading.title):
+            if not skip_labels or not is_label_heading(heading.title):
                 return heading.title
             level = heading.level
         return None
 
 
 _LABEL = re.compile(r"^((selected|recent|main|key|related|collaboration|our|all)\s+)?"
-                    r"(publications?|papers|references|collaborators|bibliography|preprints)\b",
-                    re.I)
+                    r"(publications?|papers|references|collaborators|bibliography|preprints)"
+                    r"\s*:?$", re.I)
 
 
 def is_label_heading(title: str) -> bool:
@@ -404,7 +406,7 @@ def find_includes(doc: LiquidDoc) -> list[Include]:
         if isinstance(node, IncludeNode):
             index = node.token.start_index
             out.append(Include(node.template, dict(node.params), doc.line_of(index), node.name,
-                               doc.heading_before(index)))
+                               doc.heading_before(index), doc.heading_before(index, True)))
     return out
 
 
@@ -501,7 +503,8 @@ def _scan_for(doc: LiquidDoc, node: ForNode, scope: dict[str, _Source], loops: l
                 assigns=source.assigns + found.assigns, guards=_guards(body, name),
                 fields=_fields(body, name), line=doc.line_of(index),
                 heading=doc.heading_before(index), loop_variable=var,
-                keys=list(source.literal), key_field=key_field, depth=depth))
+                keys=list(source.literal), key_field=key_field, depth=depth,
+                section=doc.heading_before(index, True)))
             _scan(doc, child_nodes(node), inner, loops, depth + 1)
             return
     loops.append(Loop(
@@ -509,7 +512,7 @@ def _scan_for(doc: LiquidDoc, node: ForNode, scope: dict[str, _Source], loops: l
         assigns=source.assigns, guards=guards, fields=_fields(body, var),
         line=doc.line_of(index), heading=doc.heading_before(index), loop_variable=var,
         keys=list(source.literal) if source.has_literal and isinstance(source.literal, list)
-        else None, depth=depth))
+        else None, depth=depth, section=doc.heading_before(index, True)))
     _scan(doc, child_nodes(node), inner, loops, depth + 1)
 
 

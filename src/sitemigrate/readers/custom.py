@@ -460,10 +460,10 @@ class _State:
                 selected.extend(items)
         else:
             selected, _ = select_items(value, loop)
-        self._tie(selected, loop.heading, page, path, loop.line)
+        self._tie(selected, loop.heading, loop.section, page, path, loop.line)
 
-    def _tie(self, items: list[Any], heading: str | None, page: Page, path: Path,
-             line: int) -> None:
+    def _tie(self, items: list[Any], heading: str | None, section: str | None, page: Page,
+             path: Path, line: int) -> None:
         pubs = [self.bound.publications[id(i)] for i in items if id(i) in self.bound.publications]
         projects = [self.bound.projects[id(i)] for i in items if id(i) in self.bound.projects]
         if not pubs and not projects:
@@ -471,14 +471,14 @@ class _State:
         if page.role == "publications" and heading:
             for pub in pubs:
                 pub.extra.setdefault("section", heading)
-        if page.role not in THEME_ROLES or not _names_section(heading, page):
+        if page.role not in THEME_ROLES or not _names_section(section, page):
             return
-        theme = self._theme_for(page, heading, path, line)
+        theme = self._theme_for(page, section, path, line)
         _extend(theme.publication_ids, [p.id for p in pubs])
         _extend(theme.project_ids, [p.id for p in projects])
 
     def _stubs(self, loop: Loop, page: Page, path: Path, data_path: tuple[Any, ...]) -> None:
-        theme = self._theme_for(page, loop.heading, path, loop.line) \
+        theme = self._theme_for(page, loop.section, path, loop.line) \
             if page.role in THEME_ROLES else None
         known = {p.id for p in self.model.publications}
         for key in loop.keys or []:
@@ -508,8 +508,8 @@ class _State:
             return
         if page.role in THEME_ROLES and _cites_publications(include):
             found = self._cited(include, path)
-            if found and _names_section(include.heading, page):
-                theme = self._theme_for(page, include.heading, path, include.line)
+            if found and _names_section(include.section, page):
+                theme = self._theme_for(page, include.section, path, include.line)
                 _extend(theme.publication_ids, [p.id for p in found])
 
     def _apply_list_include(self, include: Include, data_name: str, page: Page,
@@ -525,7 +525,7 @@ class _State:
         items = value if isinstance(value, list) else []
         if isinstance(condition, str) and condition.strip():
             items = _filter_items(items, condition)
-        self._tie(items, include.heading, page, path, include.line)
+        self._tie(items, include.heading, include.section, page, path, include.line)
 
     def _tie_include(self, include: Include, path: Path, theme: Theme) -> None:
         if _cites_publications(include):
@@ -608,11 +608,21 @@ class _State:
                      if _same_title(t.title, theme.title) and key[0] in MERGED_THEME_KINDS
                      and t.extra.get("page") is None), None)
         if same is not None:
-            # _data/topics.yaml repeating the _researchtopics collection: one theme
+            # _data/topics.yaml repeating the _researchtopics collection: one theme; the
+            # rendered collection wins, the data file's differing values stay in extra
             for name, value in theme.extra.items():
-                same.extra.setdefault(name, value)
-            same.summary = same.summary or theme.summary
-            same.body = same.body or theme.body
+                if name in same.extra and same.extra[name] != value and key[0] == "topic":
+                    same.extra.setdefault("listed_as", {})[name] = same.extra[name]
+                    same.extra[name] = value
+                else:
+                    same.extra.setdefault(name, value)
+            if key[0] == "topic":
+                same.title = theme.title
+                same.summary = theme.summary or same.summary
+                same.body = theme.body or same.body
+            else:
+                same.summary = same.summary or theme.summary
+                same.body = same.body or theme.body
             if theme.origin is not None:
                 self.ctx.report("SM401", f"theme {theme.title!r} is listed twice; merged",
                                 theme.origin.file, theme.origin.line)

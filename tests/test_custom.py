@@ -1,0 +1,142 @@
+"""Custom-layout reader on the seed, the corpus custom group and samples/custom."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import CORPUS, SAMPLES, SEEDS, corpus_sites, requires_corpus, requires_seeds, site_id
+
+from sitemigrate.detect import detect
+from sitemigrate.pipeline import read_site
+
+CUSTOM_SITES = corpus_sites("custom")
+#: publication data files, named independently of the reader (themes.md §5)
+PUBLICATION_FILES = {
+    "speekenbrink-lab__speekenbrink-lab.github.io": ["_data/publications.yaml"],
+    "AlbertoRoper__AlbertoRoper.github.io": ["_data/publications.yml"],
+    "AdamFrostLab-UCSF__website": ["_data/backup_publications.yml"],
+    "bagmark__bagmark.github.io": ["_data/publications.yml"],
+    "AlexSchuckert__alexschuckert.github.io": ["_data/publications.yml"],
+    "duck-AI-lab__duck-AI-lab.github.io": ["_data/citations.yaml"],
+}
+
+
+def _count_records(path: Path) -> int:
+    text = path.read_text(encoding="utf-8-sig")
+    data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    if isinstance(data, dict):
+        return sum(len(v) for v in data.values() if isinstance(v, list))
+    return len(data)
+
+
+@requires_seeds
+def test_seed_page_alone_gives_three_themes_of_key_stubs() -> None:
+    model = read_site(SEEDS / "custom-data-research.md")
+    assert model.source.kind == "custom"
+    titles = [t.title for t in model.themes]
+    assert titles == ["Open-Source LLMs and Responsible AI", "Neural Architecture Research",
+                      "LLM Scaling and Generalization"]
+    assert [len(t.publication_ids) for t in model.themes] == [3, 11, 8]
+    assert model.themes[0].publication_ids == ["fan2025can", "xu2025positional",
+                                               "stanic2023languini"]
+    assert model.themes[1].publication_ids[-1] == "schlag2017gated"
+    assert model.themes[2].publication_ids[0] == "schafer2024effect"
+    assert len(model.publications) == 22
+    assert all(p.extra.get("stub") for p in model.publications)
+    stubs = [d for d in model.diagnostics if d.code == "SM205"]
+    assert len(stubs) == 22
+    assert {(d.file, d.line) for d in stubs} == {("custom-data-research.md", 18),
+                                                 ("custom-data-research.md", 44),
+                                                 ("custom-data-research.md", 70)}
+    missing = [(d.file, d.line) for d in model.diagnostics if d.code == "SM203"]
+    assert missing == [("custom-data-research.md", 18), ("custom-data-research.md", 44),
+                       ("custom-data-research.md", 70)]
+
+
+@requires_corpus
+@pytest.mark.parametrize("site", CUSTOM_SITES, ids=[site_id(s) for s in CUSTOM_SITES])
+def test_custom_site_is_read_whole(site: Path) -> None:
+    assert detect(site).kind == "custom"
+    model = read_site(site, "custom")
+    assert not [d for d in model.diagnostics if d.code == "SM900"]
+    by_file = Counter(p.origin.file for p in model.publications if p.origin)
+    for rel in PUBLICATION_FILES.get(site.name, []):
+        expected = _count_records(site / rel)
+        merged = sum(len(p.merged_from) - 1 for p in model.publications
+                     if p.origin and p.origin.file == rel and len(p.merged_from) > 1)
+        assert by_file[rel] + merged == expected, rel
+    for pub in model.publications:
+        assert pub.title and pub.origin is not None
+
+
+@requires_corpus
+def test_speekenbrink_topics_cite_publications_by_tag() -> None:
+    model = read_site(CORPUS / "custom" / "speekenbrink-lab__speekenbrink-lab.github.io")
+    theme = next(t for t in model.themes if t.title.startswith("Decisions in an uncertain"))
+    # hand-checked in _researchtopics/1_reinforcement_learning.md: four citation includes
+    assert theme.publication_ids == ["speekenbrink2013decisionmaking", "weiss2016incorporating",
+                                     "speekenbrink2015uncertaintyproblem",
+                                     "speekenbrink2010learningenvironment"]
+    assert theme.summary == "How do people learn to make better decisions from experience?"
+    assert theme.extra["tag"] == "reinforcement_learning"
+    # _data/topics.yaml repeats the collection: 7 topics, not 12
+    assert len(model.themes) == 7
+    pub = model.publication("speekenbrink2025state")
+    assert pub is not None and pub.title.startswith("State-dependent missingness")
+    assert pub.authors == ["M. Speekenbrink", "I. Visser"]
+    assert pub.year == 2025 and pub.venue == "Psychometrika"
+
+
+@requires_corpus
+def test_alberto_roper_research_sections_take_publications_by_tag() -> None:
+    model = read_site(CORPUS / "custom" / "AlbertoRoper__AlbertoRoper.github.io")
+    theme = next(t for t in model.themes if t.title == "Gravitational waves from sound waves")
+    pubs = [model.publication(i) for i in theme.publication_ids]
+    assert pubs and all(p is not None and "sound_waves" in p.extra["tags"] for p in pubs)
+
+
+@requires_corpus
+def test_bagmark_where_filters_and_4c_bibliographies() -> None:
+    bagmark = read_site(CORPUS / "custom" / "bagmark__bagmark.github.io")
+    sections = Counter(p.extra.get("section") for p in bagmark.publications)
+    assert sum(sections.values()) == 7 and None not in sections
+    four_c = read_site(CORPUS / "custom" / "4C-multiphysics__website", "custom", dedupe=False)
+    by_file = Counter(p.extra.get("bib_file") for p in four_c.publications)
+    assert by_file["papers"] == 316 and by_file["phdtheses"] == 54
+    assert not any(p.title.startswith("4C: A") for p in four_c.publications)
+
+
+@requires_corpus
+def test_aharoni_markdown_reference_list() -> None:
+    model = read_site(CORPUS / "custom" / "Aharoni-Lab__Aharoni-Lab.github.io")
+    first = next(p for p in model.publications
+                 if p.title.startswith("Hippocampal place cell remapping"))
+    assert first.authors[0] == "G. J. Blair" and first.year == 2023
+    assert first.venue == "eLife"
+    assert first.links["doi"] == "https://doi.org/10.7554/eLife.80661"
+
+
+def test_sample_site() -> None:
+    model = read_site(SAMPLES / "custom")
+    assert model.source.kind == "custom"
+    assert len(model.publications) == 8 and len(model.projects) == 3
+    assert [(t.title, len(t.publication_ids)) for t in model.themes] == [
+        ("Coastal Sensing and Forecasting", 4), ("Frugal Machine Learning", 3)]
+    unresolved = [d for d in model.diagnostics if d.code == "SM204"]
+    assert [(d.file, d.line) for d in unresolved] == [("research.md", 26)]
+    tidal = model.publication("okonkwo2024tidal")
+    assert tidal is not None and tidal.selected and tidal.authors[0] == "Mira Okonkwo-Lind"
+    assert tidal.author_names[0].is_self
+    assert tidal.links["html"] == "https://jcc.example.org/2024/017"
+    toolkit = model.publication("tidewater2024toolkit")
+    assert toolkit is not None and toolkit.title == "TideKit: A toolkit for buoy data pipelines"
+    labels = {label for p in model.publications for label in p.links}
+    assert {"pdf", "html", "doi", "arxiv", "code", "slides", "poster", "video", "website",
+            "bibtex"} <= labels
+    assert model.site.socials["github"] == "https://github.com/tidewater-lab"
+    assert Counter(i.collection for i in model.items) == {"news": 2, "talks": 2}
+    assert all(p.nav for p in model.pages)
