@@ -106,7 +106,10 @@ class _Writing:
             abbr = short_venue(pub.venue)
             if abbr:
                 extra["abbr"] = abbr
-        return replace(pub, id=key, extra=extra, identifiers=_own_identifiers(pub))
+        identifiers, moved = _split_identifiers(pub)
+        for name, value in moved.items():
+            extra.setdefault(name, value)
+        return replace(pub, id=key, extra=extra, identifiers=identifiers)
 
     def cite_key(self, pub_id: str) -> str:
         return self.keys.get(pub_id, _bib_key(pub_id))
@@ -280,7 +283,7 @@ class _Writing:
             elif item.collection == "posts":
                 folder = "_posts"
             else:
-                folder = f"_{slugify(item.collection)}"
+                folder = f"_{collection_name(item.collection)}"
                 if item.collection not in self.collections:
                     self.collections.append(item.collection)
             name = slugify(item.id, 100)
@@ -290,10 +293,10 @@ class _Writing:
             path = self.files.unique_path(f"{folder}/{_keep_name(item.id, name)}.md")
             self.files.add(path, self._item_file(item))
         for collection in self.collections:
-            path = f"_pages/{slugify(collection)}.md"
+            path = f"_pages/{slugify(collection_name(collection))}.md"
             if path not in self.page_paths:
-                page = Page(id=slugify(collection), title=collection,
-                            permalink=f"/{slugify(collection)}/", nav=True)
+                slug = slugify(collection_name(collection))
+                page = Page(id=slug, title=collection, permalink=f"/{slug}/", nav=True)
                 self._page_file(page, _listing_body(collection))
 
     def _item_file(self, item: Item) -> str:
@@ -355,7 +358,7 @@ class _Writing:
         collections: dict[str, Any] = {"news": {"defaults": {"layout": "post"}, "output": True},
                                        "projects": {"output": True}}
         for name in self.collections:
-            collections[slugify(name)] = {"output": True}
+            collections[collection_name(name)] = {"output": True}
         values: dict[str, Any] = {"title": title, "first_name": first or "",
                                   "middle_name": middle or "", "last_name": last or "",
                                   "email": site.email or "",
@@ -394,12 +397,17 @@ PUBLICATIONS_BODY = """<div class="publications">
 
 
 def _listing_body(collection: str) -> str:
-    name = slugify(collection).replace("-", "_")
+    name = collection_name(collection)
     return ("<ul>\n{% assign entries = site." + name + " | sort: \"date\" | reverse %}\n"
             "{% for entry in entries %}\n"
             "  <li>{% if entry.date %}{{ entry.date | date: \"%Y-%m-%d\" }}: {% endif %}"
             "<a href=\"{{ entry.url | relative_url }}\">{{ entry.title }}</a></li>\n"
             "{% endfor %}\n</ul>")
+
+
+def collection_name(collection: str) -> str:
+    """A Jekyll collection name (folder ``_<name>``, ``site.<name>``) for a model collection."""
+    return slugify(collection, 40).replace("-", "_")
 
 
 def merge_config(existing: bytes, values: dict[str, Any]) -> str | None:
@@ -436,6 +444,7 @@ def merge_config(existing: bytes, values: dict[str, Any]) -> str | None:
 
 def social_key(network: str, value: str) -> str:
     """The al-folio key for a network (``github`` -> ``github_username``)."""
+    network = slugify(network).replace("-", "_")
     if network in _NETWORK_KEYS:
         return _NETWORK_KEYS[network]
     if re.match(r"^[a-z_]+_(username|userid|id|url|profile|qr)$", network):
@@ -496,25 +505,31 @@ def _unique(key: str, used: set[str]) -> str:
 
 def _keep_name(item_id: str, slug: str) -> str:
     """Item file names keep their own spelling when it is already a safe name."""
-    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", item_id):
+    if len(item_id) <= 100 and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", item_id):
         return item_id
     return slug
 
 
-def _own_identifiers(pub: Publication) -> dict[str, str]:
-    """Identifiers minus doi/arxiv ids the normalizers derived from a link written anyway.
+def _split_identifiers(pub: Publication) -> tuple[dict[str, str], dict[str, str]]:
+    """(identifiers to write as fields, extra fields) for ``pub``.
 
-    Writing them as fields would give the publication a new link on reading back.
+    A doi/arxiv id without a ``doi``/``arxiv`` link was derived by the normalizers; written as
+    a ``doi``/``arxiv`` field it would come back as a new link.  It is dropped when a written
+    link or field already holds it, else kept as ``doi_id``/``arxiv_id``.
     """
-    urls = " ".join(unquote(url).lower() for label, url in pub.links.items()
+    seen = " ".join(unquote(url).lower() for label, url in pub.links.items()
                     if label not in ("doi", "arxiv"))
-    urls += " " + " ".join(str(v).lower() for v in pub.extra.values() if isinstance(v, str))
-    out = dict(pub.identifiers)
+    seen += " " + " ".join(str(v).lower() for v in pub.extra.values() if isinstance(v, str))
+    identifiers = dict(pub.identifiers)
+    extra: dict[str, str] = {}
     for name in ("doi", "arxiv"):
-        value = out.get(name)
-        if value and name not in pub.links and value.lower() in urls:
-            del out[name]
-    return out
+        value = identifiers.get(name)
+        if not value or name in pub.links:
+            continue
+        del identifiers[name]
+        if value.lower() not in seen:
+            extra[f"{name}_id"] = value
+    return identifiers, extra
 
 
 def _from_research(page: Page, themes: list[Theme]) -> bool:
