@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import CORPUS, requires_corpus
+from conftest import CORPUS, SAMPLES, requires_corpus
 
 from sitemigrate.batch import (
     ManifestError,
@@ -273,6 +273,48 @@ def test_library_api_in_process_matches_workers(lab: Path, tmp_path: Path) -> No
 TARGETS = ("academicpages", "al-folio", "allanlab")
 
 
+def check_written_equals_plan(report: dict, out: Path, scratch: Path) -> None:
+    """Each written site holds exactly the files (and bytes) a dry run of it plans."""
+    for site in report["sites"]:
+        if not site["written"]:
+            continue
+        plan = migrate(site["source"], site["target"], scratch / site["name"], dry_run=True)
+        folder = out / site["name"]
+        written = {p.relative_to(folder).as_posix(): p.read_bytes()
+                   for p in folder.rglob("*") if p.is_file()}
+        assert written == dict(plan.files.items()), site["name"]
+
+
+@pytest.mark.skipif(not SAMPLES.is_dir(), reason="no samples yet")
+@pytest.mark.parametrize("target", TARGETS)
+def test_samples_batch_with_the_real_themes(tmp_path: Path, target: str) -> None:
+    """The fictional sample sites through the real readers and writers: dry run touches
+    nothing, the real run writes the plan, a second run changes nothing."""
+    out = tmp_path / "out"
+    before = tree(SAMPLES)
+    code, output = run("batch", SAMPLES, "--to", target, "-o", out, "--dry-run", "--json")
+    dry = json.loads(output)
+    assert tree(SAMPLES) == before and not out.exists()
+    if not any(site["kind"] for site in dry["sites"]):
+        pytest.skip("no sample is readable yet")
+    code, output = run("batch", SAMPLES, "--to", target, "-o", out, "--json", "-j", "2")
+    real = json.loads(output)
+    for planned, done in zip(dry["sites"], real["sites"], strict=True):
+        assert "traceback" not in done, done.get("traceback")
+        assert done["files"] == planned["files"] and done["counts"] == planned["counts"]
+        model = read_site(done["source"]) if done["kind"] else None
+        if model is not None:
+            assert done["counts"]["publications"] == len(model.publications)
+            assert done["counts"]["projects"] == len(model.projects)
+            assert done["counts"]["themes"] == len(model.all_themes())
+    check_written_equals_plan(real, out, tmp_path / "scratch")
+    first = tree(out)
+    code, output = run("batch", SAMPLES, "--to", target, "-o", out, "--json")
+    again = json.loads(output)["totals"]["files"]
+    assert again["create"] == again["change"] == 0
+    assert tree(out) == first
+
+
 @pytest.mark.corpus
 @requires_corpus
 def test_corpus_batch_dry_run_to_every_target(tmp_path: Path) -> None:
@@ -299,4 +341,20 @@ def test_corpus_batch_dry_run_to_every_target(tmp_path: Path) -> None:
     assert {p: p.stat().st_mtime_ns for p in CORPUS.rglob("*")} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         f"{t}.{ext}" for t in TARGETS for ext in ("json", "md"))
+    # One real shard: what is written is what the dry run planned, and a rerun is a no-op.
+    out = tmp_path / "written"
+    code, output = run("batch", CORPUS, "--to", "academicpages", "-o", out, "--shard", "1/8",
+                       "-j", "2", "--json")
+    real = json.loads(output)
+    assert len(real["sites"]) == 4
+    check_written_equals_plan(real, out, tmp_path / "scratch")
+    for site in real["sites"]:
+        if site["kind"]:
+            model = read_site(site["source"])
+            assert site["counts"]["publications"] == len(model.publications)
+            assert site["counts"]["pages"] == len(model.pages)
+    code, output = run("batch", CORPUS, "--to", "academicpages", "-o", out, "--shard", "1/8",
+                       "--json")
+    files = json.loads(output)["totals"]["files"]
+    assert files["create"] == files["change"] == 0
     assert time.perf_counter() - start < 120

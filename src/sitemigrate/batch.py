@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import time
 import traceback
 from collections import Counter
@@ -417,6 +418,7 @@ def _run_one_by_one(jobs: list[SiteJob], args: tuple[Any, ...],
                     on_start: Callable[[SiteJob], None] | None, on_result: Callback | None,
                     initializer: Callable[[], None] | None) -> dict[str, dict[str, Any]]:
     results: dict[str, dict[str, Any]] = {}
+    _warm_up()
     pool = ProcessPoolExecutor(max_workers=1, initializer=initializer)
     try:
         for job in jobs:
@@ -445,8 +447,11 @@ def _run_parallel(jobs: list[SiteJob], args: tuple[Any, ...], workers: int,
                   on_result: Callback | None,
                   initializer: Callable[[], None] | None) -> dict[str, dict[str, Any]]:
     results: dict[str, dict[str, Any]] = {}
+    _warm_up()
+    # Largest sites first, so one big site does not run alone at the end.
+    by_size = sorted(jobs, key=_weight, reverse=True)
     with ProcessPoolExecutor(max_workers=workers, initializer=initializer) as pool:
-        futures = {pool.submit(run_site, job, *args): job for job in jobs}
+        futures = {pool.submit(run_site, job, *args): job for job in by_size}
         _collect(futures, results, on_result, crashed_out=None)
     # A worker that died (killed, out of memory) breaks the whole pool: rerun the sites it
     # took down one at a time, each in a fresh process, so only the culprit is lost.
@@ -455,6 +460,30 @@ def _run_parallel(jobs: list[SiteJob], args: tuple[Any, ...], workers: int,
             _collect({pool.submit(run_site, job, *args): job}, results, on_result,
                      crashed_out=args)
     return results
+
+
+def _warm_up() -> None:
+    """Import every reader and writer here once, so forked workers start with them loaded."""
+    from .readers import READERS, get_reader
+    from .writers import WRITERS, get_writer
+
+    for kind in READERS:
+        get_reader(kind)
+    for theme in WRITERS:
+        get_writer(theme)
+
+
+def _weight(job: SiteJob, limit: int = 20_000) -> int:
+    """Rough size of a site: its number of files (counting stops at ``limit``)."""
+    source = Path(job.source)
+    if not source.is_dir():
+        return 1
+    count = 0
+    for _, _, filenames in os.walk(source):
+        count += len(filenames)
+        if count >= limit:
+            break
+    return count
 
 
 def _collect(futures: dict[Future[dict[str, Any]], SiteJob], results: dict[str, dict[str, Any]],
