@@ -18,6 +18,7 @@ from pylatexenc.latexwalker import LatexWalker
 from pylatexenc.latexwalker import get_default_latex_context_db as walker_context_db
 
 _SPACE = re.compile(r"\s+")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 _LATEX_SIGNS = re.compile(r"[\\{}$~&%#_^]|--|``|''|!`|\?`")
 # A bare "&" (alignment tab to LaTeX) means "and" in .bib titles, and a bare "%" (a comment
 # to LaTeX) means per cent: jekyll-scholar prints both as they are.
@@ -68,8 +69,8 @@ def latex_to_unicode(text: str, *, collapse_space: bool = True) -> str:
     """Unicode text from a BibTeX/LaTeX value; never raises.
 
     Accents and symbols become characters, protecting braces go, ``$…$`` math is kept as
-    typed.  With ``collapse_space`` runs of white space (the line breaks of a wrapped .bib
-    value) become one space; abstracts pass ``False`` to keep their paragraphs.
+    typed.  Runs of white space (the line breaks of a wrapped .bib value, ``~``) become one
+    space; with ``collapse_space=False`` (abstracts) blank lines still separate paragraphs.
     """
     if not text:
         return ""
@@ -82,22 +83,64 @@ def _decode(text: str, collapse_space: bool) -> str:
         return _tidy(text, collapse_space)
     if not _MARKUP.search(text):
         return _tidy(_replace_ligatures(text), collapse_space)  # pylatexenc is slow; skip it
+    simple = _decode_simple(text)
+    if simple is not None:
+        return _tidy(simple, collapse_space)
+    return _tidy(_decode_with_pylatexenc(text), collapse_space)
+
+
+#: accents on one letter, the bulk of .bib markup: {\"u} \"{u} \"u {\v c} \v{c} \'{\i}
+_LETTER = r"(?:\\[ij](?![A-Za-z])|[A-Za-z])"
+_ACCENT = re.compile(
+    rf"\{{\\[\"'`^~=.]\s*(?:{_LETTER}|\{{{_LETTER}\}})\}}"
+    rf"|\{{\\[uvHckbdrt]\s*(?:\s{_LETTER}|\{{{_LETTER}\}})\}}"
+    rf"|\\[\"'`^~=.]\s*(?:\{{{_LETTER}\}}|{_LETTER})"
+    rf"|\\[uvHckbdrt]\{{{_LETTER}\}}")
+_ESCAPED = re.compile(r"\\[&%$#_{}]")
+_PROTECTING_BRACES = re.compile(r"\{([^{}\\$]+)\}")
+
+
+def _decode_simple(text: str) -> str | None:
+    """Accents, escaped signs and protecting braces without the full parser, or ``None``.
+
+    Each accent is still decoded by pylatexenc (cached per accent), so the result is the
+    same as the full parse; anything else LaTeX-like falls through to it.
+    """
+    if "\x00" in text or "\x01" in text:
+        return None  # our placeholder characters: let the parser have it
+    text = _ACCENT.sub(lambda m: _decode_token(m.group(0)), text)
+    text = _ESCAPED.sub(lambda m: "\x00" + str(ord(m.group(0)[1])) + "\x00", text)
+    previous = None
+    while previous != text:
+        # a brace still ends a ligature: "{a-}-b" is "a--b", not "a–b"
+        previous, text = text, _PROTECTING_BRACES.sub("\x01\\1\x01", text)
+    if _MARKUP.search(text):
+        return None
+    text = _replace_ligatures(text).replace("\x01", "")
+    return re.sub("\x00(\\d+)\x00", lambda m: chr(int(m.group(1))), text)
+
+
+@lru_cache(maxsize=1024)
+def _decode_token(token: str) -> str:
+    return _decode_with_pylatexenc(token)
+
+
+def _decode_with_pylatexenc(text: str) -> str:
     converter, walker_db = _converter()
     try:
         walker = LatexWalker(_BARE_SIGN.sub(r"\\\g<0>", text), latex_context=walker_db,
                              tolerant_parsing=True)
         nodes, _, _ = walker.get_latex_nodes()
-        result = converter.nodelist_to_text(nodes)
+        return str(converter.nodelist_to_text(nodes))
     except Exception:  # noqa: BLE001 — pylatexenc raises many types on odd input
-        result = text.replace("{", "").replace("}", "")
-    return _tidy(result, collapse_space)
+        return text.replace("{", "").replace("}", "")
 
 
 def _tidy(text: str, collapse_space: bool) -> str:
     if collapse_space:
         return _SPACE.sub(" ", text).strip()
-    lines = [_SPACE.sub(" ", line).strip() for line in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    paragraphs = (_SPACE.sub(" ", p).strip() for p in _PARAGRAPH_BREAK.split(text))
+    return "\n\n".join(p for p in paragraphs if p)
 
 
 _ESCAPES = {
