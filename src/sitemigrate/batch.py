@@ -75,6 +75,8 @@ class BatchResult:
 def discover_sites(folder: Path, *, skip: Iterable[Path] = ()) -> list[SiteJob]:
     """Sites in ``folder``: its subfolders and pages, and those one group level further down."""
     skipped = {p.resolve() for p in skip}
+    if _is_site(folder):  # one site given by its own folder
+        return name_jobs([SiteJob(folder.resolve().name, str(folder))])
     found: list[tuple[str, Path]] = []
     for entry in _children(folder, skipped):
         if entry.is_dir() and not _is_site(entry) and _group_members(entry, skipped):
