@@ -29,7 +29,12 @@ from urllib.parse import unquote
 
 from ..fileset import FileSet
 from ..model import Item, Model, Page, Project, Publication, Theme
-from ..parsing.bibtex import publication_fields, publication_to_bibtex
+from ..parsing.bibtex import (
+    KIND_TYPES,
+    LINK_FIELDS,
+    publication_fields,
+    publication_to_bibtex,
+)
 from ..parsing.front_matter import render_front_matter
 from ..parsing.yamlio import dump_yaml
 from ..paths import slugify
@@ -94,7 +99,8 @@ class _Writing:
             self.keys[pub.id] = key
             prepared = self._prepare(pub, key)
             entries.append(publication_to_bibtex(prepared))
-            entry_type = str(prepared.extra.get("bibtex_type") or "misc")
+            entry_type = str(prepared.extra.get("bibtex_type")
+                             or KIND_TYPES.get(prepared.kind or "misc", "misc"))
             self.bib_fields.update(publication_fields(prepared, entry_type))
         if entries:
             self.files.add("_bibliography/papers.bib", "\n".join(entries))
@@ -109,7 +115,10 @@ class _Writing:
         identifiers, moved = _split_identifiers(pub)
         for name, value in moved.items():
             extra.setdefault(name, value)
-        return replace(pub, id=key, extra=extra, identifiers=identifiers)
+        order = {label: index for index, label in enumerate(LINK_FIELDS)}
+        links = dict(sorted(pub.links.items(),
+                            key=lambda item: (order.get(item[0], len(order)), item[0])))
+        return replace(pub, id=key, extra=extra, identifiers=identifiers, links=links)
 
     def cite_key(self, pub_id: str) -> str:
         return self.keys.get(pub_id, _bib_key(pub_id))
@@ -174,7 +183,10 @@ class _Writing:
                     self._page_file(page, self._research_body())
                     continue
             if page.role == "projects":
-                self._page_file(page, page.body, display_categories=True)
+                body = page.body
+                if "{% include projects" not in body:  # another theme's listing: add the cards
+                    body = body.rstrip("\n") + ("\n\n" if body.strip() else "") + PROJECTS_BODY
+                self._page_file(page, body, display_categories=True)
             elif page.role == "about":
                 self._page_file(self._about_page(page), page.body)
             else:
@@ -208,20 +220,23 @@ class _Writing:
         layout = str(page.extra.get("layout") or "page")
         meta: dict[str, Any] = {"layout": layout if layout in AL_FOLIO_LAYOUTS else "page",
                                 "title": page.title, "permalink": page.permalink}
-        if layout not in AL_FOLIO_LAYOUTS:
-            meta["source_layout"] = layout
         if page.nav:
             meta["nav"] = True
         if page.nav_order is not None:
             meta["nav_order"] = page.nav_order
+        if layout not in AL_FOLIO_LAYOUTS:
+            meta["source_layout"] = layout
         for key, value in page.extra.items():
             if key not in _PAGE_OWN and key not in meta:
                 meta[key] = value
         if display_categories:
             existing = meta.get("display_categories")
             listed = [str(c) for c in existing] if isinstance(existing, list) else []
-            meta["display_categories"] = listed + [c for c in self.categories
-                                                   if c not in listed]
+            merged = listed + [c for c in self.categories if c not in listed]
+            if merged:
+                meta["display_categories"] = merged
+            else:
+                meta.pop("display_categories", None)
         if isinstance(meta.get("years"), list):
             meta["years"] = self._years(meta["years"])
         self.files.add(path, render_front_matter(meta, body))
@@ -234,7 +249,10 @@ class _Writing:
     def _about_page(self, page: Page) -> Page:
         site = self.model.site
         extra = dict(page.extra)
-        extra.setdefault("layout", "about")
+        layout = str(extra.get("layout") or "about")
+        if layout != "about":
+            extra.setdefault("source_layout", layout)
+        extra["layout"] = "about"
         if site.role and "subtitle" not in extra:
             extra["subtitle"] = site.role
         profile = dict(extra.get("profile") or {}) if isinstance(extra.get("profile"), dict) \
