@@ -31,7 +31,8 @@ HEADER_LINKS = ("/", "/team", "/vacancies", "/publications", "/research", "/pict
 PUBPIC = "/images/pubpic/"
 #: Publist item keys the reader maps onto model fields; every other key goes to ``extra``.
 PUBLIST_KEYS = ("id", "title", "authors", "authors_list", "description", "image", "link",
-                "highlight", "news1", "venue", "year", "kind", "identifiers", "citation", "date")
+                "highlight", "news1", "venue", "year", "kind", "identifiers", "citation", "date",
+                "extra_links")
 KIND_FLAGS = ("journal", "conference", "workshop", "patent")
 PEOPLE_FILES = re.compile(r"^(team_members.*|students.*|alumni.*|team|investigadores)$")
 LINKS_BLOCK = re.compile(r"\n*<!-- links -->.*?<!-- /links -->\n*", re.S)
@@ -245,6 +246,8 @@ def _publication(item: dict[str, Any], path: Path, line: int | None, ctx: ReadCo
         ctx.report("SM201", "publication has no title", path, line)
     link = item.get("link")
     links, display, link_extra = _links(link, state.link_folders, path, line, ctx)
+    if isinstance(item.get("extra_links"), dict):  # labels the link map cannot hold (url)
+        links.update({str(k): str(v) for k, v in item["extra_links"].items() if v})
     venue = _text(item.get("venue"))
     extra: dict[str, Any] = {}
     if "venue" not in item:
@@ -259,7 +262,7 @@ def _publication(item: dict[str, Any], path: Path, line: int | None, ctx: ReadCo
         id=_text(item.get("id")) or slugify(title), title=title, year=year, venue=venue,
         authors=_authors(item), abstract=_text(item.get("description")), links=links,
         award=_text(item.get("news1")), image=_image(item.get("image")),
-        citation=_text(item.get("citation")),
+        citation=item["citation"] if isinstance(item.get("citation"), str) else None,
         selected=_highlight(item.get("highlight"), path, line, ctx),
         date=normalize_date(item.get("date")), origin=ctx.origin(path, line))
     if item.get("date") is not None and str(item.get("date")) != pub.date:
@@ -555,6 +558,8 @@ def _project_from_page(path: Path, ctx: ReadContext, title: str | None) -> Proje
         category=_text(meta.pop("category", None)), origin=ctx.origin(path, 1))
     project.order = as_int(meta.pop("order", None))
     project.publication_ids = [str(p) for p in meta.pop("publications", None) or []]
+    if "excerpt" in meta:  # Allan boilerplate ("Lab -- Page"), not a project summary
+        meta["allanlab_excerpt"] = meta.pop("excerpt")
     project.extra = meta
     return project
 

@@ -34,7 +34,7 @@ from .base import WriteContext, Writer
 #: Publist keys the writer sets itself; an ``extra`` key of the same name is not written.
 MANAGED_KEYS = frozenset(("id", "title", "image", "description", "authors", "authors_list",
                           "link", "highlight", "news1", "venue", "year", "kind", "date",
-                          "identifiers", "citation", "link_display"))
+                          "identifiers", "citation", "link_display", "extra_links"))
 DEFAULT_CONFIG: dict[str, Any] = {
     "include": [".htaccess", "_pages"],
     "sass": {"sass_dir": "_sass"},
@@ -134,7 +134,10 @@ def _publist_entry(pub: Publication, ctx: WriteContext) -> dict[str, Any]:
     display = pub.extra.get("link_display")
     if display is None:
         display = _display(pub.venue, pub.year)
-    entry["link"] = _link(pub, display, ctx)
+    entry["link"] = _link(pub, display)
+    clashing = {k: v for k, v in sorted(pub.links.items()) if k in ("url", "display")}
+    if clashing:
+        entry["extra_links"] = clashing
     entry["highlight"] = 1 if pub.selected else 0
     entry["news1"] = pub.award
     if (_venue_from_conf(pub.extra.get("conf")) or display) != pub.venue:
@@ -166,7 +169,7 @@ def _display(venue: str | None, year: int | None) -> str | None:
     return str(year) if year is not None else None
 
 
-def _link(pub: Publication, display: str | None, ctx: WriteContext) -> dict[str, Any]:
+def _link(pub: Publication, display: str | None) -> dict[str, Any]:
     link: dict[str, Any] = {}
     links = dict(pub.links)
     html = links.pop("html", None)
@@ -179,8 +182,7 @@ def _link(pub: Publication, display: str | None, ctx: WriteContext) -> dict[str,
     link["display"] = display
     for label in sorted(links):
         if label in ("url", "display"):
-            _lost(ctx, pub, f"link label {label!r} clashes with the template's link keys")
-            continue
+            continue  # written under extra_links
         link[label] = links[label]
     return {k: v for k, v in link.items() if v is not None}
 
@@ -344,7 +346,7 @@ def _write_projects(model: Model, lab: str, files: FileSet, ctx: WriteContext) -
     by_category: dict[str | None, list[Project]] = defaultdict(list)
     for project in model.projects:
         by_category[project.category].append(project)
-    for category, projects in by_category.items():
+    for category, projects in sorted(by_category.items(), key=lambda kv: kv[0] is not None):
         if category:
             listing.append(f"### {_one_line(category)}")
         for project in projects:
@@ -357,14 +359,15 @@ def _write_projects(model: Model, lab: str, files: FileSet, ctx: WriteContext) -
 
 def _project_page(project: Project, lab: str) -> str:
     meta: dict[str, Any] = {
-        "title": project.title, "layout": "textlay", "excerpt": f"{lab} -- {project.title}",
+        "title": project.title, "layout": "textlay",
+        "excerpt": project.extra.get("allanlab_excerpt") or f"{lab} -- {project.title}",
         "sitemap": False, "permalink": _project_permalink(project),
         "description": project.description, "image": project.image,
         "category": project.category, "order": project.order,
         "links": dict(sorted(project.links.items())) or None,
         "publications": list(project.publication_ids) or None}
     for key, value in project.extra.items():
-        if key not in meta:
+        if key not in meta and key != "allanlab_excerpt":
             meta[key] = value
     parts = [f"# {_one_line(project.title)}"]
     if project.body:
