@@ -46,7 +46,7 @@ from ..transforms.fields import plain_text, repair_url
 Report = Callable[[str, str, int | None], None]
 
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
-_AREA = re.compile(r"^\s*\*\*\s*(\d+)\)\s*(.+?)\*\*\s*:?\s*(.*)$")
+_AREA = re.compile(r"^[ \t]*\*\*[ \t]*(\d+)\)[ \t]*(.+?)\*\*[ \t]*:?[ \t]*(.*)$", re.M)
 _SUBAREA = re.compile(r"^\s*[*+-]\s+\*\*\s*([a-z])\)\s*(.+?)\*\*\s*:?\s*(.*)$")
 _STARS = re.compile(r"img\.shields\.io/github/stars/([\w.-]+)/([\w.-]+)")
 _ARXIV_ID = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})(?:v\d+)?", re.I)
@@ -73,7 +73,7 @@ def parse_research_page(body: str, file: str, body_line: int = 1,
     """Themes and papers of a research page body, or ``None`` when it has no known shape."""
     say: Report = report or (lambda code, message, line: None)
     text = _mask_comments(body)
-    if _AREA.search(text.replace("\t", " ")) or "<strong><a" in text:
+    if _AREA.search(text):
         return _NumberedAreas(file, body_line, say).parse(text)
     if re.search(r"<h2[\s>]", text) and _PUB_ANCHOR.search(text):
         return _parse_html_sections(text, file, body_line)
@@ -442,5 +442,7 @@ def _collect_refs(line: str, theme: Theme) -> bool:
         for project_id in _PROJECT_LINK.findall(stripped):
             if project_id not in theme.project_ids:
                 theme.project_ids.append(project_id)
+        return True
+    if _BIBLIOGRAPHY.fullmatch(stripped):
         return True
     return bool(keys) and stripped.startswith(("**Publications:**", "{%"))
