@@ -7,7 +7,8 @@ match form connected components; each component becomes one record:
 
 * the id (and the position in the list) of the record read first (sorted by origin);
 * field values from the published version before a preprint, then in origin order;
-  values the others disagree on go to ``extra["conflicts"]`` (reported SM402);
+  values the others disagree on go to ``extra["conflicts"]`` (reported SM402), other
+  spellings of the same value to ``extra["variants"]``;
 * links, identifiers and extra are united (a second URL for a label becomes
   ``<label>_2``); ``merged_from`` records every merged origin (reported SM401);
 * every theme and project reference to a merged-away id is rewritten to the kept id.
@@ -20,6 +21,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from pylatexenc.latex2text import LatexNodes2Text
@@ -41,17 +43,21 @@ _LATEX = LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
 
 def normalized_title(title: str | None) -> str:
     """Case, punctuation, accents, HTML and LaTeX removed: the title as words."""
-    if not title:
-        return ""
+    return _normalized_title(title) if title else ""
+
+
+@lru_cache(maxsize=65536)
+def _normalized_title(title: str) -> str:
     text = plain_text(title)
     if "\\" in text or "{" in text or "$" in text:
         try:
             text = _LATEX.latex_to_text(text)
         except Exception:  # noqa: BLE001 - pylatexenc raises many kinds on odd input
             text = text.replace("{", "").replace("}", "")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    return " ".join(re.sub(r"[\W_]+", " ", text).split())
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[\W_]+", " ", text.casefold()).split())
 
 
 @dataclass(slots=True)
@@ -68,8 +74,8 @@ class _Facts:
 
 def _facts(pub: Publication) -> _Facts:
     names = pub.author_names or [parse_name(a) for a in pub.authors]
-    families = frozenset(k for n in names if not n.others and (k := family_key(n)))
-    ids = {k: str(v).lower() for k, v in pub.identifiers.items() if k in STRONG_IDS and v}
+    families = frozenset([family_key(n) for n in names if not n.others]) - {""}
+    ids = {k: str(v) for k, v in pub.identifiers.items() if k in STRONG_IDS and v}
     urls = frozenset(_url_key(u) for u in pub.links.values() if u)
     return _Facts(normalized_title(pub.title), pub.year, is_preprint(pub), families, ids, urls)
 
@@ -155,8 +161,10 @@ class _Components:
             self.reason.setdefault(i, (j, reason))
 
 
-def _components(facts: list[_Facts], pubs: list[Publication],
-                diagnostics: Diagnostics) -> _Components:
+def _components(facts: list[_Facts], pubs: list[Publication], diagnostics: Diagnostics,
+                changed: set[int] | None) -> _Components:
+    """Components of the "same work" graph; with ``changed``, only edges touching a
+    changed record are looked for (the others were looked at in an earlier round)."""
     comps = _Components(len(facts))
     buckets: dict[tuple[str, str], list[int]] = defaultdict(list)
     for index, fact in enumerate(facts):
@@ -166,6 +174,8 @@ def _components(facts: list[_Facts], pubs: list[Publication],
         for key in keys:
             bucket = buckets[key]
             for other in bucket[:_BUCKET_LIMIT]:
+                if changed is not None and index not in changed and other not in changed:
+                    continue
                 if comps.find(other) == comps.find(index):
                     continue
                 reason = same_work(facts[other], fact)
@@ -211,20 +221,45 @@ _SCALARS: dict[str, Callable[[Any], Any]] = {
     "image": lambda v: v,
     "citation": lambda v: fold(str(v)),
 }
-#: conflicts worth a warning; other differing values are kept quietly in extra
+#: conflicts worth a warning; the others (abstracts, extra fields) are only kept
 _REPORTED = ("title", "year", "venue", "kind", "authors", "doi", "arxiv")
 
 
 @dataclass(slots=True)
 class _Merge:
+    """The record being built, plus the values it could not hold in its own fields:
+    ``conflicts`` (the records disagree, SM402) and ``variants`` (same meaning, other
+    spelling, e.g. "NeurIPS" and "Advances in Neural Information Processing Systems")."""
+
     kept: Publication
     conflicts: dict[str, list[Any]] = field(default_factory=dict)
+    variants: dict[str, list[Any]] = field(default_factory=dict)
 
     def conflict(self, name: str, values: list[Any]) -> None:
-        bucket = self.conflicts.setdefault(name, [])
-        for value in values:
-            if value not in bucket:
-                bucket.append(value)
+        _add_values(self.conflicts.setdefault(name, []), values)
+
+    def variant(self, name: str, values: list[Any]) -> None:
+        _add_values(self.variants.setdefault(name, []), values)
+
+    def compare(self, name: str, values: list[Any], key: Callable[[Any], Any]) -> None:
+        """Keep every spelling; a conflict when the spellings mean different things."""
+        spellings = _distinct(values, _exact)
+        if len(spellings) < 2:
+            return
+        if len(_distinct(values, key)) > 1:
+            self.conflict(name, spellings)
+        else:
+            self.variant(name, spellings)
+
+
+def _add_values(bucket: list[Any], values: list[Any]) -> None:
+    for value in values:
+        if value not in bucket:
+            bucket.append(value)
+
+
+def _exact(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else _hashable(value)
 
 
 def _distinct(values: list[Any], key: Callable[[Any], Any]) -> list[Any]:
@@ -249,12 +284,9 @@ def _is_empty(value: Any) -> bool:
 def _merge_scalars(merge: _Merge, ranked: list[Publication]) -> None:
     for name, key in _SCALARS.items():
         values = [getattr(p, name) for p in ranked if not _is_empty(getattr(p, name))]
-        if not values:
-            continue
-        setattr(merge.kept, name, values[0])
-        distinct = _distinct(values, key)
-        if len(distinct) > 1:
-            merge.conflict(name, distinct)
+        if values:
+            setattr(merge.kept, name, values[0])
+            merge.compare(name, values, key)
     dates = [p.date for p in ranked if p.date]
     if dates:
         # "2021" and "2021-06-14" agree; keep the most precise of those that agree.
@@ -262,7 +294,7 @@ def _merge_scalars(merge: _Merge, ranked: list[Publication]) -> None:
         merge.kept.date = max(agreeing, key=len)
         others = [d for d in dates if not any(a.startswith(d) for a in agreeing)]
         if others:
-            merge.conflict("date", _distinct([merge.kept.date, *others], lambda v: v))
+            merge.conflict("date", _distinct([merge.kept.date, *others], _exact))
     merge.kept.selected = any(p.selected for p in ranked)
 
 
@@ -275,12 +307,10 @@ def _merge_authors(merge: _Merge, ranked: list[Publication]) -> None:
         return sum(1 for n in p.author_names if not n.others) or len(p.authors)
 
     best = max(candidates, key=named)  # max keeps the first of equals: rank order decides
-    merge.kept.authors = list(best.authors)
+    lists = [list(best.authors)] + [list(p.authors) for p in candidates if p is not best]
+    merge.kept.authors = list(best.authors)  # kept may be one of the candidates: read first
     merge.kept.author_names = list(best.author_names)
-    lists = _distinct([list(p.authors) for p in candidates],
-                      lambda v: tuple(family_key(parse_name(a)) for a in v))
-    if len(lists) > 1:
-        merge.conflict("authors", [list(best.authors)] + [v for v in lists if v != best.authors])
+    merge.compare("authors", lists, lambda v: tuple(family_key(parse_name(a)) for a in v))
 
 
 def _merge_links(merge: _Merge, ranked: list[Publication]) -> None:
@@ -318,10 +348,10 @@ def _merge_extra(merge: _Merge, ranked: list[Publication]) -> None:
     extra: dict[str, Any] = {}
     for pub in ranked:
         for key, value in pub.extra.items():
-            if key == "conflicts" and isinstance(value, dict):
+            if key in ("conflicts", "variants") and isinstance(value, dict):
+                add = merge.conflict if key == "conflicts" else merge.variant
                 for name, values in value.items():
-                    merge.conflict(str(name), list(values) if isinstance(values, list)
-                                   else [values])
+                    add(str(name), list(values) if isinstance(values, list) else [values])
             elif key not in extra or _is_empty(extra[key]):
                 extra[key] = value
             elif isinstance(extra[key], dict) and isinstance(value, dict):
@@ -360,14 +390,21 @@ def _merge_group(group: list[Publication]) -> tuple[Publication, dict[str, list[
     kept.merged_from = provenance
     if merge.conflicts:
         kept.extra["conflicts"] = merge.conflicts
+    if merge.variants:
+        kept.extra["variants"] = merge.variants
     return kept, merge.conflicts
 
 
 # -- the transform --------------------------------------------------------------------------
 
-def _merge_round(model: Model, diagnostics: Diagnostics, renamed: dict[str, str]) -> bool:
+def _merge_round(model: Model, diagnostics: Diagnostics, renamed: dict[str, str],
+                 known: dict[int, _Facts]) -> bool:
+    """One pass of matching and merging; ``known`` caches facts of unchanged records."""
     pubs = model.publications
-    comps = _components([_facts(p) for p in pubs], pubs, diagnostics)
+    first_round = not known
+    changed = {i for i, p in enumerate(pubs) if id(p) not in known}
+    facts = [known.get(id(p)) or known.setdefault(id(p), _facts(p)) for p in pubs]
+    comps = _components(facts, pubs, diagnostics, None if first_round else changed)
     groups: dict[int, list[int]] = defaultdict(list)
     for index in range(len(pubs)):
         groups[comps.find(index)].append(index)
@@ -390,6 +427,7 @@ def _merge_round(model: Model, diagnostics: Diagnostics, renamed: dict[str, str]
             renamed[other.id] = kept.id
             merged_away.add(i)
         _, conflicts = _merge_group([kept, *others])
+        known.pop(id(kept), None)  # its fields changed
         _report_conflicts(diagnostics, kept, others, conflicts)
         # the kept record takes the place of the group's first member in reading order
         first = min(members)
@@ -445,7 +483,8 @@ def _rewrite_references(model: Model, renamed: dict[str, str]) -> None:
 def merge_duplicates(model: Model, diagnostics: Diagnostics) -> None:
     """Merge records of the same work; rewrite references to merged-away ids."""
     renamed: dict[str, str] = {}
+    known: dict[int, _Facts] = {}
     for _ in range(_MAX_ROUNDS):
-        if not _merge_round(model, diagnostics, renamed):
+        if not _merge_round(model, diagnostics, renamed, known):
             break
     _rewrite_references(model, renamed)

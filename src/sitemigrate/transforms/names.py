@@ -12,6 +12,7 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
 from nameparser import HumanName
@@ -97,8 +98,19 @@ def _collect_marks(text: str, marks: list[str]) -> str:
 
 
 def parse_name(display: str) -> AuthorName:
-    """Split one cleaned name into family / given / suffix."""
-    text = display.strip()
+    """Split one cleaned name into family / given / suffix (a fresh record every call)."""
+    family, given, suffix, others = _parse_cached(display.strip())
+    return AuthorName(family=family, given=given, suffix=suffix, others=others)
+
+
+@lru_cache(maxsize=65536)
+def _parse_cached(text: str) -> tuple[str, str | None, str | None, bool]:
+    # nameparser costs about a millisecond a name; author lists repeat the same names.
+    name = _parse(text)
+    return name.family, name.given, name.suffix, name.others
+
+
+def _parse(text: str) -> AuthorName:
     if not text:
         return AuthorName(family="")
     if _OTHERS.match(text):
@@ -156,6 +168,12 @@ def _parse_pubmed_form(text: str) -> AuthorName | None:
 
 
 def _parse_display_form(text: str) -> AuthorName:
+    tokens = text.split()
+    if all(t[:1].isupper() and t.lower() not in _SUFFIXES for t in tokens) and \
+            tokens[0].lower().rstrip(".") not in _CONSTANTS.titles:
+        # "Ann B. Lee": no particle, suffix or title, so the last word is the family name
+        # (what nameparser would say, without its cost).
+        return AuthorName(family=tokens[-1], given=" ".join(tokens[:-1]))
     name = HumanName(text, constants=_CONSTANTS)
     family = name.last.strip()
     given = " ".join(p for p in (name.title, name.first, name.middle) if p).strip() or None
@@ -231,6 +249,11 @@ def structure_names(model: Model, diagnostics: Diagnostics) -> None:
 
 def family_key(name: AuthorName) -> str:
     """A family name folded for comparison: no accents, no case, letters only."""
-    text = unicodedata.normalize("NFKD", name.family)
+    return _fold_family(name.family)
+
+
+@lru_cache(maxsize=65536)
+def _fold_family(family: str) -> str:
+    text = unicodedata.normalize("NFKD", family)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return re.sub(r"[^\w]", "", text.casefold())

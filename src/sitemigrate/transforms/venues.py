@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 
 from ..diagnostics import Diagnostics
 from ..model import PUBLICATION_KINDS, Model, Publication
@@ -88,6 +89,7 @@ def _known_patterns() -> list[tuple[re.Pattern[str], str]]:
 _KNOWN_PATTERNS = _known_patterns()
 
 
+@lru_cache(maxsize=16384)
 def venue_key(venue: str | None) -> str:
     """A key that groups spellings of one venue ("NeurIPS 2023", "Proc. NeurIPS" -> "neurips")."""
     if not venue:
@@ -148,6 +150,7 @@ _CATEGORY_WORDS = {
 }
 
 
+@lru_cache(maxsize=16384)
 def kind_from_venue(venue: str | None) -> str | None:
     if not venue:
         return None
