@@ -141,6 +141,13 @@ def _read_config(root: Path, ctx: ReadContext, model: Model) -> None:
         model.site.extra["allanlab_config"] = rest
 
 
+def _raw(value: Any) -> str | None:
+    """Text kept exactly as written (writers put it back byte for byte)."""
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
 def _text(value: Any) -> str | None:
     if value is None:
         return None
@@ -545,7 +552,7 @@ def _project_from_page(path: Path, ctx: ReadContext, title: str | None) -> Proje
         return None
     meta = dict(fm.meta)
     body, h1 = _strip_h1(fm.body)
-    body = LINKS_BLOCK.sub("\n\n", body).strip()
+    body = LINKS_BLOCK.sub("\n\n", body).strip("\n")
     title = title or h1 or plain_text(meta.get("title")).split(" - ")[-1] or path.stem
     links = meta.pop("links", None)
     links = {str(k): str(v) for k, v in links.items() if v} if isinstance(links, dict) else {}
@@ -553,7 +560,7 @@ def _project_from_page(path: Path, ctx: ReadContext, title: str | None) -> Proje
     if redirect:
         links.setdefault("website", redirect)
     project = Project(
-        id=path.stem, title=title, description=_text(meta.pop("description", None)),
+        id=path.stem, title=title, description=_raw(meta.pop("description", None)),
         body=body or None, image=_text(meta.pop("image", None)), links=links,
         category=_text(meta.pop("category", None)), origin=ctx.origin(path, 1))
     project.order = as_int(meta.pop("order", None))
