@@ -239,7 +239,7 @@ def test_killed_run_leaves_output_as_before_or_complete(tmp_path: Path) -> None:
             break  # swapped in: later moments cannot show the old output any more
         assert finished is None, "the run ended without writing"
         killed_mid_write += delay >= 0
-    assert killed_mid_write >= 2
+    assert killed_mid_write >= 1
 
     assert subprocess.run(cmd, capture_output=True).returncode == 0
     assert tree(out) == new_tree
