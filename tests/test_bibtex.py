@@ -251,6 +251,21 @@ def test_publication_to_bibtex_is_deterministic_and_keeps_raw_latex() -> None:
     assert "title             = {A New Title}," in publication_to_bibtex(tides)
 
 
+def test_marks_and_doi_case_survive_the_normalizers() -> None:
+    """The name transforms move "*" into ``marks``; the identifier one lower-cases DOIs."""
+    from sitemigrate.transforms.names import structure_authors
+
+    pubs, _ = read(SAMPLE)
+    sediment = by_id(pubs)["oyelaran2023sediment"]
+    structure_authors(sediment)
+    assert sediment.authors == ["Tomás Oyelaran", "Maren Kühl"]
+    assert "= {Oyelaran*, Tom{\\'a}s and K{\\\"u}hl*, Maren}," in (
+        publication_to_bibtex(sediment))
+    pub = Publication(id="k", title="T", links={"doi": "https://doi.org/10.1103/PhysRev.47"},
+                      identifiers={"doi": "10.1103/physrev.47"})
+    assert "doi   = {10.1103/PhysRev.47}" in publication_to_bibtex(pub)
+
+
 def test_publications_to_bibtex_makes_keys_unique() -> None:
     pubs = [Publication(id="same", title="A"), Publication(id="same", title="B")]
     entries = parse_bibtex(publications_to_bibtex(pubs), "x", Diagnostics())

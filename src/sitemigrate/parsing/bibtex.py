@@ -264,6 +264,8 @@ LINK_FIELDS = ("pdf", "html", "code", "slides", "poster", "video", "website", "b
 IDENTIFIER_FIELDS = ("doi", "arxiv", "pmid", "pmcid", "isbn", "issn")
 _URL = re.compile(r"^(https?|ftp)://\S+$", re.I)
 _DOI = re.compile(r"(10\.\d{3,9}/\S+)")
+_DOI_LINK = re.compile(r"^https://doi\.org/(10\.\S+)$")
+_ARXIV_LINK = re.compile(r"^https://arxiv\.org/abs/(\S+)$")
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s?#]+?)(?:\.pdf)?(?:[?#].*)?$", re.I)
 
 #: extra keys this module owns (not BibTeX fields)
@@ -508,7 +510,7 @@ _FIELD_NAME = re.compile(r"[^a-z0-9_:.+-]+")
 
 def publication_to_bibtex(pub: Publication) -> str:
     """One BibTeX entry for ``pub``: deterministic field order, values in braces, UTF-8."""
-    entry_type = str(pub.extra.get(EXTRA_TYPE) or KIND_TYPES.get(pub.kind or "misc", "misc"))
+    entry_type = entry_type_of(pub)
     fields = publication_fields(pub, entry_type)
     key = bibtex_key(pub.id)
     width = max((len(name) for name in fields), default=0)
@@ -518,6 +520,11 @@ def publication_to_bibtex(pub: Publication) -> str:
         lines[-1] = lines[-1].rstrip(",")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def entry_type_of(pub: Publication) -> str:
+    """The entry type ``publication_to_bibtex`` writes: the one read, else one for the kind."""
+    return str(pub.extra.get(EXTRA_TYPE) or KIND_TYPES.get(pub.kind or "misc", "misc"))
 
 
 def publications_to_bibtex(pubs: list[Publication]) -> str:
@@ -593,15 +600,28 @@ def publication_fields(pub: Publication, entry_type: str) -> dict[str, str]:
 def _put_people(pub: Publication, out: dict[str, str], raw: dict[str, Any]) -> None:
     if not pub.authors:
         return
+    authors = _authors_with_marks(pub)
     raw_author = raw.get("author")
-    if raw_author and [display_name(n) for n in parse_names(str(raw_author))] == pub.authors:
+    if raw_author and [display_name(n) for n in parse_names(str(raw_author))] == authors:
         out["author"] = str(raw_author)
         return
     editor = pub.extra.get("editor")
     if not raw_author and isinstance(editor, str) and \
-            [display_name(n) for n in parse_names(editor)] == pub.authors:
+            [display_name(n) for n in parse_names(editor)] == authors:
         return  # the authors are the editors, written back from extra
-    out["author"] = authors_to_bibtex(pub.authors)
+    out["author"] = authors_to_bibtex(authors)
+
+
+def _authors_with_marks(pub: Publication) -> list[str]:
+    """Display names with their equal-contribution marks, which al-folio renders from the
+    ``author`` field (the name transforms move them from the string to ``marks``)."""
+    if len(pub.author_names) != len(pub.authors):
+        return list(pub.authors)
+    out = []
+    for text, name in zip(pub.authors, pub.author_names, strict=True):
+        marks = "".join(name.marks)
+        out.append(text if not marks or text.endswith(marks) else text + marks)
+    return out
 
 
 def authors_to_bibtex(authors: list[str]) -> str:
@@ -647,21 +667,22 @@ def _put_date(pub: Publication, out: dict[str, str], raw: dict[str, Any]) -> Non
 
 def _put_links(pub: Publication, out: dict[str, str], names: dict[str, Any]) -> None:
     links = dict(pub.links)
-    doi_id = pub.identifiers.get("doi")
     doi_link = links.pop("doi", None)
-    if doi_link and (not doi_id or doi_link != f"https://doi.org/{doi_id}"):
-        found = _DOI.search(doi_link)
-        out["doi"] = doi_link if _URL.match(doi_link) or not found else found.group(1)
-    elif doi_id:
-        out["doi"] = doi_id
-    arxiv_id = pub.identifiers.get("arxiv")
+    if doi_link:
+        found = _DOI_LINK.match(doi_link)  # the id keeps the link's case; DOIs ignore case
+        out["doi"] = found.group(1) if found else doi_link
+    elif pub.identifiers.get("doi"):
+        out["doi"] = pub.identifiers["doi"]
+    eprint = str(pub.extra.get("eprint", "")).strip()
+    from_eprint = str(pub.extra.get("archiveprefix", "")).lower() == "arxiv" and eprint
     arxiv_link = links.pop("arxiv", None)
-    eprint_arxiv = str(pub.extra.get("archiveprefix", "")).lower() == "arxiv" and \
-        str(pub.extra.get("eprint", "")).strip() == arxiv_id
-    if arxiv_link and arxiv_link != f"https://arxiv.org/abs/{arxiv_id}":
-        out["arxiv"] = arxiv_link
-    elif arxiv_id and not eprint_arxiv:
-        out["arxiv"] = arxiv_id
+    if arxiv_link:
+        found = _ARXIV_LINK.match(arxiv_link)
+        value = found.group(1) if found else arxiv_link
+        if not (from_eprint and value == eprint):
+            out["arxiv"] = value
+    elif pub.identifiers.get("arxiv") and not from_eprint:
+        out["arxiv"] = pub.identifiers["arxiv"]
     for name in IDENTIFIER_FIELDS[2:]:
         if pub.identifiers.get(name):
             out[name] = _balanced(pub.identifiers[name])
