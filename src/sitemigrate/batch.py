@@ -73,17 +73,29 @@ class BatchResult:
 # --------------------------------------------------------------------------- discovery
 
 def discover_sites(folder: Path, *, skip: Iterable[Path] = ()) -> list[SiteJob]:
-    """Sites in ``folder``: its subfolders and pages, and those one group level further down."""
+    """Sites in ``folder``: its subfolders and pages, and those one group level further down.
+
+    A subfolder with a ``_config.yml`` is a site; otherwise, if some of its own subfolders
+    have one, it is a group of sites; otherwise it (or a page) is a site when a reader
+    recognises it; otherwise the subfolders a reader recognises inside it are (loose pages
+    one level down are notes more often than sites, so they are not taken).
+    """
     skipped = {p.resolve() for p in skip}
     if _is_site(folder):  # one site given by its own folder
         return name_jobs([SiteJob(folder.resolve().name, str(folder))])
-    found: list[tuple[str, Path]] = []
+    found: list[Path] = []
     for entry in _children(folder, skipped):
-        if entry.is_dir() and not _is_site(entry) and _group_members(entry, skipped):
-            found.extend((member.name, member) for member in _group_members(entry, skipped))
-        elif _is_site(entry) or _detected(entry):
-            found.append((entry.stem if entry.is_file() else entry.name, entry))
-    return name_jobs([SiteJob(name, str(path)) for name, path in found])
+        if _is_site(entry):
+            found.append(entry)
+        elif entry.is_dir() and (members := [p for p in _children(entry, skipped)
+                                             if _is_site(p)]):
+            found.extend(members)
+        elif _detected(entry):
+            found.append(entry)
+        elif entry.is_dir():
+            found.extend(p for p in _children(entry, skipped) if p.is_dir() and _detected(p))
+    return name_jobs([SiteJob(path.stem if path.is_file() else path.name, str(path))
+                      for path in found])
 
 
 #: Files beside the sites that document the folder rather than being a page of a site.
@@ -100,10 +112,6 @@ def _children(folder: Path, skipped: set[Path]) -> list[Path]:
 
 def _is_site(path: Path) -> bool:
     return path.is_dir() and any((path / name).is_file() for name in CONFIG_NAMES)
-
-
-def _group_members(folder: Path, skipped: set[Path]) -> list[Path]:
-    return [p for p in _children(folder, skipped) if p.is_dir() and _is_site(p)]
 
 
 def _detected(path: Path) -> bool:
