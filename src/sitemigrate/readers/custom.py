@@ -48,6 +48,7 @@ PUB_WORDS = ("publication", "citation", "papers", "paper", "publist", "pubs", "b
              "preprint", "articles")
 PROJECT_WORDS = ("project", "software", "tools")
 TOPIC_WORDS = ("topics", "research_topic", "researchtopic", "research_areas", "themes")
+PEOPLE_WORDS = ("people", "member", "team", "author", "collaborator", "alumni", "student")
 NAV_FILES = ("navigation", "navbar", "menus", "nav", "menu")
 COMPETITOR_SIGNS = ("_publications", "_portfolio")
 ROLE_WORDS = (("publication", "publications"), ("research-group", "people"),
@@ -267,7 +268,7 @@ class _State:
                 self.model.site.extra.setdefault("data", {})[".".join(data_file.key)] = \
                     data_file.content
                 continue
-            lists = list(_record_lists(data_file.content))
+            lists = list(_record_lists(data_file.content, data_file.key[-1].lower()))
             if not lists:
                 self.model.site.extra.setdefault("data", {})[".".join(data_file.key)] = \
                     data_file.content
@@ -676,7 +677,7 @@ def _socials(config: dict[str, Any], author: dict[str, Any]) -> dict[str, str]:
     return socials
 
 
-def _record_lists(content: Any) -> list[tuple[tuple[Any, ...], list[Any]]]:
+def _record_lists(content: Any, name: str = "") -> list[tuple[tuple[Any, ...], list[Any]]]:
     """Lists of records in a data file: the file itself, or lists one key down (``main:``)."""
     if isinstance(content, list):
         return [((), content)] if content else []
@@ -686,7 +687,8 @@ def _record_lists(content: Any) -> list[tuple[tuple[Any, ...], list[Any]]]:
                  any(isinstance(v, dict) for v in value)]
         if found:
             return found
-        if content and all(isinstance(v, dict) for v in content.values()) and len(content) > 1:
+        if content and all(isinstance(v, dict) for v in content.values()) and \
+                len(content) > 1 and any(w in name for w in PEOPLE_WORDS):
             # a map by slug (people.yml): each value is a record
             return [((), [dict(v, key=k) if "key" not in v else v
                           for k, v in content.items()])]
