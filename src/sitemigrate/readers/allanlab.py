@@ -686,7 +686,9 @@ def _read_pages(root: Path, ctx: ReadContext, state: _State) -> None:
         rel = path.relative_to(root / "_pages").as_posix()
         if rel != path.name:
             meta["source_path"] = rel
-        if page.role == "research" and fm.present and meta.get("themes") != "none":
+        if page.role == "research" and meta.get("themes") == "none":
+            page.body = _strip_h1(fm.body)[0]
+        elif page.role == "research" and fm.present:
             research = read_research(fm.body, path, fm.body_line, ctx, model, state)
             page.body = research.intro
             model.themes.extend(research.themes)

@@ -201,8 +201,7 @@ def _lost(ctx: WriteContext, pub: Publication, message: str) -> None:
 
 
 def _page_with_role(model: Model, role: str) -> Page | None:
-    return next((p for p in model.pages if p.role == role
-                 and p.extra.get("themes") != "none"), None)
+    return next((p for p in model.pages if p.role == role), None)
 
 
 def _page_front(page: Page | None, lab: str, name: str, layout: str) -> dict[str, Any]:
@@ -273,8 +272,11 @@ def _research_page(model: Model, lab: str, ctx: WriteContext) -> str:
     projects = {p.id: p for p in model.projects}
     for theme in model.themes:
         parts.extend(_theme_blocks(theme, 2, titles, projects, ctx))
-    return render_front_matter(_page_front(page, lab, "Research", "textlay"),
-                               "\n\n".join(parts))
+    meta = _page_front(page, lab, "Research", "textlay")
+    meta.pop("themes", None)
+    if not model.themes:  # so the reader does not take bold paragraphs for themes
+        meta["themes"] = "none"
+    return render_front_matter(meta, "\n\n".join(parts))
 
 
 def _theme_blocks(theme: Theme, level: int, pubs: dict[str, Publication],
@@ -468,11 +470,11 @@ def _write_pages(model: Model, files: FileSet, ctx: WriteContext) -> None:
         except UnsafePathError:
             path = files.unique_path(f"_pages/{slugify(page.id)}.md")
         layout = page.extra.get("layout")
+        foreign = layout if layout is not None and layout not in ALLAN_LAYOUTS else None
         meta: dict[str, Any] = {
             "title": page.title, "layout": layout if layout in ALLAN_LAYOUTS else "textlay",
-            "permalink": page.permalink}
-        if layout not in ALLAN_LAYOUTS and layout is not None:
-            meta["source_layout"] = layout
+            "permalink": page.permalink,
+            "source_layout": page.extra.get("source_layout") or foreign}
         for key, value in page.extra.items():
             if key not in meta and key not in ("layout", "source_path"):
                 meta[key] = value
