@@ -112,6 +112,7 @@ def test_real_run_writes_exactly_the_dry_run_plan(tmp_path: Path, site: Path) ->
                if p.is_file()}
     assert written == dict(plan.files.items())
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "src"]  # nothing else
+    assert out.stat().st_mode & 0o777 == (tmp_path / "src").stat().st_mode & 0o777
 
 
 def test_second_run_is_identical_and_changes_nothing(tmp_path: Path, site: Path) -> None:

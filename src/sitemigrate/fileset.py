@@ -141,7 +141,8 @@ def write_atomically(files: FileSet, out_dir: Path, *, force: bool = False) -> l
         _check_no_symlink_parents(out_dir, rel)
     parent = out_dir.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.sitemigrate-", dir=parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}{STAGING_MARK}", dir=parent))
+    os.chmod(staging, 0o777 & ~_umask())  # mkdtemp's 0700 would hide a new site from servers
     try:
         if out_dir.is_dir():
             shutil.rmtree(staging)
@@ -216,6 +217,12 @@ def _swap_in(staging: Path, out_dir: Path) -> None:
         os.replace(backup, out_dir)
         raise
     shutil.rmtree(backup, ignore_errors=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 _RENAME_EXCHANGE = 2
