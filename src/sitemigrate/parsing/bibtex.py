@@ -466,12 +466,12 @@ def _map_links(pub: Publication, fields: dict[str, str], raw_fields: dict[str, s
             field_names["html"] = "url"
     for name in list(fields):
         value = fields[name].strip()
-        if _URL.match(value) and name not in _NOT_LINKS:
+        if _URL.match(value) and name not in _NOT_LINKS and not name.startswith("bdsk-"):
             pub.links[name] = value  # an unknown field holding a URL is a link of that label
             del fields[name]
 
 
-#: URL-valued fields that are not links to the work
+#: URL-valued fields that are not links to the work (BibDesk's bdsk-url-N repeat url/doi)
 _NOT_LINKS = ("preview", "file", "urldate", "howpublished", "note", "pubtype", "scope")
 
 
