@@ -261,3 +261,26 @@ def test_killed_first_run_leaves_no_output_or_a_complete_one(tmp_path: Path) -> 
     assert subprocess.run(cmd, capture_output=True).returncode == 0
     assert tree(out) == expected
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big", "out"]
+
+
+def test_failure_before_the_swap_leaves_every_old_byte(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import sitemigrate.fileset as fileset
+
+    out = tmp_path / "out"
+    files = FileSet()
+    for i in range(20):
+        files.add(f"d/{i}.md", f"old {i}")
+    write_atomically(files, out)
+    before = tree(out)
+    for i in range(0, 20, 2):
+        files.add(f"d/{i}.md", f"new {i}")  # staging holds hard links to these: no in-place
+
+    def fail(staging: Path, out_dir: Path) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(fileset, "_swap_in", fail)
+    with pytest.raises(OSError, match="disk full"):
+        write_atomically(files, out, force=True)
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

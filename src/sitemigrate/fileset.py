@@ -146,12 +146,12 @@ def write_atomically(files: FileSet, out_dir: Path, *, force: bool = False) -> l
     try:
         if out_dir.is_dir():
             shutil.rmtree(staging)
-            shutil.copytree(out_dir, staging, symlinks=True)
+            shutil.copytree(out_dir, staging, symlinks=True, copy_function=_link_or_copy)
         for rel, data in files.items():
             target = staging / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            if target.is_symlink():
-                target.unlink()
+            # Never write into a file in place: it may be a link to the live output.
+            target.unlink(missing_ok=True)
             target.write_bytes(data)
         _swap_in(staging, out_dir)
     except BaseException:
@@ -217,6 +217,14 @@ def _swap_in(staging: Path, out_dir: Path) -> None:
         os.replace(backup, out_dir)
         raise
     shutil.rmtree(backup, ignore_errors=True)
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    """Hard-link an existing output file into staging (fast, no extra space); copy if not."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
 
 
 def _umask() -> int:
