@@ -680,7 +680,9 @@ def _read_pages(root: Path, ctx: ReadContext, state: _State) -> None:
             ctx.report("SM106", "page has no front matter; Jekyll copies it unrendered", path)
         meta = dict(fm.meta)
         permalink = _text(meta.pop("permalink", None))
-        page = Page(id=path.stem, title=_text(meta.pop("title", None)), permalink=permalink,
+        raw_title = meta.pop("title", None)
+        title = raw_title if isinstance(raw_title, str) else _text(raw_title)
+        page = Page(id=path.stem, title=title, permalink=permalink,
                     body=fm.body.strip("\n"), origin=ctx.origin(path, 1))
         page.role = _role(path, permalink, meta)
         rel = path.relative_to(root / "_pages").as_posix()
@@ -707,9 +709,11 @@ def _role(path: Path, permalink: str | None, meta: dict[str, Any]) -> str | None
     key = _url_key(permalink or "")
     if path.parent.name != "_pages":
         return None
+    if path.stem in ("research", "publications", "projects"):
+        return path.stem  # by file name: the writer always generates these three
     if key == "/" or meta.get("layout") == "homelay":
         return "about"
-    if key in ("/research", "/publications", "/projects", "/team", "/pictures"):
+    if key in ("/team", "/pictures"):
         return key.strip("/")
     if key == "/allnews":
         return "news"
