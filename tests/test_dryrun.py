@@ -217,7 +217,7 @@ def _kill_when_staging(cmd: list[str], parent: Path, name: str, delay: float) ->
 
 
 def test_killed_run_leaves_output_as_before_or_complete(tmp_path: Path) -> None:
-    src = fakeplugin.make_site(tmp_path / "big", "Old", pubs=1000, body_bytes=3000)
+    src = fakeplugin.make_site(tmp_path / "big", "Old", pubs=600, body_bytes=3000)
     out = tmp_path / "out"
     cmd = [sys.executable, str(RUN_CLI), "migrate", str(src), "--to", "fakelab",
            "-o", str(out), "--force"]
@@ -248,7 +248,7 @@ def test_killed_run_leaves_output_as_before_or_complete(tmp_path: Path) -> None:
 
 
 def test_killed_first_run_leaves_no_output_or_a_complete_one(tmp_path: Path) -> None:
-    src = fakeplugin.make_site(tmp_path / "big", "First", pubs=1000, body_bytes=3000)
+    src = fakeplugin.make_site(tmp_path / "big", "First", pubs=600, body_bytes=3000)
     out = tmp_path / "out"
     expected = {rel: hashlib.sha256(data).hexdigest()
                 for rel, data in migrate(src, "fakelab", out, dry_run=True).files.items()}
