@@ -49,35 +49,47 @@ TARGET_BATCH_S = 60.0
 _CHILD = """
 import json, resource, subprocess, sys, time
 start = time.perf_counter()
-proc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+timeout = float(sys.argv[1])
+try:
+    proc = subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          timeout=timeout)
+    code, err = proc.returncode, proc.stderr.decode("utf-8", "replace")[-600:]
+except subprocess.TimeoutExpired:
+    code, err = -1, f"timed out after {timeout:g} s"
 seconds = time.perf_counter() - start
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(json.dumps({"seconds": seconds, "maxrss_kb": usage.ru_maxrss, "returncode":
-                  proc.returncode, "stderr": proc.stderr.decode("utf-8", "replace")[-600:]}))
+print(json.dumps({"seconds": seconds, "cpu_seconds": usage.ru_utime + usage.ru_stime,
+                  "maxrss_kb": usage.ru_maxrss, "returncode": code, "stderr": err}))
 """
 
 
 # ---------------------------------------------------------------- timing helpers
 
 
-def best_of(repeat: int, func: Callable[[], Any]) -> tuple[float, Any]:
-    """Fastest of ``repeat`` runs (seconds) and the last result."""
-    best, result = float("inf"), None
+def best_of(repeat: int, func: Callable[[], Any]) -> tuple[float, float, Any]:
+    """Fastest wall and CPU seconds of ``repeat`` runs, and the last result.
+
+    CPU time (this process) barely moves when other work shares the machine, so it is the
+    figure to trust when the load average is above the CPU count.
+    """
+    best, best_cpu, result = float("inf"), float("inf"), None
     for _ in range(repeat):
+        result = None  # free the previous result before measuring again
         gc.collect()
-        start = time.perf_counter()
+        cpu, start = time.process_time(), time.perf_counter()
         result = func()
         best = min(best, time.perf_counter() - start)
-    return best, result
+        best_cpu = min(best_cpu, time.process_time() - cpu)
+    return best, best_cpu, result
 
 
 def measured(repeat: int, func: Callable[[], Any]) -> tuple[dict[str, Any], Any]:
     """``best_of`` that records a failure instead of stopping the benchmark."""
     try:
-        seconds, result = best_of(repeat, func)
+        seconds, cpu, result = best_of(repeat, func)
     except Exception as exc:  # noqa: BLE001 - a broken stage is a figure, not a crash
         return {"error": f"{type(exc).__name__}: {exc}"[:300]}, None
-    return {"seconds": seconds}, result
+    return {"seconds": seconds, "cpu_seconds": cpu}, result
 
 
 def cli_command() -> list[str]:
@@ -85,16 +97,19 @@ def cli_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "sitemigrate"]
 
 
+COMMAND_TIMEOUT = 900.0
+
+
 def run_child(args: list[str]) -> dict[str, Any]:
     """Wall time and peak RSS of one whole command; exit 0 or 1 (losses) count as success."""
-    out = subprocess.run([sys.executable, "-c", _CHILD, *args], capture_output=True, text=True,
-                         check=False)
+    out = subprocess.run([sys.executable, "-c", _CHILD, str(COMMAND_TIMEOUT), *args],
+                         capture_output=True, text=True, check=False)
     try:
         data = json.loads(out.stdout.strip().splitlines()[-1])
     except (IndexError, json.JSONDecodeError):
         return {"error": f"wrapper failed: {out.stderr[-300:]}"}
-    result = {"seconds": data["seconds"], "rss_mb": data["maxrss_kb"] / 1024,
-              "returncode": data["returncode"]}
+    result = {"seconds": data["seconds"], "cpu_seconds": data["cpu_seconds"],
+              "rss_mb": data["maxrss_kb"] / 1024, "returncode": data["returncode"]}
     if data["returncode"] not in (0, 1):
         result["error"] = f"exit {data['returncode']}: {data['stderr'].strip()[-300:]}"
     return result
@@ -297,35 +312,17 @@ def summarize(results: dict[str, Any]) -> list[dict[str, Any]]:
         value, where = min(coverage)
         rows.append({"figure": f"publications read / generated at {big:,} (lowest)",
                      "value": round(value, 3), "unit": "", "where": where})
-    ratios = []
-    for row in sites:
-        floor_s = _get(row, "floor", "seconds")
-        for target, m in row["migrate"].items():
-            migrate_s = _get(m, "inproc", "seconds")
-            if floor_s and migrate_s is not None:
-                m["over_floor"] = migrate_s / floor_s
-                if row["n"] == big:
-                    ratios.append((m["over_floor"], f"{row['kind']}->{target}"))
-    rows.append(_target_row(f"migrate / floor at {big:,} (worst pair, in-process)", ratios,
-                            TARGET_MIGRATE_OVER_FLOOR, "x", "<="))
-
-    scaling = []
+    for key, how in (("seconds", "wall"), ("cpu_seconds", "CPU")):
+        ratios = _over_floor(sites, big, key)
+        rows.append(_target_row(f"migrate / floor at {big:,} (worst pair, in-process, {how})",
+                                ratios, TARGET_MIGRATE_OVER_FLOOR, "x", "<="))
     if mid is not None:
-        by_key = {(r["kind"], r["n"]): r for r in sites}
-        for kind in generate.KINDS:
-            low, high = by_key.get((kind, mid)), by_key.get((kind, big))
-            if not low or not high:
-                continue
-            stages = {"floor": ("floor", "seconds"), "export": ("export", "seconds")}
-            stages.update({f"migrate->{t}": ("migrate", t, "inproc", "seconds")
-                           for t in high["migrate"]})
-            for stage, path in stages.items():
-                a, b = _get(low, *path), _get(high, *path)
-                if a and b is not None:
-                    scaling.append((b / a, f"{kind} {stage}"))
-        results["scaling"] = {label: value for value, label in scaling}
-    rows.append(_target_row(f"time({big:,}) / time({mid or 0:,}) (worst stage, in-process)",
-                            scaling, TARGET_SCALING, "", "<="))
+        for key, how in (("seconds", "wall"), ("cpu_seconds", "CPU")):
+            scaling = _scaling(sites, mid, big, key)
+            results.setdefault("scaling", {})[how] = {label: v for v, label in scaling}
+            rows.append(_target_row(
+                f"time({big:,}) / time({mid:,}) (worst stage, in-process, {how})", scaling,
+                TARGET_SCALING, "", "<="))
 
     rss = []
     for row in sites:
@@ -365,6 +362,38 @@ def summarize(results: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def _over_floor(sites: list[dict[str, Any]], size: int, key: str) -> list[tuple[float, str]]:
+    """migrate (in-process) / floor for every pair; also stored on the site rows."""
+    ratios = []
+    for row in sites:
+        floor_s = _get(row, "floor", key)
+        for target, m in row["migrate"].items():
+            migrate_s = _get(m, "inproc", key)
+            if floor_s and migrate_s is not None:
+                m.setdefault("over_floor", {})[key] = migrate_s / floor_s
+                if row["n"] == size:
+                    ratios.append((migrate_s / floor_s, f"{row['kind']}->{target}"))
+    return ratios
+
+
+def _scaling(sites: list[dict[str, Any]], low_n: int, high_n: int,
+             key: str) -> list[tuple[float, str]]:
+    """time(high_n) / time(low_n) for floor, export and each migrate pair (in-process)."""
+    by_key = {(r["kind"], r["n"]): r for r in sites}
+    scaling = []
+    for kind in generate.KINDS:
+        low, high = by_key.get((kind, low_n)), by_key.get((kind, high_n))
+        if not low or not high:
+            continue
+        stages = {"floor": ("floor", key), "export": ("export", key)}
+        stages.update({f"migrate->{t}": ("migrate", t, "inproc", key) for t in high["migrate"]})
+        for stage, path in stages.items():
+            a, b = _get(low, *path), _get(high, *path)
+            if a and b is not None:
+                scaling.append((b / a, f"{kind} {stage}"))
+    return scaling
+
+
 def _target_row(figure: str, values: list[tuple[float, str]], limit: float | None,
                 unit: str, op: str) -> dict[str, Any]:
     if not values:
@@ -392,33 +421,39 @@ def _cell(data: dict[str, Any] | None) -> str:
     return _fmt(data.get("seconds"))
 
 
+def _site_lines(row: dict[str, Any]) -> list[tuple[str, dict[str, Any], dict[str, Any] | None]]:
+    """(stage, in-process figures, command figures) for one site."""
+    lines: list[tuple[str, dict[str, Any], dict[str, Any] | None]] = [
+        ("floor", row["floor"], None), ("export", row["export"], row["export_cmd"])]
+    for target, m in row["migrate"].items():
+        lines.append((f"migrate->{target}", m["inproc"], m["cmd"]))
+    return lines
+
+
 def print_table(results: dict[str, Any]) -> None:
-    head = f"{'site':<20} {'stage':<34} {'in-proc':>9} {'command':>9} {'x floor':>8} {'RSS MB':>7}"
+    head = (f"{'site':<20} {'stage':<24} {'in-proc':>9} {'cpu':>9} {'writer':>8} "
+            f"{'command':>9} {'x floor':>8} {'RSS MB':>7}")
     print(head)
     print("-" * len(head))
     errors = []
     for row in results["sites"]:
         site = f"{row['kind']}-{row['n']}"
-        read = row.get("read", {})
-        pubs = read.get("publications")
-        note = "" if pubs == row["n"] else f"  (read {pubs} of {row['n']} publications)"
-        print(f"{site:<20} {'floor':<34} {_cell(row['floor']):>9}")
-        rss = row["export_cmd"].get("rss_mb")
-        print(f"{site:<20} {'export':<34} {_cell(row['export']):>9} "
-              f"{_cell(row['export_cmd']):>9} {'':>8} {rss or 0:>7.0f}{note}")
-        for target, m in row["migrate"].items():
-            ratio = m.get("over_floor")
-            rss = m["cmd"].get("rss_mb")
-            write = _cell(m["inproc"].get("write"))
-            stage = f"migrate->{target} (w {write})"
-            print(f"{site:<20} {stage:<34} {_cell(m['inproc']):>9} {_cell(m['cmd']):>9} "
-                  f"{f'{ratio:.2f}' if ratio else '-':>8} {rss or 0:>7.0f}")
-        for label, data in [("floor", row["floor"]), ("export", row["export"]),
-                            ("export command", row["export_cmd"])] + [
-                (f"migrate->{t}", m["inproc"]) for t, m in row["migrate"].items()] + [
-                (f"migrate->{t} command", m["cmd"]) for t, m in row["migrate"].items()]:
-            if "error" in data:
-                errors.append(f"{site} {label}: {data['error']}")
+        pubs = _get(row, "read", "publications")
+        for stage, inproc, cmd in _site_lines(row):
+            ratio = _get(inproc, "seconds") and _get(row, "floor", "seconds") and (
+                inproc["seconds"] / row["floor"]["seconds"])
+            cpu = _fmt(inproc.get("cpu_seconds")) if "error" not in inproc else "-"
+            rss = f"{cmd['rss_mb']:.0f}" if cmd and "rss_mb" in cmd else ""
+            note = ""
+            if stage == "export" and pubs != row["n"]:
+                note = f"  (read {pubs} of {row['n']} publications)"
+            print(f"{site:<20} {stage:<24} {_cell(inproc):>9} {cpu:>9} "
+                  f"{_cell(inproc.get('write')) if 'write' in inproc else '':>8} "
+                  f"{_cell(cmd) if cmd else '':>9} "
+                  f"{f'{ratio:.2f}' if ratio and stage != 'floor' else '':>8} {rss:>7}{note}")
+            for label, data in (("", inproc), (" command", cmd or {})):
+                if "error" in data:
+                    errors.append(f"{site} {stage}{label}: {data['error']}")
     print()
     print(f"{'target':<58} {'figure':>12} {'target':>12}  status")
     print("-" * 92)
@@ -430,6 +465,10 @@ def print_table(results: dict[str, Any]) -> None:
         status = "info" if "ok" not in row else ("PASS" if row["ok"] else "FAIL")
         where = f"  ({row['where']})" if row.get("where") else ""
         print(f"{row['figure']:<58} {value:>12} {row.get('target', ''):>12}  {status}{where}")
+    load = results["meta"].get("load_average")
+    if load and load[0] > (results["meta"].get("cpus") or 1):
+        print(f"\nNote: load average {load[0]:.1f} on {results['meta']['cpus']} CPUs during the "
+              "run; wall times are inflated, trust the CPU figures.")
     if errors:
         print("\nErrors:")
         for line in errors:
@@ -469,7 +508,8 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {
         "meta": {"date": time.strftime("%Y-%m-%dT%H:%M:%S"), "commit": _git_commit(),
                  "python": platform.python_version(), "cpus": os.cpu_count(),
-                 "generator": generate.GENERATOR_VERSION, "command": cli_command()},
+                 "generator": generate.GENERATOR_VERSION, "command": cli_command(),
+                 "load_average_before": os.getloadavg()},
         "sizes": sizes, "sites": [], "startup": {}, "batch": {},
     }
     with tempfile.TemporaryDirectory(prefix="sm-bench-") as tmp:
@@ -485,6 +525,7 @@ def main(argv: list[str] | None = None) -> int:
             results["batch"] = measure_batch(sites["batch"], work)
         else:
             results["batch"] = {"skipped": "--quick or --batch 0"}
+    results["meta"]["load_average"] = os.getloadavg()
     results["summary"] = summarize(results)
     if args.profile:
         results["profile"] = profile_largest(sites, max(sizes))
