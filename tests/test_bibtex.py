@@ -293,6 +293,10 @@ def publications(draw: st.DrawFn) -> Publication:
         venue=" ".join(draw(_TEXT).split()) or None,
         kind=draw(st.sampled_from(PUBLICATION_KINDS)),
         links={label: draw(_URL) for label in labels},
+        # verbatim fields survive unless their braces are unbalanced (then they are escaped)
+        citation=draw(st.none() | _TEXT.filter(lambda t: t.strip() == t and t and
+                                               not set(t) & set("{}\\"))),
+        selected=draw(st.booleans()),
     )
 
 
@@ -304,7 +308,7 @@ def test_generated_publications_round_trip(pub: Publication) -> None:
     assert list(diagnostics) == []
     assert (back.title, back.authors, back.year, back.venue, back.links) == (
         pub.title, pub.authors, pub.year, pub.venue, pub.links)
-    assert back.kind == pub.kind
+    assert (back.kind, back.citation, back.selected) == (pub.kind, pub.citation, pub.selected)
 
 
 _SAMPLE_TEXT = SAMPLE.read_text(encoding="utf-8")

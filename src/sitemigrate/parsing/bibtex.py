@@ -486,6 +486,9 @@ def _map_flags(pub: Publication, fields: dict[str, str], raw_fields: dict[str, s
     preview = fields.pop("preview", None)
     if preview:
         pub.image = preview.strip()
+    citation = fields.pop("citation", None)  # written by publication_to_bibtex, not a BibTeX field
+    if citation:
+        pub.citation = citation
 
 
 # ------------------------------------------------------------------ publication -> BibTeX
@@ -589,6 +592,8 @@ def publication_fields(pub: Publication, entry_type: str) -> dict[str, str]:
         put("selected", "true" if pub.selected else None, pub.selected, as_bool)
     if pub.image:
         out["preview"] = _balanced(pub.image)
+    if pub.citation:
+        out["citation"] = _balanced(pub.citation)
     if pub.kind and _kind_of(entry_type, {**_extra_fields(pub), **out}) != pub.kind \
             and "pubtype" not in pub.extra:
         out["pubtype"] = pub.kind
@@ -713,13 +718,34 @@ def _field_name(label: str) -> str:
 
 
 def _balanced(value: str) -> str:
-    """A value safe inside ``{…}``: unbalanced braces are escaped, newlines kept."""
-    depth = 0
-    for char in value:
-        depth += {"{": 1, "}": -1}.get(char, 0)
-        if depth < 0:
-            break
-    if depth == 0:
+    """A value safe inside ``{…}``, kept verbatim when it already is (newlines too).
+
+    BibTeX counts every brace; bibtexparser skips a brace after a backslash.  A value must
+    balance under both rules and not end in a backslash, else its braces and backslashes
+    are spelled as macros.
+    """
+    if _balances(value, skip_escaped=False) and _balances(value, skip_escaped=True) \
+            and not value.endswith("\\"):
         return value
-    return value.replace("{", "\x00").replace("}", r"\textbraceright{}").replace(
-        "\x00", r"\textbraceleft{}")
+    return _BRACE_SIGN.sub(lambda m: _BRACE_MACROS[m.group(0)], value)
+
+
+_BRACE_SIGN = re.compile(r"[\\{}]")
+_BRACE_MACROS = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
+
+
+def _balances(value: str, *, skip_escaped: bool) -> bool:
+    depth, escaped = 0, False
+    for char in value:
+        if escaped:
+            escaped = False
+            continue
+        if char == "\\" and skip_escaped:
+            escaped = True
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
