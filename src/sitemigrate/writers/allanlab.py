@@ -7,16 +7,13 @@ reported as a loss with the record's origin.
 
 from __future__ import annotations
 
-import io
 import re
 from collections import defaultdict
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-
 from ..fileset import FileSet
 from ..model import Item, Model, Page, Project, Publication, Theme
+from ..parsing.config_yaml import dump_config, load_config
 from ..parsing.front_matter import render_front_matter
 from ..parsing.yamlio import dump_yaml
 from ..paths import UnsafePathError, safe_relative_path, slugify
@@ -81,36 +78,22 @@ def _site_values(model: Model) -> dict[str, Any]:
 
 
 def _config(model: Model, ctx: WriteContext) -> str:
+    """``_config.yml``: our keys merged into the existing one (comments kept), or a fresh one."""
     existing = ctx.existing("_config.yml")
-    if existing is not None:
-        merged = _merge_config(existing, _site_values(model), ctx)
-        if merged is not None:
-            return merged
-    config = {k: v for k, v in _site_values(model).items() if v is not None}
-    rest = model.site.extra.get("allanlab_config")
-    rest = rest if isinstance(rest, dict) else DEFAULT_CONFIG
-    config.update({k: v for k, v in rest.items() if k not in config})
-    return dump_yaml(config)
-
-
-def _merge_config(existing: bytes, values: dict[str, Any], ctx: WriteContext) -> str | None:
-    """The existing ``_config.yml`` with our keys set, its comments and order kept."""
-    yaml = YAML()
-    yaml.preserve_quotes = True
-    try:
-        data = yaml.load(existing.decode("utf-8", "replace"))
-    except YAMLError as exc:
-        ctx.loss(f"existing _config.yml does not parse ({exc}); written afresh",
-                 "_config.yml", code="SM101")
-        return None
-    if not isinstance(data, dict):
-        return None
-    for key, value in values.items():
-        if value is not None and (value != "" or key not in data):
-            data[key] = value
-    out = io.StringIO()
-    yaml.dump(data, out)
-    return out.getvalue()
+    config = load_config(existing)
+    if existing is not None and config is None:
+        ctx.loss("existing _config.yml does not parse; written afresh", "_config.yml",
+                 code="SM101")
+    if config is None:
+        fresh = {k: v for k, v in _site_values(model).items() if v is not None}
+        rest = model.site.extra.get("allanlab_config")
+        rest = rest if isinstance(rest, dict) else DEFAULT_CONFIG
+        fresh.update({k: v for k, v in rest.items() if k not in fresh})
+        return dump_config(fresh)
+    for key, value in _site_values(model).items():
+        if value is not None and (value != "" or key not in config):
+            config[key] = value
+    return dump_config(config)
 
 
 # --- publications ---------------------------------------------------------------------------
