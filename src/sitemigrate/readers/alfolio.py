@@ -10,7 +10,17 @@ Mapping decisions, made once:
 * a project's ``redirect`` is its ``website`` link, ``github`` its ``code`` link;
 * socials are keyed by network (``github_username`` -> ``github``; see ``SOCIAL_KEYS``);
 * a research page's own papers (``<strong><a>`` links) that match a bib entry by title or
-  URL are that entry; the others become publications of their own.
+  URL are that entry; the others become publications of their own;
+* themes come from a page only (a) when its front matter says ``sitemigrate: research``
+  (the page our writer generates, ``##`` headings and ``{% cite %}``), or (b) when its name or
+  permalink says "research" and its body has a shape real al-folio sites use: numbered bold
+  areas with ``<details>`` topics (the seed) or ``<h2>`` sections citing
+  ``publications/#key`` (201younghanlee).  Other pages that merely mention research and
+  have ``##`` headings are pages, not themes; ``sitemigrate: page`` (set by the writer on a
+  copied page whose text would pass rule (b)) turns both rules off.  A lone page given
+  directly is parsed whatever its shape;
+* a ``bibtex`` field holding a URL or a path (``./assets/bib/x.bib``) is the ``bibtex`` link
+  (the BibTeX reader keeps relative values in ``extra``).
 """
 
 from __future__ import annotations
@@ -20,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Item, Model, Page, Project, Publication, Site, Source, Theme
-from ..parsing.html_research import parse_research_page
+from ..parsing.html_research import Report, ResearchContent, parse_research_page
 from ..paths import slugify
 from ..transforms.fields import as_bool, as_int, normalize_date, plain_text
 from .base import Detection, ReadContext, Reader
@@ -53,6 +63,18 @@ _PAGE_KEYS = {"title", "permalink", "nav", "nav_order"}
 _CITE = re.compile(r"{%-?\s*cite\s+([^%]+?)\s*-?%}")
 _POST_NAME = re.compile(r"^(\d{2,4}-\d{1,2}-\d{1,2})-(.+)$")
 _DOC_SUFFIXES = (".md", ".markdown", ".html")
+#: front-matter key our writer sets on the research page it generates (and ``page`` on a page
+#: it copies whose text would otherwise read as themes)
+MARKER_KEY = "sitemigrate"
+MARKER_RESEARCH = "research"
+MARKER_PAGE = "page"
+#: research page shapes real al-folio sites use (the seed, 201younghanlee); ``##`` headings
+#: are read as themes only on a page carrying the marker
+NATIVE_RESEARCH_SHAPES = ("numbered-areas", "html-sections")
+#: link labels of the model that jekyll-scholar entries hold in a field of that name, and
+#: that the BibTeX reader leaves in ``extra`` when the value is a relative path
+_PATH_LINK_FIELDS = ("bibtex",)
+_LINKISH = re.compile(r"^((https?|ftp)://|\.{0,2}/|www\.)\S*$|^[\w.-]+/\S+$", re.I)
 
 
 def social_network(key: str) -> str:
@@ -194,14 +216,12 @@ def _page_role(page: Page, path: Path) -> str | None:
 def attach_research(page: Page, body_line: int, ctx: ReadContext, model: Model, *,
                     force: bool = False) -> None:
     """Themes (and the page's own papers) of a research page, merged into ``model``."""
-    if not force and not _looks_like_research(page):
-        return
     file = page.origin.file if page.origin else page.id
 
     def report(code: str, message: str, line: int | None) -> None:
         ctx.report(code, message, file, line)
 
-    content = parse_research_page(page.body, file, body_line, report)
+    content = research_content(page, body_line, report, force=force)
     if content is None:
         return
     renamed = _merge_page_papers(content.publications, model.publications)
@@ -210,6 +230,23 @@ def attach_research(page: Page, body_line: int, ctx: ReadContext, model: Model, 
         theme.extra.setdefault("page", page.id)
     model.themes.extend(content.themes)
     page.extra["research_shape"] = content.shape
+
+
+def research_content(page: Page, body_line: int = 1, report: Report | None = None, *,
+                     force: bool = False) -> ResearchContent | None:
+    """The themes a page holds by the rules in the module docstring, or ``None``."""
+    marker = page.extra.get(MARKER_KEY)
+    if marker is not None and marker != MARKER_RESEARCH:
+        return None
+    if not (force or marker == MARKER_RESEARCH or _looks_like_research(page)):
+        return None
+    file = page.origin.file if page.origin else page.id
+    content = parse_research_page(page.body, file, body_line, report)
+    if content is None:
+        return None
+    if force or marker == MARKER_RESEARCH or content.shape in NATIVE_RESEARCH_SHAPES:
+        return content
+    return None
 
 
 def _looks_like_research(page: Page) -> bool:
@@ -237,6 +274,16 @@ def _merge_page_papers(found: list[Publication], known: list[Publication]) -> di
         ids.add(new_id)
         known.append(pub)
     return renamed
+
+
+def path_links_from_fields(pub: Publication) -> None:
+    """A ``bibtex`` field holding a URL or path is the publication's ``bibtex`` link."""
+    for name in _PATH_LINK_FIELDS:
+        value = pub.extra.get(name)
+        if name in pub.links or not isinstance(value, str) or not _LINKISH.match(value.strip()):
+            continue
+        pub.links[name] = value.strip()
+        del pub.extra[name]
 
 
 def _walk(themes: list[Theme]) -> list[Theme]:
@@ -373,6 +420,7 @@ class _SiteReading:
             return
         for path in self.bib_files():
             for pub in read_bib_file(path, self.ctx):
+                path_links_from_fields(pub)
                 source = self.ctx.rel(path)
                 if not source.endswith("/" + self._bib_folder()[1]):
                     pub.extra.setdefault("bib_file", source)

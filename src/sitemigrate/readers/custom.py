@@ -26,6 +26,7 @@ from ..parsing.liquid import (
     parse_template,
 )
 from ..paths import slugify
+from ..transforms.fields import normalize_date
 from ._custom.data import MISSING, DataFile, DataTree, load_data
 from ._custom.records import (
     clean_text,
@@ -370,10 +371,13 @@ class _State:
         entry = item_to_item(collection, meta, slugify(path.stem, fallback="item"),
                              self.ctx.origin(path, 1))
         entry.body = fm.body.strip()
-        if collection == "posts" and not re.match(r"^\d{2,4}-\d{1,2}-\d{1,2}-", path.name):
+        named = re.match(r"^(\d{2,4}-\d{1,2}-\d{1,2})-", path.name)
+        if collection == "posts" and not named:
             entry.extra["unrendered"] = True
             self.ctx.report("SM209", "post name lacks a YYYY-MM-DD- prefix; Jekyll skips it",
                             path)
+        elif named and entry.date is None and "date" not in entry.extra:
+            entry.date = normalize_date(named.group(1))  # Jekyll's date for a dated name
         if not fm.present:
             self.ctx.report("SM106", "no front matter; Jekyll copies it unrendered", path)
         self.model.items.append(entry)

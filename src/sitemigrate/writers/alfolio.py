@@ -16,7 +16,12 @@ Decisions, made once:
   (al-folio hides cards whose category is not in ``display_categories``);
 * a research page read from al-folio whose themes all came from it is written back as it
   was; otherwise ``_pages/research.md`` is generated: ``##``/``###`` per theme, project links
-  and ``{% cite k1 k2 %}`` of its publications, closed by ``{% bibliography --cited %}``.
+  and ``{% cite k1 k2 %}`` of its publications, closed by ``{% bibliography --cited %}``,
+  marked ``sitemigrate: research`` in its front matter so the reader takes themes from it
+  and from no other page; a copied page whose text the reader would still take for themes
+  (a bold numbered list on a page named research…) is marked ``sitemigrate: page``;
+* a post without a date gets the one of its ``YYYY-MM-DD-`` file name, as Jekyll does, and
+  collections are declared in name order, so a re-read site writes the same bytes.
 """
 
 from __future__ import annotations
@@ -27,18 +32,30 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import unquote
 
+from ..diagnostics import Diagnostics
 from ..fileset import FileSet
-from ..model import Item, Model, Page, Project, Publication, Theme
+from ..model import Item, Model, Origin, Page, Project, Publication, Theme
 from ..parsing.bibtex import (
     KIND_TYPES,
     LINK_FIELDS,
+    entry_to_publication,
+    parse_bibtex,
     publication_fields,
     publication_to_bibtex,
 )
 from ..parsing.front_matter import render_front_matter
 from ..parsing.yamlio import dump_yaml
 from ..paths import slugify
-from ..readers.alfolio import SOCIAL_KEYS, cite_keys
+from ..readers.alfolio import (
+    MARKER_KEY,
+    MARKER_PAGE,
+    MARKER_RESEARCH,
+    SOCIAL_KEYS,
+    cite_keys,
+    path_links_from_fields,
+    research_content,
+)
+from ..transforms.fields import normalize_date
 from .base import WriteContext, Writer
 
 #: BibTeX fields jekyll-scholar shows as ordinary entry data; every other emitted field is
@@ -97,7 +114,7 @@ class _Writing:
         for pub in self.model.publications:
             key = _unique(_bib_key(pub.id), used)
             self.keys[pub.id] = key
-            prepared = self._prepare(pub, key)
+            prepared = _as_read_back(self._prepare(pub, key))
             entries.append(publication_to_bibtex(prepared))
             entry_type = str(prepared.extra.get("bibtex_type")
                              or KIND_TYPES.get(prepared.kind or "misc", "misc"))
@@ -143,7 +160,7 @@ class _Writing:
     def _project_file(self, project: Project, category: str | None) -> str:
         links = dict(project.links)
         meta: dict[str, Any] = {"layout": "page", "title": project.title,
-                                "description": project.description or "",
+                                "description": (project.description or "").strip(),
                                 "img": project.image, "importance": project.order,
                                 "category": category, "date": project.date,
                                 "redirect": links.pop("website", None),
@@ -176,11 +193,11 @@ class _Writing:
             if page.role == "research" or _from_research(page, self.model.themes):
                 if self._keeps_research_page(page):
                     research_written = True
-                    self._page_file(page, page.body)
+                    self._page_file(page, page.body, theme_source=True)
                     continue
                 if self.model.themes and not research_written:
                     research_written = True
-                    self._page_file(page, self._research_body())
+                    self._page_file(page, self._research_body(), generated_research=True)
                     continue
             if page.role == "projects":
                 body = page.body
@@ -196,7 +213,8 @@ class _Writing:
             self._page_file(about, self.model.site.description or "")
         if self.model.themes and not research_written:
             self._page_file(Page(id="research", title="research", permalink="/research/",
-                                 nav=True, role="research"), self._research_body())
+                                 nav=True, role="research"), self._research_body(),
+                            generated_research=True)
         if self.model.projects and "projects" not in roles:
             self._page_file(Page(id="projects", title="projects", permalink="/projects/",
                                  nav=True, role="projects"), PROJECTS_BODY,
@@ -211,7 +229,10 @@ class _Writing:
             return False
         return all(t.extra.get("page") == page.id for t in self.model.themes)
 
-    def _page_file(self, page: Page, body: str, *, display_categories: bool = False) -> None:
+    def _page_file(self, page: Page, body: str, *, display_categories: bool = False,
+                   theme_source: bool = False, generated_research: bool = False) -> None:
+        """``theme_source``: the page the model's themes were read from, written as it was;
+        ``generated_research``: the research page built from the themes."""
         path = self.files.unique_path(f"_pages/{slugify(page.id, 100)}.md")
         self.page_paths.add(path)
         if page.extra.get("front_matter") is False:
@@ -239,6 +260,12 @@ class _Writing:
                 meta.pop("display_categories", None)
         if isinstance(meta.get("years"), list):
             meta["years"] = self._years(meta["years"])
+        if generated_research:
+            meta[MARKER_KEY] = MARKER_RESEARCH
+        elif not theme_source:
+            meta.pop(MARKER_KEY, None)
+            if _reads_as_themes(path, meta, body):
+                meta[MARKER_KEY] = MARKER_PAGE
         self.files.add(path, render_front_matter(meta, body))
 
     def _years(self, listed: list[Any]) -> list[Any]:
@@ -310,6 +337,7 @@ class _Writing:
                 name = f"{item.date[:10]}-{name}" if len(item.date) >= 10 else name
             path = self.files.unique_path(f"{folder}/{_keep_name(item.id, name)}.md")
             self.files.add(path, self._item_file(item))
+        self.collections.sort(key=collection_name)
         for collection in self.collections:
             path = f"_pages/{slugify(collection_name(collection))}.md"
             if path not in self.page_paths:
@@ -324,7 +352,7 @@ class _Writing:
         if item.collection == "news":
             meta["layout"] = "post"
         meta["title"] = item.title
-        meta["date"] = item.extra.get("date", item.date)
+        meta["date"] = item.extra.get("date", item.date or _name_date(item))
         if item.collection == "news" and "inline" not in item.extra:
             meta["inline"] = item.title is None
         for key, value in item.extra.items():
@@ -521,11 +549,36 @@ def _unique(key: str, used: set[str]) -> str:
     return candidate
 
 
+def _name_date(item: Item) -> str | None:
+    """The date Jekyll takes from a post's ``YYYY-MM-DD-`` file name (the reader does too)."""
+    if item.collection != "posts":
+        return None
+    named = re.match(r"^(\d{2,4}-\d{1,2}-\d{1,2})-", item.id)
+    return normalize_date(named.group(1)) if named else None
+
+
 def _keep_name(item_id: str, slug: str) -> str:
     """Item file names keep their own spelling when it is already a safe name."""
     if len(item_id) <= 100 and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", item_id):
         return item_id
     return slug
+
+
+def _as_read_back(pub: Publication) -> Publication:
+    """``pub`` as the al-folio reader will see its entry.
+
+    Writing that instead of ``pub`` puts the fields in the order a re-read model writes them
+    (an extra ``pmid = {NaN}`` comes back as an identifier, written among the links), so
+    write -> read -> write gives the same bytes.  Reading an entry we wrote changes no
+    title, author, year, venue or link, so nothing the reader sees differs.
+    """
+    entries = parse_bibtex(publication_to_bibtex(pub), "papers.bib", Diagnostics())
+    if len(entries) != 1:
+        return pub
+    again = entry_to_publication(entries[0], Origin("_bibliography/papers.bib"))
+    path_links_from_fields(again)
+    again.origin, again.merged_from = pub.origin, pub.merged_from
+    return again
 
 
 def _split_identifiers(pub: Publication) -> tuple[dict[str, str], dict[str, str]]:
@@ -548,6 +601,14 @@ def _split_identifiers(pub: Publication) -> tuple[dict[str, str], dict[str, str]
         if value.lower() not in seen:
             extra[f"{name}_id"] = value
     return identifiers, extra
+
+
+def _reads_as_themes(path: str, meta: dict[str, Any], body: str) -> bool:
+    """Would the al-folio reader take themes from this copied page?"""
+    stem = path.rsplit("/", 1)[-1].removesuffix(".md")
+    permalink = meta.get("permalink")
+    probe = Page(id=stem, permalink=str(permalink) if permalink else None, body=body)
+    return research_content(probe) is not None
 
 
 def _from_research(page: Page, themes: list[Theme]) -> bool:

@@ -38,6 +38,14 @@ _EMPH = re.compile(r"(\*\*|__|\*|_)(.+?)\1")
 _BR = re.compile(r"<br\s*/?>", re.I)
 _STRONG = re.compile(r"<(strong|b|u)>(.*?)</\1>", re.I | re.S)
 _MARK = re.compile(r"(?:<sup>(.*?)</sup>|\\?([*†‡§¶#]+))\s*$")
+_ABSOLUTE_URL = re.compile(r"^(https?|ftp)://\S+$", re.I)
+#: a link value: an absolute URL, ``www.``, a site path (``/x``, ``./x``, ``files/x.pdf``)
+_LINK_VALUE = re.compile(r"^((https?|ftp)://|www\.|\.{0,2}/)\S*$|^[\w.-]+/\S*$|"
+                         r"^[\w.-]+\.(pdf|html?|bib|pptx?|key|zip|mp4|txt|md|ipynb)$", re.I)
+#: keys whose URL values are pictures or bookkeeping, not links to the work (as in BibTeX)
+_NOT_LINK_KEYS = ("preview", "file", "urldate", "howpublished", "note", "pubtype", "scope",
+                  "image", "img")
+_VENUE_YEAR = re.compile(r"^(?P<venue>.+?),?\s+(?P<year>(19|20)\d{2})\.?$")
 
 
 def clean_text(value: Any) -> str:
@@ -67,8 +75,10 @@ def item_to_publication(item: dict[str, Any], pub_id: str, origin: Origin) -> Pu
     pub.title = clean_text(title)
     _map_authors(pub, _pop_first(rest, ("authors", "author")))
     _map_dates(pub, rest)
+    _venue_links(pub, rest)
     venue = _pop_first(rest, VENUE_KEYS)
     pub.venue = clean_text(venue) or None
+    _year_from_venue(pub)
     kind = rest.pop("type", None)
     if kind is not None:
         pub.kind = KIND_WORDS.get(str(kind).strip().lower())
@@ -86,6 +96,33 @@ def item_to_publication(item: dict[str, Any], pub_id: str, origin: Origin) -> Pu
         if value is not None and not _is_nan(value):
             pub.extra[str(key)] = value
     return pub
+
+
+def _venue_links(pub: Publication, rest: dict[str, Any]) -> None:
+    """``journal: https://…`` (AlexSchuckert) links the published paper; it names no venue."""
+    for key in VENUE_KEYS:
+        value = rest.get(key)
+        if isinstance(value, str) and _ABSOLUTE_URL.match(value.strip()):
+            rest.pop(key)
+            _add_link(pub, "html", value)
+
+
+def _year_from_venue(pub: Publication) -> None:
+    """"Nature Physics, 2025." with no year field: venue "Nature Physics", year 2025."""
+    if pub.year is not None or not pub.venue:
+        return
+    match = _VENUE_YEAR.match(pub.venue)
+    if match is None:
+        return
+    pub.extra["venue_text"] = pub.venue
+    pub.venue = match.group("venue").strip().rstrip(",")
+    pub.year = int(match.group("year"))
+    pub.date = pub.date or match.group("year")
+
+
+def is_link_value(value: str) -> bool:
+    """Links hold URLs or site paths; ``osf: 2gxhk`` is an identifier, not a link."""
+    return bool(_LINK_VALUE.match(value.strip()))
 
 
 def _pop_first(rest: dict[str, Any], keys: tuple[str, ...]) -> Any:
@@ -222,12 +259,20 @@ def _map_links(pub: Publication, rest: dict[str, Any]) -> None:
     for key, label in LINK_KEYS.items():
         value = rest.get(key)
         if isinstance(value, str) and value.strip():
-            rest.pop(key)
             if label == "data" and re.match(r"^10\.\d+/", value.strip()):
                 value = f"https://doi.org/{value.strip()}"
             if label == "code" and key == "repo" and "://" not in value:
                 value = f"https://github.com/{value.strip()}"
+            if not is_link_value(value):
+                continue  # stays in extra under its own key
+            rest.pop(key)
             _add_link(pub, label, value)
+    for key in list(rest):
+        value = rest[key]
+        if isinstance(value, str) and _ABSOLUTE_URL.match(value.strip()) and \
+                str(key).lower() not in _NOT_LINK_KEYS:
+            rest.pop(key)  # an unknown key holding a URL is a link of that label, as in BibTeX
+            _add_link(pub, _label_of(str(key).lower()), value)
 
 
 def _list_links(pub: Publication, entries: list[Any], source: str) -> None:
