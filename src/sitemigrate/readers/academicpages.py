@@ -20,8 +20,9 @@ from ..parsing.yamlio import YamlError, load_yaml
 from ..paths import slugify
 from ..transforms.fields import normalize_date
 from ._academicpages.config import navigation, site_from_config
+from ._academicpages.config_writer import ITEMS_MARK
 from ._academicpages.publications import publication_from_meta, stem_parts
-from ._academicpages.themes import themes_from_data
+from ._academicpages.themes import RESEARCH_PAGE, themes_from_data
 from .base import Detection, ReadContext, Reader
 from .tsv import is_template_sample, read_publications_tsv
 
@@ -38,7 +39,6 @@ ITEM_COLLECTIONS = {"news", "people", "members", "team", "students", "alumni", "
                     "service", "events", "blog", "group"}
 _RAW_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n?)^(?:---|\.\.\.)[ \t]*$\n?", re.M | re.S)
 _POST_NAME = re.compile(r"^\d{2,4}-\d{1,2}-\d{1,2}-")
-_RESEARCH_NAME = re.compile(r"research|lab", re.I)
 _PAGE_ROLES = (("publication", "publications"), ("talk", "talks"), ("teaching", "teaching"),
                ("portfolio", "projects"), ("project", "projects"), ("research", "research"),
                ("cv", "cv"))
@@ -143,6 +143,7 @@ class _SiteReader:
         self.model = model
         self.config: dict[str, Any] = {}
         self.declared: set[str] = set()
+        self.item_collections: set[str] = set(ITEM_COLLECTIONS)
         self.pub_by_url: dict[str, str] = {}
         self.invalid_blocks: dict[Path, str] = {}  #: front matter that did not parse, raw
 
@@ -182,6 +183,9 @@ class _SiteReader:
         collections = self.config.get("collections")
         if isinstance(collections, dict | list):
             self.declared = {str(name) for name in collections}
+        if isinstance(collections, dict):
+            self.item_collections = {str(name) for name, value in collections.items()
+                                     if isinstance(value, dict) and value.get(ITEMS_MARK)}
         for key in site.socials:
             if key != key.lower():
                 self.ctx.report("SM206", f"author key {key!r} is not read by the theme "
@@ -292,7 +296,7 @@ class _SiteReader:
             fm = self._document(path)
             if fm is None:
                 continue
-            if name in ("talks", "teaching", "posts") or name in ITEM_COLLECTIONS:
+            if name in ("talks", "teaching", "posts") or name in self.item_collections:
                 self._item(name, path, fm)
             elif name == "research":
                 self.model.themes.append(self._collection_theme(path, fm))
@@ -302,11 +306,12 @@ class _SiteReader:
     def _item(self, collection: str, path: Path, fm: FrontMatter) -> None:
         meta = dict(fm.meta)
         title = meta.pop("title", None)
-        raw_date = meta.pop("date", None)
+        raw_date = meta.get("date")
         date = normalize_date(raw_date)
         if raw_date is not None and date is None:
             self.ctx.report("SM202", f"date {raw_date!r} is not a date", path, 1)
-            meta["date"] = raw_date
+        else:
+            meta.pop("date", None)
         if date is None:
             date = stem_parts(path.stem)[0]
         if collection == "posts" and not _POST_NAME.match(path.name):
@@ -486,7 +491,7 @@ def _page_role(page: Page, path: Path) -> str | None:
 
 
 def _is_research_page(page: Page, path: Path) -> bool:
-    return bool(_RESEARCH_NAME.search(f"{path.stem} {page.permalink or ''}"))
+    return bool(RESEARCH_PAGE.search(f"{path.stem} {page.permalink or ''}"))
 
 
 def _links_to_publications(text: str, resolve: Any) -> list[str]:

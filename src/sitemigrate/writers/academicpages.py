@@ -21,10 +21,11 @@ from ..readers._academicpages.config_writer import build_config, load_existing
 from ..readers._academicpages.publications import (
     CATEGORY_OF_KIND,
     IDENTIFIER_KEYS,
+    html_to_text,
     looks_like_pdf,
 )
-from ..readers._academicpages.themes import themes_to_data
-from ..transforms.fields import normalize_date, plain_text, year_of
+from ..readers._academicpages.themes import RESEARCH_PAGE, themes_to_data
+from ..transforms.fields import normalize_date, year_of
 from .base import WriteContext, Writer
 
 #: kinds outside the template's three categories -> a category of their own
@@ -65,6 +66,7 @@ class _Plan:
         self.project_stem: dict[str, str] = {}
         self.categories: list[str] = []
         self.collections: list[str] = []
+        self.item_collections: list[str] = []  #: extra collections holding items
         self.nav_extra: list[dict[str, str]] = []
         self.permalinks: set[str] = set()
 
@@ -117,7 +119,7 @@ class _Plan:
         meta.update(date_keys)
         venue_html = pub.extra.get("venue_html")
         if pub.venue:
-            keep_html = isinstance(venue_html, str) and plain_text(venue_html) == pub.venue
+            keep_html = isinstance(venue_html, str) and html_to_text(venue_html) == pub.venue
             meta["venue"] = venue_html if keep_html else pub.venue
         if pub.extra.get("excerpt") is not None:
             meta["excerpt"] = pub.extra["excerpt"]
@@ -216,12 +218,11 @@ class _Plan:
         folder = ITEM_FOLDERS.get(item.collection)
         if folder is None:
             name = safe_stem(item.collection, "items").lower()
-            if name not in ITEM_COLLECTIONS:
-                self.ctx.loss(f"{item.collection!r} entries are written to _{name}/, which the "
-                              "reader takes for projects", *_where(item), code="SM206")
             folder = f"_{name}"
             if name not in self.collections:
                 self.collections.append(name)
+            if name not in self.item_collections:
+                self.item_collections.append(name)
         stem = safe_stem(item.id)
         day = normalize_date(item.date)
         if folder == "_posts" and not _DATE_NAME.match(stem) and day and len(day) == 10 \
@@ -277,6 +278,8 @@ class _Plan:
             if key not in meta:
                 meta[key] = value
         body = _clean(page.body, self, page)
+        if not themes_here and RESEARCH_PAGE.search(f"{stem} {permalink or ''}"):
+            meta["themes"] = []  # its themes were written elsewhere: do not guess them again
         if themes_here and self.model.themes:
             meta.setdefault("author_profile", True)
             meta["themes"] = themes_to_data(self.model.themes, self._pub_ref,
@@ -327,7 +330,8 @@ class _Plan:
 
     def _config(self) -> None:
         existing = load_existing(self.ctx.existing("_config.yml"))
-        text = build_config(self.model.site, existing, self.categories, self.collections)
+        text = build_config(self.model.site, existing, self.categories, self.collections,
+                            tuple(self.item_collections))
         self.files.add("_config.yml", text)
         for key in self.model.site.extra:
             if key not in ("config", "author", "site_description"):

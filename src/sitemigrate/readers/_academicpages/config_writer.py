@@ -16,6 +16,8 @@ from ...model import Site
 CATEGORY_TITLES = {"books": "Books", "manuscripts": "Journal Articles",
                    "conferences": "Conference Papers"}
 TEMPLATE_COLLECTIONS = ("teaching", "publications", "portfolio", "talks")
+#: collection setting (ignored by Jekyll) telling the reader the entries are items
+ITEMS_MARK = "sitemigrate_items"
 #: al-folio style social keys -> (academicpages author key, URL template or None)
 SOCIAL_KEYS = {
     "scholar_userid": ("googlescholar", "https://scholar.google.com/citations?user={}"),
@@ -52,7 +54,7 @@ def load_existing(data: bytes | None) -> CommentedMap | None:
 
 
 def build_config(site: Site, existing: CommentedMap | None, categories: list[str],
-                 collections: list[str]) -> str:
+                 collections: list[str], item_collections: tuple[str, ...] = ()) -> str:
     """The config text: ``existing`` (or the source's own keys) plus the model's profile."""
     config = existing if existing is not None else CommentedMap()
     _set(config, "title", site.title)
@@ -69,6 +71,10 @@ def build_config(site: Site, existing: CommentedMap | None, categories: list[str
                 config[key] = value
     _categories(config, categories)
     _collections(config, collections)
+    for name in item_collections:
+        entry = config["collections"].get(name)
+        if isinstance(entry, dict):
+            entry[ITEMS_MARK] = True
     out = io.StringIO()
     _yaml().dump(config, out)
     return out.getvalue()

@@ -86,8 +86,8 @@ def publication_from_meta(meta: dict[str, Any], body: str, stem: str, origin: Or
             CATEGORY_OF_KIND.get(pub.kind or "") != str(meta.get("category")).strip():
         pub.extra["category"] = meta["category"]
     _links(pub, meta)
-    for key in IDENTIFIER_KEYS:
-        if _text(meta.get(key)):
+    for key in meta:  # file order, so a rewrite keeps it
+        if key in IDENTIFIER_KEYS and _text(meta[key]):
             pub.identifiers[key] = _text(meta[key])
     if isinstance(meta.get("identifiers"), dict):
         pub.identifiers.update({str(k): _text(v) for k, v in meta["identifiers"].items()
@@ -137,10 +137,18 @@ def _venue(pub: Publication, meta: dict[str, Any]) -> None:
     if raw in (None, ""):
         return
     text = str(raw).strip()
-    clean = plain_text(text)
+    clean = html_to_text(text)
     pub.venue = clean or None
     if clean != text:
         pub.extra["venue_html"] = text
+
+
+_HTML_TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>")
+
+
+def html_to_text(value: str) -> str:
+    """Venue text without HTML tags; ``<449::AID-CNE10>`` in a DOI is not a tag and stays."""
+    return re.sub(r"\s+", " ", html.unescape(_HTML_TAG.sub("", value))).strip()
 
 
 def _is_url_key(key: str) -> bool:

@@ -7,11 +7,15 @@ headings.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 from ...model import Origin, Theme
 from ...paths import slugify
+
+#: pages read for themes when they carry no ``themes:`` block (file stem or permalink)
+RESEARCH_PAGE = re.compile(r"research|lab", re.I)
 
 
 def themes_to_data(themes: list[Theme], publication_ref: Callable[[str], str],
