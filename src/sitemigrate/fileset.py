@@ -41,6 +41,9 @@ class FileSet:
                 return candidate
             n += 1
 
+    def remove(self, path: str) -> None:
+        self._files.pop(path, None)
+
     def get(self, path: str) -> bytes | None:
         return self._files.get(path)
 

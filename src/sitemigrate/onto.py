@@ -60,3 +60,33 @@ def existing_reader(theme_dir: Path):  # type: ignore[no-untyped-def]
         return path.read_bytes()
 
     return existing
+
+
+def drop_shadowed_pages(base: FileSet, written: FileSet) -> list[tuple[str, str]]:
+    """Remove theme pages whose permalink a migrated page takes; return (removed, by) pairs.
+
+    Two files with one permalink make Jekyll write whichever comes last; the migrated page
+    is the user's content, so it wins.
+    """
+    taken = {link: rel for rel, link in _permalinks(written).items()}
+    dropped: list[tuple[str, str]] = []
+    for rel, link in _permalinks(base).items():
+        if rel not in written and link in taken:
+            base.remove(rel)
+            dropped.append((rel, taken[link]))
+    return dropped
+
+
+def _permalinks(files: FileSet) -> dict[str, str]:
+    from .parsing.front_matter import split_front_matter
+    from .verify.site import norm_permalink
+
+    links: dict[str, str] = {}
+    for rel, data in files.items():
+        if not rel.endswith((".md", ".markdown", ".html")) or not data.startswith(b"---"):
+            continue
+        meta = split_front_matter(data.decode("utf-8", "replace")).meta
+        permalink = meta.get("permalink")
+        if isinstance(permalink, str) and permalink:
+            links[rel] = norm_permalink(permalink)
+    return links

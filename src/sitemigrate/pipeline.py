@@ -104,7 +104,7 @@ def plan_migration(model: Model, target: str, out_dir: str | Path, *,
 
 def _onto_files(model: Model, target: str, theme_dir: Path, diagnostics: Diagnostics,
                 ) -> FileSet:
-    from .onto import existing_reader, theme_base
+    from .onto import drop_shadowed_pages, existing_reader, theme_base
 
     if not theme_dir.is_dir():
         raise SourceError(f"{theme_dir}: --onto needs a folder holding a checkout of {target}")
@@ -113,7 +113,11 @@ def _onto_files(model: Model, target: str, theme_dir: Path, diagnostics: Diagnos
         diagnostics.add("SM504", "not copied from the theme checkout (symlink or unreadable)",
                         rel)
     ctx = WriteContext(diagnostics, existing_reader(theme_dir))
-    for rel, data in get_writer(target).write(model, ctx).items():
+    written = get_writer(target).write(model, ctx)
+    for removed, by in drop_shadowed_pages(base.files, written):
+        diagnostics.add("SM206", f"theme page {removed} left out: {by} has its permalink",
+                        removed)
+    for rel, data in written.items():
         base.files.add(rel, data)
     return base.files
 

@@ -5,7 +5,14 @@ from pathlib import Path
 
 import click
 
-from .common import echo_diagnostics, echo_json, exit_for, input_errors, kind_option
+from .common import (
+    UsageError,
+    echo_diagnostics,
+    echo_json,
+    exit_for,
+    input_errors,
+    kind_option,
+)
 
 
 @click.command("migrate")
@@ -21,9 +28,14 @@ from .common import echo_diagnostics, echo_json, exit_for, input_errors, kind_op
 @click.option("--no-dedupe", is_flag=True, help="Do not merge duplicate publications.")
 @click.option("--diff/--no-diff", "show_diff", default=True,
               help="With --dry-run, print unified diffs of changed files.")
+@click.option("--onto", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None, metavar="THEME_DIR",
+              help="Start from this checkout of the target theme (only read): OUT becomes the "
+                   "whole theme minus its example content, with the migrated files on top.")
 @input_errors
 def command(src: Path, target: str, out_dir: Path, kind: str | None, dry_run: bool,
-            force: bool, as_json: bool, no_dedupe: bool, show_diff: bool) -> None:
+            force: bool, as_json: bool, no_dedupe: bool, show_diff: bool,
+            onto: Path | None) -> None:
     """Migrate the site or page SRC to theme THEME, writing into OUT.
 
     Nothing is overwritten without --force, and the output folder is replaced
@@ -31,13 +43,15 @@ def command(src: Path, target: str, out_dir: Path, kind: str | None, dry_run: bo
     the migration does not produce are kept untouched.  With --dry-run nothing at all is
     written: each planned file is listed (+ new, ~ changed, = unchanged) with diffs.
     Exit code 1 when something could not be carried over (each loss is listed with its
-    file and line).
+    file and line).  Check the result with `sitemigrate verify OUT --build`.
     """
     from ..pipeline import migrate
     from ..report import plan_to_dict
 
+    if onto is not None and onto.resolve() == out_dir.resolve():
+        raise UsageError("--onto must not be the output folder: the checkout is only read")
     plan = migrate(src, target, out_dir, kind=kind, dry_run=dry_run, force=force,
-                   dedupe=not no_dedupe)
+                   dedupe=not no_dedupe, onto=onto)
     if as_json:
         echo_json(plan_to_dict(plan, with_diffs=dry_run))
     else:

@@ -22,8 +22,9 @@ def check(site: SiteFiles) -> None:
                         "Jekyll will not render it", "_config.yml")
         collection = declared.get(name) if isinstance(declared.get(name), dict) else {}
         needed = [k for k in keys if not (k == "permalink" and collection.get("permalink"))]
+        recommended = conf.get("recommended_front_matter", {}).get(folder, [])
         for rel in files:
-            meta = site.require_keys(rel, needed)
+            meta = site.require_keys(rel, needed, recommended)
             site.note_permalink(meta.get("permalink"), rel)
             if folder == "_publications" and isinstance(categories, dict):
                 category = meta.get("category")

@@ -53,11 +53,12 @@ def _check_bibliography(site: SiteFiles, rel: str, conf: dict) -> None:  # type:
 
 def _check_projects(site: SiteFiles, conf: dict) -> None:  # type: ignore[type-arg]
     keys = conf["required_front_matter"]["_projects"]
+    recommended = conf.get("recommended_front_matter", {}).get("_projects", [])
     listing = site.front_matter("_pages/projects.md").meta if (
         site.root / "_pages/projects.md").is_file() else {}
     shown = listing.get("display_categories")
     for rel in site.pages("_projects"):
-        meta = site.require_keys(rel, keys)
+        meta = site.require_keys(rel, keys, recommended)
         category = meta.get("category")
         if shown and category not in shown:
             site.report("SM602", f"category {category!r} is not in display_categories of "

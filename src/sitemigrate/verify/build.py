@@ -65,12 +65,23 @@ def build_and_find(site: Path, theme: str, diagnostics: Diagnostics) -> BuildOut
              "--quiet"], cwd=work, capture_output=True, text=True, timeout=BUILD_SECONDS,
             env=env, check=False)
         if result.returncode != 0:
-            tail = (result.stderr or result.stdout).strip().splitlines()[-5:]
-            diagnostics.add("SM608", "jekyll build failed: " + " | ".join(tail))
+            diagnostics.add("SM608", "jekyll build failed: " + _build_error(result.stderr
+                                                                           + result.stdout))
             return BuildOutcome()
         if missing:
             diagnostics.add("SM609", f"built without plugins {', '.join(missing)} (not installed)")
         return _find_items(site, theme, Path(tmp) / "out", diagnostics)
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _build_error(output: str) -> str:
+    """The lines of Jekyll's output that say what failed, without colours or the stack."""
+    lines = [_ANSI.sub("", line).strip() for line in output.splitlines()]
+    lines = [line for line in lines if line and not line.startswith("from ")]
+    telling = [line for line in lines if re.search(r"Exception|Error|error", line)]
+    return " | ".join((telling or lines[-3:])[:3])
 
 
 def _find_items(site: Path, theme: str, out: Path, diagnostics: Diagnostics) -> BuildOutcome:

@@ -76,7 +76,9 @@ class SiteFiles:
             self._fm[rel] = fm
         return self._fm[rel]
 
-    def require_keys(self, rel: str, keys: list[str]) -> dict[str, Any]:
+    def require_keys(self, rel: str, keys: list[str], recommended: list[str] | None = None,
+                     ) -> dict[str, Any]:
+        """Front matter of ``rel``; missing ``keys`` are errors, missing ``recommended`` warnings."""
         fm = self.front_matter(rel)
         if not fm.present:
             self.report("SM601", "no front matter: Jekyll copies the file unrendered", rel, 1)
@@ -84,6 +86,10 @@ class SiteFiles:
         missing = [k for k in keys if fm.meta.get(k) in (None, "")]
         if missing:
             self.report("SM601", f"missing {', '.join(missing)}", rel, 2)
+        weak = [k for k in recommended or [] if fm.meta.get(k) in (None, "")]
+        if weak:
+            self.diagnostics.add("SM601", f"no {', '.join(weak)} (renders with less)", rel, 2,
+                                 level="warning")
         return fm.meta
 
     def note_permalink(self, url: str | None, rel: str) -> None:
