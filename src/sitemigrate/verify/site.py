@@ -78,7 +78,7 @@ class SiteFiles:
 
     def require_keys(self, rel: str, keys: list[str], recommended: list[str] | None = None,
                      ) -> dict[str, Any]:
-        """Front matter of ``rel``; missing ``keys`` are errors, missing ``recommended`` warnings."""
+        """Front matter of ``rel``: missing ``keys`` are errors, ``recommended`` warnings."""
         fm = self.front_matter(rel)
         if not fm.present:
             self.report("SM601", "no front matter: Jekyll copies the file unrendered", rel, 1)
