@@ -6,11 +6,12 @@ import json
 import sys
 from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ..model import Diagnostic
+if TYPE_CHECKING:
+    from ..model import Diagnostic
 
 F = TypeVar("F", bound=Callable[..., Any])
 
