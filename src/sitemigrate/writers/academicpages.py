@@ -128,7 +128,12 @@ class _Plan:
         if pub.authors:
             meta["authors"] = list(pub.authors)
         extra_ids = {}
-        for key, value in pub.identifiers.items():
+        identifiers = dict(pub.identifiers)
+        for key in IDENTIFIER_KEYS:  # the reader takes these keys as identifiers
+            if key in pub.extra and key not in identifiers and isinstance(
+                    pub.extra[key], str | int | float) and str(pub.extra[key]).strip():
+                identifiers[key] = pub.extra[key]
+        for key, value in identifiers.items():
             if key in IDENTIFIER_KEYS:
                 meta[key] = value
             else:
@@ -151,7 +156,7 @@ class _Plan:
         for key, value in pub.extra.items():
             if key not in skip and key not in meta:
                 meta[key] = value
-            elif key not in skip:
+            elif key not in skip and key not in identifiers:
                 self._loss(f"extra key {key!r} collides with a theme key; not written", pub)
         self.files.add(path, render_front_matter(meta, _clean(pub.abstract or "", self, pub)))
 

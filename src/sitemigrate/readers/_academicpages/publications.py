@@ -92,7 +92,8 @@ def publication_from_meta(meta: dict[str, Any], body: str, stem: str, origin: Or
     if isinstance(meta.get("identifiers"), dict):
         pub.identifiers.update({str(k): _text(v) for k, v in meta["identifiers"].items()
                                 if _text(v)})
-    pub.citation = _text(meta.get("citation")) or None
+    citation = meta.get("citation")
+    pub.citation = str(citation) if _text(citation) else None
     if meta.get("authors") not in (None, ""):
         pub.authors = split_authors(meta["authors"])
     elif pub.citation:
@@ -102,10 +103,14 @@ def publication_from_meta(meta: dict[str, Any], body: str, stem: str, origin: Or
     _header(pub, meta.get("header"))
     pub.abstract = body.strip() or None
     for key, value in meta.items():
-        if key in _CONSUMED or key in IDENTIFIER_KEYS or key in URL_KEYS or _is_url_key(key):
+        if _consumed(key) and not (key == "month" and _month(meta) is None):
             continue
         pub.extra[key] = value
     return pub, notes
+
+
+def _consumed(key: str) -> bool:
+    return key in _CONSUMED or key in IDENTIFIER_KEYS or key in URL_KEYS or _is_url_key(key)
 
 
 def _text(value: Any) -> str:
@@ -117,8 +122,7 @@ def _text(value: Any) -> str:
 def _date(meta: dict[str, Any], file_date: str | None) -> str | None:
     """``date``, else ``year``/``month``, else the file name; ``year`` marks a synthetic day."""
     year = year_of(meta.get("year"))
-    month = meta.get("month")
-    month_num = int(month) if isinstance(month, int) and 1 <= month <= 12 else None
+    month_num = _month(meta)
     date = normalize_date(meta.get("date"))
     partial = None
     if year:
@@ -128,6 +132,14 @@ def _date(meta: dict[str, Any], file_date: str | None) -> str | None:
     if partial and date == (f"{partial}-01" if month_num else f"{partial}-01-01"):
         return partial  # the writer's full date for a year- or month-only date
     return date
+
+
+def _month(meta: dict[str, Any]) -> int | None:
+    """``month`` as the writer's month-precision mark: an int 1..12 next to ``year``."""
+    month = meta.get("month")
+    if meta.get("year") is None or isinstance(month, bool) or not isinstance(month, int):
+        return None
+    return month if 1 <= month <= 12 else None
 
 
 def _venue(pub: Publication, meta: dict[str, Any]) -> None:
