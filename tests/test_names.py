@@ -114,3 +114,18 @@ def test_adamfrostlab_pubmed_authors_from_the_real_file() -> None:
         "Moss", "Lincoff", "Tucker", "Mohammed", "Grabe", "Frost"]
     assert pub.author_names[0].suffix == "III"
     assert [n.marks for n in pub.author_names][-2:] == [["*"], ["*"]]
+
+
+@pytest.mark.parametrize("text,names", [
+    # Aharoni-Lab Publications/index.md: semicolons between "Last, Initials"
+    ("Guo\\*, C.; Blair\\*, G. J.; Sehgal, M.", ["C. Guo\\*", "G. J. Blair\\*", "M. Sehgal"]),
+    ("Smith, J., Doe, J. A., & Lee, K.", ["J. Smith", "J. A. Doe", "K. Lee"]),
+    # Allan lab publist.yml: "First Last, First Last" stays as it is
+    ("Z. Nowroozilarki, S. Huang, R. Khera, B. J. Mortazavi",
+     ["Z. Nowroozilarki", "S. Huang", "R. Khera", "B. J. Mortazavi"]),
+    ("Ferreira, Ricardo N. and Xavier, Joao", ["Ricardo N. Ferreira", "Joao Xavier"]),
+])
+def test_split_authors_display_strings(text: str, names: list[str]) -> None:
+    from sitemigrate.transforms.fields import split_authors
+
+    assert split_authors(text) == names

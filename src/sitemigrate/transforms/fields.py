@@ -112,8 +112,31 @@ def split_authors(value: Any) -> list[str]:
         return [_turn_round(p) for p in and_parts]  # BibTeX "Last, First and Last, First"
     if len(and_parts) == 1 and text.count(",") == 1 and " " not in text.split(",")[0].strip():
         return [_turn_round(text)]  # a lone "Last, First"
+    semi = [p.strip() for p in text.split(";") if p.strip()]
+    if len(semi) > 1 and all(p.count(",") == 1 for p in semi):
+        return [_turn_round(p) for p in semi]  # "Guo, C.; Blair, G. J.; …"
+    apa = _apa_pairs(text)
+    if apa:
+        return apa
     parts = re.split(r",\s*and\s+|,|;|\s+&\s+|\s+and\s+", text, flags=re.I)
     return [p.strip() for p in parts if p and p.strip()]
+
+
+_INITIALS = re.compile(r"^(?:[A-Z][a-z]?\.(?:\s*-?\s*[A-Z][a-z]?\.)*)$")
+
+
+def _apa_pairs(text: str) -> list[str] | None:
+    """APA lists "Smith, J., Doe, J. A., & Lee, K." pair surnames with initials."""
+    parts = [re.sub(r"^(?:&|and)\s+", "", p.strip()) for p in text.split(",")]
+    parts = [p for p in parts if p]
+    if len(parts) < 4 or len(parts) % 2:
+        return None
+    surnames, initials = parts[0::2], parts[1::2]
+    if not all(_INITIALS.match(i) for i in initials):
+        return None
+    if any(_INITIALS.match(s) for s in surnames):
+        return None
+    return [f"{i} {s}" for s, i in zip(surnames, initials, strict=True)]
 
 
 def _turn_round(name: str) -> str:
