@@ -18,7 +18,7 @@ from conftest import CORPUS, SAMPLES, SEEDS, corpus_sites, requires_corpus, requ
 
 from sitemigrate.diagnostics import Diagnostics
 from sitemigrate.fileset import write_atomically
-from sitemigrate.model import Model
+from sitemigrate.model import Item, Model, Page, Project
 from sitemigrate.parsing.bibtex import parse_bibtex
 from sitemigrate.parsing.yamlio import load_yaml
 from sitemigrate.pipeline import read_site
@@ -267,3 +267,74 @@ def test_short_venue() -> None:
     assert short_venue("TPAMI & AISTATS") == "TPAMI"
     assert short_venue("Journal of Machine Learning Research") == "JMLR"
     assert short_venue(None) is None
+
+
+# ---------------------------------------------------------------------- research marker
+
+MARKER_SITE = Path(__file__).parent / "fixtures" / "al-folio" / "marker-site"
+
+
+def test_themes_only_from_the_marked_research_page() -> None:
+    model = read_site(MARKER_SITE, "al-folio")
+    # research.md carries `sitemigrate: research`; research-group.md has `##` headings too
+    assert [(t.title, t.publication_ids) for t in model.all_themes()] == [
+        ("Lagoon Dynamics", ["quist2023drift"]), ("Gauges", ["ahn2024tides"])]
+    assert all(t.extra["page"] == "research" for t in model.all_themes())
+    group = next(p for p in model.pages if p.id == "research-group")
+    assert "research_shape" not in group.extra
+
+
+def test_bibtex_field_with_a_path_is_a_link() -> None:
+    model = read_site(MARKER_SITE, "al-folio")
+    drift = model.publication("quist2023drift")
+    tides = model.publication("ahn2024tides")
+    assert drift is not None and tides is not None
+    assert drift.links == {"bibtex": "./assets/bib/quist2023drift.bib"}
+    assert "bibtex" not in drift.extra
+    assert "bibtex" not in tides.links and tides.extra["bibtex"] == "not a path"
+
+
+def _front_matter(data: bytes) -> dict:
+    return load_yaml(data.decode().split("---", 2)[1]).data
+
+
+def test_writer_marks_generated_research_page_and_copied_look_alikes() -> None:
+    model = read_site(MARKER_SITE, "al-folio")
+    files = _write(model)
+    assert _front_matter(files["_pages/research.md"])["sitemigrate"] == "research"
+    assert "sitemigrate" not in _front_matter(files["_pages/research-group.md"])
+    # a copied page named research whose body has the seed's numbered areas
+    numbered = Page(id="research-notes", title="notes", permalink="/research-notes/",
+                    body="**1) Old Area**: no longer a theme of this site\n")
+    model.pages.append(numbered)
+    files = _write(model)
+    assert _front_matter(files["_pages/research-notes.md"])["sitemigrate"] == "page"
+
+
+def test_written_research_notes_give_no_themes(tmp_path: Path) -> None:
+    model = read_site(MARKER_SITE, "al-folio")
+    model.pages.append(Page(id="research-notes", title="notes", permalink="/research-notes/",
+                            body="**1) Old Area**: no longer a theme of this site\n"))
+    write_atomically(WRITER.write(model, WriteContext()), tmp_path / "site")
+    again = read_site(tmp_path / "site", "al-folio")
+    assert [t.title for t in again.all_themes()] == ["Lagoon Dynamics", "Gauges"]
+
+
+def test_post_date_from_name_and_sorted_collections() -> None:
+    model = read_site(MARKER_SITE, "al-folio")
+    post = next(i for i in model.items if i.collection == "posts")
+    assert post.date == "2024-05-02"
+    post.date = None  # as a reader that does not look at names would leave it
+    model.items += [Item(collection="teaching", id="t1", title="Hydrology"),
+                    Item(collection="awards", id="a1", title="Medal")]
+    files = _write(model)
+    assert _front_matter(files["_posts/2024-05-02-field-season.md"])["date"] == "2024-05-02"
+    collections = list(load_yaml(files["_config.yml"].decode()).data["collections"])
+    assert collections == ["news", "projects", "awards", "teaching"]
+
+
+def test_blank_project_description_written_empty() -> None:
+    model = read_site(MARKER_SITE, "al-folio")
+    model.projects.append(Project(id="grant", title="RSF 23-73", description=" "))
+    files = _write(model)
+    assert _front_matter(files["_projects/grant.md"])["description"] == ""

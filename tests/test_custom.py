@@ -12,6 +12,7 @@ from conftest import CORPUS, SAMPLES, SEEDS, corpus_sites, requires_corpus, requ
 
 from sitemigrate.detect import detect
 from sitemigrate.pipeline import read_site
+from sitemigrate.readers._custom.records import is_link_value
 
 CUSTOM_SITES = corpus_sites("custom")
 #: publication data files, named independently of the reader (themes.md §5)
@@ -140,3 +141,61 @@ def test_sample_site() -> None:
     assert model.site.socials["github"] == "https://github.com/tidewater-lab"
     assert Counter(i.collection for i in model.items) == {"news": 2, "talks": 2}
     assert all(p.nav for p in model.pages)
+
+
+# ---------------------------------------------------------------------- record values
+
+@requires_corpus
+def test_identifier_values_are_not_links() -> None:
+    model = read_site(CORPUS / "custom" / "speekenbrink-lab__speekenbrink-lab.github.io")
+    pub = model.publication("topf2023follow")
+    assert pub is not None
+    # hand-checked in _data/publications.yaml: `osf: 2gxhk` is an OSF id, not a URL
+    assert "osf" not in pub.links and pub.extra["osf"] == "2gxhk"
+    assert pub.links["arxiv"] == "https://psyarxiv.com/496v7/"
+    assert pub.links["doi"] == "https://doi.org/10.1037/xap0000452"
+    for other in model.publications:
+        assert all(is_link_value(url) for url in other.links.values()), other.id
+
+
+@requires_corpus
+def test_minimal_light_venue_url_year_and_extra_links() -> None:
+    model = read_site(CORPUS / "custom" / "AlexSchuckert__alexschuckert.github.io")
+    pub = next(p for p in model.publications if p.title.startswith("Observation of a finite"))
+    # `journal:` holds the article URL, `conference: Nature Physics, 2025.` the venue and year
+    assert pub.venue == "Nature Physics" and pub.year == 2025
+    assert pub.extra["venue_text"] == "Nature Physics, 2025."
+    assert pub.links == {
+        "html": "https://www.nature.com/articles/s41567-024-02751-2",
+        "pdf": "https://rdcu.be/d6BgC",
+        "arxiv": "https://arxiv.org/abs/2310.19869",
+        "bibtex": "./assets/bib/Schuckert2025.bib",
+        "press": "https://www.newscientist.com/article/2464444-elusive-phase-change-finally-"
+                 "spotted-in-a-quantum-simulator/",
+        "press2": "https://phys.org/news/2025-02-phase-transition-1d-chain-atoms.html"}
+
+
+@requires_corpus
+def test_nan_placeholder_is_kept_aside() -> None:
+    model = read_site(CORPUS / "custom" / "AdamFrostLab-UCSF__website")
+    pub = next(p for p in model.publications if p.title.startswith("Brominated Lipid Probes"))
+    assert pub.extra["placeholders"] == {"pmid": "NaN"}
+    assert "pmid" not in pub.identifiers and "pmid" not in pub.extra
+
+
+@requires_corpus
+def test_bib_url_markup_gives_the_href() -> None:
+    model = read_site(CORPUS / "custom" / "4C-multiphysics__website", "custom", dedupe=False)
+    pub = model.publication("biehler-j_2016_probabilistic")
+    assert pub is not None
+    assert pub.links["html"] == "https://doi.org/10.1007/s10237-016-0801-6"
+    assert pub.extra["link_markup"]["html"].startswith('doi:<a href="https://doi.org/')
+    assert all(is_link_value(u) for p in model.publications for u in p.links.values())
+
+
+@requires_corpus
+def test_posts_take_the_date_of_their_name() -> None:
+    model = read_site(CORPUS / "custom" / "Aharoni-Lab__Aharoni-Lab.github.io")
+    dates = sorted((i.id, i.date) for i in model.items if i.collection == "posts")
+    assert dates == [("2018-12-20-methods-of-the-year", "2018-12-20"),
+                     ("2019-01-10-first-post", "2019-01-10")]

@@ -29,6 +29,7 @@ from ..paths import slugify
 from ..transforms.fields import normalize_date
 from ._custom.data import MISSING, DataFile, DataTree, load_data
 from ._custom.records import (
+    clean_link_values,
     clean_text,
     item_to_item,
     item_to_project,
@@ -325,6 +326,7 @@ class _State:
             publications = read_bib_file(path, self.ctx)
             for pub in publications:
                 pub.extra.setdefault("bib_file", path.stem)
+                clean_link_values(pub)
             self.bib_files[path.stem] = publications
             self.model.publications.extend(publications)
 

@@ -45,6 +45,9 @@ _LINK_VALUE = re.compile(r"^((https?|ftp)://|www\.|\.{0,2}/)\S*$|^[\w.-]+/\S*$|"
 #: keys whose URL values are pictures or bookkeeping, not links to the work (as in BibTeX)
 _NOT_LINK_KEYS = ("preview", "file", "urldate", "howpublished", "note", "pubtype", "scope",
                   "image", "img")
+_HREF = re.compile(r"""<a\s[^>]*href\s*=\s*["']([^"']+)["']""", re.I)
+#: extra key holding ``key -> text`` of empty-cell placeholders (``NaN``, ``n/a``)
+PLACEHOLDERS = "placeholders"
 _VENUE_YEAR = re.compile(r"^(?P<venue>.+?),?\s+(?P<year>(19|20)\d{2})\.?$")
 
 
@@ -86,16 +89,40 @@ def item_to_publication(item: dict[str, Any], pub_id: str, origin: Origin) -> Pu
             pub.extra["type"] = kind
     apa = rest.pop("apa_reference", None) or rest.pop("citation", None)
     if apa:
-        pub.citation = str(apa)
+        pub.citation = str(apa).strip()
         _fill_from_apa(pub, str(apa))
     abstract = _pop_first(rest, ABSTRACT_KEYS)
     pub.abstract = str(abstract).strip() if abstract else None
     _map_links(pub, rest)
     _map_flags(pub, rest)
     for key, value in rest.items():
-        if value is not None and not _is_nan(value):
+        if value is not None and _is_nan(value):
+            _keep_placeholder(pub, str(key), value)
+        elif value is not None:
             pub.extra[str(key)] = value
     return pub
+
+
+def _keep_placeholder(pub: Publication, key: str, value: Any) -> None:
+    """``pmid: NaN`` (a spreadsheet export's empty cell) is no value: kept aside under
+    ``extra["placeholders"]`` so no writer or reader takes it for a PMID."""
+    pub.extra.setdefault(PLACEHOLDERS, {})[key] = str(value)
+
+
+def clean_link_values(pub: Publication) -> None:
+    """Links hold URLs or paths: ``<a href="u">…</a>`` (4C-multiphysics ``url`` fields) is
+    link ``u``, its markup kept in ``extra["link_markup"]``; any other non-link value
+    leaves ``links`` for ``extra`` under its label."""
+    for label, value in list(pub.links.items()):
+        if is_link_value(value):
+            continue
+        href = _HREF.search(value)
+        if href and is_link_value(href.group(1)):
+            pub.links[label] = href.group(1).strip()
+            pub.extra.setdefault("link_markup", {})[label] = value
+        else:
+            del pub.links[label]
+            pub.extra.setdefault(label, value)
 
 
 def _venue_links(pub: Publication, rest: dict[str, Any]) -> None:
@@ -151,8 +178,9 @@ def _map_authors(pub: Publication, value: Any) -> None:
         name = _author_name(raw)
         if name is None:
             continue
+        unmarked = clean_text(_strip_marks(raw)[0])  # "Grabe M<sup>*</sup>" is Vancouver too
         display = " ".join(p for p in (name.given, name.family) if p) \
-            if not _vancouver(clean_text(raw)) else clean_text(_strip_marks(raw)[0])
+            if not _vancouver(unmarked) else unmarked
         if name.others:
             pub.author_names.append(name)
             continue
@@ -237,7 +265,7 @@ def _map_links(pub: Publication, rest: dict[str, Any]) -> None:
         if value is not None and not _is_nan(value):
             pub.identifiers[key] = str(value)
         elif value is not None:
-            pub.extra[key] = value
+            _keep_placeholder(pub, key, value)
     links = rest.pop("links", None)
     if isinstance(links, list):
         _list_links(pub, links, "links")
