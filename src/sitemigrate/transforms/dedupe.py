@@ -191,7 +191,7 @@ def _report_kept_apart(diagnostics: Diagnostics, first: Publication, second: Pub
                        key: tuple[str, str]) -> None:
     origin = second.origin
     diagnostics.add(
-        "SM206", f"{second.id} ({_where(second)}) and {first.id} ({_where(first)}) share the "
+        "SM404", f"{second.id} ({_where(second)}) and {first.id} ({_where(first)}) share the "
         f"{_ID_LABELS[key[0]]} {key[1]} but not title and year; kept apart (a copied "
         "identifier?)", origin.file if origin else None, origin.line if origin else None)
 
