@@ -76,6 +76,9 @@ _NETWORK_KEYS = {network: key for key, network in SOCIAL_KEYS.items()}
 _PROJECT_OWN = {"source_file", "front_matter", "related_publications", "links"}
 _PAGE_OWN = {"front_matter", "research_shape"}
 _ITEM_OWN = {"front_matter"}
+#: site extras the writer places (names, title, description, socials); others are reported
+_SITE_OWN = {"first_name", "middle_name", "last_name", "title_raw", "config_description",
+             "scholar", "socials_file", "socials_flags"}
 _SMALL_WORDS = {"of", "on", "and", "the", "for", "in", "to", "a", "an", "at", "&"}
 
 
@@ -376,6 +379,7 @@ class _Writing:
             self.files.add("_data/socials.yml", dump_yaml(data))
 
     def _config(self) -> None:
+        self._report_unwritten_settings()
         values = self._config_values()
         existing = self.ctx.existing("_config.yml")
         if existing is not None:
@@ -386,6 +390,14 @@ class _Writing:
             self.ctx.diagnostics.add("SM101", "existing _config.yml does not parse; replaced",
                                      "_config.yml")
         self.files.add("_config.yml", dump_yaml(values))
+
+    def _report_unwritten_settings(self) -> None:
+        site = self.model.site
+        where = (site.origin.file, site.origin.line) if site.origin else (None, None)
+        for key in site.extra:
+            if key not in _SITE_OWN:
+                self.ctx.loss(f"site setting {key!r} has no place in al-folio's _config.yml;"
+                              " not written", *where)
 
     def _config_values(self) -> dict[str, Any]:
         site = self.model.site
