@@ -24,7 +24,7 @@ from roundtrip import (
     write_files,
 )
 
-from sitemigrate.model import Model, Source
+from sitemigrate.model import Item, Model, Origin, Page, Project, Publication, Source
 from sitemigrate.pipeline import read_site
 from sitemigrate.readers import ReadContext
 from sitemigrate.readers.allanlab import _read_projects_data, _State, parse_free_date
@@ -185,3 +185,68 @@ def test_config_merge_keeps_comments() -> None:
     config = files.get("_config.yml").decode()
     assert "# my comment" in config and "# keep me" in config
     assert "title: The Marlow Lab" in config
+
+
+def _links_model() -> Model:
+    """A hand-made academicpages-like model whose page links to its items' old URLs."""
+    model = Model(source=Source("academicpages", "x"))
+    model.projects.append(Project(id="tidecaster", title="Tidecaster",
+                                  body="See [the paper](/publication/2021-tide).",
+                                  origin=Origin("_portfolio/tidecaster.md", 1)))
+    model.publications.append(Publication(
+        id="tide", title="Tide", authors=["A. B"], extra={"permalink": "/publication/2021-tide"},
+        origin=Origin("_publications/2021-tide.md", 1)))
+    model.publications.append(Publication(id="nameless", title="No authors"))
+    model.items.append(Item(collection="talks", id="t1", title="Talk",
+                            origin=Origin("_talks/t1.md", 1)))
+    model.pages.append(Page(
+        id="about", title="About", permalink="/about/", origin=Origin("_pages/about.md", 1),
+        body="[Tidecaster]({{ site.baseurl }}/portfolio/tidecaster/#model) and\n"
+             "<a href=\"/publication/2021-tide.html\">paper</a>, [talk](/talks/t1) twice:\n"
+             "[again](/talks/t1/)\n\n[ref]: /portfolio/tidecaster\n"
+             "[unrelated](/portfolio/other/) [about](/about/)"))
+    return model
+
+
+def test_links_to_source_urls_of_items_follow_them() -> None:
+    ctx = WriteContext()
+    files = get_writer("allanlab").write(_links_model(), ctx)
+    about = files.get("_pages/about.md").decode()
+    assert "[Tidecaster]({{ site.baseurl }}/projects/tidecaster/#model)" in about
+    assert '<a href="/publications/">paper</a>' in about
+    assert "[ref]: /projects/tidecaster/" in about
+    assert "(/portfolio/other/)" in about and "(/about/)" in about  # not items: unchanged
+    assert "[talk](/talks/t1)" in about  # no page for talks: kept and reported once
+    talk_losses = [d for d in ctx.diagnostics if "/talks/t1" in d.message]
+    assert len(talk_losses) == 1 and talk_losses[0].file == "_pages/about.md"
+    project = files.get("_pages/projects/tidecaster.md").decode()
+    assert "[the paper](/publications/)" in project
+    publist = yaml.safe_load(files.get("_data/publist.yml").decode())
+    assert publist[1]["authors"] == ""  # both publist loops print authors
+
+
+@pytest.mark.parametrize("source", ["academicpages", "al-folio"])
+def test_sample_links_resolve_after_migration(source: str, tmp_path: Path) -> None:
+    from sitemigrate.pipeline import migrate
+    from sitemigrate.verify import verify_site
+
+    migrate(SAMPLES / source, "allanlab", tmp_path)
+    report = verify_site(tmp_path, "allanlab")
+    assert not [d for d in report.diagnostics if d.code in ("SM601", "SM604")]
+    if source == "academicpages":  # research.md links /portfolio/tidecaster/ (checked by hand)
+        research = (tmp_path / "_pages/research.md").read_text()
+        assert "[Tidecaster](/projects/tidecaster/)" in research
+        assert "/portfolio/" not in research and "(/publication/" not in research
+
+
+def test_generated_page_takes_the_page_named_after_it() -> None:
+    model = Model(source=Source("al-folio", "x"))
+    model.pages.append(Page(id="publications-domestic", role="publications",
+                            permalink="/publications/domestic/", body="Domestic."))
+    model.pages.append(Page(id="publications", role="publications",
+                            permalink="/publications/", body="{% bibliography %}"))
+    files = plan_files(model, "allanlab")
+    assert "permalink: /publications/\n" in files.get("_pages/publications.md").decode()
+    other = files.get("_pages/publications-domestic.md").decode()
+    assert "permalink: /publications/domestic/" in other and "Domestic." in other
+    assert "_pages/publications-2.md" not in files

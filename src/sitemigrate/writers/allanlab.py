@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..fileset import FileSet
-from ..model import Item, Model, Page, Project, Publication, Theme
+from ..model import Item, Model, Origin, Page, Project, Publication, Theme
 from ..parsing.config_yaml import dump_config, load_config
 from ..parsing.front_matter import render_front_matter
 from ..parsing.yamlio import dump_yaml
@@ -59,12 +60,13 @@ class AllanlabWriter(Writer):
         files.add("_config.yml", _config(model, ctx))
         files.add("_data/publist.yml", _publist(model, ctx))
         files.add("_pages/publications.md", _publications_page(model, lab, ctx))
+        links = PermalinkMap.build(model, _publications_url(model, lab))
         if model.themes or _page_with_role(model, "research"):
-            files.add("_pages/research.md", _research_page(model, lab, ctx))
-        _write_projects(model, lab, files, ctx)
+            files.add("_pages/research.md", _research_page(model, lab, ctx, links))
+        _write_projects(model, lab, files, ctx, links)
         _write_items(model, files, ctx)
         _write_kept_data(model, files, ctx)
-        _write_pages(model, files, ctx)
+        _write_pages(model, files, ctx, links)
         return files
 
 
@@ -111,7 +113,7 @@ def _publist_entry(pub: Publication, ctx: WriteContext) -> dict[str, Any]:
     entry["image"] = image
     entry["description"] = pub.abstract
     joined = ", ".join(pub.authors)
-    entry["authors"] = joined or None
+    entry["authors"] = joined  # always present: both publist loops print it
     if split_authors(joined or None) != pub.authors:
         entry["authors_list"] = list(pub.authors)
     display = pub.extra.get("link_display")
@@ -184,7 +186,15 @@ def _lost(ctx: WriteContext, pub: Publication, message: str) -> None:
 
 
 def _page_with_role(model: Model, role: str) -> Page | None:
-    return next((p for p in model.pages if p.role == role), None)
+    """The page a generated page takes over: the one named after the role, else the one at
+    ``/role``, else the first; other pages with the role are written as ordinary pages."""
+    pages = [p for p in model.pages if p.role == role]
+    for fits in (lambda p: p.id == role,
+                 lambda p: _url_key(p.permalink or "") == f"/{role}"):
+        chosen = next((p for p in pages if fits(p)), None)
+        if chosen is not None:
+            return chosen
+    return pages[0] if pages else None
 
 
 def _page_front(page: Page | None, lab: str, name: str, layout: str) -> dict[str, Any]:
@@ -198,6 +208,11 @@ def _page_front(page: Page | None, lab: str, name: str, layout: str) -> dict[str
                 meta[key] = value
         meta["layout"] = layout
     return meta
+
+
+def _publications_url(model: Model, lab: str) -> str:
+    page = _page_with_role(model, "publications")
+    return str(_page_front(page, lab, "Publications", "gridlay")["permalink"])
 
 
 def _publications_page(model: Model, lab: str, ctx: WriteContext) -> str:
@@ -246,15 +261,15 @@ def _publications_page(model: Model, lab: str, ctx: WriteContext) -> str:
 
 # --- research -------------------------------------------------------------------------------
 
-def _research_page(model: Model, lab: str, ctx: WriteContext) -> str:
+def _research_page(model: Model, lab: str, ctx: WriteContext, links: PermalinkMap) -> str:
     page = _page_with_role(model, "research")
     parts = ["# Research"]
     if page and page.body.strip():
-        parts.append(_escape_body(page.body))
+        parts.append(_escape_body(links.rewrite(page.body, ctx, page.origin)))
     titles = {p.id: p for p in model.publications}
     projects = {p.id: p for p in model.projects}
     for theme in model.themes:
-        parts.extend(_theme_blocks(theme, 2, titles, projects, ctx))
+        parts.extend(_theme_blocks(theme, 2, titles, projects, ctx, links))
     meta = _page_front(page, lab, "Research", "textlay")
     meta.pop("themes", None)
     if not model.themes:  # so the reader does not take bold paragraphs for themes
@@ -263,11 +278,13 @@ def _research_page(model: Model, lab: str, ctx: WriteContext) -> str:
 
 
 def _theme_blocks(theme: Theme, level: int, pubs: dict[str, Publication],
-                  projects: dict[str, Project], ctx: WriteContext) -> list[str]:
+                  projects: dict[str, Project], ctx: WriteContext,
+                  links: PermalinkMap) -> list[str]:
     blocks = [f"{'#' * min(level, 6)} {_one_line(theme.title)}"]
-    body = (theme.body or "").strip()
-    if theme.summary and _one_line(theme.summary) not in _one_line(body):
-        blocks.append(f"*{_one_line(theme.summary)}*")
+    body = links.rewrite((theme.body or "").strip(), ctx, theme.origin)
+    summary = links.rewrite(theme.summary or "", ctx, theme.origin)
+    if summary and _one_line(summary) not in _one_line(body):
+        blocks.append(f"*{_one_line(summary)}*")
     if body:
         blocks.append(_escape_body(body))
     works = [pubs[i] for i in theme.publication_ids if i in pubs]
@@ -281,7 +298,7 @@ def _theme_blocks(theme: Theme, level: int, pubs: dict[str, Publication],
         if project is not None:
             blocks.append(f"#### [{_one_line(project.title)}]({_project_permalink(project)})")
     for sub in theme.subthemes:
-        blocks.extend(_theme_blocks(sub, level + 1, pubs, projects, ctx))
+        blocks.extend(_theme_blocks(sub, level + 1, pubs, projects, ctx, links))
     return blocks
 
 
@@ -309,6 +326,82 @@ def _escape_body(body: str) -> str:
     return "\n".join(out)
 
 
+# --- links to items -------------------------------------------------------------------------
+
+#: Source folders that hold pages of their own but are no Jekyll collection with a URL.
+NOT_COLLECTIONS = frozenset(("_pages", "_data", "_posts", "_drafts", "_bibliography",
+                             "_includes", "_layouts", "_sass", "_site"))
+_BODY_LINK = re.compile(
+    r"(?P<lead>\]\(\s*<?|\bhref=[\"']|^[ \t]{0,3}\[[^\]]+\]:[ \t]*<?)"
+    r"(?P<prefix>(?:\{\{[^{}]*\}\})*)(?P<path>/[^\s)\"'#?<>{}]*)", re.M)
+
+
+def source_permalink(record: Project | Publication | Item) -> str | None:
+    """The URL a record had in its source theme: its ``permalink``, else the default URL of
+    the collection file it came from (``_portfolio/x.md`` -> ``/portfolio/x/``)."""
+    permalink = record.extra.get("permalink")
+    if isinstance(permalink, str) and permalink.strip():
+        return permalink
+    origin = record.origin.file if record.origin else ""
+    folder, _, rest = origin.partition("/")
+    if not folder.startswith("_") or folder in NOT_COLLECTIONS or not rest:
+        return None
+    return f"/{folder[1:]}/{rest.rsplit('.', 1)[0]}/"
+
+
+@dataclass(slots=True)
+class PermalinkMap:
+    """Rewrites body links that point at the source theme's URLs of projects, publications
+    and other items to where the target theme shows them; links to items the target has no
+    page for are reported, once per link and file, and left as they are."""
+
+    moved: dict[str, str] = field(default_factory=dict)  #: old URL key -> new permalink
+    homeless: dict[str, str] = field(default_factory=dict)  #: old URL key -> item label
+    reported: set[tuple[str, str | None]] = field(default_factory=set)
+
+    @classmethod
+    def build(cls, model: Model, publications_url: str) -> PermalinkMap:
+        links = cls()
+        kept = {_url_key(p.permalink) for p in model.pages if p.permalink}
+        targets: list[tuple[Project | Publication | Item, str | None]] = [
+            *((p, _project_permalink(p)) for p in model.projects),
+            *((p, publications_url) for p in model.publications),
+            *((i, None) for i in model.items)]
+        for record, new in targets:
+            old = source_permalink(record)
+            key = _url_key(old) if old else None
+            if key is None or key == "/" or key in kept:
+                continue  # a page keeps this URL: links to it stay right
+            if new is None:
+                links.homeless.setdefault(key, f"{type(record).__name__.lower()} {record.id}")
+            elif _url_key(new) != key:
+                links.moved.setdefault(key, new)
+        return links
+
+    def rewrite(self, text: str, ctx: WriteContext, origin: Origin | None) -> str:
+        if not self.moved and not self.homeless:
+            return text
+
+        def replace(match: re.Match[str]) -> str:
+            key = _url_key(match.group("path"))
+            new = self.moved.get(key)
+            if new is not None:
+                return f"{match.group('lead')}{match.group('prefix')}{new}"
+            if key in self.homeless:
+                self._report(key, self.homeless[key], ctx, origin)
+            return match.group(0)
+
+        return _BODY_LINK.sub(replace, text)
+
+    def _report(self, url: str, label: str, ctx: WriteContext, origin: Origin | None) -> None:
+        file = origin.file if origin else None
+        if (url, file) in self.reported:
+            return  # once per URL and source file, however often the text repeats it
+        self.reported.add((url, file))
+        ctx.loss(f"link to {url} ({label}) kept, but the Allan lab template has no page for "
+                 "it", file, origin.line if origin else None)
+
+
 # --- projects -------------------------------------------------------------------------------
 
 def _project_permalink(project: Project) -> str:
@@ -316,7 +409,8 @@ def _project_permalink(project: Project) -> str:
     return str(permalink) if permalink else f"/projects/{slugify(project.id)}/"
 
 
-def _write_projects(model: Model, lab: str, files: FileSet, ctx: WriteContext) -> None:
+def _write_projects(model: Model, lab: str, files: FileSet, ctx: WriteContext,
+                    links: PermalinkMap) -> None:
     if not model.projects:
         return
     listing = ["# Projects"]
@@ -327,7 +421,7 @@ def _write_projects(model: Model, lab: str, files: FileSet, ctx: WriteContext) -
         ctx.loss("projects page text with Liquid loops replaced by the list of project pages",
                  origin.file if origin else None, origin.line if origin else None)
     elif intro:
-        listing.append(_escape_body(intro))
+        listing.append(_escape_body(links.rewrite(intro, ctx, page.origin if page else None)))
     by_category: dict[str | None, list[Project]] = defaultdict(list)
     for project in model.projects:
         by_category[project.category].append(project)
@@ -337,12 +431,12 @@ def _write_projects(model: Model, lab: str, files: FileSet, ctx: WriteContext) -
         for project in projects:
             listing.append(f"#### [{_one_line(project.title)}]({_project_permalink(project)})")
             path = files.unique_path(f"_pages/projects/{slugify(project.id)}.md")
-            files.add(path, _project_page(project, lab))
+            files.add(path, _project_page(project, lab, ctx, links))
     files.add("_pages/projects.md", render_front_matter(
         _page_front(page, lab, "Projects", "textlay"), "\n\n".join(listing)))
 
 
-def _project_page(project: Project, lab: str) -> str:
+def _project_page(project: Project, lab: str, ctx: WriteContext, links: PermalinkMap) -> str:
     meta: dict[str, Any] = {
         "title": project.title, "layout": "textlay",
         "excerpt": project.extra.get("allanlab_excerpt") or f"{lab} -- {project.title}",
@@ -356,7 +450,7 @@ def _project_page(project: Project, lab: str) -> str:
             meta[key] = value
     parts = [f"# {_one_line(project.title)}"]
     if project.body:
-        parts.append(project.body.strip("\n"))
+        parts.append(links.rewrite(project.body.strip("\n"), ctx, project.origin))
     if project.links:
         items = "\n".join(f"- [{label}]({url})" for label, url in sorted(project.links.items()))
         parts.append(f"<!-- links -->\n{items}\n<!-- /links -->")
@@ -443,7 +537,7 @@ def _write_kept_data(model: Model, files: FileSet, ctx: WriteContext) -> None:
 
 # --- other pages ----------------------------------------------------------------------------
 
-def _write_pages(model: Model, files: FileSet, ctx: WriteContext) -> None:
+def _write_pages(model: Model, files: FileSet, ctx: WriteContext, links: PermalinkMap) -> None:
     for page in model.pages:
         if page.role in GENERATED_ROLES and page is _page_with_role(model, page.role):
             continue
@@ -461,7 +555,7 @@ def _write_pages(model: Model, files: FileSet, ctx: WriteContext) -> None:
         for key, value in page.extra.items():
             if key not in meta and key not in ("layout", "source_path"):
                 meta[key] = value
-        files.add(path, render_front_matter(meta, page.body))
+        files.add(path, render_front_matter(meta, links.rewrite(page.body, ctx, page.origin)))
         _check_nav(page, ctx)
 
 
