@@ -250,3 +250,14 @@ def test_generated_page_takes_the_page_named_after_it() -> None:
     other = files.get("_pages/publications-domestic.md").decode()
     assert "permalink: /publications/domestic/" in other and "Domestic." in other
     assert "_pages/publications-2.md" not in files
+
+
+@requires_corpus
+def test_page_at_a_generated_url_takes_that_role() -> None:
+    """USC-NSL has no publications.md; its pubs.md says ``permalink: /publications/``."""
+    site = ALLAN_SITES[0].parent / "USC-NSL__allanlab"
+    model = read_site(site, "allanlab")
+    assert [p.id for p in model.pages if p.role == "publications"] == ["pubs"]
+    files = plan_files(model, "allanlab")
+    assert "_pages/pubs.md" not in files  # the generated page keeps its URL and front matter
+    assert "permalink: /publications/\n" in files.get("_pages/publications.md").decode()

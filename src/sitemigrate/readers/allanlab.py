@@ -29,6 +29,8 @@ ALLAN_LAYOUTS = ("textlay", "gridlay", "homelay", "piclay")
 #: The links of the template's hard-coded header (``_includes/header.html``), in order.
 HEADER_LINKS = ("/", "/team", "/vacancies", "/publications", "/research", "/pictures")
 PUBPIC = "/images/pubpic/"
+#: Pages the writer always generates, named after their role.
+GENERATED_PAGES = ("research", "publications", "projects")
 #: Publist item keys the reader maps onto model fields; every other key goes to ``extra``.
 PUBLIST_KEYS = ("id", "title", "authors", "authors_list", "description", "image", "link",
                 "highlight", "news1", "venue", "year", "kind", "identifiers", "citation", "date",
@@ -518,12 +520,13 @@ def _read_bibliographies(folder: Path, ctx: ReadContext, model: Model) -> None:
 
 # --- pages ----------------------------------------------------------------------------------
 
-def _url_key(url: str) -> str:
-    """A link or permalink reduced to a comparable path: no site prefix, slash or .html."""
+def _url_key(url: str, keep_case: bool = False) -> str:
+    """A link or permalink reduced to a comparable path: no site prefix, slash or .html
+    (lower-cased unless ``keep_case``: servers such as GitHub Pages tell the cases apart)."""
     text = re.sub(r"\{\{[^}]*\}\}", "", url.strip())
     path = urlparse(text).path if "://" in text else text
     path = re.sub(r"(/index)?\.html?$", "", path).rstrip("/")
-    return path.lower() or "/"
+    return (path if keep_case else path.lower()) or "/"
 
 
 def _read_project_pages(root: Path, ctx: ReadContext, state: _State) -> None:
@@ -709,8 +712,10 @@ def _role(path: Path, permalink: str | None, meta: dict[str, Any]) -> str | None
     key = _url_key(permalink or "")
     if path.parent.name != "_pages":
         return None
-    if path.stem in ("research", "publications", "projects"):
+    if path.stem in GENERATED_PAGES:
         return path.stem  # by file name: the writer always generates these three
+    if key.strip("/") in GENERATED_PAGES and not _sibling_named(path, key.strip("/")):
+        return key.strip("/")  # USC-NSL pubs.md at /publications/
     if key == "/" or meta.get("layout") == "homelay":
         return "about"
     if key in ("/team", "/pictures"):
@@ -720,6 +725,11 @@ def _role(path: Path, permalink: str | None, meta: dict[str, Any]) -> str | None
     if key == "/vacancies" or path.stem == "openings":
         return "openings"
     return None
+
+
+def _sibling_named(path: Path, stem: str) -> bool:
+    return any((path.parent / f"{stem}{suffix}").is_file()
+               for suffix in (".md", ".markdown", ".html"))
 
 
 def _nav(page: Page, model: Model) -> None:

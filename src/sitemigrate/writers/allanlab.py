@@ -374,7 +374,7 @@ class PermalinkMap:
                 continue  # a page keeps this URL: links to it stay right
             if new is None:
                 links.homeless.setdefault(key, f"{type(record).__name__.lower()} {record.id}")
-            elif _url_key(new) != key:
+            elif _url_key(new, keep_case=True) != _url_key(str(old), keep_case=True):
                 links.moved.setdefault(key, new)
         return links
 
