@@ -17,7 +17,12 @@ from ..fileset import FileSet
 from ..model import Item, Model, Page, Project, Publication, Theme
 from ..parsing.front_matter import render_front_matter
 from ..parsing.yamlio import dump_yaml
-from ..readers._academicpages.config_writer import build_config, load_existing
+from ..readers._academicpages.config_writer import (
+    TEMPLATE_COLLECTIONS,
+    build_config,
+    load_existing,
+)
+from ..readers._academicpages.liquid_guard import Target, guard
 from ..readers._academicpages.publications import (
     CATEGORY_OF_KIND,
     IDENTIFIER_KEYS,
@@ -42,6 +47,49 @@ KNOWN_TAGS = {"if", "elsif", "else", "endif", "unless", "endunless", "for", "end
               "comment", "endcomment", "raw", "endraw", "include", "include_relative",
               "highlight", "endhighlight", "link", "post_url", "cycle", "increment",
               "decrement", "tablerow", "endtablerow", "gist", "liquid", "echo", "render"}
+#: the template's includes, layouts and data files (upstream 9b33e6e), for writes without
+#: a checkout to look at (``--onto`` adds whatever the checkout has)
+THEME_INCLUDES = frozenset({
+    "analytics-providers/custom.html", "analytics-providers/google-analytics-4.html",
+    "analytics-providers/google-universal.html", "analytics-providers/google.html",
+    "analytics.html", "archive-single-cv.html", "archive-single-talk-cv.html",
+    "archive-single-talk.html", "archive-single.html", "author-profile.html", "base_path",
+    "breadcrumbs.html", "browser-upgrade.html", "category-list.html", "comment.html",
+    "comments-providers/custom.html", "comments-providers/discourse.html",
+    "comments-providers/disqus.html", "comments-providers/facebook.html",
+    "comments-providers/google-plus.html", "comments-providers/scripts.html",
+    "comments-providers/staticman.html", "comments.html", "cv-template.html", "feature_row",
+    "footer.html", "footer/custom.html", "gallery", "group-by-array", "head.html",
+    "head/custom.html", "masthead.html", "nav_list", "page__hero.html", "page__taxonomy.html",
+    "paginator.html", "post_pagination.html", "read-time.html", "scripts.html", "seo.html",
+    "sidebar.html", "social-share.html", "tag-list.html", "toc"})
+THEME_LAYOUTS = frozenset({"archive-taxonomy", "archive", "compress", "cv-layout", "default",
+                           "single", "splash", "talk"})
+THEME_DATA = frozenset({"navigation", "ui-text", "authors"})
+DATA_SUFFIXES = (".yml", ".yaml", ".json", ".csv", ".tsv")
+#: front-matter key keeping the Liquid cut out of a body (nothing is lost)
+LIQUID_KEY = "sitemigrate_liquid"
+#: the theme's own listing for pages whose role the writer renders natively
+LISTINGS = {
+    "publications": (
+        "{% include base_path %}\n\n"
+        "{% for category in site.publication_category %}\n"
+        "  {% assign shown = false %}\n"
+        "  {% for post in site.publications reversed %}\n"
+        "    {% if post.category == category[0] %}\n"
+        "      {% unless shown %}<h2>{{ category[1].title }}</h2><hr />"
+        "{% assign shown = true %}{% endunless %}\n"
+        "      {% include archive-single.html %}\n"
+        "    {% endif %}\n"
+        "  {% endfor %}\n"
+        "{% endfor %}\n"),
+    "talks": ("{% for post in site.talks reversed %}\n"
+              "  {% include archive-single-talk.html %}\n{% endfor %}\n"),
+    "teaching": ("{% include base_path %}\n\n{% for post in site.teaching reversed %}\n"
+                 "  {% include archive-single.html %}\n{% endfor %}\n"),
+    "projects": ("{% include base_path %}\n\n{% for post in site.portfolio %}\n"
+                 "  {% include archive-single.html %}\n{% endfor %}\n"),
+}
 _TAG = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}", re.S)
 _FIGURE = re.compile(r"path\s*=\s*[\"']?([^\"'\s]+)")
 _CITE_KEYS = re.compile(r"[\w:./-]+")
@@ -69,6 +117,10 @@ class _Plan:
         self.item_collections: list[str] = []  #: extra collections holding items
         self.nav_extra: list[dict[str, str]] = []
         self.permalinks: set[str] = set()
+        self.post_stems: set[str] = set()
+        self.target_collections: set[str] = {*TEMPLATE_COLLECTIONS, "posts"}
+        self.config_keys: set[str] = set()
+        self._target: Target | None = None
 
     def run(self) -> FileSet:
         self._map_ids()
@@ -93,6 +145,93 @@ class _Plan:
         taken = set()
         for project in self.model.projects:
             self.project_stem[project.id] = _unique(safe_stem(project.id, "project"), taken)
+            self.target_collections.add(_project_collection(project))
+        for item in self.model.items:
+            folder = _item_folder(item)
+            self.target_collections.add(folder[1:])
+            if folder == "_posts":
+                self.post_stems.add(_item_stem(item, folder))
+        existing = load_existing(self.ctx.existing("_config.yml"))
+        source_config = self.model.site.extra.get("config")
+        self.config_keys = {str(k) for k in existing or {}} | {
+            str(k) for k in (source_config if isinstance(source_config, dict) else {})} | {
+            "title", "name", "description", "url", "baseurl", "author",
+            "publication_category", "collections", "defaults"}
+
+    # -- Liquid the target cannot run -------------------------------------------------------
+
+    def target(self) -> Target:
+        if self._target is None:
+            self._target = Target(data=self._has_data, site=self._has_site_key,
+                                  include=self._has_include, post=self._has_post,
+                                  file=self._has_file)
+        return self._target
+
+    def _has_data(self, name: str) -> bool:
+        return name in THEME_DATA or any(
+            f"_data/{name}{suffix}" in self.files
+            or self.ctx.existing(f"_data/{name}{suffix}") is not None
+            for suffix in DATA_SUFFIXES)
+
+    def _has_site_key(self, name: str) -> bool:
+        return name in self.target_collections or name in self.config_keys
+
+    def _has_include(self, name: str) -> bool:
+        return name in THEME_INCLUDES or self.ctx.existing(f"_includes/{name}") is not None
+
+    def _has_post(self, name: str) -> bool:
+        return name.rsplit("/", 1)[-1] in self.post_stems
+
+    def _has_file(self, path: str) -> bool:
+        path = path.lstrip("/")
+        return path in self.files or self.ctx.existing(path) is not None
+
+    def _body(self, text: str, record: Any, meta: dict[str, Any]) -> str:
+        """The body with Liquid converted (``_clean``) and what cannot run cut out; the cut
+        Liquid is kept under ``sitemigrate_liquid`` and reported (SM303) with its line."""
+        return self._guard(_clean(text, self, record), record, meta)
+
+    def _guard(self, text: str, record: Any, meta: dict[str, Any]) -> str:
+        guarded = guard(text, self.target())
+        if not guarded.cuts:
+            return text
+        _keep_liquid(meta, [cut.source for cut in guarded.cuts])
+        for cut in guarded.cuts:
+            # the model knows where a record starts, not where its body does
+            self.ctx.loss(f"body line {cut.line}: Liquid academicpages cannot run "
+                          f"({cut.reason}) removed; kept under {LIQUID_KEY}",
+                          *_where(record), code="SM303")
+        return guarded.text
+
+    def _layout(self, meta: dict[str, Any], record: Any, default: str | None = None) -> None:
+        """A layout the theme lacks renders the page bare (no title, no menu): use the
+        theme's own and keep the source's name as ``source_layout``."""
+        layout = meta.get("layout")
+        if not isinstance(layout, str) or not layout:
+            return
+        if layout in THEME_LAYOUTS or self.ctx.existing(f"_layouts/{layout}.html") is not None:
+            return
+        meta["layout"] = default or "single"
+        meta.setdefault("source_layout", layout)
+        self._loss(f"layout {layout!r} does not exist in academicpages; "
+                   f"{meta['layout']!r} used (source_layout keeps it)", record)
+
+    def _own_permalink(self, meta: dict[str, Any], record: Any, fallback: str | None) -> None:
+        """Two documents with one permalink make Jekyll drop one: the later one moves."""
+        link = meta.get("permalink")
+        if not isinstance(link, str) or not link.strip():
+            return
+        key = link.strip().rstrip("/") or "/"
+        if key not in self.permalinks:
+            self.permalinks.add(key)
+            return
+        if fallback is None or (fallback.rstrip("/") or "/") in self.permalinks:
+            return
+        meta["permalink"] = fallback
+        meta.setdefault("source_permalink", link)
+        self.permalinks.add(fallback.rstrip("/") or "/")
+        self._loss(f"permalink {link} is taken by another document; {fallback} used "
+                   "(source_permalink keeps it)", record)
 
     def _pub_ref(self, pub_id: str) -> str:
         return self.pub_stem.get(pub_id, pub_id)
@@ -158,7 +297,9 @@ class _Plan:
                 meta[key] = value
             elif key not in skip and key not in identifiers:
                 self._loss(f"extra key {key!r} collides with a theme key; not written", pub)
-        self.files.add(path, render_front_matter(meta, _clean(pub.abstract or "", self, pub)))
+        body = self._body(pub.abstract or "", pub, meta)
+        self._layout(meta, pub)
+        self.files.add(path, render_front_matter(meta, body))
 
     def _category(self, pub: Publication) -> str:
         own = pub.extra.get("category")
@@ -186,10 +327,7 @@ class _Plan:
 
     def _project(self, project: Project) -> None:
         stem = self.project_stem[project.id]
-        collection = project.extra.get("sitemigrate_collection")
-        if not isinstance(collection, str) or collection in ITEM_COLLECTIONS | {
-                "research", "publications", "pages", "posts", "talks", "teaching"}:
-            collection = "portfolio"
+        collection = _project_collection(project)
         if collection != "portfolio" and collection not in self.collections:
             self.collections.append(collection)
         meta: dict[str, Any] = {"title": project.title}
@@ -216,23 +354,20 @@ class _Plan:
             if key not in ("header", "sitemigrate_collection") and key not in meta:
                 meta[key] = value
         path = self.files.unique_path(f"_{collection}/{stem}.md")
-        self.files.add(path, render_front_matter(meta, _clean(project.body or "", self,
-                                                                 project)))
+        body = self._body(project.body or "", project, meta)
+        self._layout(meta, project)
+        self._own_permalink(meta, project, f"/{collection}/{path.rsplit('/', 1)[1][:-3]}/")
+        self.files.add(path, render_front_matter(meta, body))
 
     def _item(self, item: Item) -> None:
-        folder = ITEM_FOLDERS.get(item.collection)
-        if folder is None:
-            name = safe_stem(item.collection, "items").lower()
-            folder = f"_{name}"
+        folder = _item_folder(item)
+        if item.collection not in ITEM_FOLDERS:
+            name = folder[1:]
             if name not in self.collections:
                 self.collections.append(name)
             if name not in self.item_collections:
                 self.item_collections.append(name)
-        stem = safe_stem(item.id)
-        day = normalize_date(item.date)
-        if folder == "_posts" and not _DATE_NAME.match(stem) and day and len(day) == 10 \
-                and not item.extra.get("sitemigrate_static"):
-            stem = f"{day}-{stem}"
+        stem = _item_stem(item, folder)
         meta: dict[str, Any] = {}
         if item.title is not None:
             meta["title"] = item.title
@@ -243,7 +378,12 @@ class _Plan:
                 meta[key] = value
         path = self.files.unique_path(f"{folder}/{stem}.md")
         if not _write_raw(self.files, path, item.extra, item.body):
-            self.files.add(path, render_front_matter(meta, _clean(item.body, self, item)))
+            body = self._body(item.body, item, meta)
+            self._layout(meta, item)
+            fallback = None if folder == "_posts" else \
+                f"/{folder[1:]}/{path.rsplit('/', 1)[1][:-3]}/"
+            self._own_permalink(meta, item, fallback)
+            self.files.add(path, render_front_matter(meta, body))
 
     # -- pages ------------------------------------------------------------------------------
 
@@ -282,17 +422,20 @@ class _Plan:
         for key, value in page.extra.items():
             if key not in meta:
                 meta[key] = value
-        body = _clean(page.body, self, page)
+        body, replaced = self._page_body(page, meta, themes_here)
+        self._own_permalink(meta, page, f"/{stem}/")
+        permalink = meta.get("permalink")
         if not themes_here and RESEARCH_PAGE.search(f"{stem} {permalink or ''}"):
             meta["themes"] = []  # its themes were written elsewhere: do not guess them again
         if themes_here and self.model.themes:
             meta.setdefault("author_profile", True)
             meta["themes"] = themes_to_data(self.model.themes, self._pub_ref,
                                             self._project_ref)
-            if not any(t.origin and page.origin and t.origin.file == page.origin.file
-                       for t in self.model.all_themes()):
+            if replaced or not any(t.origin and page.origin
+                                   and t.origin.file == page.origin.file
+                                   for t in self.model.all_themes()):
                 body = (body.rstrip("\n") + "\n\n" if body.strip() else "") + \
-                    self._themes_markdown(self.model.themes, 2)
+                    self._guard(self._themes_markdown(self.model.themes, 2), page, meta)
         if page.nav and permalink and not any(
                 _same_url(e.get("url", ""), permalink) for e in self.model.site.navigation):
             self.nav_extra.append({"title": page.title or stem, "url": permalink,
@@ -300,6 +443,30 @@ class _Plan:
                                                 else 999)})
         text = render_front_matter(meta, "")
         self.files.add(path, text + ("\n" + body.strip("\n") + "\n" if body.strip() else ""))
+
+    def _page_body(self, page: Page, meta: dict[str, Any], themes_here: bool,
+                   ) -> tuple[str, bool]:
+        """(body, replaced): the page's own body when the target can run it; for a listing
+        page whose Liquid reads what the target lacks, the theme's own listing (or the
+        themes, on the research page) with the source body kept under ``sitemigrate_liquid``."""
+        listing = LISTINGS.get(page.role or "")
+        if page.role == "research":
+            listing = "" if themes_here and self.model.themes else LISTINGS["projects"]
+        if listing is None:
+            body = self._body(page.body, page, meta)
+            self._layout(meta, page)
+            return body, False
+        text = _clean(page.body, self, page)
+        if not guard(text, self.target()).cuts:
+            self._layout(meta, page)
+            return text, False
+        _keep_liquid(meta, [text])
+        self._layout(meta, page, "archive")
+        meta.setdefault("author_profile", True)
+        self.ctx.loss(f"{page.role} page: its Liquid reads what academicpages lacks; the "
+                      f"theme's own listing used (the source body is kept under {LIQUID_KEY})",
+                      *_where(page), code="SM303")
+        return listing, True
 
     def _themes_markdown(self, themes: list[Theme], level: int) -> str:
         parts: list[str] = []
@@ -335,9 +502,13 @@ class _Plan:
 
     def _config(self) -> None:
         existing = load_existing(self.ctx.existing("_config.yml"))
+        dropped: list[str] = []
         text = build_config(self.model.site, existing, self.categories, self.collections,
-                            tuple(self.item_collections))
+                            tuple(self.item_collections), dropped)
         self.files.add("_config.yml", text)
+        for key in dropped:
+            self._loss(f"config key {key!r} would make Jekyll build another theme or folder "
+                       "layout; not written", self.model.site)
         for key in self.model.site.extra:
             if key not in ("config", "author", "site_description"):
                 self._loss(f"site field {key!r} has no place in academicpages",
@@ -362,6 +533,34 @@ def _write_raw(files: FileSet, path: str, extra: dict[str, Any], body: str) -> b
         files.add(path, f"---\n{block}---\n" + body)
         return True
     return False
+
+
+def _keep_liquid(meta: dict[str, Any], sources: list[str]) -> None:
+    kept = meta.get(LIQUID_KEY)
+    kept = list(kept) if isinstance(kept, list) else ([kept] if kept else [])
+    meta[LIQUID_KEY] = kept + sources
+
+
+def _project_collection(project: Project) -> str:
+    collection = project.extra.get("sitemigrate_collection")
+    if not isinstance(collection, str) or collection in ITEM_COLLECTIONS | {
+            "research", "publications", "pages", "posts", "talks", "teaching"}:
+        return "portfolio"
+    return collection
+
+
+def _item_folder(item: Item) -> str:
+    return ITEM_FOLDERS.get(item.collection) or f"_{safe_stem(item.collection, 'items').lower()}"
+
+
+def _item_stem(item: Item, folder: str) -> str:
+    """File stem of an item; posts get the YYYY-MM-DD- prefix Jekyll needs."""
+    stem = safe_stem(item.id)
+    day = normalize_date(item.date)
+    if folder == "_posts" and not _DATE_NAME.match(stem) and day and len(day) == 10 \
+            and not item.extra.get("sitemigrate_static"):
+        stem = f"{day}-{stem}"
+    return stem
 
 
 def _unique(stem: str, taken: set[str]) -> str:

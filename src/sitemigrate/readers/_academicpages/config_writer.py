@@ -3,19 +3,21 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import YAMLError
 
 from ...model import Site
+from ...parsing.config_yaml import dump_config, load_config
 
 #: template category keys -> headings; other categories get a titleized heading
 CATEGORY_TITLES = {"books": "Books", "manuscripts": "Journal Articles",
                    "conferences": "Conference Papers"}
 TEMPLATE_COLLECTIONS = ("teaching", "publications", "portfolio", "talks")
+#: source settings that would make Jekyll build another site: a gem theme replacing the
+#: layouts, other folders for collections, layouts, includes, data or plugins
+FOREIGN_KEYS = frozenset({"theme", "remote_theme", "collections_dir", "source", "destination",
+                          "layouts_dir", "includes_dir", "data_dir", "plugins_dir", "safe"})
 #: collection setting (ignored by Jekyll) telling the reader the entries are items
 ITEMS_MARK = "sitemigrate_items"
 #: al-folio style social keys -> (academicpages author key, URL template or None)
@@ -35,27 +37,17 @@ SOCIAL_KEYS = {
 }
 
 
-def _yaml() -> YAML:
-    yaml = YAML()
-    yaml.width = 4096
-    yaml.preserve_quotes = True
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    return yaml
-
-
 def load_existing(data: bytes | None) -> CommentedMap | None:
-    if data is None:
-        return None
-    try:
-        loaded = _yaml().load(data.decode("utf-8", "replace"))
-    except YAMLError:
-        return None
-    return loaded if isinstance(loaded, CommentedMap) else None
+    """The output folder's config as a comment-keeping map (shared ruamel setup)."""
+    return load_config(data)
 
 
 def build_config(site: Site, existing: CommentedMap | None, categories: list[str],
-                 collections: list[str], item_collections: tuple[str, ...] = ()) -> str:
-    """The config text: ``existing`` (or the source's own keys) plus the model's profile."""
+                 collections: list[str], item_collections: tuple[str, ...] = (),
+                 dropped: list[str] | None = None) -> str:
+    """The config text: ``existing`` (or the source's own keys) plus the model's profile.
+
+    Source keys in ``FOREIGN_KEYS`` are left out and named in ``dropped``."""
     config = existing if existing is not None else CommentedMap()
     _set(config, "title", site.title)
     _set(config, "name", site.name)
@@ -67,7 +59,10 @@ def build_config(site: Site, existing: CommentedMap | None, categories: list[str
     source_config = site.extra.get("config")
     if isinstance(source_config, dict):
         for key, value in source_config.items():
-            if key not in config:
+            if key in FOREIGN_KEYS and key not in config:
+                if dropped is not None:
+                    dropped.append(str(key))
+            elif key not in config:
                 config[key] = value
     _categories(config, categories)
     _collections(config, collections)
@@ -75,9 +70,7 @@ def build_config(site: Site, existing: CommentedMap | None, categories: list[str
         entry = config["collections"].get(name)
         if isinstance(entry, dict):
             entry[ITEMS_MARK] = True
-    out = io.StringIO()
-    _yaml().dump(config, out)
-    return out.getvalue()
+    return dump_config(config)
 
 
 def _set(config: CommentedMap, key: str, value: Any) -> None:
