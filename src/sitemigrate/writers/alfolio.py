@@ -26,7 +26,6 @@ Decisions, made once:
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import replace
 from typing import Any
@@ -43,6 +42,7 @@ from ..parsing.bibtex import (
     publication_fields,
     publication_to_bibtex,
 )
+from ..parsing.config_yaml import dump_config, load_config
 from ..parsing.front_matter import render_front_matter
 from ..parsing.yamlio import dump_yaml
 from ..paths import slugify
@@ -389,7 +389,7 @@ class _Writing:
                 return
             self.ctx.diagnostics.add("SM101", "existing _config.yml does not parse; replaced",
                                      "_config.yml")
-        self.files.add("_config.yml", dump_yaml(values))
+        self.files.add("_config.yml", dump_config(values))
 
     def _report_unwritten_settings(self) -> None:
         site = self.model.site
@@ -469,18 +469,13 @@ def collection_name(collection: str) -> str:
 
 
 def merge_config(existing: bytes, values: dict[str, Any]) -> str | None:
-    """``values`` merged into an existing ``_config.yml``, its comments and order kept."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
+    """``values`` merged into an existing ``_config.yml``, its comments and order kept.
 
-    yaml = YAML()
-    yaml.preserve_quotes = True
-    yaml.width = 4096
-    try:
-        data = yaml.load(existing.decode("utf-8", errors="replace"))
-    except (YAMLError, ValueError):
-        return None
-    if not isinstance(data, dict):
+    The shared ruamel setup (``parsing.config_yaml``) also writes the fresh file, so merging
+    into our own output gives the same bytes.
+    """
+    data = load_config(existing)
+    if data is None:
         return None
     for key, value in values.items():
         current = data.get(key)
@@ -490,14 +485,13 @@ def merge_config(existing: bytes, values: dict[str, Any]) -> str | None:
             for sub_key, sub_value in value.items():
                 if key == "collections" and sub_key in current:
                     continue
-                current[sub_key] = sub_value
+                if current.get(sub_key) != sub_value:
+                    current[sub_key] = sub_value
         elif key in ("description", "url", "baseurl", "email") and not value and current:
             continue
-        else:
+        elif current != value or key not in data:
             data[key] = value
-    out = io.StringIO()
-    yaml.dump(data, out)
-    return out.getvalue()
+    return dump_config(data)
 
 
 def social_key(network: str, value: str) -> str:
