@@ -31,13 +31,14 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import unquote
 
+from ..converters import converter
 from ..diagnostics import Diagnostics
 from ..fileset import FileSet
 from ..model import Item, Model, Origin, Page, Project, Publication, Theme
 from ..parsing.bibtex import (
-    KIND_TYPES,
     LINK_FIELDS,
     entry_to_publication,
+    entry_type_of,
     parse_bibtex,
     publication_fields,
     publication_to_bibtex,
@@ -58,13 +59,6 @@ from ..readers.alfolio import (
 from ..transforms.fields import normalize_date
 from .base import WriteContext, Writer
 
-#: BibTeX fields jekyll-scholar shows as ordinary entry data; every other emitted field is
-#: listed in ``filtered_bibtex_keywords`` so it does not leak into the Bib block.
-STANDARD_FIELDS = frozenset((
-    "address", "annote", "author", "booktitle", "chapter", "crossref", "doi", "edition",
-    "editor", "eprint", "archiveprefix", "primaryclass", "howpublished", "institution", "isbn",
-    "issn", "journal", "key", "month", "note", "number", "organization", "pages", "publisher",
-    "school", "series", "title", "type", "url", "volume", "year", "date"))
 #: what al-folio's own config filters; always kept in the list
 AL_FOLIO_FILTERED = ("abbr", "abstract", "additional_info", "altmetric", "annotation", "arxiv",
                      "award", "award_name", "bibtex_show", "blog", "code", "dimensions",
@@ -119,9 +113,8 @@ class _Writing:
             self.keys[pub.id] = key
             prepared = _as_read_back(self._prepare(pub, key))
             entries.append(publication_to_bibtex(prepared))
-            entry_type = str(prepared.extra.get("bibtex_type")
-                             or KIND_TYPES.get(prepared.kind or "misc", "misc"))
-            self.bib_fields.update(publication_fields(prepared, entry_type))
+            fields = publication_fields(prepared, entry_type_of(prepared))
+            self.bib_fields.update(name.lower() for name in fields)
         if entries:
             self.files.add("_bibliography/papers.bib", "\n".join(entries))
 
@@ -411,8 +404,8 @@ class _Writing:
                                    "join_strings": True, "details_dir": "bibliography",
                                    "details_link": "Details", "query": "@*",
                                    "group_by": "year", "group_order": "descending"}
-        custom = sorted(f for f in self.bib_fields if f not in STANDARD_FIELDS)
-        filtered = list(AL_FOLIO_FILTERED) + [f for f in custom if f not in AL_FOLIO_FILTERED]
+        filtered = list(AL_FOLIO_FILTERED) + [f for f in unrendered_fields(self.bib_fields)
+                                              if f not in AL_FOLIO_FILTERED]
         collections: dict[str, Any] = {"news": {"defaults": {"layout": "post"}, "output": True},
                                        "projects": {"output": True}}
         for name in self.collections:
@@ -461,6 +454,13 @@ def _listing_body(collection: str) -> str:
             "  <li>{% if entry.date %}{{ entry.date | date: \"%Y-%m-%d\" }}: {% endif %}"
             "<a href=\"{{ entry.url | relative_url }}\">{{ entry.title }}</a></li>\n"
             "{% endfor %}\n</ul>")
+
+
+def unrendered_fields(written: set[str]) -> list[str]:
+    """The written BibTeX fields al-folio's ``bib.liquid`` does not render, sorted: they must be
+    in ``filtered_bibtex_keywords`` or they show in the entry's BibTeX block."""
+    rendered = {str(f).lower() for f in converter("al-folio")["rendered_bib_fields"]}
+    return sorted(f for f in written if f not in rendered)
 
 
 def collection_name(collection: str) -> str:
