@@ -219,3 +219,40 @@ def test_the_seed_pool_covers_every_kind_of_input() -> None:
     assert any(r.endswith("publist.yml") for r in rels)
     assert any(r.startswith("_publications/") for r in rels)
     assert LOOP_PAGES
+
+
+DATA_SUFFIXES = (".yml", ".yaml", ".json", ".csv", ".tsv")
+
+
+def _corpus_data_files() -> list[Path]:
+    if not CORPUS.is_dir():
+        return []
+    return sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.suffix.lower()
+                  in DATA_SUFFIXES and p.name != "SOURCES.tsv")
+
+
+@requires_corpus
+def test_every_corpus_data_file_goes_through_the_loaders_without_a_crash() -> None:
+    """test_corpus covers page-like files; this covers .yml/.yaml/.json/.csv/.tsv data: each
+    through ``ReadContext.load_yaml_file`` (YAML) and the custom reader's ``_data`` loader."""
+    from sitemigrate.readers._custom.data import load_data
+
+    files = _corpus_data_files()
+    assert len(files) > 100
+    assert {p.suffix.lower() for p in files} >= {".yml", ".json", ".tsv"}
+    loaded = 0
+    for path in files:
+        if path.suffix.lower() in (".yml", ".yaml"):
+            ctx = ReadContext(path.parent, Diagnostics())
+            loaded += ctx.load_yaml_file(path) is not None
+            _assert_clean(ctx)
+    assert loaded > 0.9 * sum(p.suffix.lower() in (".yml", ".yaml") for p in files)
+    data_folders = sorted({p.parent for p in files if p.parent.name == "_data"})
+    assert data_folders
+    for folder in data_folders:
+        ctx = ReadContext(folder.parent, Diagnostics())
+        tree = load_data(folder, ctx)
+        assert tree.files, folder
+        _assert_clean(ctx)
+        for diag in ctx.diagnostics:
+            assert diag.file is not None and diag.file.startswith("_data/")

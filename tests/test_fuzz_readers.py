@@ -126,3 +126,64 @@ def test_utf16_and_bom_decode() -> None:
     for data in (text.encode("utf-16"), codecs.BOM_UTF8 + text.encode()):
         fm = split_front_matter(decode(data).text)
         assert fm.meta == {"title": "Ü"} and fm.body == "body\n"
+
+
+# --- the command line: exit codes 0/1/2, never a traceback ---------------------------------
+
+def _hostile_inputs(root: Path) -> list[Path]:
+    cases = {
+        "random.md": bytes(range(256)) * 4,
+        "utf16.md": "---\ntitle: Ü\n---\n# Research\n".encode("utf-16"),
+        "nul.bib": b"@article{k,\x00 title={T\x00}}\n",
+        "bomb/_config.yml": ("a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
+            f"b{i}: &b{i} [{', '.join(['*a' if i == 0 else f'*b{i - 1}'] * 9)}]\n"
+            for i in range(9))).encode(),
+        "binary/_config.yml": bytes(range(256)),
+        "binary/_publications/2020-01-01-x.md": b"---\n\xff\xfe\x00: [\n---\n",
+        "unbalanced/_config.yml": b"title: x\n",
+        "unbalanced/index.md": b"---\ntitle: x\n---\n{% for p in site.data.x %}{{ p.title\n{% if",
+        "unbalanced/_data/x.json": b'{"a": [1, 2' + b"[" * 5000,
+        "empty/.keep": b"",
+    }
+    for rel, data in cases.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(data)
+    return sorted({root / rel.split("/")[0] for rel in cases}) + [root / "missing"]
+
+
+def _commands(path: Path, out: Path) -> list[list[str]]:
+    return [["inspect", str(path), "--json"],
+            ["migrate", str(path), "--to", "al-folio", "-o", str(out / "a"), "--force"],
+            ["migrate", str(path), "--from", "custom", "--to", "allanlab", "-o", str(out / "b"),
+             "--force"]]
+
+
+def test_cli_exits_0_1_or_2_on_hostile_input(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from sitemigrate.cli import cli
+
+    monkeypatch.setenv("SITEMIGRATE_MAX_FILE_SIZE", "1MB")
+    for path in _hostile_inputs(tmp_path / "in"):
+        for args in _commands(path, tmp_path / "out"):
+            result = CliRunner().invoke(cli, args)
+            assert result.exit_code in (0, 1, 2), (args, result.output[-2000:])
+            assert result.exception is None or isinstance(result.exception, SystemExit), \
+                (args, repr(result.exception))
+
+
+def test_cli_subprocess_prints_no_traceback(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    src = Path(__file__).resolve().parent.parent / "src"
+    env = {"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin", "SITEMIGRATE_MAX_FILE_SIZE": "1MB"}
+    inputs = _hostile_inputs(tmp_path / "in")
+    for path in (tmp_path / "in" / "binary", tmp_path / "in" / "random.md"):
+        assert path in inputs
+        for args in _commands(path, tmp_path / "out")[:2]:
+            proc = subprocess.run([sys.executable, "-m", "sitemigrate", *args],
+                                  capture_output=True, text=True, env=env, timeout=120)
+            assert proc.returncode in (0, 1, 2), (args, proc.stderr[-2000:])
+            assert "Traceback" not in proc.stderr + proc.stdout, (args, proc.stderr[-2000:])
