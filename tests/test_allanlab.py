@@ -261,3 +261,17 @@ def test_page_at_a_generated_url_takes_that_role() -> None:
     files = plan_files(model, "allanlab")
     assert "_pages/pubs.md" not in files  # the generated page keeps its URL and front matter
     assert "permalink: /publications/\n" in files.get("_pages/publications.md").decode()
+
+
+def test_projects_whose_ids_slug_alike_get_their_own_pages(tmp_path: Path) -> None:
+    model = Model(source=Source("custom", "x"))
+    model.projects = [Project(id="Tide Net", title="One"), Project(id="tide-net", title="Two")]
+    files = plan_files(model, "allanlab")
+    listing = files.get("_pages/projects.md").decode()
+    assert "[One](/projects/tide-net/)" in listing and "[Two](/projects/tide-net-2/)" in listing
+    assert "permalink: /projects/tide-net-2/" in files.get(
+        "_pages/projects/tide-net-2.md").decode()
+    write_files(files, tmp_path)
+    again = read_site(tmp_path, "allanlab")
+    assert project_signatures(again) == project_signatures(model)
+    assert plan_files(again, "allanlab").items() == files.items()

@@ -60,10 +60,11 @@ class AllanlabWriter(Writer):
         files.add("_config.yml", _config(model, ctx))
         files.add("_data/publist.yml", _publist(model, ctx))
         files.add("_pages/publications.md", _publications_page(model, lab, ctx))
-        links = PermalinkMap.build(model, _publications_url(model, lab))
+        slots = _project_slots(model)
+        links = PermalinkMap.build(model, _publications_url(model, lab), slots)
         if model.themes or _page_with_role(model, "research"):
-            files.add("_pages/research.md", _research_page(model, lab, ctx, links))
-        _write_projects(model, lab, files, ctx, links)
+            files.add("_pages/research.md", _research_page(model, lab, ctx, links, slots))
+        _write_projects(model, lab, files, ctx, links, slots)
         _write_items(model, files, ctx)
         _write_kept_data(model, files, ctx)
         _write_pages(model, files, ctx, links)
@@ -261,7 +262,8 @@ def _publications_page(model: Model, lab: str, ctx: WriteContext) -> str:
 
 # --- research -------------------------------------------------------------------------------
 
-def _research_page(model: Model, lab: str, ctx: WriteContext, links: PermalinkMap) -> str:
+def _research_page(model: Model, lab: str, ctx: WriteContext, links: PermalinkMap,
+                   slots: ProjectSlots) -> str:
     page = _page_with_role(model, "research")
     parts = ["# Research"]
     if page and page.body.strip():
@@ -269,7 +271,7 @@ def _research_page(model: Model, lab: str, ctx: WriteContext, links: PermalinkMa
     titles = {p.id: p for p in model.publications}
     projects = {p.id: p for p in model.projects}
     for theme in model.themes:
-        parts.extend(_theme_blocks(theme, 2, titles, projects, ctx, links))
+        parts.extend(_theme_blocks(theme, 2, titles, projects, ctx, links, slots))
     meta = _page_front(page, lab, "Research", "textlay")
     meta.pop("themes", None)
     if not model.themes:  # so the reader does not take bold paragraphs for themes
@@ -279,7 +281,7 @@ def _research_page(model: Model, lab: str, ctx: WriteContext, links: PermalinkMa
 
 def _theme_blocks(theme: Theme, level: int, pubs: dict[str, Publication],
                   projects: dict[str, Project], ctx: WriteContext,
-                  links: PermalinkMap) -> list[str]:
+                  links: PermalinkMap, slots: ProjectSlots) -> list[str]:
     blocks = [f"{'#' * min(level, 6)} {_one_line(theme.title)}"]
     body = links.rewrite((theme.body or "").strip(), ctx, theme.origin)
     summary = links.rewrite(theme.summary or "", ctx, theme.origin)
@@ -296,9 +298,10 @@ def _theme_blocks(theme: Theme, level: int, pubs: dict[str, Publication],
     for project_id in theme.project_ids:
         project = projects.get(project_id)
         if project is not None:
-            blocks.append(f"#### [{_one_line(project.title)}]({_project_permalink(project)})")
+            url = _project_permalink(project, slots)
+            blocks.append(f"#### [{_one_line(project.title)}]({url})")
     for sub in theme.subthemes:
-        blocks.extend(_theme_blocks(sub, level + 1, pubs, projects, ctx, links))
+        blocks.extend(_theme_blocks(sub, level + 1, pubs, projects, ctx, links, slots))
     return blocks
 
 
@@ -360,11 +363,11 @@ class PermalinkMap:
     reported: set[tuple[str, str | None]] = field(default_factory=set)
 
     @classmethod
-    def build(cls, model: Model, publications_url: str) -> PermalinkMap:
+    def build(cls, model: Model, publications_url: str, slots: ProjectSlots) -> PermalinkMap:
         links = cls()
         kept = {_url_key(p.permalink) for p in model.pages if p.permalink}
         targets: list[tuple[Project | Publication | Item, str | None]] = [
-            *((p, _project_permalink(p)) for p in model.projects),
+            *((p, _project_permalink(p, slots)) for p in model.projects),
             *((p, publications_url) for p in model.publications),
             *((i, None) for i in model.items)]
         for record, new in targets:
@@ -404,13 +407,33 @@ class PermalinkMap:
 
 # --- projects -------------------------------------------------------------------------------
 
-def _project_permalink(project: Project) -> str:
-    permalink = project.extra.get("permalink")
-    return str(permalink) if permalink else f"/projects/{slugify(project.id)}/"
+#: (file, permalink) of each project's page, by ``id(project)``.
+ProjectSlots = dict[int, tuple[str, str]]
+
+
+def _project_slots(model: Model) -> ProjectSlots:
+    """A file and URL per project, distinct even when two ids slug alike (``A b``/``a-b``)."""
+    slots: ProjectSlots = {}
+    taken: set[str] = set()
+    for project in model.projects:
+        stem = slug = slugify(project.id)
+        n = 1
+        while stem in taken:
+            n += 1
+            stem = f"{slug}-{n}"
+        taken.add(stem)
+        permalink = project.extra.get("permalink")
+        slots[id(project)] = (f"_pages/projects/{stem}.md",
+                              str(permalink) if permalink else f"/projects/{stem}/")
+    return slots
+
+
+def _project_permalink(project: Project, slots: ProjectSlots) -> str:
+    return slots[id(project)][1]
 
 
 def _write_projects(model: Model, lab: str, files: FileSet, ctx: WriteContext,
-                    links: PermalinkMap) -> None:
+                    links: PermalinkMap, slots: ProjectSlots) -> None:
     if not model.projects:
         return
     listing = ["# Projects"]
@@ -429,18 +452,19 @@ def _write_projects(model: Model, lab: str, files: FileSet, ctx: WriteContext,
         if category:
             listing.append(f"### {_one_line(category)}")
         for project in projects:
-            listing.append(f"#### [{_one_line(project.title)}]({_project_permalink(project)})")
-            path = files.unique_path(f"_pages/projects/{slugify(project.id)}.md")
-            files.add(path, _project_page(project, lab, ctx, links))
+            path, url = slots[id(project)]
+            listing.append(f"#### [{_one_line(project.title)}]({url})")
+            files.add(path, _project_page(project, lab, ctx, links, url))
     files.add("_pages/projects.md", render_front_matter(
         _page_front(page, lab, "Projects", "textlay"), "\n\n".join(listing)))
 
 
-def _project_page(project: Project, lab: str, ctx: WriteContext, links: PermalinkMap) -> str:
+def _project_page(project: Project, lab: str, ctx: WriteContext, links: PermalinkMap,
+                  permalink: str) -> str:
     meta: dict[str, Any] = {
         "title": project.title, "layout": "textlay",
         "excerpt": project.extra.get("allanlab_excerpt") or f"{lab} -- {project.title}",
-        "sitemap": False, "permalink": _project_permalink(project),
+        "sitemap": False, "permalink": permalink,
         "description": project.description, "image": project.image,
         "category": project.category, "order": project.order,
         "links": dict(sorted(project.links.items())) or None,
