@@ -5,7 +5,9 @@ themes from ``_pages/research.md`` (``##`` headings or bold run-in paragraphs, e
 optional ``[n] Title. Year`` list of works), projects from ``_data/projects.yml``,
 ``_pages/projects/`` and the headings of ``_pages/projects.md``.  Everything without a
 model field is kept in ``extra``; data files the model has no place for are kept whole in
-``site.extra["allanlab_data"]`` so the writer can put them back.
+``site.extra["allanlab_data"]`` so the writer can put them back.  Page roles research,
+publications and projects come from the file name, or from the permalink when no file has
+that name (USC-NSL ``pubs.md``); only the research page yields themes.
 """
 
 from __future__ import annotations

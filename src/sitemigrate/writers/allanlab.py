@@ -3,6 +3,13 @@
 Every field the template cannot show is still written (extra publist keys, front-matter
 keys) so the Allan lab reader reads the same model back; what has no place at all is
 reported as a loss with the record's origin.
+
+Decisions: every publist item has ``authors`` (empty text when none: both loops print it);
+the generated research/publications/projects pages take over the page named after the
+role, else the one at ``/role``, other pages with that role stay ordinary pages; project
+pages get a file and URL each even when ids slug alike; body links to the source URLs of
+projects/publications/items are rewritten by ``PermalinkMap`` (publications go to the
+publications page, items without a page here are reported).
 """
 
 from __future__ import annotations
