@@ -49,19 +49,6 @@ def theme_base(theme_dir: Path, theme: str) -> ThemeBase:
     return base
 
 
-def existing_reader(theme_dir: Path):  # type: ignore[no-untyped-def]
-    """``WriteContext.existing`` over the checkout (so _config.yml merges keep its comments)."""
-    root = theme_dir.resolve()
-
-    def existing(rel: str) -> bytes | None:
-        path = (root / rel).resolve()
-        if not path.is_relative_to(root) or not path.is_file():
-            return None
-        return path.read_bytes()
-
-    return existing
-
-
 def drop_shadowed_pages(base: FileSet, written: FileSet) -> list[tuple[str, str]]:
     """Remove theme pages whose permalink a migrated page takes; return (removed, by) pairs.
 

@@ -104,7 +104,7 @@ def plan_migration(model: Model, target: str, out_dir: str | Path, *,
 
 def _onto_files(model: Model, target: str, theme_dir: Path, diagnostics: Diagnostics,
                 ) -> FileSet:
-    from .onto import drop_shadowed_pages, existing_reader, theme_base
+    from .onto import drop_shadowed_pages, theme_base
 
     if not theme_dir.is_dir():
         raise SourceError(f"{theme_dir}: --onto needs a folder holding a checkout of {target}")
@@ -112,7 +112,7 @@ def _onto_files(model: Model, target: str, theme_dir: Path, diagnostics: Diagnos
     for rel in base.skipped:
         diagnostics.add("SM504", "not copied from the theme checkout (symlink or unreadable)",
                         rel)
-    ctx = WriteContext(diagnostics, existing_reader(theme_dir))
+    ctx = WriteContext.from_folder(theme_dir, diagnostics)  # merge into its _config.yml
     written = get_writer(target).write(model, ctx)
     for removed, by in drop_shadowed_pages(base.files, written):
         diagnostics.add("SM206", f"theme page {removed} left out: {by} has its permalink",
