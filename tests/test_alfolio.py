@@ -19,7 +19,7 @@ from conftest import CORPUS, SAMPLES, SEEDS, corpus_sites, requires_corpus, requ
 from sitemigrate.converters import converter
 from sitemigrate.diagnostics import Diagnostics
 from sitemigrate.fileset import write_atomically
-from sitemigrate.model import Item, Model, Page, Project
+from sitemigrate.model import Item, Model, Page, Project, Publication
 from sitemigrate.parsing.bibtex import parse_bibtex
 from sitemigrate.parsing.yamlio import load_yaml
 from sitemigrate.pipeline import read_site
@@ -340,3 +340,63 @@ def test_blank_project_description_written_empty() -> None:
     model.projects.append(Project(id="grant", title="RSF 23-73", description=" "))
     files = _write(model)
     assert _front_matter(files["_projects/grant.md"])["description"] == ""
+
+
+# ---------------------------------------------------------------------- arXiv ids, config
+
+ARXIV_LINKS = {
+    "pdf-url": "https://arxiv.org/pdf/2403.01234v2.pdf",
+    "old-http": "http://arxiv.org/abs/q-bio/0601001",
+    "canonical": "https://arxiv.org/abs/2311.04321",
+    "not-arxiv": "https://openreview.net/forum?id=Xy12",
+}
+
+
+def _arxiv_model() -> Model:
+    model = read_site(MARKER_SITE, "al-folio")
+    model.publications += [Publication(id=pid, title=f"Paper {pid}", authors=["Ana Quist"],
+                                       year=2024, links={"arxiv": url})
+                           for pid, url in ARXIV_LINKS.items()]
+    return model
+
+
+def test_arxiv_field_holds_only_an_id(tmp_path: Path) -> None:
+    model = _arxiv_model()
+    files = _write(model)
+    entries = {e.key: e.fields for e in parse_bibtex(
+        files["_bibliography/papers.bib"].decode(), "papers.bib", Diagnostics())}
+    # al-folio links arxiv.org/abs/<arxiv>: only ids there, the link as written beside it
+    assert entries["pdf-url"]["arxiv"] == "2403.01234v2"
+    assert entries["old-http"]["arxiv"] == "q-bio/0601001"
+    assert entries["canonical"]["arxiv"] == "2311.04321"
+    assert "arxiv" not in entries["not-arxiv"]
+    assert entries["pdf-url"]["arxiv_url"] == ARXIV_LINKS["pdf-url"]
+    assert "arxiv_url" not in entries["canonical"]
+    config = load_yaml(files["_config.yml"].decode()).data
+    assert "arxiv_url" in config["filtered_bibtex_keywords"]
+    write_atomically(WRITER.write(model, WriteContext()), tmp_path / "site")
+    again = read_site(tmp_path / "site", "al-folio")
+    for pid, url in ARXIV_LINKS.items():
+        found = again.publication(pid)
+        assert found is not None and found.links == {"arxiv": url}
+    assert _write(again) == files
+
+
+def test_filtered_keywords_cover_unrendered_fields_in_order() -> None:
+    model = _arxiv_model()
+    model.publications.append(Publication(id="dated", title="Dated", authors=["Ana Quist"],
+                                          year=2024, date="2024-03-05",
+                                          extra={"key": "Quist", "zeta": "z"}))
+    config = load_yaml(_write(model)["_config.yml"].decode()).data
+    filtered = config["filtered_bibtex_keywords"]
+    assert {"date", "key", "zeta", "arxiv_url"} <= set(filtered)
+    added = filtered[filtered.index("website") + 1:]
+    assert added == sorted(added)  # al-folio's own list first, then ours sorted
+
+
+def test_second_merge_into_our_config_is_byte_identical() -> None:
+    model = _arxiv_model()
+    first = _write(model)["_config.yml"]
+    files = WRITER.write(model, WriteContext(existing=lambda rel: first
+                                             if rel == "_config.yml" else None))
+    assert files.get("_config.yml") == first

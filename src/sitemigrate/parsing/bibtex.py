@@ -266,6 +266,8 @@ _URL = re.compile(r"^(https?|ftp)://\S+$", re.I)
 _DOI = re.compile(r"(10\.\d{3,9}/\S+)")
 _DOI_LINK = re.compile(r"^https://doi\.org/(10\.\S+)$")
 _ARXIV_LINK = re.compile(r"^https://arxiv\.org/abs/(\S+)$")
+#: holds an arXiv link that is not ``https://arxiv.org/abs/<id>``: the ``arxiv`` field gets the id
+ARXIV_URL_FIELD = "arxiv_url"
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s?#]+?)(?:\.pdf)?(?:[?#].*)?$", re.I)
 
 #: extra keys this module owns (not BibTeX fields)
@@ -454,6 +456,7 @@ def _map_links(pub: Publication, fields: dict[str, str], raw_fields: dict[str, s
         found = _ARXIV_URL.search(arxiv)
         pub.identifiers["arxiv"] = found.group(1) if found else arxiv
         pub.links["arxiv"] = arxiv if _URL.match(arxiv) else f"https://arxiv.org/abs/{arxiv}"
+    _map_arxiv_url(pub, fields)
     for name in IDENTIFIER_FIELDS[2:]:
         value = fields.pop(name, "").strip()
         if value:
@@ -469,6 +472,21 @@ def _map_links(pub: Publication, fields: dict[str, str], raw_fields: dict[str, s
         if _URL.match(value) and name not in _NOT_LINKS and not name.startswith("bdsk-"):
             pub.links[name] = value  # an unknown field holding a URL is a link of that label
             del fields[name]
+
+
+def _map_arxiv_url(pub: Publication, fields: dict[str, str]) -> None:
+    """``arxiv_url`` (see ``_put_links``) is the arXiv link as written when it is not the
+    ``arxiv.org/abs/<id>`` that al-folio builds from the ``arxiv`` id."""
+    url = fields.get(ARXIV_URL_FIELD, "").strip()
+    if not _URL.match(url):
+        return
+    found = _ARXIV_URL.search(url)
+    known = pub.links.get("arxiv")
+    if known and not (found and known == f"https://arxiv.org/abs/{found.group(1)}"):
+        return  # another link than the one the arxiv field gives: an ordinary URL field
+    del fields[ARXIV_URL_FIELD]
+    pub.links["arxiv"] = url
+    pub.identifiers.setdefault("arxiv", found.group(1) if found else url)  # as an arxiv URL
 
 
 #: URL-valued fields that are not links to the work (BibDesk's bdsk-url-N repeat url/doi)
@@ -682,10 +700,8 @@ def _put_links(pub: Publication, out: dict[str, str], names: dict[str, Any]) -> 
     from_eprint = str(pub.extra.get("archiveprefix", "")).lower() == "arxiv" and eprint
     arxiv_link = links.pop("arxiv", None)
     if arxiv_link:
-        found = _ARXIV_LINK.match(arxiv_link)
-        value = found.group(1) if found else arxiv_link
-        if not (from_eprint and value == eprint):
-            out["arxiv"] = value
+        _put_arxiv(arxiv_link, out, eprint if from_eprint else "",
+                   ARXIV_URL_FIELD not in links)
     elif pub.identifiers.get("arxiv") and not from_eprint:
         out["arxiv"] = pub.identifiers["arxiv"]
     for name in IDENTIFIER_FIELDS[2:]:
@@ -695,6 +711,20 @@ def _put_links(pub: Publication, out: dict[str, str], names: dict[str, Any]) -> 
         name = "url" if label == "html" and names.get("html") == "url" else _field_name(label)
         if name and name not in out:
             out[name] = _balanced(url)
+
+
+def _put_arxiv(link: str, out: dict[str, str], eprint: str, url_field_free: bool) -> None:
+    """al-folio links ``arxiv.org/abs/<arxiv field>``, so the field holds only an id; any
+    other arXiv link (``/pdf/…``, ``http://``, a version) goes to ``arxiv_url`` as written."""
+    canonical = _ARXIV_LINK.match(link)
+    found = canonical or _ARXIV_URL.search(link)
+    if not canonical and not url_field_free:
+        out["arxiv"] = link  # ``arxiv_url`` is a link of its own: the URL stays here
+        return
+    if found and found.group(1) != eprint:
+        out["arxiv"] = found.group(1)
+    if not canonical:
+        out[ARXIV_URL_FIELD] = _balanced(link)
 
 
 def _extra_fields(pub: Publication) -> dict[str, str]:
