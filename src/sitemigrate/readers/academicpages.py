@@ -314,6 +314,7 @@ class _SiteReader:
             meta.pop("date", None)
         if date is None:
             date = stem_parts(path.stem)[0]
+        date = _with_precision(date, meta)
         if collection == "posts" and not _POST_NAME.match(path.name):
             self.ctx.report("SM206", "post file name has no YYYY-MM-DD- prefix; Jekyll skips it",
                             path, 1)
@@ -333,6 +334,7 @@ class _SiteReader:
         project.date = normalize_date(meta.get("date"))
         if project.date is not None or meta.get("date") is None:
             meta.pop("date", None)
+        project.date = _with_precision(project.date, meta)
         header = meta.pop("header", None)
         if isinstance(header, dict):
             project.image = None if header.get("teaser") is None else str(header["teaser"])
@@ -465,6 +467,16 @@ def _mark_raw(extra: dict[str, Any], fm: FrontMatter, invalid_block: str | None)
         extra["sitemigrate_static"] = True
     elif invalid_block is not None:
         extra["sitemigrate_front_matter"] = invalid_block
+
+
+def _with_precision(date: str | None, meta: dict[str, Any]) -> str | None:
+    """A full date the writer padded for Jekyll ("2020-01-01", ``date_precision: year``)
+    back to what it was ("2020")."""
+    precision = meta.get("date_precision")
+    if date is None or precision not in ("year", "month"):
+        return date
+    del meta["date_precision"]
+    return date[:4] if precision == "year" else date[:7]
 
 
 def _has_front_matter(path: Path) -> bool:

@@ -11,6 +11,7 @@ Everything the reader reads back is written, so academicpages -> academicpages r
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from ..fileset import FileSet
@@ -31,6 +32,7 @@ from ..readers._academicpages.publications import (
 )
 from ..readers._academicpages.themes import RESEARCH_PAGE, themes_to_data
 from ..transforms.fields import normalize_date, year_of
+from ..transforms.identifiers import find_identifiers
 from .base import WriteContext, Writer
 
 #: kinds outside the template's three categories -> a category of their own
@@ -91,7 +93,7 @@ LISTINGS = {
                  "  {% include archive-single.html %}\n{% endfor %}\n"),
 }
 _TAG = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}", re.S)
-_FIGURE = re.compile(r"path\s*=\s*[\"']?([^\"'\s]+)")
+_FIGURE = re.compile(r"(?:path|image|src|file)\s*=\s*[\"']?([^\"'\s]+)")
 _CITE_KEYS = re.compile(r"[\w:./-]+")
 _DATE_NAME = re.compile(r"^\d{2,4}-\d{1,2}-\d{1,2}-")
 
@@ -184,7 +186,8 @@ class _Plan:
 
     def _has_file(self, path: str) -> bool:
         path = path.lstrip("/")
-        return path in self.files or self.ctx.existing(path) is not None
+        return any(rel in self.files or self.ctx.existing(rel) is not None
+                   for rel in (path, f"_pages/{path}"))
 
     def _body(self, text: str, record: Any, meta: dict[str, Any]) -> str:
         """The body with Liquid converted (``_clean``) and what cannot run cut out; the cut
@@ -216,8 +219,29 @@ class _Plan:
         self._loss(f"layout {layout!r} does not exist in academicpages; "
                    f"{meta['layout']!r} used (source_layout keeps it)", record)
 
+    def _jekyll_date(self, meta: dict[str, Any], record: Any) -> None:
+        """Jekyll stops the build on a document date Ruby cannot parse ("2020", "Spring
+        2022"): partial dates get a full one plus ``date_precision`` (read back), other text
+        moves to ``source_date``."""
+        value = meta.get("date")
+        if value is None or isinstance(value, bool):
+            return
+        day = normalize_date(value)
+        if day and len(day) == 10 and len(str(value).strip()) >= 8:
+            return
+        if day:
+            parts = day.split("-")
+            meta["date"] = "-".join(parts + ["01"] * (3 - len(parts)))
+            meta["date_precision"] = "year" if len(parts) == 1 else "month"
+            return
+        del meta["date"]
+        meta.setdefault("source_date", value)
+        self._loss(f"date {value!r} is not a date Jekyll reads (it stops the build); "
+                   "kept as source_date", record)
+
     def _own_permalink(self, meta: dict[str, Any], record: Any, fallback: str | None) -> None:
-        """Two documents with one permalink make Jekyll drop one: the later one moves."""
+        """Two documents with one permalink make Jekyll drop one: the later one moves
+        (to ``fallback``, or to the collection's own pattern when that is None)."""
         link = meta.get("permalink")
         if not isinstance(link, str) or not link.strip():
             return
@@ -225,13 +249,17 @@ class _Plan:
         if key not in self.permalinks:
             self.permalinks.add(key)
             return
-        if fallback is None or (fallback.rstrip("/") or "/") in self.permalinks:
+        if fallback is not None and (fallback.rstrip("/") or "/") in self.permalinks:
             return
-        meta["permalink"] = fallback
+        if fallback is None:
+            del meta["permalink"]
+        else:
+            meta["permalink"] = fallback
+            self.permalinks.add(fallback.rstrip("/") or "/")
         meta.setdefault("source_permalink", link)
-        self.permalinks.add(fallback.rstrip("/") or "/")
-        self._loss(f"permalink {link} is taken by another document; {fallback} used "
-                   "(source_permalink keeps it)", record)
+        self._loss(f"permalink {link} is taken by another document; "
+                   f"{fallback or 'the collection pattern'} used (source_permalink keeps it)",
+                   record)
 
     def _pub_ref(self, pub_id: str) -> str:
         return self.pub_stem.get(pub_id, pub_id)
@@ -268,6 +296,11 @@ class _Plan:
             meta["authors"] = list(pub.authors)
         extra_ids = {}
         identifiers = dict(pub.identifiers)
+        if not pub.citation:
+            # reading finds DOIs/arXiv ids in the citation text; a generated citation can
+            # carry one from an odd author or venue string, so write what will be found
+            for key, value in find_identifiers(replace(pub, citation=meta["citation"])).items():
+                identifiers.setdefault(key, value)
         for key in IDENTIFIER_KEYS:  # the reader takes these keys as identifiers
             if key in pub.extra and key not in identifiers and isinstance(
                     pub.extra[key], str | int | float) and str(pub.extra[key]).strip():
@@ -299,6 +332,7 @@ class _Plan:
                 self._loss(f"extra key {key!r} collides with a theme key; not written", pub)
         body = self._body(pub.abstract or "", pub, meta)
         self._layout(meta, pub)
+        self._jekyll_date(meta, pub)
         self.files.add(path, render_front_matter(meta, body))
 
     def _category(self, pub: Publication) -> str:
@@ -356,6 +390,7 @@ class _Plan:
         path = self.files.unique_path(f"_{collection}/{stem}.md")
         body = self._body(project.body or "", project, meta)
         self._layout(meta, project)
+        self._jekyll_date(meta, project)
         self._own_permalink(meta, project, f"/{collection}/{path.rsplit('/', 1)[1][:-3]}/")
         self.files.add(path, render_front_matter(meta, body))
 
@@ -376,10 +411,13 @@ class _Plan:
         for key, value in item.extra.items():
             if key not in meta:
                 meta[key] = value
+            elif key == "date":  # text the reader could not take as a date
+                meta.setdefault("source_date", value)
         path = self.files.unique_path(f"{folder}/{stem}.md")
         if not _write_raw(self.files, path, item.extra, item.body):
             body = self._body(item.body, item, meta)
             self._layout(meta, item)
+            self._jekyll_date(meta, item)
             fallback = None if folder == "_posts" else \
                 f"/{folder[1:]}/{path.rsplit('/', 1)[1][:-3]}/"
             self._own_permalink(meta, item, fallback)
@@ -441,6 +479,8 @@ class _Plan:
             self.nav_extra.append({"title": page.title or stem, "url": permalink,
                                    "order": str(page.nav_order if page.nav_order is not None
                                                 else 999)})
+        if LIQUID_KEY in meta:  # one place whichever write step cut it
+            meta[LIQUID_KEY] = meta.pop(LIQUID_KEY)
         text = render_front_matter(meta, "")
         self.files.add(path, text + ("\n" + body.strip("\n") + "\n" if body.strip() else ""))
 
@@ -538,7 +578,9 @@ def _write_raw(files: FileSet, path: str, extra: dict[str, Any], body: str) -> b
 def _keep_liquid(meta: dict[str, Any], sources: list[str]) -> None:
     kept = meta.get(LIQUID_KEY)
     kept = list(kept) if isinstance(kept, list) else ([kept] if kept else [])
-    meta[LIQUID_KEY] = kept + sources
+    # trailing newlines would make the YAML dump end with a "..." line, which closes the
+    # front matter early for Jekyll and for the reader
+    meta[LIQUID_KEY] = kept + [source.rstrip("\n") for source in sources]
 
 
 def _project_collection(project: Project) -> str:

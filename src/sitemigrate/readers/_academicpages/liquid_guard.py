@@ -9,8 +9,9 @@ finds such Liquid by its text (it never renders) and cuts it out:
   collection or a variable tainted that way (the variable becomes tainted too);
 * ``for``/``tablerow`` blocks looping over such values (the whole block, nested ones included);
 * ``{{ }}`` outputs reading absent data or tainted variables (they would render nothing);
-* ``include`` of a file the target does not have; ``post_url``/``link`` to missing targets
-  (replaced by ``#`` so the surrounding Markdown link stays well formed).
+* ``include``/``include_relative`` of a file the target does not have;
+* ``post_url``/``link`` to missing targets (replaced by ``#`` so the surrounding Markdown
+  link stays well formed).
 
 ``{% raw %}`` and ``{% comment %}`` regions are left alone: Liquid does not run them.
 Every cut is returned with its line and text so the caller can keep and report it.
@@ -172,6 +173,9 @@ def _check(token: _Token, target: Target, tainted: set[str]) -> tuple[str, str] 
         return "", f"include {first} does not exist in the target"
     if token.tag == "post_url" and first and not target.post(first):
         return "#", f"post_url {first}: no such post"
+    if token.tag == "include_relative" and first and "{{" not in first \
+            and not target.file(first):
+        return "", f"include_relative {first} does not exist in the target"
     if token.tag == "link" and first and "{{" not in first and not target.file(first):
         return "#", f"link {first}: no such file"
     return None
