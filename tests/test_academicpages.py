@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from conftest import CORPUS, FIXTURES, SAMPLES, corpus_sites, requires_corpus, requires_seeds
 
 from sitemigrate.diagnostics import Diagnostics
-from sitemigrate.model import Item, Model, Page, Publication, Source, Theme
+from sitemigrate.model import Item, Model, Origin, Page, Publication, Source, Theme
 from sitemigrate.parsing.front_matter import split_front_matter
 from sitemigrate.parsing.markdown_sections import extract_research
 from sitemigrate.parsing.yamlio import load_yaml
@@ -297,3 +297,87 @@ def test_foreign_liquid_is_converted_and_reported() -> None:
     assert "preprints" in config["publication_category"]
     assert config["collections"]["news"]["output"] is True
     assert "_news/n1.md" in files
+
+
+def _liquid_page_model() -> Model:
+    model = Model(source=Source("custom", "x"), publications=[
+        Publication(id="p1", title="Tidal Sums", year=2021, kind="article")])
+    model.pages.append(Page(id="people", title="People", permalink="/people/", origin=Origin(
+        "_pages/people.md", 1), body=(
+        "# Team\n"
+        "{% assign members = site.data.members | sort: 'name' %}\n"
+        "{% for person in members %}\n"
+        "  {% include person-card.html person=person %}\n"
+        "{% endfor %}\n"
+        "{% for post in site.publications %}{{ post.title }}{% endfor %}\n"
+        "{% raw %}{% for x in site.data.gone %}{% endraw %}\n")))
+    model.pages.append(Page(id="publications", title="Publications", role="publications",
+                            permalink="/publications/", extra={"layout": "page"},
+                            origin=Origin("_pages/publications.md", 1), body=(
+        "{% assign years = site.data.publications | group_by: 'year' | sort: 'name' %}\n"
+        "{% for year in years %}<h2>{{ year.name }}</h2>{% endfor %}\n")))
+    model.items.append(Item(collection="news", id="n1", title="Term", date="2021"))
+    model.items.append(Item(collection="news", id="n2", title="Spring", extra={
+        "date": "Spring 2022"}))
+    return model
+
+
+def test_liquid_reading_absent_data_is_cut_kept_and_reported(tmp_path: Path) -> None:
+    files, diagnostics = write(_liquid_page_model())
+    people = split_front_matter(files["_pages/people.md"].decode())
+    # the assign, and the loop over what it tainted (with the include inside), are gone
+    assert "site.data.members" not in people.body and "person-card" not in people.body
+    assert "{% for person" not in people.body and "# Team" in people.body
+    # Liquid the target can run, and raw text, stay as written
+    assert "{% for post in site.publications %}{{ post.title }}{% endfor %}" in people.body
+    assert "{% raw %}{% for x in site.data.gone %}{% endraw %}" in people.body
+    kept = people.meta["sitemigrate_liquid"]
+    assert kept[0] == "{% assign members = site.data.members | sort: 'name' %}"
+    assert kept[1].startswith("{% for person in members %}") and kept[1].endswith("endfor %}")
+    sm303 = [d for d in diagnostics if d.code == "SM303" and d.file == "_pages/people.md"]
+    assert len(sm303) == 2 and "site.data.members" in sm303[0].message
+    assert "body line 2" in sm303[0].message and sm303[0].line == 1
+
+
+def test_listing_page_on_absent_data_gets_the_theme_listing(tmp_path: Path) -> None:
+    files, diagnostics = write(_liquid_page_model())
+    page = split_front_matter(files["_pages/publications.md"].decode())
+    assert "site.data" not in page.body
+    assert "{% for post in site.publications reversed %}" in page.body
+    assert page.meta["sitemigrate_liquid"][0].startswith("{% assign years = site.data.pub")
+    # al-folio's "page" layout does not exist here: the listing uses the theme's archive
+    assert page.meta["layout"] == "archive" and page.meta["source_layout"] == "page"
+    assert any(d.code == "SM303" and d.file == "_pages/publications.md"
+               and "listing" in d.message for d in diagnostics)
+
+
+def test_dates_jekyll_cannot_parse_do_not_reach_the_build(tmp_path: Path) -> None:
+    files, _ = write(_liquid_page_model())
+    year_only = split_front_matter(files["_news/n1.md"].decode()).meta
+    assert (year_only["date"], year_only["date_precision"]) == ("2021-01-01", "year")
+    text_date = split_front_matter(files["_news/n2.md"].decode()).meta
+    assert "date" not in text_date and text_date["source_date"] == "Spring 2022"
+    again = read_site(to_disk(files, tmp_path / "out"), "academicpages")
+    assert next(i for i in again.items if i.id == "n1").date == "2021"
+
+
+def test_neutralised_pages_are_stable(tmp_path: Path) -> None:
+    files, _ = write(_liquid_page_model())
+    again = read_site(to_disk(files, tmp_path / "out"), "academicpages")
+    second, diagnostics = write(again)
+    for rel in ("_pages/people.md", "_pages/publications.md", "_news/n1.md", "_news/n2.md"):
+        assert second[rel] == files[rel], rel
+    assert not any(d.code == "SM303" for d in diagnostics)
+
+
+@requires_corpus
+def test_speekenbrink_publications_page_no_longer_sorts_absent_data() -> None:
+    # custom/speekenbrink-lab: _pages/publications.md line 9 is
+    # "{% assign years_pubs = site.data.publications | group_by: 'year' | sort: ..."
+    source = CORPUS / "custom" / "speekenbrink-lab__speekenbrink-lab.github.io"
+    files, diagnostics = write(read_site(source))
+    page = split_front_matter(files["_pages/publications.md"].decode())
+    assert "site.data.publications" not in page.body
+    assert "{% for post in site.publications reversed %}" in page.body
+    assert "site.data.publications" in page.meta["sitemigrate_liquid"][0]
+    assert any(d.code == "SM303" and d.file == "_pages/publications.md" for d in diagnostics)
