@@ -239,6 +239,13 @@ class _Plan:
         self._loss(f"date {value!r} is not a date Jekyll reads (it stops the build); "
                    "kept as source_date", record)
 
+    def _free_permalink(self, link: str) -> str:
+        base, n = link.rstrip("/"), 2
+        while (link.rstrip("/") or "/") in self.permalinks:
+            link = f"{base}-{n}/"
+            n += 1
+        return link
+
     def _own_permalink(self, meta: dict[str, Any], record: Any, fallback: str | None) -> None:
         """Two documents with one permalink make Jekyll drop one: the later one moves
         (to ``fallback``, or to the collection's own pattern when that is None)."""
@@ -249,8 +256,8 @@ class _Plan:
         if key not in self.permalinks:
             self.permalinks.add(key)
             return
-        if fallback is not None and (fallback.rstrip("/") or "/") in self.permalinks:
-            return
+        if fallback is not None:
+            fallback = self._free_permalink(fallback)
         if fallback is None:
             del meta["permalink"]
         else:
@@ -427,7 +434,9 @@ class _Plan:
 
     def _pages(self) -> None:
         research = self._research_page()
-        for page in self.model.pages:
+        # the page holding the themes keeps its permalink when another page claims it too
+        first = [research] if research is not None else []
+        for page in first + [p for p in self.model.pages if p is not research]:
             self._page(page, themes_here=page is research)
         if research is None and self.model.themes:
             page = Page(id="research", title="Research", permalink="/research/", nav=True,
