@@ -125,8 +125,9 @@ def test_deep_json_data_is_bounded(kind: str, tmp_path: Path) -> None:
 
 
 def test_size_limit_through_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # the option is passed on to batch workers through the environment: undo that afterwards
-    monkeypatch.delenv("SITEMIGRATE_MAX_FILE_SIZE", raising=False)
+    # The option is passed on to batch workers through the environment: setenv makes
+    # monkeypatch restore it afterwards (delenv of an absent variable would record nothing).
+    monkeypatch.setenv("SITEMIGRATE_MAX_FILE_SIZE", "50MB")
     site = tmp_path / "site"
     (site / "_publications").mkdir(parents=True)
     (site / "_config.yml").write_text("title: Lab\n")
@@ -250,3 +251,63 @@ def test_custom_reader_is_linear_in_the_line_length(tmp_path: Path) -> None:
     page = tmp_path / "page.md"
     page.write_text("---\ntitle: T\n---\n" + "x" * 30_000 + "\n")
     _run_limited(MEASURE + f"measure('custom', {str(page)!r}, {str(tmp_path)!r})", timeout=4)
+
+
+DEEP_YAML = {"flow": "a: " + "[" * 5000 + "]" * 5000 + "\n",
+             "block": "".join("  " * i + f"k{i}:\n" for i in range(3000)) + "  " * 3000 + "v\n",
+             "list": "".join("  " * i + "- \n" for i in range(3000)) + "  " * 3000 + "- v\n"}
+
+
+ALLANLAB_DEEP_YAML = pytest.mark.xfail(
+    strict=True, raises=AssertionError,
+    reason="readers/allanlab.py _item_lines: yaml.compose() of _data/publist.yml runs even when "
+           "the file did not load, and PyYAML's composer recurses: RecursionError")
+
+
+@pytest.mark.parametrize("kind", [pytest.param(k, marks=ALLANLAB_DEEP_YAML) if k == "allanlab"
+                                  else k for k in sorted(READERS)])
+@pytest.mark.parametrize("shape", sorted(DEEP_YAML))
+def test_deep_yaml_in_every_data_file_is_refused_by_every_reader(kind: str, shape: str,
+                                                                 tmp_path: Path) -> None:
+    for rel in BOMB_FILES:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(DEEP_YAML[shape])
+    (tmp_path / "_pages").mkdir()
+    (tmp_path / "_pages" / "research.md").write_text(f"---\n{DEEP_YAML[shape]}---\n# R\n")
+    reader = get_reader(kind)
+    reader.detect(tmp_path)
+    ctx = ReadContext(tmp_path, Diagnostics())
+    try:
+        assert reader.read(tmp_path, ctx) is not None
+    except RecursionError:
+        raise AssertionError("RecursionError") from None
+    refused = {d.file for d in ctx.diagnostics if d.code in ("SM505", "SM101")}
+    if kind in ("academicpages", "al-folio", "allanlab", "custom"):
+        assert "_config.yml" in refused
+
+
+WRITER_DEEP_CONFIG = pytest.mark.xfail(
+    strict=True, raises=AssertionError,
+    reason="writers merge OUT/_config.yml with ruamel.yaml, whose composer recurses: a deeply "
+           "nested existing _config.yml raises RecursionError (traceback, exit 1)")
+
+
+@pytest.mark.parametrize("target", [pytest.param(t, marks=WRITER_DEEP_CONFIG)
+                                    for t in ("academicpages", "al-folio", "allanlab")])
+def test_deep_existing_config_in_the_output_folder_is_reported(target: str,
+                                                               tmp_path: Path) -> None:
+    from sitemigrate.pipeline import migrate
+
+    site = tmp_path / "site"
+    (site / "_publications").mkdir(parents=True)
+    (site / "_config.yml").write_text("title: Lab\n")
+    (site / "_publications" / "2020-01-01-p.md").write_text(
+        "---\ntitle: P\ncollection: publications\ndate: 2020-01-01\n---\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "_config.yml").write_text(DEEP_YAML["flow"])
+    try:
+        plan = migrate(site, target, out, kind="academicpages", dry_run=True)
+    except RecursionError:  # re-raised short: a 1000-frame traceback takes pytest seconds
+        raise AssertionError("RecursionError") from None
+    assert plan.files
