@@ -6,6 +6,18 @@ Emits ``_publications/YYYY-MM-DD-<id>.md`` (always a ``citation``, an ``authors`
 ``_data/navigation.yml``, a research page carrying the theme tree in a ``themes:`` block,
 and ``_config.yml`` (merged into an existing one when the output folder has it).
 Everything the reader reads back is written, so academicpages -> academicpages round-trips.
+
+The output must build with Jekyll (``verify --build``):
+* Liquid that reads data, collections or includes the target lacks is cut out
+  (``_academicpages.liquid_guard``), kept under ``sitemigrate_liquid`` and reported (SM303);
+  a publications/talks/teaching/projects/research page whose Liquid needs such things gets
+  the theme's own listing instead (its whole source body kept the same way).
+* Layouts the theme lacks become ``single`` (``archive`` for listings), kept as
+  ``source_layout``; a permalink already taken moves, kept as ``source_permalink``.
+* Document dates Ruby cannot parse stop the build: ``2020``/``2020-05`` are padded with a
+  ``date_precision`` the reader undoes, other text moves to ``source_date``.
+* Source config keys that would switch theme or folder layout (``theme``, ``collections_dir``…)
+  are not merged.
 """
 
 from __future__ import annotations
