@@ -100,14 +100,7 @@ def test_deep_yaml_in_a_data_file_is_refused_with_its_line(tmp_path: Path) -> No
     assert diag.code in ("SM505", "SM101") and diag.file == "_data/deep.yml" and diag.line
 
 
-CUSTOM_DEEP_JSON = pytest.mark.xfail(
-    strict=True, raises=RecursionError,
-    reason="readers/_custom/data.py: json.loads of _data/deep.json ('[' * 100000) raises "
-           "RecursionError instead of reporting SM102/SM505")
-
-
-@pytest.mark.parametrize("kind", [pytest.param(k, marks=CUSTOM_DEEP_JSON) if k == "custom"
-                                  else k for k in sorted(READERS)])
+@pytest.mark.parametrize("kind", sorted(READERS))
 def test_deep_json_data_is_bounded(kind: str, tmp_path: Path) -> None:
     (tmp_path / "_config.yml").write_text("title: x\n")
     (tmp_path / "_data").mkdir()
@@ -236,17 +229,14 @@ HUGE_MB = 20 if os.environ.get("SITEMIGRATE_FUZZ") == "1" else 2
 
 
 def test_a_20mb_single_line_is_handled_in_bounded_time_and_memory(tmp_path: Path) -> None:
-    """Every reader but custom (see the xfail below) on a site of five one-line files."""
+    """Every reader on a site of five one-line files."""
     root = _huge_line_site(tmp_path / "site", HUGE_MB)
-    kinds = sorted(k for k in READERS if k != "custom")
+    kinds = sorted(READERS)
     rows = [_run_limited(MEASURE + f"measure({kind!r}, {str(root)!r}, {str(root)!r})",
                          timeout=240)[0] for kind in kinds]
     assert max(r["rss_mb"] for r in rows) < 1500
 
 
-@pytest.mark.xfail(strict=True, raises=subprocess.TimeoutExpired,
-                   reason="parsing/liquid.py find_headings: _SETEXT '[^\\n]*\\S[^\\n]*' is "
-                          "quadratic in the line length (30,000 chars: seconds; 20 MB: hours)")
 def test_custom_reader_is_linear_in_the_line_length(tmp_path: Path) -> None:
     page = tmp_path / "page.md"
     page.write_text("---\ntitle: T\n---\n" + "x" * 30_000 + "\n")
@@ -258,14 +248,7 @@ DEEP_YAML = {"flow": "a: " + "[" * 5000 + "]" * 5000 + "\n",
              "list": "".join("  " * i + "- \n" for i in range(3000)) + "  " * 3000 + "- v\n"}
 
 
-ALLANLAB_DEEP_YAML = pytest.mark.xfail(
-    strict=True, raises=AssertionError,
-    reason="readers/allanlab.py _item_lines: yaml.compose() of _data/publist.yml runs even when "
-           "the file did not load, and PyYAML's composer recurses: RecursionError")
-
-
-@pytest.mark.parametrize("kind", [pytest.param(k, marks=ALLANLAB_DEEP_YAML) if k == "allanlab"
-                                  else k for k in sorted(READERS)])
+@pytest.mark.parametrize("kind", sorted(READERS))
 @pytest.mark.parametrize("shape", sorted(DEEP_YAML))
 def test_deep_yaml_in_every_data_file_is_refused_by_every_reader(kind: str, shape: str,
                                                                  tmp_path: Path) -> None:
@@ -286,14 +269,7 @@ def test_deep_yaml_in_every_data_file_is_refused_by_every_reader(kind: str, shap
         assert "_config.yml" in refused
 
 
-WRITER_DEEP_CONFIG = pytest.mark.xfail(
-    strict=True, raises=AssertionError,
-    reason="writers merge OUT/_config.yml with ruamel.yaml, whose composer recurses: a deeply "
-           "nested existing _config.yml raises RecursionError (traceback, exit 1)")
-
-
-@pytest.mark.parametrize("target", [pytest.param(t, marks=WRITER_DEEP_CONFIG)
-                                    for t in ("academicpages", "al-folio", "allanlab")])
+@pytest.mark.parametrize("target", ["academicpages", "al-folio", "allanlab"])
 def test_deep_existing_config_in_the_output_folder_is_reported(target: str,
                                                                tmp_path: Path) -> None:
     from sitemigrate.pipeline import migrate

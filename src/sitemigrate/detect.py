@@ -31,8 +31,8 @@ def detect(path: Path) -> DetectionResult:
             continue
         try:
             candidates[kind] = reader.detect(path)
-        except OSError as exc:
-            candidates[kind] = Detection(0.0, [f"could not look: {exc}"])
+        except Exception as exc:  # noqa: BLE001 - one reader's bug must not end detection
+            candidates[kind] = Detection(0.0, [f"could not look: {type(exc).__name__}: {exc}"])
     best_kind, best = None, Detection()
     for kind, found in candidates.items():
         if found.score > best.score:

@@ -42,8 +42,7 @@ def read_site(path: str | Path, kind: str | None = None, *, dedupe: bool = True,
     ctx = ReadContext(root, diagnostics, max_bytes)
     try:
         model = reader.read(src, ctx)
-    except (RecursionError, MemoryError, ValueError, TypeError, KeyError, AttributeError,
-            IndexError, OSError) as exc:
+    except Exception as exc:  # noqa: BLE001
         # A reader bug must not cost the user the run: report it and return what we have.
         ctx.report("SM900", f"{kind} reader failed: {type(exc).__name__}: {exc}",
                    src.name if src.is_file() else None)
@@ -85,10 +84,18 @@ def plan_migration(model: Model, target: str, out_dir: str | Path, *,
     diagnostics = Diagnostics()
     diagnostics.extend(model.diagnostics)
     writer = get_writer(target)
-    if onto is None:
-        files = writer.write(model, WriteContext.from_folder(out, diagnostics))
-    else:
-        files = _onto_files(model, target, Path(onto), diagnostics)
+    try:
+        if onto is None:
+            files = writer.write(model, WriteContext.from_folder(out, diagnostics))
+        else:
+            files = _onto_files(model, target, Path(onto), diagnostics)
+    except SourceError:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        # Nothing is written from a failed writer; the run ends with exit code 1.
+        diagnostics.add("SM900", f"{target} writer failed: {type(exc).__name__}: {exc}",
+                        loss=True)
+        files = FileSet()
     changes = plan_changes(files, out)
     counts = {
         "publications": len(model.publications),
@@ -130,7 +137,7 @@ def migrate(src: str | Path, target: str, out_dir: str | Path, *, kind: str | No
     get_writer(target)  # an unknown target is a usage error before any reading
     model = read_site(src, kind, dedupe=dedupe)
     plan = plan_migration(model, target, out_dir, onto=onto)
-    if not dry_run:
+    if not dry_run and len(plan.files):
         write_atomically(plan.files, plan.out_dir, force=force)
         plan.written = True
     plan.seconds = time.perf_counter() - start

@@ -60,7 +60,18 @@ def cli(max_file_size: str | None) -> None:
             parse_size(max_file_size)
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--max-file-size") from None
+        previous = os.environ.get("SITEMIGRATE_MAX_FILE_SIZE")
         os.environ["SITEMIGRATE_MAX_FILE_SIZE"] = max_file_size  # inherited by batch workers
+        click.get_current_context().call_on_close(lambda: _restore_env(previous))
+
+
+def _restore_env(previous: str | None) -> None:
+    import os
+
+    if previous is None:
+        os.environ.pop("SITEMIGRATE_MAX_FILE_SIZE", None)
+    else:
+        os.environ["SITEMIGRATE_MAX_FILE_SIZE"] = previous
 
 
 def main() -> None:

@@ -30,7 +30,7 @@ def load_config(data: bytes | str | None) -> CommentedMap | None:
     text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
     try:
         loaded = config_yaml().load(text)
-    except (YAMLError, ValueError):
+    except (YAMLError, ValueError, RecursionError):
         return None
     return loaded if isinstance(loaded, CommentedMap) else None
 

@@ -344,7 +344,9 @@ def _message(exc: LiquidError) -> str:
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]*(.*?)[ \t#]*$", re.M)
 _HTML_HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.S | re.I)
-_SETEXT = re.compile(r"^(?P<title>[^\n]*\S[^\n]*)\n {0,3}(?P<mark>=+|-{2,})[ \t]*$", re.M)
+# The lookahead keeps this linear in the line length ("[^\n]*\S[^\n]*" backtracks
+# quadratically on long lines).
+_SETEXT = re.compile(r"^(?P<title>(?=[^\n]*\S)[^\n]*)\n {0,3}(?P<mark>=+|-{2,})[ \t]*$", re.M)
 _LIQUID = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S)
 _TAG = re.compile(r"<[^>]+>")
 _COMMENT_BLOCK = re.compile(r"\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}", re.S)

@@ -114,6 +114,35 @@ def load_yaml(text: str) -> YamlResult:
     return YamlResult(data, loader.duplicates)
 
 
+def item_lines(text: str) -> dict[tuple[Any, ...], int]:
+    """1-based line of each list item up to one mapping level down, for diagnostics.
+
+    Keys: ``(i,)`` for a top-level list, ``(key, i)`` for a list under a top-level key, and
+    ``(key,)`` for a mapping under a top-level key.  Empty when the text does not compose
+    (the loader reports why) or nests too deep.
+    """
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except (yaml.YAMLError, RecursionError):
+        return {}
+    finally:
+        loader.dispose()
+    lines: dict[tuple[Any, ...], int] = {}
+    if isinstance(node, yaml.SequenceNode):
+        for index, child in enumerate(node.value):
+            lines[(index,)] = child.start_mark.line + 1
+    elif isinstance(node, yaml.MappingNode):
+        for key_node, value in node.value:
+            key = key_node.value
+            if isinstance(value, yaml.SequenceNode):
+                for index, child in enumerate(value.value):
+                    lines[(key, index)] = child.start_mark.line + 1
+            elif isinstance(value, yaml.MappingNode):
+                lines[(key,)] = key_node.start_mark.line + 1
+    return lines
+
+
 class _Dumper(yaml.SafeDumper):
     def increase_indent(self, flow=False, indentless=False):  # type: ignore[no-untyped-def]
         return super().increase_indent(flow, False)

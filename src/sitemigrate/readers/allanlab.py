@@ -19,10 +19,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-import yaml
-
 from ..model import PUBLICATION_KINDS, Item, Model, Page, Project, Publication, Site, Source, Theme
-from ..parsing.yamlio import YamlError, load_yaml
+from ..parsing.yamlio import YamlError, item_lines, load_yaml
 from ..paths import slugify
 from ..transforms.fields import as_int, normalize_date, plain_text, split_authors, year_of
 from .base import Detection, ReadContext, Reader
@@ -216,20 +214,8 @@ def _groups(data: Any) -> list[tuple[str | None, list[Any]]]:
 
 def _item_lines(text: str) -> dict[tuple[str | None, int], int]:
     """1-based start line of each list item, keyed by (group key, index)."""
-    lines: dict[tuple[str | None, int], int] = {}
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return lines
-    if isinstance(node, yaml.SequenceNode):
-        for i, child in enumerate(node.value):
-            lines[(None, i)] = child.start_mark.line + 1
-    elif isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if isinstance(value, yaml.SequenceNode):
-                for i, child in enumerate(value.value):
-                    lines[(str(key.value), i)] = child.start_mark.line + 1
-    return lines
+    return {(None if len(key) == 1 else str(key[0]), key[-1]): line
+            for key, line in item_lines(text).items() if isinstance(key[-1], int)}
 
 
 def _read_publist(path: Path, text: str, data: Any, ctx: ReadContext, state: _State) -> None:

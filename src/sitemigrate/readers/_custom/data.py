@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from ...parsing.yamlio import item_lines
 from ..base import ReadContext
 
 DATA_SUFFIXES = (".yml", ".yaml", ".json", ".csv", ".tsv")
@@ -85,7 +84,7 @@ def _load(path: Path, ctx: ReadContext) -> tuple[Any, dict[tuple[Any, ...], int]
         if content is None:
             return MISSING, {}
         text = ctx.read_text(path) or ""
-        return content, yaml_item_lines(text)
+        return content, item_lines(text)
     text = ctx.read_text(path)
     if text is None:
         return MISSING, {}
@@ -94,6 +93,9 @@ def _load(path: Path, ctx: ReadContext) -> tuple[Any, dict[tuple[Any, ...], int]
             return json.loads(text), {}
         except ValueError as exc:
             ctx.report("SM102", f"invalid JSON: {exc}", path, getattr(exc, "lineno", None))
+            return MISSING, {}
+        except RecursionError:
+            ctx.report("SM505", "JSON nests too deep; refused", path)
             return MISSING, {}
     return _load_table(text, path, ctx, "\t" if suffix == ".tsv" else ",")
 
@@ -111,25 +113,3 @@ def _load_table(text: str, path: Path, ctx: ReadContext, delimiter: str,
     return rows, {(i,): i + 2 for i in range(len(rows))}
 
 
-def yaml_item_lines(text: str) -> dict[tuple[Any, ...], int]:
-    """Line of every list item up to two levels down: (i,) or ("main", i)."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return {}
-    lines: dict[tuple[Any, ...], int] = {}
-    if isinstance(node, yaml.SequenceNode):
-        _sequence_lines(node, (), lines)
-    elif isinstance(node, yaml.MappingNode):
-        for key_node, value in node.value:
-            if isinstance(value, yaml.SequenceNode):
-                _sequence_lines(value, (key_node.value,), lines)
-            elif isinstance(value, yaml.MappingNode):
-                lines[(key_node.value,)] = key_node.start_mark.line + 1
-    return lines
-
-
-def _sequence_lines(node: yaml.SequenceNode, prefix: tuple[Any, ...],
-                    lines: dict[tuple[Any, ...], int]) -> None:
-    for index, item in enumerate(node.value):
-        lines[prefix + (index,)] = item.start_mark.line + 1
