@@ -400,3 +400,18 @@ def test_second_merge_into_our_config_is_byte_identical() -> None:
     files = WRITER.write(model, WriteContext(existing=lambda rel: first
                                              if rel == "_config.yml" else None))
     assert files.get("_config.yml") == first
+
+
+def test_one_about_page_at_root_and_generated_pages_take_free_urls() -> None:
+    model = read_site(MARKER_SITE, "al-folio")
+    model.pages = [p for p in model.pages if p.role != "about"]
+    # as the Allan lab reader leaves agucova__allanlab: home at /, pictures also "about"
+    model.pages += [Page(id="pictures", title="Fotos", role="about"),
+                    Page(id="home", title="Inicio", permalink="/", role="about"),
+                    Page(id="team", title="Team", permalink="/talks/")]
+    model.items.append(Item(collection="talks", id="t9", title="A talk"))
+    files = _write(model)
+    home, pictures = (_front_matter(files[f"_pages/{n}.md"]) for n in ("home", "pictures"))
+    assert (home["layout"], home["permalink"]) == ("about", "/")
+    assert pictures["layout"] == "page" and "permalink" not in pictures
+    assert _front_matter(files["_pages/talks.md"])["permalink"] == "/talks-2/"

@@ -1,7 +1,8 @@
 """Writer for the al-folio theme (themes.md §3 and §8).
 
-Files: ``_bibliography/papers.bib``, ``_config.yml`` (merged into an existing one with
-ruamel.yaml so its comments survive), ``_data/socials.yml``, ``_projects/<id>.md``,
+Files: ``_bibliography/papers.bib``, ``_config.yml`` (fresh, or merged into an existing one
+so its comments survive, both through ``parsing.config_yaml``: a merge into our own output
+gives the same bytes), ``_data/socials.yml``, ``_projects/<id>.md``,
 ``_pages/*.md`` (about, projects with ``display_categories``, publications, research,
 every other page), ``_news/``, ``_posts/`` and one folder per other collection.
 
@@ -20,6 +21,11 @@ Decisions, made once:
   marked ``sitemigrate: research`` in its front matter so the reader takes themes from it
   and from no other page; a copied page whose text the reader would still take for themes
   (a bold numbered list on a page named research…) is marked ``sitemigrate: page``;
+* ``filtered_bibtex_keywords`` is al-folio's own list plus, sorted, every written field
+  that al-folio does not render (``rendered_bib_fields`` of ``converters/al-folio.yml``);
+* one page is the about page at ``/`` (the one already there, else ``index``, else
+  ``about``, else the first page read as about); other pages read as about are ordinary
+  pages, and generated pages take ``/<name>-2/``… when a page of the model has their URL;
 * a post without a date gets the one of its ``YYYY-MM-DD-`` file name, as Jekyll does, and
   collections are declared in name order, so a re-read site writes the same bytes.
 """
@@ -93,6 +99,7 @@ class _Writing:
         self.bib_fields: set[str] = set()
         self.collections: list[str] = []
         self.page_paths: set[str] = set()
+        self.permalinks: set[str] = set()  #: pages' URLs, so generated pages take free ones
 
     def run(self) -> FileSet:
         self._bibliography()
@@ -184,6 +191,8 @@ class _Writing:
     def _pages(self) -> None:
         pages = list(self.model.pages)
         roles = {p.role for p in pages}
+        about = _primary_about(pages)
+        self.permalinks.update(_norm_permalink(p.permalink) for p in pages if p.permalink)
         research_written = False
         for page in pages:
             if page.role == "research" or _from_research(page, self.model.themes):
@@ -200,7 +209,7 @@ class _Writing:
                 if "{% include projects" not in body:  # another theme's listing: add the cards
                     body = body.rstrip("\n") + ("\n\n" if body.strip() else "") + PROJECTS_BODY
                 self._page_file(page, body, display_categories=True)
-            elif page.role == "about":
+            elif page is about:
                 self._page_file(self._about_page(page), page.body)
             else:
                 self._page_file(page, page.body)
@@ -208,17 +217,28 @@ class _Writing:
             about = self._about_page(Page(id="about", role="about"))
             self._page_file(about, self.model.site.description or "")
         if self.model.themes and not research_written:
-            self._page_file(Page(id="research", title="research", permalink="/research/",
-                                 nav=True, role="research"), self._research_body(),
+            self._page_file(Page(id="research", title="research",
+                                 permalink=self._free_permalink("research"), nav=True,
+                                 role="research"), self._research_body(),
                             generated_research=True)
         if self.model.projects and "projects" not in roles:
-            self._page_file(Page(id="projects", title="projects", permalink="/projects/",
-                                 nav=True, role="projects"), PROJECTS_BODY,
+            self._page_file(Page(id="projects", title="projects",
+                                 permalink=self._free_permalink("projects"), nav=True,
+                                 role="projects"), PROJECTS_BODY,
                             display_categories=True)
         if self.model.publications and "publications" not in roles:
             self._page_file(Page(id="publications", title="publications",
-                                 permalink="/publications/", nav=True, role="publications",
+                                 permalink=self._free_permalink("publications"), nav=True,
+                                 role="publications",
                                  extra={"description": ""}), PUBLICATIONS_BODY)
+
+    def _free_permalink(self, slug: str) -> str:
+        """``/<slug>/`` for a generated page, ``/<slug>-2/``… when a page of the model has it."""
+        candidate, n = f"/{slug}/", 2
+        while _norm_permalink(candidate) in self.permalinks:
+            candidate, n = f"/{slug}-{n}/", n + 1
+        self.permalinks.add(_norm_permalink(candidate))
+        return candidate
 
     def _keeps_research_page(self, page: Page) -> bool:
         if "research_shape" not in page.extra:
@@ -338,7 +358,8 @@ class _Writing:
             path = f"_pages/{slugify(collection_name(collection))}.md"
             if path not in self.page_paths:
                 slug = slugify(collection_name(collection))
-                page = Page(id=slug, title=collection, permalink=f"/{slug}/", nav=True)
+                page = Page(id=slug, title=collection, permalink=self._free_permalink(slug),
+                            nav=True)
                 self._page_file(page, _listing_body(collection))
 
     def _item_file(self, item: Item) -> str:
@@ -615,6 +636,25 @@ def _reads_as_themes(path: str, meta: dict[str, Any], body: str) -> bool:
     permalink = meta.get("permalink")
     probe = Page(id=stem, permalink=str(permalink) if permalink else None, body=body)
     return research_content(probe) is not None
+
+
+def _primary_about(pages: list[Page]) -> Page | None:
+    """The one page written as al-folio's about page at ``/`` when readers gave several the
+    about role: the one already at ``/``, else ``index``, else ``about``, else the first."""
+    abouts = [p for p in pages if p.role == "about"]
+    if not abouts:
+        return None
+    names = {"index": 0, "about": 1}
+    return min(abouts, key=lambda p: (not p.permalink or _norm_permalink(p.permalink) != "/",
+                                      names.get(p.id, 2)))
+
+
+def _norm_permalink(url: str) -> str:
+    """A permalink as the URL it gives (``/a``, ``/a/`` and ``/a/index.html`` are one)."""
+    url = "/" + str(url).strip().lstrip("/")
+    for suffix in ("index.html", ".html"):
+        url = url.removesuffix(suffix)
+    return url.rstrip("/") or "/"
 
 
 def _from_research(page: Page, themes: list[Theme]) -> bool:
