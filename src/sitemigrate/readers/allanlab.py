@@ -23,7 +23,7 @@ from ..model import PUBLICATION_KINDS, Item, Model, Page, Project, Publication, 
 from ..parsing.yamlio import YamlError, item_lines, load_yaml
 from ..paths import slugify
 from ..transforms.fields import as_int, normalize_date, plain_text, split_authors, year_of
-from .base import Detection, ReadContext, Reader
+from .base import Detection, ReadContext, Reader, peek_text
 
 ALLAN_LAYOUTS = ("textlay", "gridlay", "homelay", "piclay")
 #: The links of the template's hard-coded header (``_includes/header.html``), in order.
@@ -71,7 +71,7 @@ class AllanlabReader(Reader):
                 found.add(0.3, f"{len(layouts)} page(s) with Allan layouts (textlay/gridlay…)")
         config = _config_path(path)
         if config is not None and found.score > 0:
-            text = config.read_text(encoding="utf-8", errors="replace")
+            text = peek_text(config)
             if re.search(r"^include:\s*\n(\s*-\s*.*\n)*\s*-\s*_pages", text, re.M):
                 found.add(0.1, "_config.yml includes _pages")
         return found
@@ -83,7 +83,7 @@ class AllanlabReader(Reader):
             return model
         state = _State(model)
         _read_config(path, ctx, model)
-        state.link_folders = _link_folders(path / "_pages")
+        state.link_folders = _link_folders(path / "_pages", ctx)
         _read_data(path / "_data", ctx, state)
         _read_bibliographies(path / "_bibliography", ctx, model)
         _read_project_pages(path, ctx, state)
@@ -97,7 +97,7 @@ def _detect_page(path: Path, found: Detection) -> Detection:
     layout = _page_layout(path)
     if layout in ALLAN_LAYOUTS:
         found.add(0.6, f"layout: {layout}")
-        head = path.read_text(encoding="utf-8", errors="replace")[:2000]
+        head = peek_text(path, 2000)
         if re.search(r"^sitemap:\s*false", head, re.M):
             found.add(0.1, "sitemap: false")
         if re.search(r"^excerpt:", head, re.M):
@@ -350,12 +350,14 @@ def _url_label(url: str, has_pdf: bool) -> str:
     return "pdf" if url.lower().endswith(".pdf") and not has_pdf else "html"
 
 
-def _link_folders(pages: Path) -> dict[str, str]:
+def _link_folders(pages: Path, ctx: ReadContext) -> dict[str, str]:
     """Folders the publications page puts before ``{{ publi.link.X }}`` (gururaj: papers/)."""
     folders: dict[str, str] = {}
     pattern = re.compile(r"\}\}/([\w./-]+?)/\{\{\s*publi\.link\.(\w+)\s*\}\}")
-    for path in sorted(pages.glob("*.md")) if pages.is_dir() else []:
-        text = path.read_text(encoding="utf-8", errors="replace")
+    for path in ctx.walk(pages, (".md",)):
+        if path.parent != pages:
+            continue
+        text = peek_text(path)
         for folder, label in pattern.findall(text):
             folders.setdefault(label, folder)
     return folders
@@ -651,7 +653,7 @@ def _comment_state(line: str, inside: bool) -> bool:
 def _pages_by_permalink(pages: Path, ctx: ReadContext) -> dict[str, Path]:
     found: dict[str, Path] = {}
     for path in ctx.walk(pages, (".md", ".markdown", ".html")):
-        head = path.read_text(encoding="utf-8", errors="replace")[:3000]
+        head = peek_text(path, 3000)
         match = re.search(r"^permalink:\s*[\"']?([^\s\"']+)", head, re.M)
         if match and head.startswith("---"):
             found.setdefault(_url_key(match.group(1)), path)

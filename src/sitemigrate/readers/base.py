@@ -27,6 +27,18 @@ class Detection:
         self.evidence.append(evidence)
 
 
+def peek_text(path: Path, limit: int = 200_000) -> str:
+    """At most ``limit`` bytes of ``path``, decoded, for detection; ``""`` when unreadable.
+
+    Detection runs before any size limit applies, so it never reads a whole file.
+    """
+    try:
+        with path.open("rb") as handle:
+            return decode(handle.read(limit)).text
+    except OSError:
+        return ""
+
+
 class ReadContext:
     """The source root, the diagnostics collector and safe file access below the root."""
 

@@ -39,7 +39,7 @@ from ._custom.records import (
     record_id,
 )
 from ._custom.select import select_items
-from .base import Detection, ReadContext, Reader
+from .base import Detection, ReadContext, Reader, peek_text
 
 PAGE_SUFFIXES = (".md", ".markdown", ".html")
 SKIP_DIRS = {"assets", "vendor", "node_modules", "_site", "_includes", "_layouts", "_sass",
@@ -112,7 +112,7 @@ def _detect_page(path: Path, found: Detection) -> Detection:
     if path.suffix.lower() not in PAGE_SUFFIXES:
         return found
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")[:200_000]
+        text = peek_text(path, 200_000)
     except OSError:
         return found
     loops = len(_LOOP_OVER_DATA.findall(text))
@@ -125,7 +125,7 @@ def _detect_page(path: Path, found: Detection) -> Detection:
 
 
 def _detect_site(path: Path, config: Path, found: Detection) -> None:
-    text = config.read_text(encoding="utf-8", errors="replace")
+    text = peek_text(config)
     if config.name == "_config.yaml":
         found.add(0.2, "_config.yaml")
     theme = re.search(r"^(remote_theme|theme):\s*['\"]?([\w./@-]+)", text, re.M)
@@ -164,7 +164,7 @@ def _pages_looping_over_data(path: Path) -> int:
                               p.suffix.lower() in PAGE_SUFFIXES)
     for page in candidates[:80]:
         try:
-            text = page.read_text(encoding="utf-8", errors="replace")[:200_000]
+            text = peek_text(page, 200_000)
         except OSError:
             continue
         if _LOOP_OVER_DATA.search(text) or re.search(r"=\s*site\.data\.", text):
