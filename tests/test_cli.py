@@ -66,3 +66,22 @@ def test_validate_names_line_of_broken_json(runner: CliRunner, tmp_path) -> None
     result = runner.invoke(cli, ["validate", str(bad)])
     assert result.exit_code == 2
     assert "m.json:3" in result.output
+
+
+def test_reader_crash_is_a_clean_error_and_writes_nothing(runner: CliRunner, tmp_path,
+                                                          monkeypatch) -> None:
+    from sitemigrate.readers import get_reader
+
+    page = tmp_path / "p.md"
+    page.write_text("# Research\n\nSome text.\n")
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(type(get_reader("plain")), "read", explode)
+    result = runner.invoke(cli, ["migrate", str(page), "--from", "plain", "--to", "al-folio",
+                                 "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "plain reader failed" in result.output and "kaboom" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()

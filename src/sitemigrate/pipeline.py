@@ -19,6 +19,10 @@ class SourceError(Exception):
     """The source cannot be read at all (missing path, unknown kind)."""
 
 
+class ReaderFailed(Exception):
+    """A reader crashed (a bug, not bad input): nothing is migrated from that source."""
+
+
 def read_site(path: str | Path, kind: str | None = None, *, dedupe: bool = True,
               max_bytes: int | None = None) -> Model:
     """Read a site folder or a single page into the normalized model."""
@@ -43,10 +47,9 @@ def read_site(path: str | Path, kind: str | None = None, *, dedupe: bool = True,
     try:
         model = reader.read(src, ctx)
     except Exception as exc:  # noqa: BLE001
-        # A reader bug must not cost the user the run: report it and return what we have.
-        ctx.report("SM900", f"{kind} reader failed: {type(exc).__name__}: {exc}",
-                   src.name if src.is_file() else None)
-        model = Model(source=Source(kind, str(src)))
+        # Half a model would migrate as a site that silently lost most of its content.
+        raise ReaderFailed(f"{src}: the {kind} reader failed ({type(exc).__name__}: {exc}); "
+                           "nothing was migrated. Please report this with the file.") from exc
     model.source = Source(kind, str(path), confidence, evidence)
     diagnostics.extend(model.diagnostics)
     normalize(model, diagnostics, dedupe=dedupe)

@@ -29,12 +29,14 @@ def input_errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from ..fileset import OverwriteRefused
         from ..paths import UnsafePathError
-        from ..pipeline import SourceError
+        from ..pipeline import ReaderFailed, SourceError
 
         try:
             return func(*args, **kwargs)
         except SourceError as exc:
             raise UsageError(str(exc)) from None
+        except ReaderFailed as exc:
+            raise click.ClickException(str(exc)) from None  # exit 1: finished with an error
         except OverwriteRefused as exc:
             listing = "\n  ".join(exc.paths[:20])
             more = f"\n  … and {len(exc.paths) - 20} more" if len(exc.paths) > 20 else ""
