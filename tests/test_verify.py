@@ -133,3 +133,21 @@ def test_build_shows_every_item(tmp_path: Path) -> None:
     report = verify_site(out, "academicpages", build=True)
     assert report.built
     assert report.items_found == report.items_checked > 0, report.diagnostics
+
+
+def test_tags_inside_raw_and_comment_blocks_are_not_flagged(tmp_path: Path) -> None:
+    site = _write(tmp_path, {
+        "_config.yml": AP_CONFIG,
+        "_pages/a.md": "---\npermalink: /a/\n---\n{% raw %}{% cite x %}{% endraw %}\n"
+        "{% comment %}\n{% bibliography %}\n{% endcomment %}\n{% cite y %}\n",
+    })
+    flagged = [d for d in verify_site(site, "academicpages").diagnostics if d.code == "SM606"]
+    assert [(d.file, d.line) for d in flagged] == [("_pages/a.md", 8)]
+
+
+def test_build_match_ignores_markup_in_titles() -> None:
+    from sitemigrate.verify.build import _normalize
+
+    html = "<h2>Paper Title Number 5, with math \\(E=mc^2\\)</h2><p>LOVA<sup>3</sup></p>"
+    assert _normalize("Paper Title Number 5, with math $$E=mc^2$$") in _normalize(html)
+    assert _normalize("LOVA<sup>3</sup>") in _normalize(html)

@@ -8,6 +8,8 @@ from ..converters import converter
 from .site import SiteFiles
 
 _TAG = re.compile(r"\{%-?\s*(\w+)(?:\s+([^%]*?))?\s*-?%\}")
+# Tags inside these blocks are text to Jekyll, not tags.
+_INERT = re.compile(r"\{%-?\s*(raw|comment)\s*-?%\}.*?\{%-?\s*end\1\s*-?%\}", re.S)
 
 
 def check(site: SiteFiles) -> None:
@@ -44,10 +46,11 @@ def _check_tags(site: SiteFiles, conf: dict) -> None:  # type: ignore[type-arg]
     forbidden = set(conf["forbidden_tags"])
     forbidden_includes = tuple(conf["forbidden_includes"])
     for rel in site.pages():
-        text = site.text(rel) or ""
+        fm = site.front_matter(rel)
+        text = _INERT.sub(lambda m: "\n" * m.group(0).count("\n"), fm.body)
         for match in _TAG.finditer(text):
             tag, args = match.group(1), match.group(2) or ""
-            line = text.count("\n", 0, match.start()) + 1
+            line = text.count("\n", 0, match.start()) + fm.body_line
             if tag in forbidden:
                 site.report("SM606", f"{{% {tag} %}} is not defined by academicpages", rel, line)
             elif tag == "include" and args.split(" ")[0].startswith(forbidden_includes):

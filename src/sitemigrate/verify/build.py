@@ -17,6 +17,7 @@ from ..parsing.yamlio import dump_yaml, load_yaml
 BUILD_SECONDS = 600
 _TAG = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S | re.I)
 _MARKUP = re.compile(r"[*_`$\\{}]")
+_MATH_DELIMITERS = re.compile(r"\\[()\[\]]")  # MathJax's \( \) \[ \] in rendered HTML
 
 
 @dataclass(slots=True)
@@ -36,7 +37,9 @@ def _installed_gems() -> set[str] | None:
 
 
 def _normalize(text: str) -> str:
-    return " ".join(_MARKUP.sub("", html.unescape(text)).lower().split())
+    """Text as a reader sees it: no tags, entities decoded, no emphasis or math markup."""
+    text = _MATH_DELIMITERS.sub("", html.unescape(_TAG.sub(" ", text)))
+    return " ".join(_MARKUP.sub("", text).lower().split())
 
 
 def build_and_find(site: Path, theme: str, diagnostics: Diagnostics) -> BuildOutcome:
@@ -87,8 +90,7 @@ def _build_error(output: str) -> str:
 def _find_items(site: Path, theme: str, out: Path, diagnostics: Diagnostics) -> BuildOutcome:
     from ..pipeline import read_site
 
-    corpus = " ".join(_normalize(_TAG.sub(" ", p.read_text("utf-8", "replace")))
-                      for p in out.rglob("*.html"))
+    corpus = " ".join(_normalize(p.read_text("utf-8", "replace")) for p in out.rglob("*.html"))
     model = read_site(site, theme)
     outcome = BuildOutcome(built=True)
     items = [("publication", p.title, p.origin) for p in model.publications]
