@@ -8,19 +8,18 @@ Decisions: every publist item has ``authors`` (empty text when none: both loops 
 the generated research/publications/projects pages take over the page named after the
 role, else the one at ``/role``, other pages with that role stay ordinary pages; project
 pages get a file and URL each even when ids slug alike; body links to the source URLs of
-projects/publications/items are rewritten by ``PermalinkMap`` (publications go to the
-publications page, items without a page here are reported).
+projects/publications/items are rewritten by the shared ``links.PermalinkMap`` (publications
+go to the publications page, items without a page here are reported).
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..fileset import FileSet
-from ..model import Item, Model, Origin, Page, Project, Publication, Theme
+from ..model import Item, Model, Page, Project, Publication, Theme
 from ..parsing.config_yaml import dump_config, load_config
 from ..parsing.front_matter import render_front_matter
 from ..parsing.yamlio import dump_yaml
@@ -35,6 +34,7 @@ from ..readers.allanlab import (
 )
 from ..transforms.fields import split_authors, year_of
 from .base import WriteContext, Writer
+from .links import PermalinkMap, TargetUrls
 
 #: Publist keys the writer sets itself; an ``extra`` key of the same name is not written.
 MANAGED_KEYS = frozenset(("id", "title", "image", "description", "authors", "authors_list",
@@ -68,7 +68,7 @@ class AllanlabWriter(Writer):
         files.add("_data/publist.yml", _publist(model, ctx))
         files.add("_pages/publications.md", _publications_page(model, lab, ctx))
         slots = _project_slots(model)
-        links = PermalinkMap.build(model, _publications_url(model, lab), slots)
+        links = _links(model, _publications_url(model, lab), slots)
         if model.themes or _page_with_role(model, "research"):
             files.add("_pages/research.md", _research_page(model, lab, ctx, links, slots))
         _write_projects(model, lab, files, ctx, links, slots)
@@ -338,78 +338,12 @@ def _escape_body(body: str) -> str:
 
 # --- links to items -------------------------------------------------------------------------
 
-#: Source folders that hold pages of their own but are no Jekyll collection with a URL.
-NOT_COLLECTIONS = frozenset(("_pages", "_data", "_posts", "_drafts", "_bibliography",
-                             "_includes", "_layouts", "_sass", "_site"))
-_BODY_LINK = re.compile(
-    r"(?P<lead>\]\(\s*<?|\bhref=[\"']|^[ \t]{0,3}\[[^\]]+\]:[ \t]*<?)"
-    r"(?P<prefix>(?:\{\{[^{}]*\}\})*)(?P<path>/[^\s)\"'#?<>{}]*)", re.M)
-
-
-def source_permalink(record: Project | Publication | Item) -> str | None:
-    """The URL a record had in its source theme: its ``permalink``, else the default URL of
-    the collection file it came from (``_portfolio/x.md`` -> ``/portfolio/x/``)."""
-    permalink = record.extra.get("permalink")
-    if isinstance(permalink, str) and permalink.strip():
-        return permalink
-    origin = record.origin.file if record.origin else ""
-    folder, _, rest = origin.partition("/")
-    if not folder.startswith("_") or folder in NOT_COLLECTIONS or not rest:
-        return None
-    return f"/{folder[1:]}/{rest.rsplit('.', 1)[0]}/"
-
-
-@dataclass(slots=True)
-class PermalinkMap:
-    """Rewrites body links that point at the source theme's URLs of projects, publications
-    and other items to where the target theme shows them; links to items the target has no
-    page for are reported, once per link and file, and left as they are."""
-
-    moved: dict[str, str] = field(default_factory=dict)  #: old URL key -> new permalink
-    homeless: dict[str, str] = field(default_factory=dict)  #: old URL key -> item label
-    reported: set[tuple[str, str | None]] = field(default_factory=set)
-
-    @classmethod
-    def build(cls, model: Model, publications_url: str, slots: ProjectSlots) -> PermalinkMap:
-        links = cls()
-        kept = {_url_key(p.permalink) for p in model.pages if p.permalink}
-        targets: list[tuple[Project | Publication | Item, str | None]] = [
-            *((p, _project_permalink(p, slots)) for p in model.projects),
-            *((p, publications_url) for p in model.publications),
-            *((i, None) for i in model.items)]
-        for record, new in targets:
-            old = source_permalink(record)
-            key = _url_key(old) if old else None
-            if key is None or key == "/" or key in kept:
-                continue  # a page keeps this URL: links to it stay right
-            if new is None:
-                links.homeless.setdefault(key, f"{type(record).__name__.lower()} {record.id}")
-            elif _url_key(new, keep_case=True) != _url_key(str(old), keep_case=True):
-                links.moved.setdefault(key, new)
-        return links
-
-    def rewrite(self, text: str, ctx: WriteContext, origin: Origin | None) -> str:
-        if not self.moved and not self.homeless:
-            return text
-
-        def replace(match: re.Match[str]) -> str:
-            key = _url_key(match.group("path"))
-            new = self.moved.get(key)
-            if new is not None:
-                return f"{match.group('lead')}{match.group('prefix')}{new}"
-            if key in self.homeless:
-                self._report(key, self.homeless[key], ctx, origin)
-            return match.group(0)
-
-        return _BODY_LINK.sub(replace, text)
-
-    def _report(self, url: str, label: str, ctx: WriteContext, origin: Origin | None) -> None:
-        file = origin.file if origin else None
-        if (url, file) in self.reported:
-            return  # once per URL and source file, however often the text repeats it
-        self.reported.add((url, file))
-        ctx.loss(f"link to {url} ({label}) kept, but the Allan lab template has no page for "
-                 "it", file, origin.line if origin else None)
+def _links(model: Model, publications_url: str, slots: ProjectSlots) -> PermalinkMap:
+    """Projects move to their ``_pages/projects/`` page, publications to the publications page;
+    other items have no page in the template."""
+    urls = TargetUrls(publication=lambda _: publications_url,
+                      project=lambda p: _project_permalink(p, slots), item=lambda _: None)
+    return PermalinkMap.build(model, urls, "the Allan lab template")
 
 
 # --- projects -------------------------------------------------------------------------------
