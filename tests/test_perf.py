@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sitemigrate.parsing.yamlio import YamlError, dump_yaml, load_yaml
 from sitemigrate.transforms import latex
 
 _MATHISH = st.lists(
@@ -30,3 +32,35 @@ def test_math_spans_take_the_fast_path() -> None:
     assert latex.latex_to_unicode(text) == (
         r"The Schrödinger picture, naïve, where $\alpha \ll 1$ and $g_{ij}$ is weak; "
         r"order $O(n \log n)$ & more")
+
+
+@pytest.mark.parametrize("text", [
+    "- " * 300 + "v\n",
+    "a: " + "[" * 300 + "]" * 300 + "\n",
+    "".join("  " * i + f"k{i}:\n" for i in range(300)) + "  " * 300 + "v\n",
+    "? " * 300 + "k\n",
+])
+def test_deep_yaml_without_aliases_is_still_refused(text: str) -> None:
+    assert "*" not in text
+    with pytest.raises(YamlError) as err:
+        load_yaml(text)
+    assert err.value.code in ("SM505", "SM101")
+
+
+def test_large_yaml_without_aliases_loads() -> None:
+    text = "[" + "1, " * 201_000 + "2]"
+    assert len(load_yaml(text).data) == 201_001  # more nodes than MAX_EXPANDED_NODES
+
+
+_FRONT_MATTER = {
+    "title": "Über: a 'quoted' title", "authors": ["Ann Lee", "Bo Chen"], "year": 2021,
+    "abstract": "One line.\nTwo lines.\n", "links": [{"pdf": "files/a.pdf", "tags": ["x", "y"]}],
+    "empty": [], "date": "2021-01-02", "flag": "yes", "none": None, "trailing": "x \ny",
+}
+
+
+def test_dump_yaml_loads_back_and_rewrites_identically() -> None:
+    text = dump_yaml(_FRONT_MATTER)
+    assert load_yaml(text).data == _FRONT_MATTER
+    assert dump_yaml(load_yaml(text).data) == text
+    assert "abstract: |\n  One line.\n  Two lines.\n" in text

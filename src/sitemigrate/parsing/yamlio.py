@@ -80,6 +80,31 @@ def _expanded_size(root: yaml.Node) -> int:
     return sizes[id(root)]
 
 
+def _check_size(text: str, root: yaml.Node) -> None:
+    """Refuse alias bombs and deep nesting before anything is constructed.
+
+    Without a ``*`` there is no alias, so nothing expands: only the depth can be too much,
+    and every nesting level takes one of ``[{:-?``, so a text with few of them is shallow.
+    """
+    if "*" in text:
+        _expanded_size(root)
+    elif sum(text.count(sign) for sign in "[{:-?") > MAX_DEPTH:
+        _check_depth(root)
+
+
+def _check_depth(root: yaml.Node) -> None:
+    stack: list[tuple[yaml.Node, int]] = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise YamlError(f"nesting deeper than {MAX_DEPTH} levels", node.start_mark.line + 1,
+                            "SM505")
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend((child, depth + 1) for pair in node.value for child in pair)
+
+
 def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.SequenceNode):
         return list(node.value)
@@ -96,7 +121,7 @@ def load_yaml(text: str) -> YamlResult:
         node = loader.get_single_node()
         if node is None:
             return YamlResult(None)
-        _expanded_size(node)
+        _check_size(text, node)
         data = loader.construct_document(node)
     except YamlError:
         raise
@@ -143,9 +168,14 @@ def item_lines(text: str) -> dict[tuple[Any, ...], int]:
     return lines
 
 
-class _Dumper(yaml.SafeDumper):
-    def increase_indent(self, flow=False, indentless=False):  # type: ignore[no-untyped-def]
-        return super().increase_indent(flow, False)
+try:  # libyaml's emitter is ~20x faster; it writes lists under a key without indenting them
+    from yaml import CSafeDumper as _BaseDumper
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeDumper as _BaseDumper  # type: ignore[assignment]
+
+
+class _Dumper(_BaseDumper):  # type: ignore[misc, valid-type]
+    pass
 
 
 def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
