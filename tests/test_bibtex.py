@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -339,7 +338,8 @@ def test_parse_never_raises_on_bibtex_punctuation(text: str) -> None:
 # -------------------------------------------------------------------------------- speed
 
 
-def test_big_files_parse_in_linear_time() -> None:
+def test_big_files_parse_whole() -> None:
+    """Thousands of entries all come through (their speed is measured by bench/run.py)."""
     umlaut = '{\\"u}'
 
     def bib(count: int) -> str:
@@ -349,14 +349,9 @@ def test_big_files_parse_in_linear_time() -> None:
             f"  journal={{Journal {i % 31}}},\n  year={{{1990 + i % 35}}},\n"
             f"  doi={{10.1000/{i}}}\n}}\n\n" for i in range(count))
 
-    timings = []
     for count in (1_000, 5_000):
-        text = bib(count)
-        start = time.perf_counter()
-        entries = parse_bibtex(text, "big.bib", Diagnostics())
+        entries = parse_bibtex(bib(count), "big.bib", Diagnostics())
         pubs = [entry_to_publication(e, Origin("big.bib", e.line)) for e in entries]
-        timings.append(time.perf_counter() - start)
         assert len(pubs) == count
         assert pubs[-1].authors[0] == f"Anna Müller{count - 1}"
-    assert timings[1] < 10 * timings[0] + 1.0  # linear (x5 entries), with slack
-    assert timings[1] < 20
+        assert [e.line for e in entries[:2]] == [1, 9]  # 7 lines + a blank one
