@@ -47,9 +47,17 @@ class ReadContext:
         self.root = root.resolve()
         self.diagnostics = diagnostics if diagnostics is not None else Diagnostics()
         self.max_bytes = max_bytes if max_bytes is not None else max_file_bytes()
+        #: ``rel`` of the plain files ``walk`` found, known without resolving them again
+        self._walked: dict[Path, str] = {}
 
     def rel(self, path: Path) -> str:
         """``path`` relative to the source root, POSIX style (for diagnostics and origins)."""
+        known = self._walked.get(path)
+        if known is not None:
+            return known
+        return self._resolved_rel(path)
+
+    def _resolved_rel(self, path: Path) -> str:
         try:
             return path.resolve().relative_to(self.root).as_posix()
         except ValueError:
@@ -132,13 +140,22 @@ class ReadContext:
                 continue
             visited.add((st.st_dev, st.st_ino))
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            try:
+                folder_rel: str | None = current.resolve().relative_to(self.root).as_posix()
+            except ValueError:
+                folder_rel = None
             for name in sorted(filenames):
                 path = current / name
                 if suffixes and path.suffix.lower() not in suffixes:
                     continue
-                if path.is_symlink() and not self.inside_root(path):
-                    self.report("SM504", "symlink points outside the source; not followed", path)
-                    continue
+                if path.is_symlink():
+                    if not self.inside_root(path):
+                        self.report("SM504", "symlink points outside the source; not followed",
+                                    path)
+                        continue
+                elif folder_rel is not None:
+                    # a plain file in a folder below the root: no need to resolve it again
+                    self._walked[path] = name if folder_rel == "." else f"{folder_rel}/{name}"
                 yield path
 
 

@@ -24,11 +24,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from pylatexenc.latex2text import LatexNodes2Text
-
 from ..diagnostics import Diagnostics
 from ..model import Model, Origin, Publication
 from .fields import plain_text
+from .latex import latex_to_unicode
 from .names import family_key, parse_name
 from .venues import fold, is_preprint, venue_key
 
@@ -38,7 +37,9 @@ _ID_LABELS = {"doi": "DOI", "arxiv": "arXiv id", "openreview": "OpenReview id", 
 #: at most this many members of one index bucket are compared with a newcomer
 _BUCKET_LIMIT = 32
 _MAX_ROUNDS = 5
-_LATEX = LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
+_NOT_WORD = re.compile(r"[\W_]+")
+_SCHEME = re.compile(r"^https?://(www\.)?", re.I)
+_DX_DOI = re.compile(r"^dx\.doi\.org/", re.I)
 
 
 def normalized_title(title: str | None) -> str:
@@ -50,14 +51,11 @@ def normalized_title(title: str | None) -> str:
 def _normalized_title(title: str) -> str:
     text = plain_text(title)
     if "\\" in text or "{" in text or "$" in text:
-        try:
-            text = _LATEX.latex_to_text(text)
-        except Exception:  # noqa: BLE001 - pylatexenc raises many kinds on odd input
-            text = text.replace("{", "").replace("}", "")
+        text = latex_to_unicode(text)  # cached, and fast for accents and math
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text)
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[\W_]+", " ", text.casefold()).split())
+    return " ".join(_NOT_WORD.sub(" ", text.casefold()).split())
 
 
 @dataclass(slots=True)
@@ -83,8 +81,8 @@ def _facts(pub: Publication) -> _Facts:
 def _url_key(url: str) -> str:
     """URLs that reach the same place compare equal (scheme, dx., trailing slash)."""
     text = str(url).strip()
-    text = re.sub(r"^https?://(www\.)?", "", text, flags=re.I)
-    text = re.sub(r"^dx\.doi\.org/", "doi.org/", text, flags=re.I)
+    text = _SCHEME.sub("", text)
+    text = _DX_DOI.sub("doi.org/", text)
     host, _, rest = text.partition("/")
     return f"{host.lower()}/{rest}".rstrip("/")
 

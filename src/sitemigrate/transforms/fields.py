@@ -84,6 +84,8 @@ def as_int(value: Any) -> int | None:
 
 
 _AND = re.compile(r"\s+and\s+", re.I)
+_SEPARATORS = re.compile(r",\s*and\s+|,|;|\s+&\s+|\s+and\s+", re.I)
+_LEADING_AND = re.compile(r"^(?:&|and)\s+")
 
 
 def split_authors(value: Any) -> list[str]:
@@ -118,7 +120,7 @@ def split_authors(value: Any) -> list[str]:
     apa = _apa_pairs(text)
     if apa:
         return apa
-    parts = re.split(r",\s*and\s+|,|;|\s+&\s+|\s+and\s+", text, flags=re.I)
+    parts = _SEPARATORS.split(text)
     return [p.strip() for p in parts if p and p.strip()]
 
 
@@ -127,7 +129,7 @@ _INITIALS = re.compile(r"^(?:[A-Z][a-z]?\.(?:\s*-?\s*[A-Z][a-z]?\.)*)$")
 
 def _apa_pairs(text: str) -> list[str] | None:
     """APA lists "Smith, J., Doe, J. A., & Lee, K." pair surnames with initials."""
-    parts = [re.sub(r"^(?:&|and)\s+", "", p.strip()) for p in text.split(",")]
+    parts = [_LEADING_AND.sub("", p.strip()) for p in text.split(",")]
     parts = [p for p in parts if p]
     if len(parts) < 4 or len(parts) % 2:
         return None

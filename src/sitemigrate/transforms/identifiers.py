@@ -29,6 +29,9 @@ _ARXIV_TEXT = re.compile(r"arxiv\s*[:/]?\s*((?:\d{4}\.\d{4,5})|(?:[a-z-]+(?:\.[A
                          re.I)
 _PMID_URL = re.compile(r"(?:pubmed\.ncbi\.nlm\.nih\.gov|ncbi\.nlm\.nih\.gov/pubmed)/(\d{1,9})",
                        re.I)
+_VERSION = re.compile(r"v\d+$")
+_GITHUB_URL = re.compile(r"github\.com/|img\.shields\.io/github/", re.I)
+_DOI_TEXT = re.compile(r"(?:doi\.org/|\bdoi\s*:\s*)(10\.\d{4,9}/\S+)", re.I)
 _GITHUB_RESERVED = {"orgs", "sponsors", "topics", "features", "about", "marketplace", "settings",
                     "login", "join", "search", "collections", "explore", "apps", "users"}
 _FIELD_NAMES = {
@@ -93,10 +96,10 @@ def normalize_arxiv(value: Any, *, bare: bool = True) -> str | None:
 
 def _bare_arxiv(text: str) -> str | None:
     text = text.strip().removeprefix("arXiv:").removeprefix("arxiv:").strip("/ ")
-    new = _ARXIV_NEW.fullmatch(text) or _ARXIV_NEW.fullmatch(re.sub(r"v\d+$", "", text))
+    new = _ARXIV_NEW.fullmatch(text) or _ARXIV_NEW.fullmatch(_VERSION.sub("", text))
     if new:
         return new.group(1)
-    old = _ARXIV_OLD.fullmatch(re.sub(r"v\d+$", "", text))
+    old = _ARXIV_OLD.fullmatch(_VERSION.sub("", text))
     return old.group(1) if old else None
 
 
@@ -172,7 +175,7 @@ def _from_url(kind: str, url: str) -> str | None:
         return match.group(1) if match else None
     if kind == "doi" and "://" not in url and not url.lower().startswith("doi:"):
         return None
-    if kind == "github" and not re.search(r"github\.com/|img\.shields\.io/github/", url, re.I):
+    if kind == "github" and not _GITHUB_URL.search(url):
         return None  # a relative "files/paper.pdf" is not owner/repo
     return _NORMALIZERS[kind](url)
 
@@ -213,7 +216,7 @@ def _from_text(pub: Publication) -> dict[str, str]:
         tagged = _ARXIV_TEXT.search(text)
         if tagged and "arxiv" not in found and (arxiv := _bare_arxiv(tagged.group(1))):
             found["arxiv"] = arxiv
-        doi_text = re.search(r"(?:doi\.org/|\bdoi\s*:\s*)(10\.\d{4,9}/\S+)", text, re.I)
+        doi_text = _DOI_TEXT.search(text)
         if doi_text and "doi" not in found and (doi := normalize_doi(doi_text.group(1))):
             found["doi"] = doi
     return found

@@ -35,6 +35,7 @@ _LINK = re.compile(r"<a\b[^>]*href\s*=\s*[\"']([^\"']+)[\"'][^>]*>(.*?)</a\s*>",
 _MD_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
+_MARK_TOKEN = re.compile(r"\\[a-zA-Z]+|[0-9]+|[^\s,\\^{}]")
 _OTHERS = re.compile(r"^(?:and\s+)?(?:others|et\.?\s*al\.?|\.\.\.|…)$", re.I)
 _TRAILING_OTHERS = re.compile(r"^(.*?\S)[\s,]+(?:et\.?\s*al\.?|and\s+others)$", re.I)
 _INITIALS = re.compile(r"^[A-Z]{1,3}$")
@@ -57,7 +58,18 @@ class CleanName:
 
 def clean_author(text: str) -> CleanName:
     """The display name with marks and self-markup removed, and what they meant."""
-    value = html.unescape(str(text)).replace("\u00a0", " ").strip()
+    display, marks, is_self, others, url = _clean_cached(str(text))
+    return CleanName(display, list(marks), is_self, others, url)
+
+
+@lru_cache(maxsize=65536)  # the same co-authors return in publication after publication
+def _clean_cached(text: str) -> tuple[str, tuple[str, ...], bool, bool, str | None]:
+    clean = _clean(text)
+    return clean.display, tuple(clean.marks), clean.is_self, clean.others, clean.url
+
+
+def _clean(text: str) -> CleanName:
+    value = html.unescape(text).replace("\u00a0", " ").strip()
     url = None
     link = _LINK.search(value) or None
     if link:
@@ -89,7 +101,7 @@ def clean_author(text: str) -> CleanName:
 
 def _collect_marks(text: str, marks: list[str]) -> str:
     """Record every mark in ``text`` (symbols, LaTeX names, affiliation digits); return ''."""
-    for token in re.findall(r"\\[a-zA-Z]+|[0-9]+|[^\s,\\^{}]", text):
+    for token in _MARK_TOKEN.findall(text):
         symbol = _MARK_NAMES.get(token.lstrip("\\"), token.lstrip("\\"))
         is_mark = symbol in _MARK_CHARS or symbol.isdigit() or symbol in _MARK_NAMES.values()
         if is_mark and symbol not in marks:
