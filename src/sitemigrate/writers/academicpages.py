@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from ..fileset import FileSet
@@ -46,6 +47,7 @@ from ..readers._academicpages.themes import RESEARCH_PAGE, themes_to_data
 from ..transforms.fields import normalize_date, year_of
 from ..transforms.identifiers import find_identifiers
 from .base import WriteContext, Writer
+from .links import BodyLinks, PermalinkMap, TargetUrls, source_permalink
 
 #: kinds outside the template's three categories -> a category of their own
 EXTRA_CATEGORY_OF_KIND = {"preprint": "preprints", "thesis": "theses", "patent": "patents",
@@ -135,6 +137,8 @@ class _Plan:
         self.target_collections: set[str] = {*TEMPLATE_COLLECTIONS, "posts"}
         self.config_keys: set[str] = set()
         self._target: Target | None = None
+        self.bodies = BodyLinks()  #: bodies whose links follow the records once all are placed
+        self.urls: dict[int, str | None] = {}  #: ``id(record)`` -> its URL here
 
     def run(self) -> FileSet:
         self._map_ids()
@@ -147,7 +151,20 @@ class _Plan:
         self._pages()
         self._navigation()
         self._config()
+        self.bodies.finish(self.files, PermalinkMap.build(self.model, self._target_urls(),
+                                                          "academicpages"), self.ctx)
         return self.files
+
+    def _target_urls(self) -> TargetUrls:
+        """Each record's URL as written; posts keep the URL pattern they had."""
+        def item(record: Item) -> str | None:
+            if _item_folder(record) == "_posts":
+                return source_permalink(record)
+            return self.urls.get(id(record), source_permalink(record))
+
+        return TargetUrls(publication=lambda p: self.pub_url.get(p.id),
+                          project=lambda p: self.urls.get(id(p), source_permalink(p)),
+                          item=item, page=lambda p: self.urls.get(id(p), p.permalink))
 
     # -- ids --------------------------------------------------------------------------------
 
@@ -352,7 +369,7 @@ class _Plan:
         body = self._body(pub.abstract or "", pub, meta)
         self._layout(meta, pub)
         self._jekyll_date(meta, pub)
-        self.files.add(path, render_front_matter(meta, body))
+        self.bodies.add(self.files, path, partial(render_front_matter, meta), body, pub.origin)
 
     def _category(self, pub: Publication) -> str:
         own = pub.extra.get("category")
@@ -410,8 +427,11 @@ class _Plan:
         body = self._body(project.body or "", project, meta)
         self._layout(meta, project)
         self._jekyll_date(meta, project)
-        self._own_permalink(meta, project, f"/{collection}/{path.rsplit('/', 1)[1][:-3]}/")
-        self.files.add(path, render_front_matter(meta, body))
+        default = f"/{collection}/{path.rsplit('/', 1)[1][:-3]}/"
+        self._own_permalink(meta, project, default)
+        self.urls[id(project)] = str(meta.get("permalink") or default)
+        self.bodies.add(self.files, path, partial(render_front_matter, meta), body,
+                        project.origin)
 
     def _item(self, item: Item) -> None:
         folder = _item_folder(item)
@@ -440,7 +460,10 @@ class _Plan:
             fallback = None if folder == "_posts" else \
                 f"/{folder[1:]}/{path.rsplit('/', 1)[1][:-3]}/"
             self._own_permalink(meta, item, fallback)
-            self.files.add(path, render_front_matter(meta, body))
+            if fallback is not None:
+                self.urls[id(item)] = str(meta.get("permalink") or fallback)
+            self.bodies.add(self.files, path, partial(render_front_matter, meta), body,
+                            item.origin)
 
     # -- pages ------------------------------------------------------------------------------
 
@@ -502,8 +525,9 @@ class _Plan:
                                                 else 999)})
         if LIQUID_KEY in meta:  # one place whichever write step cut it
             meta[LIQUID_KEY] = meta.pop(LIQUID_KEY)
-        text = render_front_matter(meta, "")
-        self.files.add(path, text + ("\n" + body.strip("\n") + "\n" if body.strip() else ""))
+        self.urls[id(page)] = str(permalink) if permalink else None
+        self.bodies.add(self.files, path, partial(_page_text, render_front_matter(meta, "")),
+                        body, page.origin)
 
     def _page_body(self, page: Page, meta: dict[str, Any], themes_here: bool,
                    ) -> tuple[str, bool]:
@@ -582,6 +606,10 @@ class AcademicpagesWriter(Writer):
 
     def write(self, model: Model, ctx: WriteContext) -> FileSet:
         return _Plan(model, ctx).run()
+
+
+def _page_text(head: str, body: str) -> str:
+    return head + ("\n" + body.strip("\n") + "\n" if body.strip() else "")
 
 
 def _write_raw(files: FileSet, path: str, extra: dict[str, Any], body: str) -> bool:

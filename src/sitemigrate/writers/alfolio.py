@@ -33,7 +33,9 @@ Decisions, made once:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import Any
 from urllib.parse import unquote
 
@@ -64,6 +66,7 @@ from ..readers.alfolio import (
 )
 from ..transforms.fields import normalize_date
 from .base import WriteContext, Writer
+from .links import BodyLinks, PermalinkMap, TargetUrls, source_permalink
 
 #: what al-folio's own config filters; always kept in the list
 AL_FOLIO_FILTERED = ("abbr", "abstract", "additional_info", "altmetric", "annotation", "arxiv",
@@ -100,6 +103,9 @@ class _Writing:
         self.collections: list[str] = []
         self.page_paths: set[str] = set()
         self.permalinks: set[str] = set()  #: pages' URLs, so generated pages take free ones
+        self.bodies = BodyLinks()  #: bodies whose links follow the records once all are placed
+        self.urls: dict[int, str | None] = {}  #: ``id(record)`` -> its URL here
+        self.publications_url: str | None = None
 
     def run(self) -> FileSet:
         self._bibliography()
@@ -108,7 +114,25 @@ class _Writing:
         self._items()
         self._socials()
         self._config()
+        self.bodies.finish(self.files, PermalinkMap.build(self.model, self._target_urls(),
+                                                          "al-folio"), self.ctx)
         return self.files
+
+    def _target_urls(self) -> TargetUrls:
+        """Publications have no page: their entry on the publications page is anchored by its
+        key (``<div id="{{ entry.key }}">`` in ``_layouts/bib.liquid``)."""
+        page = self.publications_url
+
+        def publication(pub: Publication) -> str | None:
+            return f"{page}#{self.cite_key(pub.id)}" if page else None
+
+        def item(record: Item) -> str | None:
+            if record.collection == "posts":
+                return source_permalink(record)  # the posts' URL pattern is kept as it was
+            return self.urls.get(id(record))
+
+        return TargetUrls(publication=publication, project=lambda p: self.urls.get(id(p)),
+                          item=item)
 
     # ------------------------------------------------------------------ publications
 
@@ -158,9 +182,13 @@ class _Writing:
             if category and category not in self.categories:
                 self.categories.append(category)
             path = self.files.unique_path(f"_projects/{slugify(project.id, 100)}.md")
-            self.files.add(path, self._project_file(project, category))
+            self.urls[id(project)] = _document_url(path, project.extra)
+            render, body = self._project_file(project, category)
+            self.bodies.add(self.files, path, render, body, project.origin)
 
-    def _project_file(self, project: Project, category: str | None) -> str:
+    def _project_file(self, project: Project, category: str | None,
+                      ) -> tuple[Callable[[str], str], str]:
+        """(how the file is rendered from its body, the body)."""
         links = dict(project.links)
         meta: dict[str, Any] = {"layout": "page", "title": project.title,
                                 "description": (project.description or "").strip(),
@@ -183,8 +211,8 @@ class _Writing:
             body = body.rstrip("\n") + ("\n\n" if body.strip() else "") + \
                 "{% cite " + " ".join(missing) + " %}"
         if project.extra.get("front_matter") is False:
-            return body
-        return render_front_matter(meta, body)
+            return _as_is, body
+        return partial(render_front_matter, meta), body
 
     # ------------------------------------------------------------------ pages
 
@@ -251,8 +279,10 @@ class _Writing:
         ``generated_research``: the research page built from the themes."""
         path = self.files.unique_path(f"_pages/{slugify(page.id, 100)}.md")
         self.page_paths.add(path)
+        if page.role == "publications" and self.publications_url is None:
+            self.publications_url = page.permalink or f"/{path[len('_pages/'):-3]}/"
         if page.extra.get("front_matter") is False:
-            self.files.add(path, body)
+            self.bodies.add(self.files, path, _as_is, body, page.origin)
             return
         layout = str(page.extra.get("layout") or "page")
         meta: dict[str, Any] = {"layout": layout if layout in AL_FOLIO_LAYOUTS else "page",
@@ -282,7 +312,7 @@ class _Writing:
             meta.pop(MARKER_KEY, None)
             if _reads_as_themes(path, meta, body):
                 meta[MARKER_KEY] = MARKER_PAGE
-        self.files.add(path, render_front_matter(meta, body))
+        self.bodies.add(self.files, path, partial(render_front_matter, meta), body, page.origin)
 
     def _years(self, listed: list[Any]) -> list[Any]:
         years = {y for y in listed if isinstance(y, int)}
@@ -352,7 +382,10 @@ class _Writing:
                                                                   item.id):
                 name = f"{item.date[:10]}-{name}" if len(item.date) >= 10 else name
             path = self.files.unique_path(f"{folder}/{_keep_name(item.id, name)}.md")
-            self.files.add(path, self._item_file(item))
+            self.urls[id(item)] = _document_url(path, item.extra)
+            render = _as_is if item.extra.get("front_matter") is False else \
+                partial(render_front_matter, self._item_meta(item))
+            self.bodies.add(self.files, path, render, item.body, item.origin)
         self.collections.sort(key=collection_name)
         for collection in self.collections:
             path = f"_pages/{slugify(collection_name(collection))}.md"
@@ -362,9 +395,7 @@ class _Writing:
                             nav=True)
                 self._page_file(page, _listing_body(collection))
 
-    def _item_file(self, item: Item) -> str:
-        if item.extra.get("front_matter") is False:
-            return item.body
+    def _item_meta(self, item: Item) -> dict[str, Any]:
         meta: dict[str, Any] = {}
         if item.collection == "news":
             meta["layout"] = "post"
@@ -375,7 +406,7 @@ class _Writing:
         for key, value in item.extra.items():
             if key not in _ITEM_OWN and key not in meta:
                 meta[key] = value
-        return render_front_matter(meta, item.body)
+        return meta
 
     # ------------------------------------------------------------------ socials and config
 
@@ -628,6 +659,19 @@ def _split_identifiers(pub: Publication) -> tuple[dict[str, str], dict[str, str]
         if value.lower() not in seen:
             extra[f"{name}_id"] = value
     return identifiers, extra
+
+
+def _as_is(body: str) -> str:
+    return body
+
+
+def _document_url(path: str, extra: dict[str, Any]) -> str:
+    """A collection document's URL: its own ``permalink``, else ``/<collection>/<name>/``."""
+    permalink = extra.get("permalink")
+    if isinstance(permalink, str) and permalink.strip():
+        return permalink
+    folder, _, name = path.partition("/")
+    return f"/{folder[1:]}/{name.rsplit('.', 1)[0]}/"
 
 
 def _reads_as_themes(path: str, meta: dict[str, Any], body: str) -> bool:
