@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sitemigrate.cli import cli
+from sitemigrate.cli.export import json_chunks
 from sitemigrate.parsing.yamlio import YamlError, dump_yaml, load_yaml
+from sitemigrate.pipeline import read_site
 from sitemigrate.transforms import latex
 
 _MATHISH = st.lists(
@@ -64,3 +71,26 @@ def test_dump_yaml_loads_back_and_rewrites_identically() -> None:
     assert load_yaml(text).data == _FRONT_MATTER
     assert dump_yaml(load_yaml(text).data) == text
     assert "abstract: |\n  One line.\n  Two lines.\n" in text
+
+
+_SAMPLES = sorted(p for p in (Path(__file__).resolve().parents[1] / "samples").iterdir()
+                  if p.is_dir())
+
+
+@pytest.mark.parametrize("sample", _SAMPLES[:3], ids=lambda p: p.name)
+def test_streamed_export_is_the_indented_dump_of_to_dict(sample: Path) -> None:
+    model = read_site(sample)
+    expected = json.dumps(model.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    assert "".join(json_chunks(model)) == expected
+    assert json.loads("".join(json_chunks(model, compact=True))) == json.loads(expected)
+
+
+def test_export_command_writes_the_same_json(tmp_path: Path) -> None:
+    sample = _SAMPLES[0]
+    out = tmp_path / "model.json"
+    result = CliRunner().invoke(cli, ["export", str(sample), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    expected = json.dumps(read_site(sample).to_dict(), indent=2, ensure_ascii=False) + "\n"
+    assert out.read_text(encoding="utf-8") == expected
+    result = CliRunner().invoke(cli, ["export", str(sample), "--compact"])
+    assert json.loads(result.output) == json.loads(expected)

@@ -221,10 +221,7 @@ class Model:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form, top-level keys in the documented order."""
-        data = to_plain(self)
-        order = ("schema_version", "source", "site", "themes", "projects", "publications",
-                 "pages", "items", "diagnostics")
-        return {key: data[key] for key in order}
+        return {key: to_plain(getattr(self, key)) for key in MODEL_KEYS}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Model:
@@ -246,10 +243,23 @@ class Model:
         return out
 
 
+#: ``Model.to_dict`` keys, in the documented order
+MODEL_KEYS = ("schema_version", "source", "site", "themes", "projects", "publications",
+              "pages", "items", "diagnostics")
+_SCALARS = (str, int, float, bool, type(None))
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def to_plain(value: Any) -> Any:
     """Dataclasses to dicts, recursively, omitting nothing."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    cls = type(value)
+    if cls in _SCALARS:
+        return value
+    names = _FIELD_NAMES.get(cls)
+    if names is None and dataclasses.is_dataclass(cls):
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    if names is not None:
+        return {name: to_plain(getattr(value, name)) for name in names}
     if isinstance(value, dict):
         return {str(k): to_plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
