@@ -47,6 +47,7 @@ def verify_site(path: Path, theme: str | None = None, *, build: bool = False) ->
     site = SiteFiles(path, diagnostics)
     module = importlib.import_module(f"{__name__}.{CHECKS[theme]}")
     module.check(site)
+    site.note_collection_documents()
     site.check_permalinks_unique()
     site.check_internal_links()
     report = VerifyReport(str(path), theme)

@@ -115,6 +115,28 @@ class SiteFiles:
     def _is_static_file(self, url: str) -> bool:
         return url in PLUGIN_OUTPUTS or (self.root / url.lstrip("/")).exists()
 
+    def note_collection_documents(self) -> None:
+        """URLs of collection documents that set no permalink, from the collection's pattern.
+
+        Jekyll's default is ``/:collection/:path:output_ext``; ``.html`` and trailing slashes
+        are normalized away, so ``/x/y/`` and ``/x/y.html`` compare equal.
+        """
+        for name, settings in self.declared_collections().items():
+            settings = settings if isinstance(settings, dict) else {}
+            if not settings.get("output"):
+                continue
+            pattern = str(settings.get("permalink") or "/:collection/:path")
+            folder = f"_{name}"
+            for rel in self.pages(folder):
+                if self.front_matter(rel).meta.get("permalink"):
+                    continue
+                path = rel[len(folder) + 1:].rsplit(".", 1)[0]
+                url = (pattern.replace(":collection", name).replace(":path", path)
+                       .replace(":name", path.rsplit("/", 1)[-1])
+                       .replace(":title", path.rsplit("/", 1)[-1])
+                       .replace(":output_ext", ""))
+                self.note_permalink(url, rel)
+
     def declared_collections(self) -> dict[str, Any]:
         collections = self.config.get("collections") or {}
         if isinstance(collections, list):

@@ -458,10 +458,14 @@ class _Writing:
                                    "group_by": "year", "group_order": "descending"}
         filtered = list(AL_FOLIO_FILTERED) + [f for f in unrendered_fields(self.bib_fields)
                                               if f not in AL_FOLIO_FILTERED]
-        collections: dict[str, Any] = {"news": {"defaults": {"layout": "post"}, "output": True},
-                                       "projects": {"output": True}}
+        # Folder-style permalinks (as al-folio's own config has for projects): links written
+        # as /projects/x/ then resolve; Jekyll's default would be /projects/x.html.
+        collections: dict[str, Any] = {
+            "news": {"defaults": {"layout": "post"}, "output": True},
+            "projects": {"output": True, "permalink": "/projects/:path/"}}
         for name in self.collections:
-            collections[collection_name(name)] = {"output": True}
+            slug = collection_name(name)
+            collections[slug] = {"output": True, "permalink": f"/{slug}/:path/"}
         values: dict[str, Any] = {"title": title, "first_name": first or "",
                                   "middle_name": middle or "", "last_name": last or "",
                                   "email": site.email or "",
