@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .readers import READERS, Detection, get_reader
+from .readers import DESCRIPTIONS, READERS, Detection, get_reader
 
 #: Below this score no reader is trusted to claim the path.
 MIN_SCORE = 0.2
@@ -19,7 +19,7 @@ class DetectionResult:
     candidates: dict[str, Detection] = field(default_factory=dict)
 
     def looked_for(self) -> str:
-        return "; ".join(f"{kind}: {get_reader(kind).description}" for kind in READERS)
+        return "; ".join(f"{kind}: {text}" for kind, text in DESCRIPTIONS.items())
 
 
 def detect(path: Path) -> DetectionResult:

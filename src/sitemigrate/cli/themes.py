@@ -9,11 +9,11 @@ from .common import echo_json
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def command(as_json: bool) -> None:
     """List the source kinds that can be read and the themes that can be written."""
-    from ..readers import READERS, get_reader
-    from ..writers import WRITERS, get_writer
+    from ..readers import DESCRIPTIONS as READER_DESCRIPTIONS
+    from ..writers import DESCRIPTIONS as WRITER_DESCRIPTIONS
 
-    readers = [{"name": k, "description": get_reader(k).description} for k in READERS]
-    writers = [{"name": k, "description": get_writer(k).description} for k in WRITERS]
+    readers = [{"name": k, "description": d} for k, d in READER_DESCRIPTIONS.items()]
+    writers = [{"name": k, "description": d} for k, d in WRITER_DESCRIPTIONS.items()]
     if as_json:
         echo_json({"readers": readers, "writers": writers})
         return

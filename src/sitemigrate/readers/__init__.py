@@ -20,6 +20,18 @@ READERS: dict[str, str] = {
     "tsv": "tsv",
 }
 
+#: ``Reader.description`` of each kind, readable without importing the readers (``themes``,
+#: detection messages); a test checks it against the classes
+DESCRIPTIONS: dict[str, str] = {
+    "academicpages": "academicpages (_publications, _portfolio, author profile)",
+    "al-folio": "al-folio (_bibliography/*.bib, _projects, nav pages)",
+    "allanlab": "Allan lab template (textlay pages, _data/publist.yml)",
+    "custom": "custom layouts looping over site.data.* (_data lists, _researchtopics)",
+    "plain": "plain Markdown research statement (no front matter)",
+    "bibtex": "a BibTeX file (.bib)",
+    "tsv": "academicpages markdown_generator publications.tsv",
+}
+
 
 def get_reader(kind: str) -> Reader:
     try:
@@ -35,4 +47,5 @@ def all_readers() -> list[Reader]:
     return [get_reader(kind) for kind in READERS]
 
 
-__all__ = ["READERS", "Detection", "ReadContext", "Reader", "all_readers", "get_reader"]
+__all__ = ["DESCRIPTIONS", "READERS", "Detection", "ReadContext", "Reader", "all_readers",
+           "get_reader"]

@@ -13,18 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..model import Model, Page, Project, Publication, Site, Source, Theme
-from ..parsing.liquid import (
-    Include,
-    LiquidDoc,
-    Loop,
-    find_includes,
-    find_loops,
-    find_tags,
-    parse_template,
-)
 from ..paths import slugify
 from ..transforms.fields import normalize_date
 from ._custom.data import MISSING, DataFile, DataTree, load_data
@@ -38,8 +29,10 @@ from ._custom.records import (
     markdown_references,
     record_id,
 )
-from ._custom.select import select_items
 from .base import Detection, ReadContext, Reader, peek_text
+
+if TYPE_CHECKING:  # python-liquid is imported when a page is parsed, not with the reader
+    from ..parsing.liquid import Include, LiquidDoc, Loop
 
 PAGE_SUFFIXES = (".md", ".markdown", ".html")
 SKIP_DIRS = {"assets", "vendor", "node_modules", "_site", "_includes", "_layouts", "_sass",
@@ -347,6 +340,8 @@ class _State:
                     self.read_collection_item(path, collection)
 
     def read_topic_document(self, path: Path) -> None:
+        from ..parsing.liquid import find_includes, parse_template
+
         fm = self.ctx.front_matter(path)
         if fm is None:
             return
@@ -387,6 +382,8 @@ class _State:
     # pages --------------------------------------------------------------------------------
 
     def read_page(self, path: Path, page_id: str) -> None:
+        from ..parsing.liquid import find_includes, find_loops, parse_template
+
         text = self.ctx.read_text(path)
         if text is None:
             return
@@ -446,6 +443,8 @@ class _State:
     # loops and includes -------------------------------------------------------------------
 
     def _apply_loop(self, loop: Loop, page: Page, path: Path) -> None:
+        from ._custom.select import select_items
+
         if loop.data_path is None or loop.data_path[:2] != ("site", "data") or \
                 len(loop.data_path) < 3:
             return
@@ -560,6 +559,8 @@ class _State:
                 if isinstance(p.extra.get("tags"), list) and value in p.extra["tags"]]
 
     def _apply_bibliography(self, doc: LiquidDoc, page: Page) -> bool:
+        from ..parsing.liquid import find_tags
+
         found = False
         for markup, _line in find_tags(doc, "bibliography"):
             found = True
@@ -729,7 +730,7 @@ def _cites_publications(include: Include) -> bool:
 
 
 def _filter_items(items: list[Any], condition: str) -> list[Any]:
-    from ..parsing.liquid import Guard, evaluate_condition
+    from ..parsing.liquid import Guard, evaluate_condition, parse_template
 
     doc = parse_template("{% if " + condition + " %}x{% endif %}")
     expression = getattr(doc.nodes[0], "condition", None) if doc.nodes else None

@@ -1,19 +1,27 @@
-"""Small model-wide transforms, applied in the order ``normalize`` lists them."""
+"""Small model-wide transforms, applied in the order ``normalize`` lists them.
+
+The steps are imported when ``normalize`` runs: importing ``transforms.fields`` (every
+reader does) must not pull in nameparser and bibtexparser.
+"""
 
 from __future__ import annotations
 
-from ..diagnostics import Diagnostics
-from ..model import Model
-from .identifiers import extract_identifiers
-from .integrity import check_references, unique_ids
-from .names import structure_names
-from .venues import fill_kinds
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..diagnostics import Diagnostics
+    from ..model import Model
 
 
 def normalize(model: Model, diagnostics: Diagnostics, *, dedupe: bool = True) -> Model:
     """Unique ids -> author names -> identifiers -> kinds -> (optionally) merge duplicates
     -> check every reference.  Each step is idempotent, so a model read back from a
     written site normalizes to the same records."""
+    from .identifiers import extract_identifiers
+    from .integrity import check_references, unique_ids
+    from .names import structure_names
+    from .venues import fill_kinds
+
     unique_ids(model, diagnostics)
     structure_names(model, diagnostics)
     extract_identifiers(model, diagnostics)

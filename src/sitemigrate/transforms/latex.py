@@ -10,12 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-
-from pylatexenc import macrospec
-from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec
-from pylatexenc.latex2text import get_default_latex_context_db as text_context_db
-from pylatexenc.latexwalker import LatexMathNode, LatexWalker
-from pylatexenc.latexwalker import get_default_latex_context_db as walker_context_db
+from typing import Any
 
 _SPACE = re.compile(r"\s+")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
@@ -35,8 +30,13 @@ def _replace_ligatures(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _converter() -> tuple[LatexNodes2Text, object]:
-    """Built once: the context databases are costly to create."""
+def _converter() -> tuple[Any, Any]:
+    """Built once: the context databases are costly to create (and pylatexenc to import)."""
+    from pylatexenc import macrospec
+    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec
+    from pylatexenc.latex2text import get_default_latex_context_db as text_context_db
+    from pylatexenc.latexwalker import get_default_latex_context_db as walker_context_db
+
     text_db = text_context_db()
     text_db.add_context_category(
         "sitemigrate",
@@ -127,6 +127,8 @@ def _decode_fast(text: str) -> str | None:
 @lru_cache(maxsize=4096)
 def _math_span(span: str) -> str | None:
     """pylatexenc's text for ``span`` when it parses as exactly one math node, else ``None``."""
+    from pylatexenc.latexwalker import LatexMathNode, LatexWalker
+
     converter, walker_db = _converter()
     escaped = _BARE_SIGN.sub(r"\\\g<0>", span)
     try:
@@ -178,6 +180,8 @@ def _decode_token(token: str) -> str:
 
 
 def _decode_with_pylatexenc(text: str) -> str:
+    from pylatexenc.latexwalker import LatexWalker
+
     converter, walker_db = _converter()
     try:
         walker = LatexWalker(_BARE_SIGN.sub(r"\\\g<0>", text), latex_context=walker_db,

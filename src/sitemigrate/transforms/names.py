@@ -13,17 +13,14 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-
-from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
-from nameparser import HumanName
-from nameparser.config import Constants
+from typing import Any
 
 from ..diagnostics import Diagnostics
 from ..model import AuthorName, Model, Publication
 
-# nameparser's default title list turns first names such as "Dean" or "Judge" into
-# titles; author lists carry no honorifics worth keeping apart, so only a few stay.
-_CONSTANTS = Constants(titles=["dr", "prof", "professor", "mr", "mrs", "ms", "sir"])
+#: the only titles kept apart: nameparser's default list turns first names such as "Dean"
+#: or "Judge" into titles, and author lists carry no honorifics worth keeping apart
+_TITLES = ("dr", "prof", "professor", "mr", "mrs", "ms", "sir")
 
 _MARK_CHARS = "*†‡§¶‖#"
 _MARK_NAMES = {"dagger": "†", "ddagger": "‡", "ast": "*", "star": "*", "S": "§", "P": "¶"}
@@ -151,6 +148,8 @@ def _has_suffix_part(text: str) -> bool:
 
 
 def _parse_bibtex_form(text: str) -> AuthorName:
+    from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
+
     try:
         parts = parse_single_name_into_parts(text, strict=False)
     except InvalidNameError:
@@ -182,17 +181,26 @@ def _parse_pubmed_form(text: str) -> AuthorName | None:
 def _parse_display_form(text: str) -> AuthorName:
     tokens = text.split()
     if all(t[:1].isupper() and t.lower() not in _SUFFIXES for t in tokens) and \
-            tokens[0].lower().rstrip(".") not in _CONSTANTS.titles:
+            tokens[0].lower().rstrip(".") not in _TITLES:
         # "Ann B. Lee": no particle, suffix or title, so the last word is the family name
         # (what nameparser would say, without its cost).
         return AuthorName(family=tokens[-1], given=" ".join(tokens[:-1]))
-    name = HumanName(text, constants=_CONSTANTS)
+    from nameparser import HumanName
+
+    name = HumanName(text, constants=_constants())
     family = name.last.strip()
     given = " ".join(p for p in (name.title, name.first, name.middle) if p).strip() or None
     suffix = name.suffix.strip() or None
     if not family:
         return AuthorName(family=given or text, suffix=suffix)
     return AuthorName(family=family, given=given, suffix=suffix)
+
+
+@lru_cache(maxsize=1)
+def _constants() -> Any:  # nameparser is imported only when a name needs it
+    from nameparser.config import Constants
+
+    return Constants(titles=list(_TITLES))
 
 
 def format_bibtex_name(name: AuthorName) -> str:

@@ -12,6 +12,13 @@ WRITERS: dict[str, str] = {
     "allanlab": "allanlab",
 }
 
+#: ``Writer.description`` of each theme, readable without importing the writers
+DESCRIPTIONS: dict[str, str] = {
+    "academicpages": "academicpages theme files",
+    "al-folio": "al-folio theme files",
+    "allanlab": "Allan lab template theme files",
+}
+
 
 def get_writer(theme: str) -> Writer:
     try:
@@ -23,4 +30,4 @@ def get_writer(theme: str) -> Writer:
     return writer
 
 
-__all__ = ["WRITERS", "WriteContext", "Writer", "get_writer"]
+__all__ = ["DESCRIPTIONS", "WRITERS", "WriteContext", "Writer", "get_writer"]
