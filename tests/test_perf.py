@@ -118,3 +118,17 @@ def test_themes_and_help_import_no_reader_or_heavy_library() -> None:
             "or m.startswith(('sitemigrate.readers.', 'sitemigrate.writers.'))]; "
             "assert not [m for m in heavy if not m.endswith('.base')], heavy")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_dump_yaml_matches_the_plain_libyaml_dumper() -> None:
+    import yaml
+
+    from sitemigrate.parsing import yamlio
+
+    class Reference(yaml.CSafeDumper):  # type: ignore[misc]
+        pass
+
+    Reference.add_representer(str, yamlio._str_representer)
+    expected = yaml.dump(_FRONT_MATTER, Dumper=Reference, sort_keys=False, allow_unicode=True,
+                         width=4096, default_flow_style=False)
+    assert dump_yaml(_FRONT_MATTER) == expected

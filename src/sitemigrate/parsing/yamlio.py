@@ -174,17 +174,35 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeDumper as _BaseDumper  # type: ignore[assignment]
 
 
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+
 class _Dumper(_BaseDumper):  # type: ignore[misc, valid-type]
-    pass
+    def represent_data(self, data: Any) -> yaml.Node:
+        """Strings, dicts and lists without PyYAML's per-object lookups (most of the time
+        once libyaml emits); a list or dict that occurs twice is written out twice, never
+        as an anchor and alias.  Multi-line strings become literal blocks."""
+        kind = type(data)
+        if kind is str:
+            return yaml.ScalarNode(_STR, data, style="|" if "\n" in data else None)
+        if kind is dict:
+            return yaml.MappingNode(_MAP, [(self.represent_data(k), self.represent_data(v))
+                                           for k, v in data.items()], flow_style=False)
+        if kind is list:
+            return yaml.SequenceNode(_SEQ, [self.represent_data(v) for v in data],
+                                     flow_style=False)
+        return super().represent_data(data)
 
 
 def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
     if "\n" in value:
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+        return dumper.represent_scalar(_STR, value, style="|")
+    return dumper.represent_scalar(_STR, value)
 
 
-_Dumper.add_representer(str, _str_representer)
+_Dumper.add_representer(str, _str_representer)  # str subclasses
 
 
 def dump_yaml(data: Any) -> str:
