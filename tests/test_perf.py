@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from sitemigrate.cli import cli
 from sitemigrate.cli.export import json_chunks
+from sitemigrate.parsing.front_matter import render_front_matter, split_front_matter
 from sitemigrate.parsing.yamlio import YamlError, dump_yaml, load_yaml
 from sitemigrate.pipeline import read_site
 from sitemigrate.transforms import latex
@@ -132,3 +133,15 @@ def test_dump_yaml_matches_the_plain_libyaml_dumper() -> None:
     expected = yaml.dump(_FRONT_MATTER, Dumper=Reference, sort_keys=False, allow_unicode=True,
                          width=4096, default_flow_style=False)
     assert dump_yaml(_FRONT_MATTER) == expected
+
+
+@pytest.mark.parametrize("meta", [
+    {"abstract": "Ends with a blank line.\n\n", "year": 2019},
+    {"title": "T", "extra": {"abstract": "Kept blank line.\n\n"}},
+])
+def test_blank_line_at_the_end_of_a_value_keeps_the_front_matter_closed(meta: dict) -> None:
+    text = render_front_matter(meta, "Body.")
+    assert "\n...\n" not in text
+    fm = split_front_matter(text)
+    assert fm.meta == meta and fm.body.strip() == "Body."
+    assert load_yaml(dump_yaml(meta)).data == meta

@@ -206,6 +206,12 @@ _Dumper.add_representer(str, _str_representer)  # str subclasses
 
 
 def dump_yaml(data: Any) -> str:
-    """Deterministic YAML for files we write: keys in insertion order, Unicode kept."""
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=4096,
+    """Deterministic YAML for files we write: keys in insertion order, Unicode kept.
+
+    No ``...`` end marker: libyaml writes one after any ``|+`` block (a value ending in a
+    blank line), and Jekyll takes a ``...`` line as the end of the front matter.  The kept
+    blank lines run to the end of the block, which is the same without it.
+    """
+    text = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=4096,
                      default_flow_style=False)
+    return text.removesuffix("...\n") if text.endswith("\n...\n") else text
