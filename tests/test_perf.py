@@ -22,16 +22,27 @@ from sitemigrate.transforms import latex
 _MATHISH = st.lists(
     st.sampled_from(list("aBc \\{}\"'`^~=.uvij$&%#_-\n") + [
         "\\i", "{\\\"u}", "$x$", "\\alpha", "$g_{ij}$", "\\$", "\\\\", "$$", "$a&b$",
-        "$50%$", "\\emph{", "\\mathrm", "\\frac", "\\v", "\\sqrt", "\\,", "$\\frac{a}{b}$"]),
+        "$50%$", "\\emph{", "\\mathrm", "\\frac", "\\v", "\\sqrt", "\\,", "$\\frac{a}{b}$",
+        "\\textbackslash{}", "\\textbraceleft{}", "\\textbraceright{}", "\\textasciitilde{}",
+        "{}", "-{}-", "\n\n", "\\\"\\i", "\\c{c}"]),
     max_size=30).map("".join)
 
 
 @settings(max_examples=800)
 @given(_MATHISH)
-def test_math_cut_out_agrees_with_pylatexenc(text: str) -> None:
+def test_fast_path_with_math_and_escapes_agrees_with_pylatexenc(text: str) -> None:
     fast = latex._decode_fast(text)
     if fast is not None:
-        assert latex._tidy(fast, True) == latex._tidy(latex._decode_with_pylatexenc(text), True)
+        slow = latex._decode_with_pylatexenc(text)
+        assert latex._tidy(fast, True) == latex._tidy(slow, True)
+        assert latex._tidy(fast, False) == latex._tidy(slow, False)
+
+
+def test_what_unicode_to_latex_writes_takes_the_fast_path() -> None:
+    text = 'Schr{\\"o}dinger, na{\\"\\i}ve, a--b, 50% & $x$ ~'
+    written = latex.unicode_to_latex(text)
+    assert latex._decode_fast(written) is not None
+    assert latex.latex_to_unicode(written) == text
 
 
 def test_math_spans_take_the_fast_path() -> None:

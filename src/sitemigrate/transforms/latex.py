@@ -144,14 +144,19 @@ def _math_span(span: str) -> str | None:
 
 
 #: accents on one letter, the bulk of .bib markup: {\"u} \"{u} \"u {\v c} \v{c} \'{\i}
-_LETTER = r"(?:\\[ij](?![A-Za-z])|[A-Za-z])"
+_LETTER = r"(?:\\[ij](?![A-Za-z])\s*|[A-Za-z])"  # a control word eats the space after it
 _ACCENT = re.compile(
     rf"\{{\\[\"'`^~=.]\s*(?:{_LETTER}|\{{{_LETTER}\}})\}}"
     rf"|\{{\\[uvHckbdrt]\s*(?:\s{_LETTER}|\{{{_LETTER}\}})\}}"
     rf"|\\[\"'`^~=.]\s*(?:\{{{_LETTER}\}}|{_LETTER})"
     rf"|\\[uvHckbdrt]\{{{_LETTER}\}}")
 _ESCAPED = re.compile(r"\\[&%$#_{}]")
-_PROTECTING_BRACES = re.compile(r"\{([^{}\\$]+)\}")
+#: the escapes ``unicode_to_latex`` writes for characters LaTeX would read as markup
+_TEXT_SYMBOLS = {"textbackslash": "\\", "textbraceleft": "{", "textbraceright": "}",
+                 "textasciitilde": "~"}
+_TEXT_SYMBOL = re.compile(r"\\(" + "|".join(_TEXT_SYMBOLS) + r")\{\}")
+#: a group of plain text; an empty one ("a-{}-b") only keeps a ligature apart
+_PROTECTING_BRACES = re.compile(r"\{([^{}\\$]*)\}")
 
 
 def _decode_simple(text: str) -> str | None:
@@ -162,6 +167,7 @@ def _decode_simple(text: str) -> str | None:
     """
     if "\x00" in text or "\x01" in text:
         return None  # our placeholder characters: let the parser have it
+    text = _TEXT_SYMBOL.sub(lambda m: "\x00" + str(ord(_TEXT_SYMBOLS[m.group(1)])) + "\x00", text)
     text = _ACCENT.sub(lambda m: _decode_token(m.group(0)), text)
     text = _ESCAPED.sub(lambda m: "\x00" + str(ord(m.group(0)[1])) + "\x00", text)
     previous = None
