@@ -156,3 +156,21 @@ def test_blank_line_at_the_end_of_a_value_keeps_the_front_matter_closed(meta: di
     fm = split_front_matter(text)
     assert fm.meta == meta and fm.body.strip() == "Body."
     assert load_yaml(dump_yaml(meta)).data == meta
+
+
+def test_yaml_leaves_the_garbage_collector_as_it_found_it() -> None:
+    import gc
+
+    from sitemigrate.parsing.yamlio import collector_paused
+
+    assert gc.isenabled()
+    load_yaml("a: [1, 2]\n")
+    dump_yaml({"a": [1, 2]})
+    with pytest.raises(YamlError):
+        load_yaml("a: [\n")
+    assert gc.isenabled()
+    with collector_paused():
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    assert gc.isenabled()

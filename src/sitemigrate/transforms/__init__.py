@@ -17,18 +17,20 @@ def normalize(model: Model, diagnostics: Diagnostics, *, dedupe: bool = True) ->
     """Unique ids -> author names -> identifiers -> kinds -> (optionally) merge duplicates
     -> check every reference.  Each step is idempotent, so a model read back from a
     written site normalizes to the same records."""
+    from ..parsing.yamlio import collector_paused
     from .identifiers import extract_identifiers
     from .integrity import check_references, unique_ids
     from .names import structure_names
     from .venues import fill_kinds
 
-    unique_ids(model, diagnostics)
-    structure_names(model, diagnostics)
-    extract_identifiers(model, diagnostics)
-    fill_kinds(model, diagnostics)
-    if dedupe:
-        from .dedupe import merge_duplicates
+    with collector_paused():  # records and their names are many small acyclic objects
+        unique_ids(model, diagnostics)
+        structure_names(model, diagnostics)
+        extract_identifiers(model, diagnostics)
+        fill_kinds(model, diagnostics)
+        if dedupe:
+            from .dedupe import merge_duplicates
 
-        merge_duplicates(model, diagnostics)
-    check_references(model, diagnostics)
+            merge_duplicates(model, diagnostics)
+        check_references(model, diagnostics)
     return model
