@@ -10,6 +10,7 @@ from .detect import detect
 from .diagnostics import Diagnostics, has_losses
 from .fileset import FileChange, FileSet, plan_changes, write_atomically
 from .model import Model, Source
+from .parsing.yamlio import collector_paused
 from .readers import ReadContext, get_reader
 from .transforms import normalize
 from .writers import WriteContext, get_writer
@@ -45,7 +46,8 @@ def read_site(path: str | Path, kind: str | None = None, *, dedupe: bool = True,
     diagnostics = Diagnostics()
     ctx = ReadContext(root, diagnostics, max_bytes)
     try:
-        model = reader.read(src, ctx)
+        with collector_paused():
+            model = reader.read(src, ctx)
     except Exception as exc:  # noqa: BLE001
         # Half a model would migrate as a site that silently lost most of its content.
         raise ReaderFailed(f"{src}: the {kind} reader failed ({type(exc).__name__}: {exc}); "
@@ -88,10 +90,11 @@ def plan_migration(model: Model, target: str, out_dir: str | Path, *,
     diagnostics.extend(model.diagnostics)
     writer = get_writer(target)
     try:
-        if onto is None:
-            files = writer.write(model, WriteContext.from_folder(out, diagnostics))
-        else:
-            files = _onto_files(model, target, Path(onto), diagnostics)
+        with collector_paused():
+            if onto is None:
+                files = writer.write(model, WriteContext.from_folder(out, diagnostics))
+            else:
+                files = _onto_files(model, target, Path(onto), diagnostics)
     except SourceError:
         raise
     except Exception as exc:  # noqa: BLE001

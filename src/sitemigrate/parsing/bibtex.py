@@ -184,6 +184,8 @@ def _evaluate_part(part: str, macros: dict[str, str]) -> str:
 
 def _split_concatenation(value: str) -> list[str]:
     """Split on ``#`` outside braces and quotes."""
+    if "#" not in value:
+        return [value]
     parts: list[str] = []
     depth, in_quotes, start = 0, False, 0
     for index, char in enumerate(value):
@@ -765,6 +767,8 @@ _BRACE_MACROS = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\te
 
 
 def _balances(value: str, *, skip_escaped: bool) -> bool:
+    if "{" not in value and "}" not in value:
+        return True
     depth, escaped = 0, False
     for char in value:
         if escaped:
