@@ -175,7 +175,7 @@ def _read_data(folder: Path, ctx: ReadContext, state: _State) -> None:
         text = ctx.read_text(path)
         if text is None:
             continue
-        data = _load(path, text, ctx)
+        data = ctx.parse_yaml(path, text)
         if stem.startswith("publist") or (stem == "publications" and _nested_lists(data)):
             _read_publist(path, text, data, ctx, state)
         elif PEOPLE_FILES.match(stem) and "/" not in rel:
@@ -186,17 +186,6 @@ def _read_data(folder: Path, ctx: ReadContext, state: _State) -> None:
             kept[rel] = data
     if kept:
         state.model.site.extra["allanlab_data"] = kept
-
-
-def _load(path: Path, text: str, ctx: ReadContext) -> Any:
-    try:
-        result = load_yaml(text)
-    except YamlError as exc:
-        ctx.report(exc.code, exc.message, path, exc.line)
-        return None
-    for key, line in result.duplicate_keys:
-        ctx.report("SM107", f"key {key!r} appears twice; the last value wins", path, line)
-    return result.data
 
 
 def _nested_lists(data: Any) -> bool:

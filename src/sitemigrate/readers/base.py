@@ -117,6 +117,10 @@ class ReadContext:
         text = self.read_text(path)
         if text is None:
             return None
+        return self.parse_yaml(path, text)
+
+    def parse_yaml(self, path: Path, text: str) -> Any:
+        """``text`` (read from ``path``) as YAML, or ``None``; problems reported with lines."""
         try:
             result = load_yaml(text)
         except YamlError as exc:
