@@ -46,6 +46,8 @@ def input_errors(func: F) -> F:
             raise UsageError(f"refused an unsafe output path: {exc}") from None
         except KeyError as exc:
             raise UsageError(str(exc.args[0]) if exc.args else str(exc)) from None
+        except BrokenPipeError:
+            raise  # the reader of our output went away (| head): not an input error
         except OSError as exc:
             where = getattr(exc, "filename", "") or ""
             raise UsageError(f"{where}: {exc.strerror or exc}") from None
