@@ -173,11 +173,9 @@ class AlfolioReader(Reader):
 
 def read_page(path: Path, ctx: ReadContext, page_id: str) -> tuple[Page, int] | None:
     """The page and the file line where its body starts."""
-    text = ctx.read_text(path)
-    if text is None:
+    fm = ctx.front_matter(path)
+    if fm is None:
         return None
-    fm = ctx.front_matter(path, text)
-    assert fm is not None
     page = Page(id=page_id, body=fm.body, origin=ctx.origin(path, 1))
     if not fm.present:
         ctx.report("SM106", "no front matter; Jekyll copies this file unrendered", path, 1)
@@ -436,11 +434,9 @@ class _SiteReading:
                 self.model.projects.append(project)
 
     def _read_project(self, path: Path, ids: _IdPool) -> Project | None:
-        text = self.ctx.read_text(path)
-        if text is None:
+        fm = self.ctx.front_matter(path)
+        if fm is None:
             return None
-        fm = self.ctx.front_matter(path, text)
-        assert fm is not None
         stem = path.name[: -len(path.suffix)]
         project = Project(id=ids.take(stem, "project"), title="", body=fm.body.strip("\n")
                           or None, origin=self.ctx.origin(path, 1))
@@ -529,11 +525,9 @@ class _SiteReading:
                 self.model.items.append(item)
 
     def _read_item(self, path: Path, collection: str) -> Item | None:
-        text = self.ctx.read_text(path)
-        if text is None:
+        fm = self.ctx.front_matter(path)
+        if fm is None:
             return None
-        fm = self.ctx.front_matter(path, text)
-        assert fm is not None
         stem = path.name[: -len(path.suffix)]
         item = Item(collection=collection, id=stem, body=fm.body.strip("\n"),
                     origin=self.ctx.origin(path, 1))

@@ -358,10 +358,7 @@ class _State:
             self._tie_include(include, path, theme)
 
     def read_collection_item(self, path: Path, collection: str) -> None:
-        text = self.ctx.read_text(path)
-        if text is None:
-            return
-        fm = self.ctx.front_matter(path, text)
+        fm = self.ctx.front_matter(path)
         if fm is None:
             return
         meta = dict(fm.meta)
@@ -384,10 +381,7 @@ class _State:
     def read_page(self, path: Path, page_id: str) -> None:
         from ..parsing.liquid import find_includes, find_loops, parse_template
 
-        text = self.ctx.read_text(path)
-        if text is None:
-            return
-        fm = self.ctx.front_matter(path, text)
+        fm = self.ctx.front_matter(path)
         if fm is None:
             return
         meta = dict(fm.meta)
