@@ -352,14 +352,9 @@ class _Plan:
             meta["award"] = pub.award
         if pub.selected:
             meta["selected"] = True
-        header = pub.extra.get("header")
-        header = dict(header) if isinstance(header, dict) else {}
-        if pub.image:
-            header["teaser"] = pub.image
-        if header:
+        header = _teaser_header(pub.extra.get("header"), pub.image)
+        if header is not None:
             meta["header"] = header
-        elif pub.extra.get("header") is not None:
-            meta["header"] = pub.extra["header"]
         skip = {"venue_html", "category", "permalink", "excerpt", "header"}
         for key, value in pub.extra.items():
             if key not in skip and key not in meta:
@@ -406,11 +401,8 @@ class _Plan:
         meta["collection"] = collection
         if project.date:
             meta["date"] = project.date
-        header = project.extra.get("header")
-        header = dict(header) if isinstance(header, dict) else {}
-        if project.image:
-            header["teaser"] = project.image
-        if header:
+        header = _teaser_header(project.extra.get("header"), project.image)
+        if header is not None:
             meta["header"] = header
         for label, url in sorted(project.links.items()):
             meta["link" if label == "html" else _url_key(label)] = url
@@ -661,6 +653,17 @@ def _unique(stem: str, taken: set[str]) -> str:
         n += 1
     taken.add(candidate.lower())
     return candidate
+
+
+def _teaser_header(current: Any, image: str | None) -> Any:
+    """The ``header:`` to write: the record's own header with ``image`` as its teaser.
+
+    A header that is not a map is kept as it was (nothing to put a teaser in).
+    """
+    header = dict(current) if isinstance(current, dict) else {}
+    if image:
+        header["teaser"] = image
+    return header or current
 
 
 def _dates(pub: Publication) -> tuple[str | None, dict[str, Any]]:
