@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,14 +25,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "batch"
 sys.path.insert(0, str(FIXTURES))
 
 import fakeplugin  # noqa: E402
-from test_dryrun import tree  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def fakelab() -> Iterator[None]:
-    fakeplugin.register()
-    yield
-    fakeplugin.unregister()
+from test_dryrun import fakelab, tree  # noqa: E402, F401 - fakelab: autouse fixture
 
 
 def run(*args: object) -> tuple[int, str]:
