@@ -534,8 +534,11 @@ _FIELD_NAME = re.compile(r"[^a-z0-9_:.+-]+")
 def publication_to_bibtex(pub: Publication) -> str:
     """One BibTeX entry for ``pub``: deterministic field order, values in braces, UTF-8."""
     entry_type = entry_type_of(pub)
-    fields = publication_fields(pub, entry_type)
-    key = bibtex_key(pub.id)
+    return format_entry(entry_type, bibtex_key(pub.id), publication_fields(pub, entry_type))
+
+
+def format_entry(entry_type: str, key: str, fields: dict[str, str]) -> str:
+    """The text of one entry whose fields ``publication_fields`` gave."""
     width = max((len(name) for name in fields), default=0)
     lines = [f"@{entry_type}{{{key},"]
     lines += [f"  {name.ljust(width)} = {{{value}}}," for name, value in fields.items()]
@@ -543,6 +546,22 @@ def publication_to_bibtex(pub: Publication) -> str:
         lines[-1] = lines[-1].rstrip(",")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def entry_as_parsed(entry_type: str, key: str, fields: dict[str, str]) -> BibEntry | None:
+    """What ``parse_bibtex`` gives for ``format_entry(entry_type, key, fields)`` (its raw text
+    and lines aside), without parsing: every value is in braces, so it reads back as written.
+    ``None`` when a value could read back otherwise (a brace BibTeX or the splitter would
+    pair differently, a carriage return the parser normalizes): only parsing tells then.
+    """
+    for value in fields.values():
+        if "\r" in value or _balanced(value) != value:
+            return None
+    names = {name.strip().lower() for name in fields}
+    if len(names) != len(fields) or not key.strip():
+        return None
+    return BibEntry(key.strip(), entry_type.strip().lower(),
+                    {name.strip().lower(): value for name, value in fields.items()}, 1, "")
 
 
 def entry_type_of(pub: Publication) -> str:

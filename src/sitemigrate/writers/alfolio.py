@@ -45,11 +45,13 @@ from ..fileset import FileSet
 from ..model import Item, Model, Origin, Page, Project, Publication, Theme
 from ..parsing.bibtex import (
     LINK_FIELDS,
+    bibtex_key,
+    entry_as_parsed,
     entry_to_publication,
     entry_type_of,
+    format_entry,
     parse_bibtex,
     publication_fields,
-    publication_to_bibtex,
 )
 from ..parsing.config_yaml import dump_config, load_config
 from ..parsing.front_matter import render_front_matter
@@ -143,8 +145,9 @@ class _Writing:
             key = _unique(_bib_key(pub.id), used)
             self.keys[pub.id] = key
             prepared = _as_read_back(self._prepare(pub, key))
-            entries.append(publication_to_bibtex(prepared))
-            fields = publication_fields(prepared, entry_type_of(prepared))
+            entry_type = entry_type_of(prepared)
+            fields = publication_fields(prepared, entry_type)
+            entries.append(format_entry(entry_type, bibtex_key(prepared.id), fields))
             self.bib_fields.update(name.lower() for name in fields)
         if entries:
             self.files.add("_bibliography/papers.bib", "\n".join(entries))
@@ -634,10 +637,16 @@ def _as_read_back(pub: Publication) -> Publication:
     write -> read -> write gives the same bytes.  Reading an entry we wrote changes no
     title, author, year, venue or link, so nothing the reader sees differs.
     """
-    entries = parse_bibtex(publication_to_bibtex(pub), "papers.bib", Diagnostics())
-    if len(entries) != 1:
-        return pub
-    again = entry_to_publication(entries[0], Origin("_bibliography/papers.bib"))
+    entry_type = entry_type_of(pub)
+    key, fields = bibtex_key(pub.id), publication_fields(pub, entry_type)
+    entry = entry_as_parsed(entry_type, key, fields)
+    if entry is None:
+        entries = parse_bibtex(format_entry(entry_type, key, fields), "papers.bib",
+                               Diagnostics())
+        if len(entries) != 1:
+            return pub
+        entry = entries[0]
+    again = entry_to_publication(entry, Origin("_bibliography/papers.bib"))
     path_links_from_fields(again)
     again.origin, again.merged_from = pub.origin, pub.merged_from
     return again
