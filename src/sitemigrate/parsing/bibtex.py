@@ -19,6 +19,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -340,27 +341,31 @@ def parse_names(value: str) -> list[AuthorName]:
         names = split_multiple_persons_names(value)
     except Exception:  # noqa: BLE001 — unbalanced braces: fall back to the plain splitter
         return [AuthorName(family=n) for n in split_authors(latex_to_unicode(value))]
-    out: list[AuthorName] = []
-    for name in names:
-        if name.strip().lower() == "others":
-            out.append(AuthorName(family="others", others=True))
-            continue
-        try:
-            parts = parse_single_name_into_parts(name, strict=False)
-        except Exception:  # noqa: BLE001
-            out.append(AuthorName(family=latex_to_unicode(name)))
-            continue
-        family = latex_to_unicode(" ".join(parts.von + parts.last))
-        given = latex_to_unicode(" ".join(parts.first)) or None
-        suffix = latex_to_unicode(" ".join(parts.jr)) or None
-        marks = _MARKS.search(family)
-        if marks and marks.start() > 0:
-            family = family[:marks.start()]
-        out.append(AuthorName(
-            family=family or latex_to_unicode(name), given=given, suffix=suffix,
-            marks=list(marks.group(0)) if marks and marks.start() > 0 else [],
-        ))
-    return out
+    return [_parse_name(name) for name in names]
+
+
+def _parse_name(name: str) -> AuthorName:
+    if name.strip().lower() == "others":
+        return AuthorName(family="others", others=True)
+    family, given, suffix, marks = _name_parts(name)
+    return AuthorName(family=family, given=given, suffix=suffix, marks=list(marks))
+
+
+@lru_cache(maxsize=16384)  # co-authors repeat across a bibliography
+def _name_parts(name: str) -> tuple[str, str | None, str | None, tuple[str, ...]]:
+    """(family, given, suffix, marks) of one BibTeX name."""
+    try:
+        parts = parse_single_name_into_parts(name, strict=False)
+    except Exception:  # noqa: BLE001
+        return latex_to_unicode(name), None, None, ()
+    family = latex_to_unicode(" ".join(parts.von + parts.last))
+    given = latex_to_unicode(" ".join(parts.first)) or None
+    suffix = latex_to_unicode(" ".join(parts.jr)) or None
+    marks = _MARKS.search(family)
+    if marks and marks.start() > 0:
+        return family[:marks.start()] or latex_to_unicode(name), given, suffix, \
+            tuple(marks.group(0))
+    return family or latex_to_unicode(name), given, suffix, ()
 
 
 def display_name(name: AuthorName) -> str:
@@ -672,6 +677,7 @@ def authors_to_bibtex(authors: list[str]) -> str:
     return " and ".join(_name_to_bibtex(a) for a in authors)
 
 
+@lru_cache(maxsize=16384)
 def _name_to_bibtex(name: str) -> str:
     """A display name as ``Family, Given`` so particles and multi-word names survive."""
     if name == "others":
@@ -775,6 +781,8 @@ def _balanced(value: str) -> str:
     balance under both rules and not end in a backslash, else its braces and backslashes
     are spelled as macros.
     """
+    if not _BRACE_SIGN.search(value):
+        return value
     if _balances(value, skip_escaped=False) and _balances(value, skip_escaped=True) \
             and not value.endswith("\\"):
         return value

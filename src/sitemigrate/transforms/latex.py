@@ -228,6 +228,8 @@ def unicode_to_latex(text: str) -> str:
     Non-ASCII characters stay UTF-8; only LaTeX's special characters and ligatures
     (``--``, ``''``) are escaped.  ``$…$`` math spans are left as they are.
     """
+    if "$" not in text:
+        return _escape_plain(text)
     out: list[str] = []
     pos = 0
     for match in _MATH.finditer(text):
@@ -241,10 +243,11 @@ def unicode_to_latex(text: str) -> str:
 
 
 def _escape_plain(text: str) -> str:
-    def replace(match: re.Match[str]) -> str:
-        char = match.group(0)
-        if char in _ESCAPES:
-            return _ESCAPES[char]
-        return char + "{}"  # breaks a ligature such as -- or ''
+    return _NEEDS_ESCAPE.sub(_escape_sign, text)
 
-    return _NEEDS_ESCAPE.sub(replace, text)
+
+def _escape_sign(match: re.Match[str]) -> str:
+    char = match.group(0)
+    if char in _ESCAPES:
+        return _ESCAPES[char]
+    return char + "{}"  # breaks a ligature such as -- or ''
