@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from sitemigrate.cli import cli
 from sitemigrate.cli.export import json_chunks
 from sitemigrate.diagnostics import Diagnostics
+from sitemigrate.parsing import bibtex
 from sitemigrate.parsing.bibtex import (
     bibtex_key,
     entry_as_parsed,
@@ -244,3 +245,25 @@ def test_every_corpus_entry_reads_back_as_built() -> None:
                                      publication_fields(pub, entry_type)), (site, pub.id)
             checked += 1
     assert checked > 2000
+
+
+def _balances_by_characters(value: str, skip_escaped: bool) -> bool:
+    """The character-by-character definition that ``_balances`` computes faster."""
+    depth, escaped = 0, False
+    for char in value:
+        if escaped:
+            escaped = False
+        elif char == "\\" and skip_escaped:
+            escaped = True
+        elif char in "{}":
+            depth += 1 if char == "{" else -1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+@settings(max_examples=500)
+@given(st.text(st.sampled_from("{}\\\na "), max_size=40), st.booleans())
+def test_brace_balance_matches_its_definition(value: str, skip_escaped: bool) -> None:
+    assert bibtex._balances(value, skip_escaped=skip_escaped) == \
+        _balances_by_characters(value, skip_escaped)

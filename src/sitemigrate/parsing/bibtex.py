@@ -638,10 +638,11 @@ def publication_fields(pub: Publication, entry_type: str) -> dict[str, str]:
         out["preview"] = _balanced(pub.image)
     if pub.citation:
         out["citation"] = _balanced(pub.citation)
-    if pub.kind and _kind_of(entry_type, {**_extra_fields(pub), **out}) != pub.kind \
+    extra = _extra_fields(pub)
+    if pub.kind and _kind_of(entry_type, {**extra, **out}) != pub.kind \
             and "pubtype" not in pub.extra:
         out["pubtype"] = pub.kind
-    for name, value in _extra_fields(pub).items():
+    for name, value in extra.items():
         out.setdefault(name, value)
     return out
 
@@ -794,19 +795,15 @@ _BRACE_MACROS = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\te
 
 
 def _balances(value: str, *, skip_escaped: bool) -> bool:
-    if "{" not in value and "}" not in value:
-        return True
-    depth, escaped = 0, False
-    for char in value:
-        if escaped:
-            escaped = False
-            continue
-        if char == "\\" and skip_escaped:
-            escaped = True
-        elif char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth < 0:
-                return False
+    if skip_escaped:
+        value = _ESCAPED_CHAR.sub("", value)
+    depth = 0
+    for brace in _BRACE.findall(value):
+        depth += 1 if brace == "{" else -1
+        if depth < 0:
+            return False
     return depth == 0
+
+
+_ESCAPED_CHAR = re.compile(r"\\.", re.DOTALL)
+_BRACE = re.compile(r"[{}]")
