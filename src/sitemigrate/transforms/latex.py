@@ -222,6 +222,7 @@ _MATH = re.compile(r"\$[^$]+\$")
 _NEEDS_ESCAPE = re.compile(r"[\\{}$%&#_~\u00a0]|-(?=-)|[`'](?=[`'])|[!?](?=`)")
 
 
+@lru_cache(maxsize=8192)  # a writer escapes the same value when it checks what it wrote
 def unicode_to_latex(text: str) -> str:
     """A BibTeX value that ``latex_to_unicode`` turns back into ``text``.
 
