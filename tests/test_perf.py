@@ -267,3 +267,12 @@ def _balances_by_characters(value: str, skip_escaped: bool) -> bool:
 def test_brace_balance_matches_its_definition(value: str, skip_escaped: bool) -> None:
     assert bibtex._balances(value, skip_escaped=skip_escaped) == \
         _balances_by_characters(value, skip_escaped)
+
+
+@settings(max_examples=1000)
+@given(st.lists(st.sampled_from(list("aAnNdD \t\r\n~xé,.") + ["and", " and ", "AND"]),
+                max_size=30).map("".join))
+def test_name_splitting_matches_the_library(value: str) -> None:
+    from bibtexparser.middlewares.names import split_multiple_persons_names
+
+    assert bibtex._split_names(value) == split_multiple_persons_names(value)

@@ -338,10 +338,23 @@ def parse_names(value: str) -> list[AuthorName]:
     """BibTeX ``A and B`` names (brace-aware, von/Jr parts) as structured names."""
     value = _EMPTY_NAME.sub(" and ", value)  # "A and and B" lists no one between the ands
     try:
-        names = split_multiple_persons_names(value)
+        names = _split_names(value)
     except Exception:  # noqa: BLE001 — unbalanced braces: fall back to the plain splitter
         return [AuthorName(family=n) for n in split_authors(latex_to_unicode(value))]
     return [_parse_name(name) for name in names]
+
+
+#: BibTeX's name separator: "and" between runs of BibTeX white space (not "~")
+_AND = re.compile(r"[ \r\n\t]+[aA][nN][dD][ \r\n\t]+")
+
+
+def _split_names(value: str) -> list[str]:
+    """``split_multiple_persons_names``; a regular expression does when nothing is braced or
+    escaped, which the library walks character by character."""
+    if "{" in value or "}" in value or "\\" in value:
+        return split_multiple_persons_names(value)
+    value = value.strip(" \r\n\t")
+    return _AND.split(value) if value else []
 
 
 def _parse_name(name: str) -> AuthorName:
