@@ -197,10 +197,6 @@ def floor(files: list[Path], parse_bib: Callable[[str, str], Any]) -> int:
 # ---------------------------------------------------------------- per-site measurements
 
 
-def _repeat_for(n: int) -> int:
-    return 1 if n >= 10_000 else 3
-
-
 def migrate_in_process(site: Path, kind: str, target: str, out: Path,
                        writer_seconds: list[float]) -> Any:
     """``pipeline.migrate(..., dry_run=True)`` in its two halves, the writer's timed apart."""
@@ -213,10 +209,9 @@ def migrate_in_process(site: Path, kind: str, target: str, out: Path,
     return plan
 
 
-def measure_site(kind: str, n: int, site: Path, work: Path) -> dict[str, Any]:
+def measure_site(kind: str, n: int, site: Path, work: Path, repeat: int) -> dict[str, Any]:
     from sitemigrate import pipeline
 
-    repeat = _repeat_for(n)
     files = input_files(site)
     parse_bib, bib_name = _bibtex_parser()
     row: dict[str, Any] = {"kind": kind, "n": n, "files": len(files),
@@ -522,6 +517,9 @@ def main(argv: list[str] | None = None) -> int:
                         default=Path(tempfile.gettempdir()) / "sitemigrate-bench",
                         help="generated sites (kept between runs)")
     parser.add_argument("--batch", type=int, default=1000, help="small sites in the batch")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="in-process runs per stage, the fastest kept (same at every size,"
+                             " so the scaling ratio compares like with like)")
     parser.add_argument("--profile", action="store_true",
                         help="also cProfile export and migrate at the largest size")
     args = parser.parse_args(argv)
@@ -545,7 +543,8 @@ def main(argv: list[str] | None = None) -> int:
         for n in sizes:
             for kind in generate.KINDS:
                 print(f"measuring {kind}-{n} ...", file=sys.stderr)
-                results["sites"].append(measure_site(kind, n, sites[f"{kind}-{n}"], work))
+                site = sites[f"{kind}-{n}"]
+                results["sites"].append(measure_site(kind, n, site, work, args.repeat))
         results["startup"]["sitemigrate --help"] = startup([*cli_command(), "--help"])
         results["startup"]["sitemigrate themes"] = startup([*cli_command(), "themes"])
         if batch:
