@@ -275,4 +275,4 @@ def test_brace_balance_matches_its_definition(value: str, skip_escaped: bool) ->
 def test_name_splitting_matches_the_library(value: str) -> None:
     from bibtexparser.middlewares.names import split_multiple_persons_names
 
-    assert bibtex._split_names(value) == split_multiple_persons_names(value)
+    assert list(bibtex._split_names(value)) == split_multiple_persons_names(value)

@@ -348,13 +348,14 @@ def parse_names(value: str) -> list[AuthorName]:
 _AND = re.compile(r"[ \r\n\t]+[aA][nN][dD][ \r\n\t]+")
 
 
-def _split_names(value: str) -> list[str]:
+@lru_cache(maxsize=4096)  # a writer checks the author list it read, or the one it wrote
+def _split_names(value: str) -> tuple[str, ...]:
     """``split_multiple_persons_names``; a regular expression does when nothing is braced or
     escaped, which the library walks character by character."""
     if "{" in value or "}" in value or "\\" in value:
-        return split_multiple_persons_names(value)
+        return tuple(split_multiple_persons_names(value))
     value = value.strip(" \r\n\t")
-    return _AND.split(value) if value else []
+    return tuple(_AND.split(value)) if value else ()
 
 
 def _parse_name(name: str) -> AuthorName:
