@@ -612,8 +612,11 @@ def _with_id(pub: Publication, new_id: str) -> Publication:
 
 def bibtex_key(pub_id: str) -> str:
     """A key BibTeX accepts: no spaces, commas, braces or quotes."""
-    key = re.sub(r"[\s,{}()\"'#%~\\=]+", "-", pub_id.strip()).strip("-")
+    key = _NOT_IN_KEYS.sub("-", pub_id.strip()).strip("-")
     return key or "untitled"
+
+
+_NOT_IN_KEYS = re.compile(r"[\s,{}()\"'#%~\\=]+")
 
 
 def publication_fields(pub: Publication, entry_type: str) -> dict[str, str]:
@@ -785,6 +788,7 @@ def _extra_fields(pub: Publication) -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=4096)
 def _field_name(label: str) -> str:
     return _FIELD_NAME.sub("_", label.strip().lower()).strip("_")
 

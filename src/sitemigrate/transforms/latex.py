@@ -177,7 +177,10 @@ def _decode_simple(text: str) -> str | None:
     if _MARKUP.search(text):
         return None
     text = _replace_ligatures(text).replace("\x01", "")
-    return re.sub("\x00(\\d+)\x00", lambda m: chr(int(m.group(1))), text)
+    return _PLACEHOLDER.sub(lambda m: chr(int(m.group(1))), text)
+
+
+_PLACEHOLDER = re.compile("\x00(\\d+)\x00")
 
 
 @lru_cache(maxsize=1024)

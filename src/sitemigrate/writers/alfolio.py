@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 from urllib.parse import unquote
 
@@ -564,6 +564,7 @@ def social_key(network: str, value: str) -> str:
     return f"{slugify(network).replace('-', '_')}_{suffix}"
 
 
+@lru_cache(maxsize=4096)
 def short_venue(venue: str | None) -> str | None:
     """An ``abbr`` badge text: the venue itself when short, else the initials of its words."""
     if not venue:
