@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+import io
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -238,6 +240,91 @@ def dump_yaml(data: Any) -> str:
     blank lines run to the end of the block, which is the same without it.
     """
     with collector_paused():
-        text = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
-                         width=4096, default_flow_style=False)
+        text = _dump_events(data)
+        if text is None:
+            text = _dump_nodes(data)
     return text.removesuffix("...\n") if text.endswith("\n...\n") else text
+
+
+def _dump_nodes(data: Any) -> str:
+    """PyYAML's own way: represent ``data`` as nodes, then serialize them."""
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+                     width=4096, default_flow_style=False)
+
+
+# ``_dump_events`` hands libyaml the very events ``_dump_nodes`` has it emit, made directly
+# from the plain data we write (exact str, dict and list; int, float, bool and None): no
+# node objects, no anchor pass, and no Python ``resolve`` call per scalar from inside the C
+# serializer.  Anything else goes the node way (a set, a date, a str subclass…, which may
+# also be written with anchors).
+
+class _NotPlain(Exception):
+    """The data holds a type ``_dump_events`` leaves to ``_dump_nodes``."""
+
+
+#: First characters an implicit resolver is registered for ("" for the empty string); a
+#: str starting with any other character resolves to the str tag, so it may be written
+#: plain.  A resolver for every first character (key ``None``) would leave no such str.
+_RESOLVER_FIRST = frozenset(_Dumper.yaml_implicit_resolvers)
+_ANY_FIRST = None in _RESOLVER_FIRST
+_PROBE = _Dumper(io.StringIO())  #: only asked to represent and resolve scalars, never opened
+_PLAIN_SCALARS = (int, float, bool, type(None))  #: never anchored (ignore_aliases)
+_MAP_START = yaml.MappingStartEvent(None, _MAP, True, flow_style=False)
+_MAP_END = yaml.MappingEndEvent()
+_SEQ_START = yaml.SequenceStartEvent(None, _SEQ, True, flow_style=False)
+_SEQ_END = yaml.SequenceEndEvent()
+
+
+@lru_cache(maxsize=65536)
+def _resolves_to_str(value: str) -> bool:
+    """Whether ``value`` written plain reads back as a str (what the serializer asks)."""
+    return bool(_PROBE.resolve(yaml.ScalarNode, value, (True, False)) == _STR)
+
+
+def _dump_events(data: Any) -> str | None:
+    """``_dump_nodes(data)``, or None when ``data`` holds a type not written here."""
+    if _Dumper.yaml_path_resolvers:  # they would change which tags are implicit
+        return None
+    stream = io.StringIO()
+    dumper = _Dumper(stream, allow_unicode=True, width=4096)
+    emit = dumper.emit
+    try:
+        emit(yaml.StreamStartEvent())
+        emit(yaml.DocumentStartEvent(explicit=False))
+        _emit(data, emit)
+        emit(yaml.DocumentEndEvent(explicit=False))
+        emit(yaml.StreamEndEvent())
+    except _NotPlain:
+        return None
+    finally:
+        dumper.dispose()
+    return stream.getvalue()
+
+
+def _emit(data: Any, emit: Callable[[yaml.Event], None]) -> None:
+    """The events ``CSafeDumper.serialize`` makes from ``_Dumper.represent_data(data)``."""
+    kind = type(data)
+    if kind is str:
+        # resolve((False, True)) always gives the str tag (there are no path resolvers)
+        plain = (not _ANY_FIRST and data[:1] not in _RESOLVER_FIRST) or _resolves_to_str(data)
+        emit(yaml.ScalarEvent(None, _STR, (plain, True), data,
+                              style="|" if "\n" in data else None))
+    elif kind is dict:
+        emit(_MAP_START)
+        for key, value in data.items():
+            _emit(key, emit)
+            _emit(value, emit)
+        emit(_MAP_END)
+    elif kind is list:
+        emit(_SEQ_START)
+        for value in data:
+            _emit(value, emit)
+        emit(_SEQ_END)
+    elif kind in _PLAIN_SCALARS:
+        node = _PROBE.represent_data(data)
+        tag, text = node.tag, node.value
+        implicit = (_PROBE.resolve(yaml.ScalarNode, text, (True, False)) == tag,
+                    _PROBE.resolve(yaml.ScalarNode, text, (False, True)) == tag)
+        emit(yaml.ScalarEvent(None, tag, implicit, text, style=node.style))
+    else:
+        raise _NotPlain
