@@ -59,8 +59,17 @@ def plain_text(value: Any) -> str:
     """Text with HTML tags removed, entities decoded and whitespace collapsed."""
     if value is None:
         return ""
-    text = html.unescape(_TAG.sub("", str(value)))
-    return _SPACE.sub(" ", text).strip()
+    text = str(value)
+    if "<" in text:
+        text = _TAG.sub("", text)
+    return collapse_space(html.unescape(text))
+
+
+def collapse_space(text: str) -> str:
+    """Runs of whitespace as one space, stripped (``\\s+`` -> " ")."""
+    if "  " in text or not text.isprintable():  # else the only whitespace is single spaces
+        text = _SPACE.sub(" ", text)
+    return text.strip()
 
 
 def as_bool(value: Any) -> bool:
@@ -107,8 +116,12 @@ def split_authors(value: Any) -> list[str]:
             elif item is not None and str(item).strip():
                 out.append(str(item).strip())
         return out
-    text = _SPACE.sub(" ", str(value)).strip()
-    and_parts = [p.strip() for p in _AND.split(text) if p.strip()]
+    text = collapse_space(str(value))
+    has_and = "and" in text.lower()  # what _AND (and two of _SEPARATORS) need, in any case
+    if has_and:
+        and_parts = [p.strip() for p in _AND.split(text) if p.strip()]
+    else:
+        and_parts = [text] if text else []
     named = [p for p in and_parts if p.lower() != "others"]
     if len(and_parts) > 1 and named and all(p.count(",") in (1, 2) for p in named):
         return [_turn_round(p) for p in and_parts]  # BibTeX "Last, First and Last, First"
@@ -120,7 +133,9 @@ def split_authors(value: Any) -> list[str]:
     apa = _apa_pairs(text)
     if apa:
         return apa
-    parts = _SEPARATORS.split(text)
+    # without "and", "&" or ";" the one separator left is ","
+    other_separators = has_and or "&" in text or ";" in text
+    parts = _SEPARATORS.split(text) if other_separators else text.split(",")
     return [p.strip() for p in parts if p and p.strip()]
 
 
@@ -129,7 +144,8 @@ _INITIALS = re.compile(r"^(?:[A-Z][a-z]?\.(?:\s*-?\s*[A-Z][a-z]?\.)*)$")
 
 def _apa_pairs(text: str) -> list[str] | None:
     """APA lists "Smith, J., Doe, J. A., & Lee, K." pair surnames with initials."""
-    parts = [_LEADING_AND.sub("", p.strip()) for p in text.split(",")]
+    parts = [p.strip() for p in text.split(",")]
+    parts = [_LEADING_AND.sub("", p) if p.startswith(("&", "and")) else p for p in parts]
     parts = [p for p in parts if p]
     if len(parts) < 4 or len(parts) % 2:
         return None

@@ -43,11 +43,28 @@ _FIELD_NAMES = {
 }
 
 
+def mentions(text: str, word: str) -> bool:
+    """False only when ``text`` cannot hold ``word`` (lowercase ASCII) under ``re.I``: a cheap
+    test before a case-insensitive search.  Besides the ASCII letters, ``re.I`` matches
+    "İ"/"ı" to i and "ſ" to s, which ``lower()`` does not turn into them."""
+    return word in text.lower() or "\u0130" in text or "\u0131" in text or "\u017f" in text
+
+
 def normalize_doi(value: Any) -> str | None:
     """``10.1145/3366423.3380130`` from a bare DOI, ``doi:`` text or any URL embedding one."""
     if value is None:
         return None
-    text = unquote(str(value).strip())
+    raw = str(value)
+    if "10." not in raw and raw.isascii() and "nature.com" not in raw.lower() and \
+            not any(ch in raw for ch in "%\t\r\n[]"):
+        # Every DOI holds "10."; only a nature.com path, percent-escapes or the tabs and
+        # newlines urlsplit drops can make one appear (and urlsplit raises only on "[]").
+        return None
+    return _normalize_doi(raw)
+
+
+def _normalize_doi(raw: str) -> str | None:
+    text = unquote(raw.strip())
     if not text:
         return None
     parts = urlsplit(text) if "://" in text else None
@@ -83,6 +100,8 @@ def normalize_arxiv(value: Any, *, bare: bool = True) -> str | None:
     text = str(value).strip()
     if not text:
         return None
+    if not bare and not mentions(text, "arxiv"):
+        return None  # both patterns below need the word
     url = _ARXIV_URL.search(text.split("#")[0].split("?")[0])
     if url:
         return _bare_arxiv(url.group(1))
@@ -164,6 +183,24 @@ _NORMALIZERS = {
 }
 
 
+#: the link label read first (and leniently) for an identifier kind
+_PREFERRED_LABEL = {"github": "code", "doi": "doi", "arxiv": "arxiv"}
+#: every field name that can hold an identifier (``_field_candidates`` reads only these)
+_ID_FIELDS = frozenset(name for names in _FIELD_NAMES.values() for name in names)
+#: an ASCII link holding none of these (lower-cased) gives ``_from_url`` nothing of any kind
+_ID_HINTS = ("arxiv", "openreview.net", "ncbi.nlm.nih.gov", "github", "10.", "nature.com",
+             "%", "\t", "\r", "\n", "[", "]")
+
+
+def _may_hold_id(url: str) -> bool:
+    """False only when ``_from_url(kind, url)`` is ``None`` for every kind, without raising
+    (see the checks there and in the normalizers: each needs one of ``_ID_HINTS``)."""
+    if not url.isascii():
+        return True
+    lowered = url.lower()
+    return any(hint in lowered for hint in _ID_HINTS)
+
+
 def _from_url(kind: str, url: str) -> str | None:
     """An identifier of ``kind`` in a link; stricter than field values (no bare ids)."""
     if kind == "arxiv":
@@ -171,40 +208,56 @@ def _from_url(kind: str, url: str) -> str | None:
     if kind == "openreview":
         return normalize_openreview(url) if "openreview.net" in url.lower() else None
     if kind == "pmid":
+        if not mentions(url, "ncbi.nlm.nih.gov"):
+            return None  # the pattern's two forms both hold it
         match = _PMID_URL.search(url)
         return match.group(1) if match else None
     if kind == "doi" and "://" not in url and not url.lower().startswith("doi:"):
         return None
-    if kind == "github" and not _GITHUB_URL.search(url):
+    if kind == "github" and not (mentions(url, "github") and _GITHUB_URL.search(url)):
         return None  # a relative "files/paper.pdf" is not owner/repo
     return _NORMALIZERS[kind](url)
 
 
-def _extra_value(extra: dict[str, Any], names: Iterable[str]) -> list[Any]:
-    lowered = {str(k).lower(): v for k, v in extra.items()}
+def _extra_value(lowered: dict[str, Any], names: Iterable[str]) -> list[Any]:
     return [lowered[n] for n in names if lowered.get(n) not in (None, "")]
 
 
-def _field_candidates(pub: Publication, kind: str) -> list[Any]:
+def _field_candidates(lowered: dict[str, Any], kind: str) -> list[Any]:
+    """Values of the fields named after ``kind``; ``lowered`` is ``extra`` with lower-case
+    keys."""
     values: list[Any] = []
     if kind == "arxiv":
-        prefix = {str(k).lower(): v for k, v in pub.extra.items()}.get("archiveprefix")
-        for value in _extra_value(pub.extra, _FIELD_NAMES["arxiv"]):
+        prefix = lowered.get("archiveprefix")
+        for value in _extra_value(lowered, _FIELD_NAMES["arxiv"]):
             eprint_ok = prefix is None or str(prefix).strip("{} ").lower() == "arxiv"
             if eprint_ok or normalize_arxiv(value, bare=False):
                 values.append(value)
         return values
-    return _extra_value(pub.extra, _FIELD_NAMES[kind])
+    return _extra_value(lowered, _FIELD_NAMES[kind])
 
 
 def _link_candidates(pub: Publication, kind: str) -> list[tuple[str, bool]]:
     """(url, lenient) pairs: the link labelled after the identifier first (code for GitHub),
     read leniently since sites put bare ids there (al-folio ``arxiv={2301.01530}``)."""
-    preferred = {"github": ("code",), "doi": ("doi",), "arxiv": ("arxiv",)}.get(kind, ())
-    first = [(str(pub.links[label]), True) for label in preferred if pub.links.get(label)]
+    preferred = _PREFERRED_LABEL.get(kind)
+    first = [(str(pub.links[preferred]), True)] if preferred and pub.links.get(preferred) else []
     rest = [(str(url), False) for label, url in pub.links.items()
-            if label not in preferred and url]
+            if label != preferred and url]
     return first + rest
+
+
+def _from_links(pub: Publication, kind: str, hopeful: list[tuple[str, str]]) -> str | None:
+    """The first identifier of ``kind`` in ``_link_candidates(pub, kind)``; ``hopeful`` is
+    the (label, url) links that pass ``_may_hold_id`` (the others give ``None``)."""
+    preferred = _PREFERRED_LABEL.get(kind)
+    if preferred and (url := pub.links.get(preferred)) and \
+            (found := _NORMALIZERS[kind](str(url))):
+        return found
+    for label, url in hopeful:
+        if label != preferred and (found := _from_url(kind, url)):
+            return found
+    return None
 
 
 def _from_text(pub: Publication) -> dict[str, str]:
@@ -213,10 +266,10 @@ def _from_text(pub: Publication) -> dict[str, str]:
     for text in (pub.venue, pub.citation):
         if not text:
             continue
-        tagged = _ARXIV_TEXT.search(text)
+        tagged = _ARXIV_TEXT.search(text) if mentions(text, "arxiv") else None
         if tagged and "arxiv" not in found and (arxiv := _bare_arxiv(tagged.group(1))):
             found["arxiv"] = arxiv
-        doi_text = _DOI_TEXT.search(text)
+        doi_text = _DOI_TEXT.search(text) if "10." in text else None
         if doi_text and "doi" not in found and (doi := normalize_doi(doi_text.group(1))):
             found["doi"] = doi
     return found
@@ -229,19 +282,20 @@ def find_identifiers(pub: Publication) -> dict[str, str]:
         normalizer = _NORMALIZERS.get(key)
         normalized = normalizer(value) if normalizer else None
         found[key] = normalized or str(value)
+    lowered = {str(k).lower(): v for k, v in pub.extra.items()}
+    fields = not _ID_FIELDS.isdisjoint(lowered)
+    hopeful = [(label, text) for label, url in pub.links.items()
+               if url and _may_hold_id(text := str(url))]
     for kind, normalizer in _NORMALIZERS.items():
         if kind in found:
             continue
-        for value in _field_candidates(pub, kind):
+        for value in _field_candidates(lowered, kind) if fields else ():
             if normalized := normalizer(value):
                 found[kind] = normalized
                 break
         else:
-            for url, lenient in _link_candidates(pub, kind):
-                normalized = normalizer(url) if lenient else _from_url(kind, url)
-                if normalized:
-                    found[kind] = normalized
-                    break
+            if normalized := _from_links(pub, kind, hopeful):
+                found[kind] = normalized
     for kind, value in _from_text(pub).items():
         found.setdefault(kind, value)
     return found

@@ -240,25 +240,38 @@ def structure_authors(pub: Publication) -> None:
     if not pub.authors and pub.author_names:
         pub.authors = [format_display_name(n) for n in pub.author_names]
         return
-    entries = split_trailing_others(pub.authors)
-    cleaned = [clean_author(a) for a in entries]
-    kept = [c for c in cleaned if c.display]
-    links = {c.display: c.url for c in kept if c.url}
+    # = clean_author on each of split_trailing_others(pub.authors), empty names dropped
+    kept = [item for entry in pub.authors for item in _cleaned_entry(str(entry))]
+    links = {display: url for display, _, _, _, url in kept if url}
     if links:
         pub.extra.setdefault("author_links", {}).update(
             {k: v for k, v in links.items() if k not in pub.extra.get("author_links", {})})
-    given_names = pub.author_names if len(pub.author_names) == len(kept) else None
     names: list[AuthorName] = []
-    for index, item in enumerate(kept):
-        name = given_names[index] if given_names else parse_name(item.display)
-        for mark in item.marks:
-            if mark not in name.marks:
-                name.marks.append(mark)
-        name.is_self = name.is_self or item.is_self
-        name.others = name.others or item.others
-        names.append(name)
-    pub.authors = [c.display for c in kept]
+    if pub.author_names and len(pub.author_names) == len(kept):
+        for name, (_, marks, is_self, others, _) in zip(pub.author_names, kept, strict=True):
+            for mark in marks:
+                if mark not in name.marks:
+                    name.marks.append(mark)
+            name.is_self = name.is_self or is_self
+            name.others = name.others or others
+            names.append(name)
+    else:
+        for display, marks, is_self, others, _ in kept:
+            family, given, suffix, parsed_others = _parse_cached(display.strip())
+            names.append(AuthorName(family=family, given=given, suffix=suffix,
+                                    marks=list(marks),  # distinct already
+                                    is_self=is_self, others=parsed_others or others))
+    pub.authors = [display for display, _, _, _, _ in kept]
     pub.author_names = names
+
+
+@lru_cache(maxsize=65536)
+def _cleaned_entry(entry: str) -> tuple[tuple[str, tuple[str, ...], bool, bool, str | None],
+                                        ...]:
+    """The non-empty ``_clean_cached`` names of one ``authors`` entry ("C. Doe et al." is
+    two)."""
+    parts = (_clean_cached(str(part)) for part in split_trailing_others([entry]))
+    return tuple(part for part in parts if part[0])
 
 
 def structure_names(model: Model, diagnostics: Diagnostics) -> None:

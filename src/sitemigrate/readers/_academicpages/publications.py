@@ -227,11 +227,14 @@ def _trim(head: str) -> str:
 
 
 _INITIALS = re.compile(r"^(?:[A-Z][a-z]?\.?[\s-]?){1,4}$")
+_APA_SEPARATOR = re.compile(r",\s*(?:&\s*|and\s+)?|\s+&\s+")
 
 
 def _initials_pairs(head: str) -> list[str]:
     """APA ``Last, F., Last, F. M., & Last, F.`` -> ``F. Last`` names (else [])."""
-    tokens = [t.strip() for t in re.split(r",\s*(?:&\s*|and\s+)?|\s+&\s+", head) if t.strip()]
+    # without "&" or "and" the separator is "," plus spaces, which strip() removes anyway
+    pieces = _APA_SEPARATOR.split(head) if "&" in head or "and" in head else head.split(",")
+    tokens = [t.strip() for t in pieces if t.strip()]
     if len(tokens) < 2 or len(tokens) % 2:
         return []
     pairs = list(zip(tokens[::2], tokens[1::2], strict=True))
