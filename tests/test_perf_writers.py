@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime
 import math
+from collections.abc import Callable
 
 import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sitemigrate import paths
 from sitemigrate.parsing import yamlio
 from sitemigrate.parsing.yamlio import dump_yaml
+from sitemigrate.paths import UnsafePathError, safe_relative_path
 
 #: Strings YAML could read as something else, or that need quoting, folding or escaping.
 _TRICKY = ["", " ", "~", "null", "Null", "NULL", "yes", "No", "on", "OFF", "true", "False",
@@ -72,3 +75,27 @@ def test_yaml_other_types_go_the_node_way() -> None:
 def test_yaml_floats_and_end_marker() -> None:
     data = {"n": math.nan, "i": -math.inf, "f": 1e17, "g": 0.1, "keep": "a\n\n"}
     assert dump_yaml(data) + "...\n" == _by_nodes(data)
+
+
+def _outcome(check: Callable[[str], str], path: str) -> str:
+    try:
+        return "ok " + check(path)
+    except UnsafePathError as exc:
+        return f"refused {exc}"
+
+
+_path_text = st.lists(st.sampled_from(
+    ["a", "Z", "0", "_", "-", ".", "..", "/", "//", "%", "%2e", "%252e", "%2F", "~", ":", "C:",
+     "\\", "\x00", "\x1f", "\n", " ", "é", "日", "\u0301", "\x85", "\u2028", "+", "@"]),
+    max_size=10).map("".join)
+
+
+@given(st.one_of(_path_text, st.text(max_size=15)))
+def test_plain_path_fast_path_matches_full_check(path: str) -> None:
+    assert _outcome(safe_relative_path, path) == _outcome(paths._checked_relative_path, path)
+
+
+def test_usual_output_paths_take_the_fast_path() -> None:
+    for path in ("_publications/2020-01-01-smith-2020.md", "_pages/研究.md", "_data/publist.yml",
+                 "_config.yml", "a/b.c/d-e_f"):
+        assert paths._PLAIN_PATH.fullmatch(path) and "/." not in path

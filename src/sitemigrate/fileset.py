@@ -76,6 +76,9 @@ class FileChange:
 
 def plan_changes(files: FileSet, out_dir: Path) -> list[FileChange]:
     """Compare planned files with what ``out_dir`` holds now."""
+    if not out_dir.exists():
+        # nothing can be found below a folder that cannot be found: no stat per file
+        return [FileChange(rel, "create", None, data) for rel, data in files.items()]
     changes: list[FileChange] = []
     for rel, data in files.items():
         target = out_dir / rel

@@ -15,12 +15,25 @@ class UnsafePathError(ValueError):
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:")
 
 
+#: Word characters, ``.`` and ``-`` in ``/``-separated non-empty segments, not starting with
+#: ``.``: nothing to URL-decode, no control character, backslash, ``~``, drive letter, empty
+#: segment or leading ``/``.  Such a path without ``/.`` (so no ``.``/``..`` segment) is
+#: plain: ``_checked_relative_path`` would return it unchanged.
+_PLAIN_PATH = re.compile(r"[\w-][\w.-]*(?:/[\w.-]+)*")
+
+
 def safe_relative_path(path: str) -> str:
     """Validate a writer's relative path; raise ``UnsafePathError`` for anything that escapes.
 
     Refuses absolute paths, ``..`` segments (also URL-encoded), ``~``, drive letters,
     backslashes and control characters.
     """
+    if _PLAIN_PATH.fullmatch(path) and "/." not in path:
+        return path
+    return _checked_relative_path(path)
+
+
+def _checked_relative_path(path: str) -> str:
     decoded = path
     for _ in range(3):  # %252e%252e decodes twice
         decoded = unquote(decoded)

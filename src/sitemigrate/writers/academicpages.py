@@ -139,6 +139,9 @@ class _Plan:
         self._target: Target | None = None
         self.bodies = BodyLinks()  #: bodies whose links follow the records once all are placed
         self.urls: dict[int, str | None] = {}  #: ``id(record)`` -> its URL here
+        self.pub_by_id: dict[str, Publication] = {}  #: ``model.publication`` as an index
+        for pub in model.publications:
+            self.pub_by_id.setdefault(pub.id, pub)
 
     def run(self) -> FileSet:
         self._map_ids()
@@ -775,7 +778,7 @@ def _include(original: str, args: str, plan: _Plan, record: Any) -> str:
 def _cite(args: str, plan: _Plan, record: Any) -> str:
     links = []
     for key in _CITE_KEYS.findall(args):
-        pub = plan.model.publication(key)
+        pub = plan.pub_by_id.get(key)
         if pub is None:
             links.append(key)
             continue
