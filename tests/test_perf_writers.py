@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime
 import math
+import re
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -15,6 +17,7 @@ from sitemigrate import paths
 from sitemigrate.parsing import yamlio
 from sitemigrate.parsing.yamlio import dump_yaml
 from sitemigrate.paths import UnsafePathError, safe_relative_path
+from sitemigrate.writers.links import url_key
 
 #: Strings YAML could read as something else, or that need quoting, folding or escaping.
 _TRICKY = ["", " ", "~", "null", "Null", "NULL", "yes", "No", "on", "OFF", "true", "False",
@@ -99,3 +102,20 @@ def test_usual_output_paths_take_the_fast_path() -> None:
     for path in ("_publications/2020-01-01-smith-2020.md", "_pages/研究.md", "_data/publist.yml",
                  "_config.yml", "a/b.c/d-e_f"):
         assert paths._PLAIN_PATH.fullmatch(path) and "/." not in path
+
+
+def _url_key_reference(url: str, keep_case: bool = False) -> str:
+    text = re.sub(r"\{\{[^}]*\}\}", "", url.strip())
+    path = urlsplit(text).path if "://" in text else re.split(r"[?#]", text, maxsplit=1)[0]
+    path = re.sub(r"(/index)?\.html?$", "", path).rstrip("/")
+    return (path if keep_case else path.lower()) or "/"
+
+
+_url_text = st.lists(st.sampled_from(
+    ["/", "a", "B", "{{", "}}", "{{ site.baseurl }}", "}", "{", "?", "#", "://", "http",
+     ".html", ".htm", "/index", "index.html", " ", "\n", "%20", "É"]), max_size=8).map("".join)
+
+
+@given(st.one_of(_url_text, st.text(max_size=12)), st.booleans())
+def test_url_key_matches_reference(url: str, keep_case: bool) -> None:
+    assert url_key(url, keep_case) == _url_key_reference(url, keep_case)

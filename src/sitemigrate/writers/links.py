@@ -43,15 +43,20 @@ _BODY_LINK = re.compile(
 _LIQUID_LINK = re.compile(
     r"(?P<lead>\{\{-?\s*(?P<quote>['\"]))(?P<prefix>)(?P<path>/[^'\"#?\s{}]*)"
     r"(?P<rest>[?#][^'\"\s{}]*)?(?=(?P=quote)\s*\|\s*(?:relative_url|absolute_url)\b)")
+_LIQUID_OUTPUT = re.compile(r"\{\{[^}]*\}\}")
+_QUERY_OR_FRAGMENT = re.compile(r"[?#]")
+_HTML_SUFFIX = re.compile(r"(/index)?\.html?$")
 
 
 def url_key(url: str, keep_case: bool = False) -> str:
     """A link or permalink reduced to a comparable path: no site prefix, query, fragment,
     trailing slash or ``.html`` (lower-cased unless ``keep_case``: servers such as GitHub
     Pages tell the cases apart)."""
-    text = re.sub(r"\{\{[^}]*\}\}", "", url.strip())
-    path = urlsplit(text).path if "://" in text else re.split(r"[?#]", text, maxsplit=1)[0]
-    path = re.sub(r"(/index)?\.html?$", "", path).rstrip("/")
+    text = url.strip()
+    if "{{" in text:
+        text = _LIQUID_OUTPUT.sub("", text)
+    path = urlsplit(text).path if "://" in text else _QUERY_OR_FRAGMENT.split(text, 1)[0]
+    path = _HTML_SUFFIX.sub("", path).rstrip("/")
     return (path if keep_case else path.lower()) or "/"
 
 
