@@ -119,3 +119,9 @@ _url_text = st.lists(st.sampled_from(
 @given(st.one_of(_url_text, st.text(max_size=12)), st.booleans())
 def test_url_key_matches_reference(url: str, keep_case: bool) -> None:
     assert url_key(url, keep_case) == _url_key_reference(url, keep_case)
+
+
+def test_yaml_cached_scalars_keep_types_and_signs_apart() -> None:
+    data = [1, True, 1.0, 0, False, 0.0, -0.0, None, 0.0, -0.0, True, 1]
+    assert dump_yaml(data) == _by_nodes(data)
+    assert "- -0.0\n" in dump_yaml(data)

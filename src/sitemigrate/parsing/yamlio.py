@@ -268,7 +268,7 @@ class _NotPlain(Exception):
 _RESOLVER_FIRST = frozenset(_Dumper.yaml_implicit_resolvers)
 _ANY_FIRST = None in _RESOLVER_FIRST
 _PROBE = _Dumper(io.StringIO())  #: only asked to represent and resolve scalars, never opened
-_PLAIN_SCALARS = (int, float, bool, type(None))  #: never anchored (ignore_aliases)
+_PLAIN_SCALARS = (int, bool, type(None))  #: never anchored (ignore_aliases)
 _MAP_START = yaml.MappingStartEvent(None, _MAP, True, flow_style=False)
 _MAP_END = yaml.MappingEndEvent()
 _SEQ_START = yaml.SequenceStartEvent(None, _SEQ, True, flow_style=False)
@@ -320,11 +320,22 @@ def _emit(data: Any, emit: Callable[[yaml.Event], None]) -> None:
         for value in data:
             _emit(value, emit)
         emit(_SEQ_END)
-    elif kind in _PLAIN_SCALARS:
-        node = _PROBE.represent_data(data)
-        tag, text = node.tag, node.value
-        implicit = (_PROBE.resolve(yaml.ScalarNode, text, (True, False)) == tag,
-                    _PROBE.resolve(yaml.ScalarNode, text, (False, True)) == tag)
-        emit(yaml.ScalarEvent(None, tag, implicit, text, style=node.style))
+    elif kind in _PLAIN_SCALARS or kind is float:
+        # floats are not cached: 0.0 == -0.0, yet they are written apart
+        tag, implicit, text, style = (_scalar if kind is float else _cached_scalar)(data)
+        emit(yaml.ScalarEvent(None, tag, implicit, text, style=style))
     else:
         raise _NotPlain
+
+
+def _scalar(data: Any) -> tuple[str, tuple[bool, bool], str, str | None]:
+    """(tag, implicit, value, style) of a non-str scalar, as the serializer finds them."""
+    node = _PROBE.represent_data(data)
+    tag, text = node.tag, node.value
+    implicit = (_PROBE.resolve(yaml.ScalarNode, text, (True, False)) == tag,
+                _PROBE.resolve(yaml.ScalarNode, text, (False, True)) == tag)
+    return tag, implicit, text, node.style
+
+
+#: ints, bools and None: equal values (of one type) are written alike
+_cached_scalar = lru_cache(maxsize=4096, typed=True)(_scalar)
