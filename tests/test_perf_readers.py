@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from sitemigrate.model import AuthorName, Model, Publication, Source
 from sitemigrate.readers._academicpages import publications as ap
-from sitemigrate.transforms import fields, identifiers, names
+from sitemigrate.transforms import dedupe, fields, identifiers, names
 
 #: characters the guards test for, the case-folding traps of re.I (İ ı ſ) and some others
 _TRICKY = ("aAnNdDrRxXiIvVsSoO0123456789./:%&;,<>*#†\t\n\r \u00a0\u2003İıſkK"
@@ -306,3 +306,34 @@ def test_model_publication_index_follows_changes() -> None:
     assert model.publication("p0") is model.publications[1]
     assert model.publication("p1") is model.publications[0]
     assert model.to_dict() == Model.from_dict(model.to_dict()).to_dict()
+
+
+# -- dedupe ------------------------------------------------------------------------------
+
+@given(TEXT)
+def test_url_key(url: str) -> None:
+    text = re.sub(r"^dx\.doi\.org/", "doi.org/", re.sub(r"^https?://(www\.)?", "", url.strip(),
+                                                        flags=re.I), flags=re.I)
+    host, _, rest = text.partition("/")
+    assert dedupe._url_key(url) == f"{host.lower()}/{rest}".rstrip("/")
+
+
+def test_read_text_of_walked_files_matches_unwalked(tmp_path) -> None:  # noqa: ANN001
+    from sitemigrate.readers.base import ReadContext
+
+    folder = tmp_path / "_publications"
+    folder.mkdir()
+    (folder / "a.md").write_bytes(b"---\ntitle: A\n---\nbody\xe9")
+    (folder / "big.md").write_bytes(b"x" * 50)
+    (folder / "c.md").write_text("plain")
+    (folder / "dir.md").mkdir()
+
+    def read_all(walk: bool) -> tuple[list[str | None], list[tuple[str, str | None]]]:
+        ctx = ReadContext(tmp_path, max_bytes=40)
+        paths = sorted(folder.iterdir())
+        if walk:
+            assert {p.name for p in ctx.walk(folder)} == {"a.md", "big.md", "c.md"}
+        texts = [ctx.read_text(p) for p in paths]
+        return texts, [(d.code, d.file) for d in ctx.diagnostics]
+
+    assert read_all(True) == read_all(False)

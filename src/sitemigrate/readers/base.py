@@ -80,24 +80,41 @@ class ReadContext:
 
     def read_text(self, path: Path) -> str | None:
         """Decoded text of ``path``, or ``None`` with a diagnostic when it cannot be read."""
-        if path.is_symlink() and not self.inside_root(path):
+        # ``walk`` found no symlink at a path it recorded; a file it found is not looked at
+        # twice (one open and fstat instead of lstat, stat and open)
+        walked = path in self._walked
+        if not walked and path.is_symlink() and not self.inside_root(path):
             self.report("SM504", "symlink points outside the source; not followed", path)
             return None
-        try:
-            size = path.stat().st_size
-            if size > self.max_bytes:
-                self.report("SM501", f"{size} bytes is over the limit of {self.max_bytes}", path)
+        data = self._read_walked(path) if walked else None
+        if data is None:
+            try:
+                size = path.stat().st_size
+                if size > self.max_bytes:
+                    self.report("SM501", f"{size} bytes is over the limit of {self.max_bytes}",
+                                path)
+                    return None
+                data = path.read_bytes()
+            except OSError as exc:
+                self.report("SM100", f"cannot read: {exc.strerror or exc}", path)
                 return None
-            data = path.read_bytes()
-        except OSError as exc:
-            self.report("SM100", f"cannot read: {exc.strerror or exc}", path)
-            return None
         decoded = decode(data)
         if decoded.fallback:
             self.report("SM108", f"not valid UTF-8; read as {decoded.encoding}", path)
         if decoded.had_nul:
             self.report("SM108", "NUL bytes removed", path)
         return decoded.text
+
+    def _read_walked(self, path: Path) -> bytes | None:
+        """The bytes of a file within the size limit; ``None`` for anything else (too big,
+        unreadable), which the caller then reads and reports the usual way."""
+        try:
+            with path.open("rb") as handle:
+                if os.fstat(handle.fileno()).st_size > self.max_bytes:
+                    return None
+                return handle.read()
+        except OSError:
+            return None
 
     def front_matter(self, path: Path, text: str | None = None) -> FrontMatter | None:
         """Split a page's front matter, reporting YAML errors and duplicate keys."""

@@ -81,8 +81,10 @@ def _facts(pub: Publication) -> _Facts:
 def _url_key(url: str) -> str:
     """URLs that reach the same place compare equal (scheme, dx., trailing slash)."""
     text = str(url).strip()
-    text = _SCHEME.sub("", text)
-    text = _DX_DOI.sub("doi.org/", text)
+    if text[:1] in ("h", "H"):  # both patterns are anchored: the first letter decides
+        text = _SCHEME.sub("", text)
+    if text[:1] in ("d", "D"):
+        text = _DX_DOI.sub("doi.org/", text)
     host, _, rest = text.partition("/")
     return f"{host.lower()}/{rest}".rstrip("/")
 

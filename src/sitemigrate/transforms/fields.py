@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from typing import Any
 
 _ISO = re.compile(r"^\s*(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?")
@@ -21,7 +22,11 @@ def normalize_date(value: Any) -> str | None:
         return None
     if isinstance(value, int) and 1000 <= value <= 9999:
         return str(value)
-    text = str(value).strip()
+    return _normalize_date_text(str(value).strip())
+
+
+@lru_cache(maxsize=16384)  # a site's records share few distinct dates
+def _normalize_date_text(text: str) -> str | None:
     compact = _COMPACT.match(text)
     if compact:
         year, month, day = compact.groups()

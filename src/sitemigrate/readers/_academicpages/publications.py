@@ -8,10 +8,18 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from typing import Any
 
 from ...model import Origin, Publication
-from ...transforms.fields import as_bool, normalize_date, plain_text, split_authors, year_of
+from ...transforms.fields import (
+    as_bool,
+    collapse_space,
+    normalize_date,
+    plain_text,
+    split_authors,
+    year_of,
+)
 
 #: academicpages ``category`` -> model kind (the template's three plus common extras).
 KIND_OF_CATEGORY = {
@@ -158,9 +166,10 @@ def _venue(pub: Publication, meta: dict[str, Any]) -> None:
 _HTML_TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>")
 
 
+@lru_cache(maxsize=16384)  # venues recur across a site's records
 def html_to_text(value: str) -> str:
     """Venue text without HTML tags; ``<449::AID-CNE10>`` in a DOI is not a tag and stays."""
-    return re.sub(r"\s+", " ", html.unescape(_HTML_TAG.sub("", value))).strip()
+    return collapse_space(html.unescape(_HTML_TAG.sub("", value)))
 
 
 def _is_url_key(key: str) -> bool:
