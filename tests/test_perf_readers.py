@@ -337,3 +337,12 @@ def test_read_text_of_walked_files_matches_unwalked(tmp_path) -> None:  # noqa: 
         return texts, [(d.code, d.file) for d in ctx.diagnostics]
 
     assert read_all(True) == read_all(False)
+
+
+@given(st.text(st.sampled_from("ab./\\ -_é"), max_size=12))
+def test_file_stem(file: str) -> None:
+    from pathlib import Path
+
+    from sitemigrate.readers.academicpages import _file_stem
+
+    assert _file_stem(file) == Path(file).stem

@@ -249,7 +249,7 @@ class _SiteReader:
 
     def _index_publications(self) -> None:
         for pub in self.model.publications:
-            stem = Path(pub.origin.file).stem if pub.origin else pub.id
+            stem = _file_stem(pub.origin.file) if pub.origin else pub.id
             for url in (pub.extra.get("permalink"), f"/publication/{stem}",
                         f"/publications/{stem}", f"/publication/{pub.id}"):
                 if isinstance(url, str) and url:
@@ -486,6 +486,15 @@ def _has_front_matter(path: Path) -> bool:
     except OSError:
         return False
     return first.lstrip(b"\xef\xbb\xbf").rstrip() == b"---"
+
+
+def _file_stem(file: str) -> str:
+    """``Path(file).stem`` without building a path (the last part after "/", as POSIX)."""
+    name = file.rpartition("/")[2]
+    if name in ("", ".") or "\\" in file:
+        return Path(file).stem  # "a/", "a/.": the name is an earlier part; Windows separators
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
 
 
 def _norm_url(url: str) -> str:
