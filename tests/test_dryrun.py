@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -216,7 +217,8 @@ def _kill_when_staging(cmd: list[str], parent: Path, name: str, delay: float) ->
     return proc.returncode if finished else None
 
 
-def test_killed_run_leaves_output_as_before_or_complete(tmp_path: Path) -> None:
+def test_killed_run_leaves_output_as_before_or_complete(
+        tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     src = fakeplugin.make_site(tmp_path / "big", "Old", pubs=600, body_bytes=3000)
     out = tmp_path / "out"
     cmd = [sys.executable, str(RUN_CLI), "migrate", str(src), "--to", "fakelab",
@@ -231,13 +233,17 @@ def test_killed_run_leaves_output_as_before_or_complete(tmp_path: Path) -> None:
     new_tree = {**old, **{rel: hashlib.sha256(data).hexdigest() for rel, data in new.items()}}
     assert new_tree != old
 
+    before = tmp_path_factory.mktemp("before") / "out"
+    shutil.copytree(out, before, symlinks=True)
     killed_mid_write = 0
-    for delay in (-0.3, 0.0, 0.05, 0.2, 0.5, 1.5):  # during reading, then into the write
+    for delay in (-0.2, -0.05, 0.0, 0.0, 0.0, 0.01, 0.05, 0.2, 0.5):  # reading, then writing
         finished = _kill_when_staging(cmd, tmp_path, "out", delay)
         state = tree(out)
         assert state in (old, new_tree), f"output torn by a kill {delay} s after staging began"
-        if state == new_tree:
-            break  # swapped in: later moments cannot show the old output any more
+        if state == new_tree:  # swapped in before the kill: put the old output back
+            shutil.rmtree(out)
+            shutil.copytree(before, out, symlinks=True)
+            continue
         assert finished is None, "the run ended without writing"
         killed_mid_write += delay >= 0
     assert killed_mid_write >= 1
