@@ -85,3 +85,45 @@ def test_reader_crash_is_a_clean_error_and_writes_nothing(runner: CliRunner, tmp
     assert "plain reader failed" in result.output and "kaboom" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_normalizer_crash_is_a_clean_error_and_writes_nothing(runner: CliRunner, tmp_path,
+                                                              monkeypatch) -> None:
+    import sitemigrate.pipeline
+
+    page = tmp_path / "p.md"
+    page.write_text("# Research\n\nSome text.\n")
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(sitemigrate.pipeline, "normalize", explode)
+    result = runner.invoke(cli, ["migrate", str(page), "--from", "plain", "--to", "al-folio",
+                                 "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "normalizing what was read failed" in result.output and "kaboom" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("target", ["academicpages", "al-folio", "allanlab"])
+def test_link_that_is_no_valid_url_is_carried_not_fatal(runner: CliRunner, tmp_path,
+                                                        target: str) -> None:
+    """``https://[`` makes urlsplit raise ("Invalid IPv6 URL"); it is still only a link."""
+    site = tmp_path / "site"
+    (site / "_publications").mkdir(parents=True)
+    (site / "_config.yml").write_text("title: T\nauthor:\n  name: A\n")
+    (site / "_publications" / "2020-01-01-x.md").write_text(
+        '---\ntitle: "X paper"\ncollection: publications\npaperurl: "https://[broken"\n'
+        'venue: "J"\ndate: 2020-01-01\n---\n'
+        "See [code](https://[x/10.1/abc) and https://openreview.net/forum?id=[x\n")
+    exported = runner.invoke(cli, ["export", str(site), "--from", "academicpages"])
+    assert exported.exit_code == 0, exported.output
+    (pub,) = json.loads(exported.output)["publications"]
+    assert "https://[broken" in pub["links"].values()
+    out = tmp_path / "out"
+    result = runner.invoke(cli, ["migrate", str(site), "--from", "academicpages",
+                                 "--to", target, "-o", str(out)])
+    assert result.exit_code in (0, 1), result.output
+    assert "Traceback" not in result.output
+    assert any("https://[broken" in p.read_text() for p in out.rglob("*") if p.is_file())

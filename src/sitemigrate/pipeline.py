@@ -45,18 +45,25 @@ def read_site(path: str | Path, kind: str | None = None, *, dedupe: bool = True,
     root = src if src.is_dir() else src.parent
     diagnostics = Diagnostics()
     ctx = ReadContext(root, diagnostics, max_bytes)
-    try:
-        with collector_paused():
+    with collector_paused():
+        try:
             model = reader.read(src, ctx)
-    except Exception as exc:  # noqa: BLE001
-        # Half a model would migrate as a site that silently lost most of its content.
-        raise ReaderFailed(f"{src}: the {kind} reader failed ({type(exc).__name__}: {exc}); "
-                           "nothing was migrated. Please report this with the file.") from exc
-    model.source = Source(kind, str(path), confidence, evidence)
-    diagnostics.extend(model.diagnostics)
-    normalize(model, diagnostics, dedupe=dedupe)
+        except Exception as exc:  # noqa: BLE001
+            raise _failed(src, f"the {kind} reader", exc) from exc
+        model.source = Source(kind, str(path), confidence, evidence)
+        diagnostics.extend(model.diagnostics)
+        try:
+            normalize(model, diagnostics, dedupe=dedupe)
+        except Exception as exc:  # noqa: BLE001
+            raise _failed(src, "normalizing what was read", exc) from exc
     model.diagnostics = list(diagnostics)
     return model
+
+
+def _failed(src: Path, stage: str, exc: Exception) -> ReaderFailed:
+    # Half a model would migrate as a site that silently lost most of its content.
+    return ReaderFailed(f"{src}: {stage} failed ({type(exc).__name__}: {exc}); nothing was "
+                        "migrated. Please report this with the file.")
 
 
 @dataclass(slots=True)

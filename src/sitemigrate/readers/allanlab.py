@@ -12,6 +12,7 @@ that name (USC-NSL ``pubs.md``); only the research page yields themes.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -503,7 +504,10 @@ def _url_key(url: str, keep_case: bool = False) -> str:
     """A link or permalink reduced to a comparable path: no site prefix, slash or .html
     (lower-cased unless ``keep_case``: servers such as GitHub Pages tell the cases apart)."""
     text = re.sub(r"\{\{[^}]*\}\}", "", url.strip())
-    path = urlparse(text).path if "://" in text else text
+    path = text
+    if "://" in text:
+        with contextlib.suppress(ValueError):  # "https://[x": no URL, compared as written
+            path = urlparse(text).path
     path = re.sub(r"(/index)?\.html?$", "", path).rstrip("/")
     return (path if keep_case else path.lower()) or "/"
 

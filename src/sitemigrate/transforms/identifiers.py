@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote
 
 from ..diagnostics import Diagnostics
 from ..model import Model, Publication
+from .fields import split_url
 
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"'<>{}]+)", re.I)
 _DOI_TAIL = re.compile(r"[.,;:)\]]+$")
@@ -58,7 +59,7 @@ def normalize_doi(value: Any) -> str | None:
     if "10." not in raw and raw.isascii() and "nature.com" not in raw.lower() and \
             not any(ch in raw for ch in "%\t\r\n[]"):
         # Every DOI holds "10."; only a nature.com path, percent-escapes or the tabs and
-        # newlines urlsplit drops can make one appear (and urlsplit raises only on "[]").
+        # newlines urlsplit drops can make one appear (and urlsplit refuses only "[]").
         return None
     return _normalize_doi(raw)
 
@@ -67,7 +68,7 @@ def _normalize_doi(raw: str) -> str | None:
     text = unquote(raw.strip())
     if not text:
         return None
-    parts = urlsplit(text) if "://" in text else None
+    parts = split_url(text) if "://" in text else None
     if parts and parts.netloc:
         host = parts.netloc.lower()
         path = parts.path
@@ -142,7 +143,8 @@ def normalize_openreview(value: Any) -> str | None:
         return None
     text = str(value).strip()
     if "openreview.net" in text.lower():
-        ids = parse_qs(urlsplit(text).query).get("id")
+        parts = split_url(text)
+        ids = parse_qs(parts.query).get("id") if parts else None
         return ids[0] if ids and re.fullmatch(r"[\w-]{5,}", ids[0]) else None
     return text if re.fullmatch(r"[A-Za-z0-9_-]{8,}", text) else None
 
@@ -157,7 +159,9 @@ def normalize_github(value: Any) -> str | None:
     if "://" not in text and not text.startswith(("github.com", "img.shields.io")):
         match = re.fullmatch(r"([\w.-]+)/([\w.-]+)", text)
         return _repo(match.group(1), match.group(2)) if match else None
-    parts = urlsplit(text if "://" in text else "https://" + text)
+    parts = split_url(text if "://" in text else "https://" + text)
+    if parts is None:
+        return None
     host = parts.netloc.lower().removeprefix("www.")
     segments = [s for s in parts.path.split("/") if s]
     if host == "github.com" and len(segments) >= 2:

@@ -19,10 +19,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from ..fileset import FileSet
 from ..model import Item, Model, Origin, Page, Project, Publication
+from ..transforms.fields import split_url
 from .base import WriteContext
 
 Record = Project | Publication | Item
@@ -55,7 +55,8 @@ def url_key(url: str, keep_case: bool = False) -> str:
     text = url.strip()
     if "{{" in text:
         text = _LIQUID_OUTPUT.sub("", text)
-    path = urlsplit(text).path if "://" in text else _QUERY_OR_FRAGMENT.split(text, 1)[0]
+    parts = split_url(text) if "://" in text else None
+    path = parts.path if parts else _QUERY_OR_FRAGMENT.split(text, 1)[0]
     path = _HTML_SUFFIX.sub("", path).rstrip("/")
     return (path if keep_case else path.lower()) or "/"
 
