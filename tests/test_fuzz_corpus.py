@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import os
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,11 +24,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitemigrate.diagnostics import Diagnostics
+from sitemigrate.model import Diagnostic
 from sitemigrate.parsing.bibtex import parse_bibtex
 from sitemigrate.parsing.front_matter import split_front_matter
 from sitemigrate.parsing.liquid import parse_template
 from sitemigrate.parsing.text import decode
+from sitemigrate.pipeline import plan_migration, read_site
 from sitemigrate.readers import READERS, ReadContext, get_reader
+from sitemigrate.writers import WRITERS
 
 #: Reading a whole site per case is slow: the default run tries fewer cases than the profile.
 FEW = settings() if os.environ.get("SITEMIGRATE_FUZZ") == "1" else settings(max_examples=20)
@@ -142,8 +146,8 @@ def _site_with(seed: Seed, data: bytes, root: Path) -> Path:
     return target
 
 
-def _assert_clean(ctx: ReadContext) -> None:
-    for diag in ctx.diagnostics:
+def _assert_clean(diagnostics: Iterable[Diagnostic]) -> None:
+    for diag in diagnostics:
         assert diag.code.startswith("SM") and diag.code != "SM900"
         assert diag.file is None or not Path(diag.file).is_absolute()
         assert diag.line is None or diag.line >= 1
@@ -159,11 +163,11 @@ def test_reader_survives_mutated_corpus_file_in_a_site(kind: str,
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         _site_with(seed, data, root)
-        reader = get_reader(kind)
-        reader.detect(root)
-        ctx = ReadContext(root, Diagnostics())
-        assert reader.read(root, ctx) is not None
-        _assert_clean(ctx)
+        get_reader(kind).detect(root)
+        model = read_site(root, kind)  # reading and normalizing
+        _assert_clean(model.diagnostics)
+        for target in WRITERS:
+            _assert_clean(plan_migration(model, target, root / "out").diagnostics)
 
 
 @requires_corpus
@@ -182,7 +186,7 @@ def test_reader_survives_mutated_corpus_file_alone(kind: str, case: tuple[Seed, 
         reader.detect(page)
         ctx = ReadContext(root, Diagnostics())
         assert reader.read(page, ctx) is not None
-        _assert_clean(ctx)
+        _assert_clean(ctx.diagnostics)
 
 
 @requires_corpus
@@ -244,7 +248,7 @@ def test_every_corpus_data_file_goes_through_the_loaders_without_a_crash() -> No
         if path.suffix.lower() in (".yml", ".yaml"):
             ctx = ReadContext(path.parent, Diagnostics())
             loaded += ctx.load_yaml_file(path) is not None
-            _assert_clean(ctx)
+            _assert_clean(ctx.diagnostics)
     assert loaded > 0.9 * sum(p.suffix.lower() in (".yml", ".yaml") for p in files)
     data_folders = sorted({p.parent for p in files if p.parent.name == "_data"})
     assert data_folders
@@ -252,6 +256,6 @@ def test_every_corpus_data_file_goes_through_the_loaders_without_a_crash() -> No
         ctx = ReadContext(folder.parent, Diagnostics())
         tree = load_data(folder, ctx)
         assert tree.files, folder
-        _assert_clean(ctx)
+        _assert_clean(ctx.diagnostics)
         for diag in ctx.diagnostics:
             assert diag.file is not None and diag.file.startswith("_data/")

@@ -1,4 +1,5 @@
-"""Hostile and broken input never crashes a reader: it ends in a model or a diagnostic.
+"""Hostile and broken input never crashes a reader, the normalizers or a writer: it ends in a
+model and files, or a diagnostic.
 
 The default run tries a small sample per reader; ``SITEMIGRATE_FUZZ=1`` runs 10,000
 generated cases per reader (see README, "Fuzzing").
@@ -13,11 +14,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sitemigrate.diagnostics import Diagnostics
 from sitemigrate.parsing.front_matter import split_front_matter
 from sitemigrate.parsing.text import decode
 from sitemigrate.parsing.yamlio import YamlError, load_yaml
-from sitemigrate.readers import READERS, ReadContext, get_reader
+from sitemigrate.pipeline import plan_migration, read_site
+from sitemigrate.readers import READERS, get_reader
+from sitemigrate.writers import WRITERS
 
 SNIPPETS = [
     "---\n", "---\ntitle: x\n---\n", "title: [unclosed\n", "{% for p in site.data.pubs %}",
@@ -27,6 +29,8 @@ SNIPPETS = [
     "- title: x\n  year: 2020\n", "&a [1, 2]\n*a\n", "\t", "\r\n", "\r", "\x00", "\ufeff",
     "layout: textlay\n", "<iframe src='https://img.shields.io/github/stars/o/r'>", "é", "云图",
     "a: &x [1]\nb: [*x, *x]\n", "[[[[[[[[[[", "{{{{{{{{", "%}", "@string{a = \"b\"}\n",
+    "paperurl: https://[x\n", "url = {http://]/10.1/a}", "[pdf](https://[y/10.2/b)",
+    "https://openreview.net/forum?id=[", "https://github.com/[/x", "doi: 10.", "arXiv:",
 ]
 
 page_text = st.lists(st.sampled_from(SNIPPETS) | st.text(max_size=40), max_size=30).map("".join)
@@ -54,13 +58,13 @@ def test_reader_survives_any_single_page(kind: str, data: bytes, suffix: str,
     folder = tmp_path_factory.mktemp("page")
     page = folder / f"page{suffix}"
     page.write_bytes(data)
-    reader = get_reader(kind)
-    reader.detect(page)
-    ctx = ReadContext(folder, Diagnostics())
-    model = reader.read(page, ctx)
-    assert model is not None
-    for diag in ctx.diagnostics:
+    get_reader(kind).detect(page)
+    model = read_site(page, kind)  # reading and normalizing
+    for diag in model.diagnostics:
         assert diag.file is None or not Path(diag.file).is_absolute()
+    for target in WRITERS:
+        plan = plan_migration(model, target, folder / "out")
+        assert "SM900" not in {d.code for d in plan.diagnostics}, (target, plan.diagnostics)
 
 
 SITE_FILES = ["_config.yml", "_data/publications.yml", "_data/publist.yml",
@@ -78,9 +82,11 @@ def test_reader_survives_any_site_folder(kind: str, files: dict[str, bytes],
     for rel, data in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_bytes(data)
-    reader = get_reader(kind)
-    reader.detect(root)
-    assert reader.read(root, ReadContext(root, Diagnostics())) is not None
+    get_reader(kind).detect(root)
+    model = read_site(root, kind)
+    for target in WRITERS:
+        plan = plan_migration(model, target, root / "out")
+        assert "SM900" not in {d.code for d in plan.diagnostics}, (target, plan.diagnostics)
 
 
 @given(st.binary(max_size=300))
