@@ -206,13 +206,15 @@ class _NumberedAreas:
             self.report("SM206", f"HTML could not be parsed: {exc}", first_line)
             return
         events = list(_events(root))
+        tied = set(node.theme.publication_ids)
         for index, (kind, payload) in enumerate(events):
             if kind != "paper":
                 continue
             assert isinstance(payload, etree._Element)
             line = first_line + (payload.sourceline or 1) - 1
             pub = self._paper(payload, events[index + 1:], line)
-            if pub.id not in node.theme.publication_ids:
+            if pub.id not in tied:
+                tied.add(pub.id)
                 node.theme.publication_ids.append(pub.id)
 
     def _paper(self, anchor: etree._Element, after: list[tuple[str, object]],
@@ -386,8 +388,11 @@ def _parse_html_sections(text: str, file: str, body_line: int) -> ResearchConten
         elif el.tag == "a":
             match = _PUB_ANCHOR.search(el.get("href") or "")
             target = sub or current
-            if match and target is not None and match.group(1) not in target.publication_ids:
+            if match and target is not None:
                 target.publication_ids.append(match.group(1))
+    for theme in themes:  # every anchor was appended; the first of each id is kept
+        for tied in (theme, *theme.subthemes):
+            tied.publication_ids = list(dict.fromkeys(tied.publication_ids))
     return ResearchContent("html-sections", themes, [])
 
 
@@ -402,6 +407,9 @@ def _parse_markdown_headings(text: str, file: str, body_line: int) -> ResearchCo
         while stack and stack[-1][0] >= level:
             _, theme, lines = stack.pop()
             theme.body = _dedent_block(lines) or None
+            # _collect_refs appended every reference; the first of each is kept
+            theme.publication_ids = list(dict.fromkeys(theme.publication_ids))
+            theme.project_ids = list(dict.fromkeys(theme.project_ids))
 
     in_fence = False
     for index, line in enumerate(text.split("\n")):
@@ -435,13 +443,9 @@ def _collect_refs(line: str, theme: Theme) -> bool:
         keys.extend(k for k in re.split(r"[\s,]+", match.group(1)) if k and "=" not in k)
     for match in _BIBLIOGRAPHY.finditer(stripped):
         keys.extend(_QUERY_KEY.findall(match.group(0)))
-    for key in keys:
-        if key not in theme.publication_ids:
-            theme.publication_ids.append(key)
+    theme.publication_ids.extend(keys)
     if stripped.startswith("**Projects:**"):
-        for project_id in _PROJECT_LINK.findall(stripped):
-            if project_id not in theme.project_ids:
-                theme.project_ids.append(project_id)
+        theme.project_ids.extend(_PROJECT_LINK.findall(stripped))
         return True
     if _BIBLIOGRAPHY.fullmatch(stripped):
         return True

@@ -863,11 +863,13 @@ def _theme(section: _Section, path: Path, ctx: ReadContext, model: Model) -> The
         label = _pop_label(body)
         if label:
             theme.extra["publications_label"] = label
+    tied = set(theme.publication_ids)
     for number, line in works:
         match = _WORK.match(line)
         assert match is not None
         pub = _work(match.group("text"), number, path, ctx, model)
-        if pub.id not in theme.publication_ids:
+        if pub.id not in tied:
+            tied.add(pub.id)
             theme.publication_ids.append(pub.id)
     theme.body = "\n".join(body).strip("\n") or None
     return theme

@@ -261,6 +261,8 @@ def _theme(section: _Section, ref_ids: dict[str, str], path: Path,
         elif target is not None:
             own.extend(paragraph + [_Line(paragraph[-1].number, "")])
     theme.body = "\n".join(line.text for line in own).strip("\n") or None
+    for tied in (theme, *theme.subthemes):  # _cite appends every citation; first ones kept
+        tied.publication_ids = list(dict.fromkeys(tied.publication_ids))
     return theme
 
 
@@ -304,8 +306,7 @@ def _cite(theme: Theme, text: str, ref_ids: dict[str, str], path: Path, line: in
                 if report:
                     ctx.report("SM204", f"citation [{number}] names no reference", path, line)
                 continue
-            if ref not in theme.publication_ids:
-                theme.publication_ids.append(ref)
+            theme.publication_ids.append(ref)
 
 
 def _expand(group: str) -> list[str]:

@@ -555,12 +555,14 @@ class _Plan:
             text = _clean(theme.body or theme.summary or "", self, theme).strip()
             if text:
                 parts.append(text + "\n")
-            projects = [p for p in self.model.projects if p.id in theme.project_ids]
+            project_ids = set(theme.project_ids)
+            projects = [p for p in self.model.projects if p.id in project_ids]
             if projects:
                 parts.append("Projects:\n\n" + "\n".join(
                     f"- [{p.title}](/portfolio/{self.project_stem[p.id]}/)"
                     for p in projects) + "\n")
-            pubs = [p for p in self.model.publications if p.id in theme.publication_ids]
+            pub_ids = set(theme.publication_ids)
+            pubs = [p for p in self.model.publications if p.id in pub_ids]
             if pubs:
                 parts.append("Publications:\n\n" + "\n".join(
                     f"- [{p.title}]({self.pub_url.get(p.id, '')})"
