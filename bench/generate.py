@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 #: Bumped whenever the generated files change, so cached bench data is regenerated.
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 DEFAULT_SEED = 7
 KINDS = ("academicpages", "al-folio")
 
@@ -189,6 +189,24 @@ def _papers(rng: random.Random, n: int, owner: Person) -> list[Paper]:
     return papers
 
 
+def _themes(kind: str, n: int, seed: int) -> list[tuple[str, str, list[int]]]:
+    """(title, summary, indices of its papers) for a research page: one theme per 500 papers
+    (at least 3), every paper in one theme and one in ten in a second, so that theme <->
+    publication ties grow with the site.  A generator of its own: the papers stay the same."""
+    rng = random.Random(f"themes-{kind}-{n}-{seed}")
+    count = max(3, n // 500)
+    themes = []
+    for i in range(count):
+        w = rng.sample(_TITLE_WORDS, 2)
+        themes.append((f"{w[0].capitalize()} {w[1]} {i + 1}", rng.choice(_SENTENCES), []))
+    for index in range(n):
+        first = rng.randrange(count)
+        themes[first][2].append(index)
+        if rng.random() < 0.1:
+            themes[(first + 1 + rng.randrange(count - 1)) % count][2].append(index)
+    return themes
+
+
 def _quote(value: str) -> str:
     """A double-quoted YAML scalar."""
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -296,13 +314,22 @@ def generate_academicpages(root: Path, n: int, seed: int = DEFAULT_SEED) -> Path
     _write(root / "_pages" / "publications.html",
            "---\nlayout: archive\ntitle: \"Publications\"\npermalink: /publications/\n"
            "author_profile: true\n---\n")
-    stems: set[str] = set()
-    for paper in _papers(rng, n, owner):
+    stems: list[str] = []
+    stems_seen: set[str] = set()
+    papers = _papers(rng, n, owner)
+    for paper in papers:
         stem, text = _ap_publication(paper)
-        while stem in stems:
+        while stem in stems_seen:
             stem += "-b"
-        stems.add(stem)
+        stems_seen.add(stem)
+        stems.append(stem)
         _write(root / "_publications" / f"{stem}.md", text)
+    sections = [f"### {title}\n\n{summary}\n\n" + "\n".join(
+        f"- [{_plain(papers[i].title_tex)}](/publication/{stems[i]})" for i in indices)
+        for title, summary, indices in _themes("academicpages", n, seed)]
+    _write(root / "_pages" / "research.md",
+           "---\ntitle: \"Research\"\npermalink: /research/\nauthor_profile: true\n---\n\n"
+           "## Research areas\n\n" + "\n\n".join(sections) + "\n")
     for i in range(max(3, n // 50)):
         w = rng.sample(_TITLE_WORDS, 3)
         _write(root / "_portfolio" / f"project-{i + 1}.md",
@@ -430,6 +457,13 @@ def generate_alfolio(root: Path, n: int, seed: int = DEFAULT_SEED) -> Path:
            "---\nlayout: page\ntitle: projects\npermalink: /projects/\nnav: true\nnav_order: 3\n"
            "display_categories: [work, fun]\n---\n")
     keys = [p.key for p in papers]
+    sections = [f"<h2>{title}</h2>\n<p class=\"description\">{summary}</p>\n<ul>\n" + "\n".join(
+        f"<li><a href=\"/publications/#{keys[i]}\">{_plain(papers[i].title_tex)}</a></li>"
+        for i in indices) + "\n</ul>"
+        for title, summary, indices in _themes("al-folio", n, seed)]
+    _write(root / "_pages" / "research.md",
+           "---\nlayout: page\ntitle: research\npermalink: /research/\nnav: true\n"
+           "nav_order: 1\n---\n\n" + "\n\n".join(sections) + "\n")
     for i in range(max(3, n // 50)):
         _write(root / "_projects" / f"{i + 1}_project.md", _alf_project(rng, i + 1, keys))
     _write(root / "_news" / "announcement_1.md",

@@ -266,9 +266,5 @@ def _first_sentence(text: str) -> str | None:
 def _publication_refs(text: str, resolve: Callable[[str], str | None] | None) -> list[str]:
     if resolve is None:
         return []
-    refs: list[str] = []
-    for match in _LINK.finditer(text):
-        ref = resolve(match.group("url"))
-        if ref and ref not in refs:
-            refs.append(ref)
-    return refs
+    refs = (resolve(match.group("url")) for match in _LINK.finditer(text))
+    return list(dict.fromkeys(ref for ref in refs if ref))

@@ -516,12 +516,8 @@ def _is_research_page(page: Page, path: Path) -> bool:
 
 
 def _links_to_publications(text: str, resolve: Any) -> list[str]:
-    refs: list[str] = []
-    for url in re.findall(r"\]\(([^)\s]+)", text):
-        ref = resolve(url)
-        if ref and ref not in refs:
-            refs.append(ref)
-    return refs
+    refs = (resolve(url) for url in re.findall(r"\]\(([^)\s]+)", text))
+    return list(dict.fromkeys(ref for ref in refs if ref))
 
 
 def _titleize(stem: str) -> str:
