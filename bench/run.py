@@ -199,13 +199,16 @@ def floor(files: list[Path], parse_bib: Callable[[str, str], Any]) -> int:
 
 def migrate_in_process(site: Path, kind: str, target: str, out: Path,
                        writer_seconds: list[float]) -> Any:
-    """``pipeline.migrate(..., dry_run=True)`` in its two halves, the writer's timed apart."""
+    """``pipeline.migrate(..., dry_run=True)`` in its two halves, the writer's timed apart
+    (with the collector paused over both, as ``pipeline.migrate`` does)."""
     from sitemigrate import pipeline
+    from sitemigrate.parsing.yamlio import collector_paused
 
-    model = pipeline.read_site(site, kind)
-    start = time.perf_counter()
-    plan = pipeline.plan_migration(model, target, out)
-    writer_seconds.append(time.perf_counter() - start)
+    with collector_paused():
+        model = pipeline.read_site(site, kind)
+        start = time.perf_counter()
+        plan = pipeline.plan_migration(model, target, out)
+        writer_seconds.append(time.perf_counter() - start)
     return plan
 
 

@@ -148,8 +148,11 @@ def migrate(src: str | Path, target: str, out_dir: str | Path, *, kind: str | No
     """Read ``src``, write it as ``target`` into ``out_dir`` (unless ``dry_run``)."""
     start = time.perf_counter()
     get_writer(target)  # an unknown target is a usage error before any reading
-    model = read_site(src, kind, dedupe=dedupe)
-    plan = plan_migration(model, target, out_dir, onto=onto)
+    # One pause for reading and writing: the model is then scanned by the collector once
+    # afterwards, not again by every collection its writer's allocations would trigger.
+    with collector_paused():
+        model = read_site(src, kind, dedupe=dedupe)
+        plan = plan_migration(model, target, out_dir, onto=onto)
     if not dry_run and len(plan.files):
         write_atomically(plan.files, plan.out_dir, force=force)
         plan.written = True
