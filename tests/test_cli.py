@@ -68,40 +68,27 @@ def test_validate_names_line_of_broken_json(runner: CliRunner, tmp_path) -> None
     assert "m.json:3" in result.output
 
 
-def test_reader_crash_is_a_clean_error_and_writes_nothing(runner: CliRunner, tmp_path,
-                                                          monkeypatch) -> None:
+def _explode(*args, **kwargs):
+    raise RuntimeError("kaboom")
+
+
+@pytest.mark.parametrize("stage, message", [("read", "plain reader failed"),
+                                            ("normalize", "normalizing what was read failed")])
+def test_crash_while_reading_is_a_clean_error_and_writes_nothing(
+        runner: CliRunner, tmp_path, monkeypatch, stage: str, message: str) -> None:
+    import sitemigrate.pipeline
     from sitemigrate.readers import get_reader
 
     page = tmp_path / "p.md"
     page.write_text("# Research\n\nSome text.\n")
-
-    def explode(*args, **kwargs):
-        raise RuntimeError("kaboom")
-
-    monkeypatch.setattr(type(get_reader("plain")), "read", explode)
+    if stage == "read":
+        monkeypatch.setattr(type(get_reader("plain")), "read", _explode)
+    else:
+        monkeypatch.setattr(sitemigrate.pipeline, "normalize", _explode)
     result = runner.invoke(cli, ["migrate", str(page), "--from", "plain", "--to", "al-folio",
                                  "-o", str(tmp_path / "out")])
     assert result.exit_code == 1
-    assert "plain reader failed" in result.output and "kaboom" in result.output
-    assert "Traceback" not in result.output
-    assert not (tmp_path / "out").exists()
-
-
-def test_normalizer_crash_is_a_clean_error_and_writes_nothing(runner: CliRunner, tmp_path,
-                                                              monkeypatch) -> None:
-    import sitemigrate.pipeline
-
-    page = tmp_path / "p.md"
-    page.write_text("# Research\n\nSome text.\n")
-
-    def explode(*args, **kwargs):
-        raise RuntimeError("kaboom")
-
-    monkeypatch.setattr(sitemigrate.pipeline, "normalize", explode)
-    result = runner.invoke(cli, ["migrate", str(page), "--from", "plain", "--to", "al-folio",
-                                 "-o", str(tmp_path / "out")])
-    assert result.exit_code == 1
-    assert "normalizing what was read failed" in result.output and "kaboom" in result.output
+    assert message in result.output and "kaboom" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
 
