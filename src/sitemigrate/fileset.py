@@ -143,21 +143,30 @@ def write_atomically(files: FileSet, out_dir: Path, *, force: bool = False) -> l
         raise OverwriteRefused(conflicts)
     if all(c.action == "same" for c in changes) and out_dir.is_dir():
         return changes
-    for rel in files:
-        _check_no_symlink_parents(out_dir, rel)
+    existed = out_dir.is_dir()
+    if existed:  # below a folder that does not exist yet there is no symlink to find
+        checked: set[str] = set()
+        for rel in files:
+            folder = rel.rpartition("/")[0]
+            if folder not in checked:
+                _check_no_symlink_parents(out_dir, rel)
+                checked.add(folder)
     parent = out_dir.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}{STAGING_MARK}", dir=parent))
     os.chmod(staging, 0o777 & ~_umask())  # mkdtemp's 0700 would hide a new site from servers
     try:
-        if out_dir.is_dir():
+        if existed:
             shutil.rmtree(staging)
             shutil.copytree(out_dir, staging, symlinks=True, copy_function=_link_or_copy)
+        made: set[Path] = set()
         for rel, data in files.items():
             target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            # Never write into a file in place: it may be a link to the live output.
-            target.unlink(missing_ok=True)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            if existed:  # never write into a file in place: it may be a link to the live output
+                target.unlink(missing_ok=True)
             target.write_bytes(data)
         _swap_in(staging, out_dir)
     except BaseException:
