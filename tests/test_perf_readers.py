@@ -13,7 +13,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sitemigrate.model import AuthorName, Model, Publication, Source
+from sitemigrate.model import AuthorName, Publication
 from sitemigrate.readers._academicpages import publications as ap
 from sitemigrate.transforms import dedupe, fields, identifiers, names
 
@@ -287,25 +287,6 @@ def test_structure_authors(authors: list[str], with_names: bool) -> None:
         assert fast.author_names[0].marks is not fast.author_names[1].marks
 
 
-# -- model -------------------------------------------------------------------------------
-
-def test_model_publication_index_follows_changes() -> None:
-    pubs = [Publication(id=f"p{i}", title=str(i)) for i in range(5)]
-    model = Model(source=Source("x", "y"), publications=list(pubs))
-    assert model.publication("p3") is pubs[3]
-    assert model.publication("nope") is None
-    extra = Publication(id="p9", title="new")
-    model.publications.append(extra)
-    assert model.publication("p9") is extra
-    pubs[3].id = "renamed"
-    assert model.publication("p3") is None
-    assert model.publication("renamed") is pubs[3]
-    model.publications = [pubs[0], Publication(id="p0", title="dup")]
-    assert model.publication("p0") is pubs[0]
-    model.publications[0] = Publication(id="p1", title="swapped in")
-    assert model.publication("p0") is model.publications[1]
-    assert model.publication("p1") is model.publications[0]
-    assert model.to_dict() == Model.from_dict(model.to_dict()).to_dict()
 
 
 # -- dedupe ------------------------------------------------------------------------------

@@ -205,43 +205,8 @@ class Item:
     origin: Origin | None = None
 
 
-class _PublicationIndex:
-    """A slot for ``Model.publication``'s index; not a dataclass field, so it is never
-    serialized, compared, copied or pickled (it is rebuilt when needed)."""
-
-    __slots__ = ("_index",)
-
-    def _lookup(self, publications: list[Publication], pub_id: str) -> Publication | None:
-        """The first publication with ``pub_id``, as a scan of ``publications`` finds it.
-
-        The index (id -> position of its first record) is rebuilt when the list is another
-        one or has another length; a hit is checked against the record at that position,
-        and a miss is confirmed by a scan, so edits in place are seen too.  (The one edit
-        it cannot see: giving an earlier record the id of a later one, a duplicate id,
-        which ``normalize`` never leaves.)
-        """
-        index = getattr(self, "_index", None)
-        if index is None or index[0] is not publications or index[1] != len(publications):
-            index = self._build(publications)
-        position = index[2].get(pub_id)
-        if position is not None and publications[position].id == pub_id:
-            return publications[position]
-        found = next((p for p in publications if p.id == pub_id), None)
-        if found is not None or position is not None:
-            self._build(publications)  # stale: a record was renamed or replaced
-        return found
-
-    def _build(self, publications: list[Publication]
-               ) -> tuple[list[Publication], int, dict[str, int]]:
-        positions: dict[str, int] = {}
-        for position, pub in enumerate(publications):
-            positions.setdefault(pub.id, position)
-        self._index = index = (publications, len(publications), positions)
-        return index
-
-
 @dataclass(slots=True)
-class Model(_PublicationIndex):
+class Model:
     """A whole site, normalized."""
 
     source: Source
@@ -263,8 +228,9 @@ class Model(_PublicationIndex):
         return from_plain(cls, data)
 
     def publication(self, pub_id: str) -> Publication | None:
-        """The first publication with this id (indexed; see ``_PublicationIndex``)."""
-        return self._lookup(self.publications, pub_id)
+        """The first publication with this id (a scan: writers that look up many build a
+        dict of their own)."""
+        return next((p for p in self.publications if p.id == pub_id), None)
 
     def all_themes(self) -> list[Theme]:
         """Themes and their sub-themes, depth first."""
