@@ -739,8 +739,11 @@ def _same_title(a: str, b: str) -> bool:
 
 
 def _extend(target: list[str], values: list[str]) -> None:
+    """Append the values ``target`` lacks, in order (one set, not a scan per value)."""
+    present = set(target)
     for value in values:
-        if value not in target:
+        if value not in present:
+            present.add(value)
             target.append(value)
 
 
