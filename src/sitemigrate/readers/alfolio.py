@@ -86,12 +86,9 @@ def social_network(key: str) -> str:
 
 def cite_keys(text: str) -> list[str]:
     """Keys of every ``{% cite k1 k2 %}`` in ``text``, in order, once each."""
-    keys: list[str] = []
-    for match in _CITE.finditer(text or ""):
-        for key in re.split(r"[\s,]+", match.group(1)):
-            if key and "=" not in key and not key.startswith("-") and key not in keys:
-                keys.append(key)
-    return keys
+    keys = (key for match in _CITE.finditer(text or "")
+            for key in re.split(r"[\s,]+", match.group(1)))
+    return list(dict.fromkeys(k for k in keys if k and "=" not in k and not k.startswith("-")))
 
 
 class AlfolioReader(Reader):

@@ -209,7 +209,8 @@ class _Writing:
             if key not in _PROJECT_OWN and key not in meta:
                 meta[key] = value
         body = project.body or ""
-        missing = [k for k in keys if k not in cite_keys(body)]
+        cited = set(cite_keys(body))
+        missing = [k for k in keys if k not in cited]
         if missing:
             body = body.rstrip("\n") + ("\n\n" if body.strip() else "") + \
                 "{% cite " + " ".join(missing) + " %}"
