@@ -35,6 +35,19 @@ def corpus_sites(group: str | None = None) -> list[Path]:
     return sites
 
 
+def sample_sources() -> list[Path]:
+    """Every bundled sample: its site folder, or the files of a single-file kind (plain…)."""
+    if not SAMPLES.is_dir():
+        return []
+    sources: list[Path] = []
+    for folder in sorted(p for p in SAMPLES.iterdir() if p.is_dir()):
+        if (folder / "_config.yml").exists() or (folder / "_config.yaml").exists():
+            sources.append(folder)
+        else:
+            sources.extend(sorted(p for p in folder.iterdir() if p.is_file()))
+    return sources
+
+
 def site_id(path: Path) -> str:
     return f"{path.parent.name}/{path.name}"
 

@@ -11,15 +11,16 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import sample_sources
 from roundtrip import plan_files
-from test_roundtrip import _ids, _sample_sources
+from test_roundtrip import _ids
 
 from sitemigrate.pipeline import read_site
 from sitemigrate.writers import WRITERS
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 ACCEPT = os.environ.get("SITEMIGRATE_ACCEPT") == "1"
-SAMPLES = _sample_sources()
+SAMPLES = sample_sources()
 
 
 def _golden_dir(source: Path, target: str) -> Path:

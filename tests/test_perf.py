@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import corpus_sites, requires_corpus
+from conftest import corpus_sites, requires_corpus, sample_sources
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -220,16 +220,10 @@ def test_entry_as_parsed_refuses_what_could_read_back_otherwise() -> None:
     assert entry_as_parsed("misc", "k", {"title": "{Über} $x_{1}$"}) is not None
 
 
-def _source(sample: Path) -> Path:
-    """A sample site folder, or the one file of a single-file sample (plain, bibtex, tsv)."""
-    files = [p for p in sample.iterdir() if p.is_file()]
-    return files[0] if len(files) == 1 and not (sample / "_config.yml").exists() else sample
-
-
-@pytest.mark.parametrize("sample", _SAMPLES, ids=lambda p: p.name)
+@pytest.mark.parametrize("sample", sample_sources(), ids=lambda p: p.name)
 def test_every_written_entry_reads_back_as_built(sample: Path) -> None:
     """Over every sample (and the corpus below): the al-folio writer's shortcut is exact."""
-    for pub in read_site(_source(sample)).publications:
+    for pub in read_site(sample).publications:
         entry_type = entry_type_of(pub)
         assert _as_parsed_agrees(entry_type, bibtex_key(pub.id),
                                  publication_fields(pub, entry_type)), pub.id

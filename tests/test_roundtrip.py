@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES, corpus_sites, site_id
+from conftest import corpus_sites, sample_sources, site_id
 from roundtrip import (
     READER_FOR,
     plan_files,
@@ -23,20 +23,7 @@ from roundtrip import (
 from sitemigrate.pipeline import read_site
 from sitemigrate.writers import WRITERS
 
-
-def _sample_sources() -> list[Path]:
-    if not SAMPLES.is_dir():
-        return []
-    sources: list[Path] = []
-    for folder in sorted(p for p in SAMPLES.iterdir() if p.is_dir()):
-        if (folder / "_config.yml").exists() or (folder / "_config.yaml").exists():
-            sources.append(folder)
-        else:
-            sources.extend(sorted(p for p in folder.iterdir() if p.is_file()))
-    return sources
-
-
-SOURCES = _sample_sources() + corpus_sites()
+SOURCES = sample_sources() + corpus_sites()
 
 
 def _ids(path: Path) -> str:
