@@ -377,13 +377,8 @@ def summarize(results: dict[str, Any]) -> list[dict[str, Any]]:
         rows.append(_target_row(f"migrate / floor at {big:,} (worst pair, in-process, {how})",
                                 ratios, TARGET_MIGRATE_OVER_FLOOR, "x", "<="))
     if mid is not None:
-        for key, how in (("seconds", "wall"), ("cpu_seconds", "CPU")):
-            measured_in_turn = (results.get("scaling") or {}).get(how)
-            if measured_in_turn:
-                scaling = [(v, label) for label, v in measured_in_turn.items()]
-            else:  # from the per-site figures, taken minutes apart
-                scaling = _scaling(sites, mid, big, key)
-                results.setdefault("scaling", {})[how] = {label: v for v, label in scaling}
+        for how, ratios_by_stage in results["scaling"].items():  # measured in turn
+            scaling = [(v, label) for label, v in ratios_by_stage.items()]
             rows.append(_target_row(
                 f"time({big:,}) / time({mid:,}) (worst stage, in-process, {how})", scaling,
                 TARGET_SCALING, "", "<="))
@@ -438,24 +433,6 @@ def _over_floor(sites: list[dict[str, Any]], size: int, key: str) -> list[tuple[
                 if row["n"] == size:
                     ratios.append((migrate_s / floor_s, f"{row['kind']}->{target}"))
     return ratios
-
-
-def _scaling(sites: list[dict[str, Any]], low_n: int, high_n: int,
-             key: str) -> list[tuple[float, str]]:
-    """time(high_n) / time(low_n) for floor, export and each migrate pair (in-process)."""
-    by_key = {(r["kind"], r["n"]): r for r in sites}
-    scaling = []
-    for kind in generate.KINDS:
-        low, high = by_key.get((kind, low_n)), by_key.get((kind, high_n))
-        if not low or not high:
-            continue
-        stages = {"floor": ("floor", key), "export": ("export", key)}
-        stages.update({f"migrate->{t}": ("migrate", t, "inproc", key) for t in high["migrate"]})
-        for stage, path in stages.items():
-            a, b = _get(low, *path), _get(high, *path)
-            if a and b is not None:
-                scaling.append((b / a, f"{kind} {stage}"))
-    return scaling
 
 
 def _target_row(figure: str, values: list[tuple[float, str]], limit: float | None,
