@@ -247,19 +247,19 @@ def _map_dates(pub: Publication, rest: dict[str, Any]) -> None:
         pub.date = str(pub.year)
 
 
+#: identifier field -> (its URL prefix, the URL a bare id becomes)
+_ID_LINKS = {"doi": (re.compile(r"^https?://(dx\.)?doi\.org/"), "https://doi.org/"),
+             "arxiv": (re.compile(r"^https?://arxiv\.org/(abs|pdf)/"), "https://arxiv.org/abs/")}
+
+
 def _map_links(pub: Publication, rest: dict[str, Any]) -> None:
-    doi = rest.pop("doi", None)
-    if doi:
-        text = str(doi).strip()
-        bare = re.sub(r"^https?://(dx\.)?doi\.org/", "", text)
-        pub.identifiers["doi"] = bare
-        pub.links["doi"] = text if text.startswith("http") else f"https://doi.org/{bare}"
-    arxiv = rest.pop("arxiv", None)
-    if arxiv:
-        text = str(arxiv).strip()
-        bare = re.sub(r"^https?://arxiv\.org/(abs|pdf)/", "", text)
-        pub.identifiers["arxiv"] = bare
-        pub.links["arxiv"] = text if text.startswith("http") else f"https://arxiv.org/abs/{bare}"
+    for name, (prefix, base) in _ID_LINKS.items():
+        value = rest.pop(name, None)
+        if value:
+            text = str(value).strip()
+            bare = prefix.sub("", text)
+            pub.identifiers[name] = bare
+            pub.links[name] = text if text.startswith("http") else base + bare
     for key in ("pmid", "pmcid", "isbn", "issn"):
         value = rest.pop(key, None)
         if value is not None and not _is_nan(value):
