@@ -61,3 +61,19 @@ def slugify(text: str, max_length: int = 60, fallback: str = "item") -> str:
         slug = re.sub(r"[^\w]+", "-", text.lower(), flags=re.UNICODE).strip("-_")
     slug = slug[:max_length].rstrip("-")
     return slug or fallback
+
+
+class IdPool:
+    """Slug ids unique within one pool: ``x``, then ``x-2``, ``x-3``…"""
+
+    def __init__(self, max_length: int = 60) -> None:
+        self.max_length = max_length
+        self.used: set[str] = set()
+
+    def take(self, text: str, fallback: str) -> str:
+        base = slugify(text, max_length=self.max_length, fallback=fallback)
+        candidate, n = base, 2
+        while candidate in self.used:
+            candidate, n = f"{base}-{n}", n + 1
+        self.used.add(candidate)
+        return candidate

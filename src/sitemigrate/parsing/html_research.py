@@ -39,7 +39,7 @@ import lxml.html
 from lxml import etree
 
 from ..model import Origin, Publication, Theme
-from ..paths import slugify
+from ..paths import IdPool
 from ..transforms.fields import plain_text, repair_url
 
 #: report(code, message, line) — the caller adds the file.
@@ -89,19 +89,6 @@ def _mask_comments(text: str) -> str:
     return _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
 
 
-class _IdPool:
-    def __init__(self) -> None:
-        self.used: set[str] = set()
-
-    def take(self, text: str, fallback: str) -> str:
-        base = slugify(text, fallback=fallback)
-        candidate, n = base, 2
-        while candidate in self.used:
-            candidate, n = f"{base}-{n}", n + 1
-        self.used.add(candidate)
-        return candidate
-
-
 # ---------------------------------------------------------------- numbered areas (seed)
 
 @dataclass(slots=True)
@@ -115,8 +102,8 @@ class _NumberedAreas:
         self.file = file
         self.body_line = body_line
         self.report = report
-        self.theme_ids = _IdPool()
-        self.pub_ids = _IdPool()
+        self.theme_ids = IdPool()
+        self.pub_ids = IdPool()
         self.publications: list[Publication] = []
         self.by_url: dict[str, Publication] = {}
         self.by_title: dict[str, Publication] = {}
@@ -364,7 +351,7 @@ def _dedent_block(lines: list[str]) -> str:
 
 def _parse_html_sections(text: str, file: str, body_line: int) -> ResearchContent:
     root = lxml.html.fragment_fromstring(text, create_parent="div")
-    ids = _IdPool()
+    ids = IdPool()
     themes: list[Theme] = []
     current: Theme | None = None
     sub: Theme | None = None
@@ -399,7 +386,7 @@ def _parse_html_sections(text: str, file: str, body_line: int) -> ResearchConten
 # ---------------------------------------------------------------- Markdown headings
 
 def _parse_markdown_headings(text: str, file: str, body_line: int) -> ResearchContent:
-    ids = _IdPool()
+    ids = IdPool()
     themes: list[Theme] = []
     stack: list[tuple[int, Theme, list[str]]] = []
 

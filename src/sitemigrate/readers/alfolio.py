@@ -31,7 +31,7 @@ from typing import Any
 
 from ..model import Item, Model, Page, Project, Publication, Site, Source, Theme
 from ..parsing.html_research import Report, ResearchContent, parse_research_page
-from ..paths import slugify
+from ..paths import IdPool
 from ..transforms.fields import as_bool, as_int, normalize_date, plain_text
 from .base import Detection, ReadContext, Reader
 
@@ -300,19 +300,6 @@ def _text_or_none(value: Any) -> str | None:
     return text or None
 
 
-class _IdPool:
-    def __init__(self) -> None:
-        self.used: set[str] = set()
-
-    def take(self, text: str, fallback: str) -> str:
-        base = slugify(text, max_length=100, fallback=fallback)
-        candidate, n = base, 2
-        while candidate in self.used:
-            candidate, n = f"{base}-{n}", n + 1
-        self.used.add(candidate)
-        return candidate
-
-
 # ---------------------------------------------------------------------- whole site
 
 class _SiteReading:
@@ -424,13 +411,13 @@ class _SiteReading:
     # -- projects
 
     def _read_projects(self) -> None:
-        ids = _IdPool()
+        ids = IdPool(max_length=100)
         for path in self.ctx.walk(self.root / "_projects", _DOC_SUFFIXES):
             project = self._read_project(path, ids)
             if project is not None:
                 self.model.projects.append(project)
 
-    def _read_project(self, path: Path, ids: _IdPool) -> Project | None:
+    def _read_project(self, path: Path, ids: IdPool) -> Project | None:
         fm = self.ctx.front_matter(path)
         if fm is None:
             return None
@@ -482,7 +469,7 @@ class _SiteReading:
     # -- pages
 
     def _read_pages(self) -> None:
-        ids = _IdPool()
+        ids = IdPool(max_length=100)
         folder = self.root / "_pages"
         for path in self.ctx.walk(folder, _DOC_SUFFIXES):
             rel_stem = path.relative_to(folder).with_suffix("").as_posix()
