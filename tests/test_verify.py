@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_roundtrip import _sample_sources
+from conftest import sample_sources
 
 from sitemigrate.cli import cli
 from sitemigrate.pipeline import migrate
 from sitemigrate.verify import verify_site
 from sitemigrate.writers import WRITERS
 
-SAMPLES = [s for s in _sample_sources() if s.is_dir()]
+SAMPLES = [s for s in sample_sources() if s.is_dir()]
 
 
 def _codes(report) -> list[str]:  # type: ignore[no-untyped-def]
