@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from sitemigrate.common.writer import WriteContext
 from sitemigrate.fileset import FileSet
 from sitemigrate.model import Model
-from sitemigrate.writers import WriteContext, get_writer
+from sitemigrate.registry import get_writer
 
 #: The target theme's reader, by writer name.
 READER_FOR = {"academicpages": "academicpages", "al-folio": "al-folio", "allanlab": "allanlab"}

@@ -12,14 +12,14 @@ import pytest
 from click.testing import CliRunner
 from conftest import CORPUS, FIXTURES, SAMPLES, corpus_sites, requires_corpus, requires_seeds
 
+from sitemigrate.common.writer import WriteContext
 from sitemigrate.diagnostics import Diagnostics
 from sitemigrate.model import Item, Model, Origin, Page, Publication, Source, Theme
 from sitemigrate.parsing.front_matter import split_front_matter
 from sitemigrate.parsing.markdown_sections import extract_research
 from sitemigrate.parsing.yamlio import load_yaml
 from sitemigrate.pipeline import read_site
-from sitemigrate.readers import get_reader
-from sitemigrate.writers import WriteContext, get_writer
+from sitemigrate.registry import get_reader, get_writer
 
 AP = CORPUS / "academicpages"
 SAMPLE = SAMPLES / "academicpages"

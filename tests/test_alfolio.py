@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, SAMPLES, SEEDS, corpus_sites, requires_corpus, requires_seeds
 
+from sitemigrate.common.writer import WriteContext
 from sitemigrate.converters import converter
 from sitemigrate.diagnostics import Diagnostics
 from sitemigrate.fileset import write_atomically
@@ -23,9 +24,8 @@ from sitemigrate.model import Item, Model, Page, Project, Publication
 from sitemigrate.parsing.bibtex import parse_bibtex
 from sitemigrate.parsing.yamlio import load_yaml
 from sitemigrate.pipeline import read_site
-from sitemigrate.readers.alfolio import READER
-from sitemigrate.writers import WriteContext
-from sitemigrate.writers.alfolio import WRITER, merge_config, short_venue
+from sitemigrate.themes.al_folio.reader import READER
+from sitemigrate.themes.al_folio.writer import WRITER, merge_config, short_venue
 
 SITES = corpus_sites("al-folio")
 SAMPLE = SAMPLES / "al-folio"

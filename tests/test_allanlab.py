@@ -24,11 +24,12 @@ from roundtrip import (
     write_files,
 )
 
+from sitemigrate.common.reader import ReadContext
+from sitemigrate.common.writer import WriteContext
 from sitemigrate.model import Item, Model, Origin, Page, Project, Publication, Source
 from sitemigrate.pipeline import read_site
-from sitemigrate.readers import ReadContext
-from sitemigrate.readers.allanlab import _read_projects_data, _State, parse_free_date
-from sitemigrate.writers import WriteContext, get_writer
+from sitemigrate.registry import get_writer
+from sitemigrate.themes.allanlab.reader import _read_projects_data, _State, parse_free_date
 
 ALLAN_SITES = corpus_sites("allanlab")
 SAMPLE = SAMPLES / "allanlab"

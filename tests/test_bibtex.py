@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sitemigrate.common.reader import ReadContext
 from sitemigrate.diagnostics import Diagnostics
 from sitemigrate.model import LINK_LABELS, PUBLICATION_KINDS, Origin, Publication
 from sitemigrate.parsing.bibtex import (
@@ -19,8 +20,7 @@ from sitemigrate.parsing.bibtex import (
     read_bib_file,
 )
 from sitemigrate.pipeline import read_site
-from sitemigrate.readers.base import ReadContext
-from sitemigrate.readers.bibtex import READER
+from sitemigrate.themes.bibtex.reader import READER
 from tests.conftest import CORPUS, FIXTURES, SAMPLES, requires_corpus
 
 BIB_FIXTURES = FIXTURES / "bibtex"

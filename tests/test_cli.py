@@ -77,7 +77,7 @@ def _explode(*args, **kwargs):
 def test_crash_while_reading_is_a_clean_error_and_writes_nothing(
         runner: CliRunner, tmp_path, monkeypatch, stage: str, message: str) -> None:
     import sitemigrate.pipeline
-    from sitemigrate.readers import get_reader
+    from sitemigrate.registry import get_reader
 
     page = tmp_path / "p.md"
     page.write_text("# Research\n\nSome text.\n")

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, corpus_sites, requires_corpus, site_id
 
+from sitemigrate.common.reader import ReadContext
 from sitemigrate.detect import detect
 from sitemigrate.diagnostics import Diagnostics
 from sitemigrate.pipeline import read_site
-from sitemigrate.readers import READERS, ReadContext, get_reader
+from sitemigrate.registry import get_reader, source_kinds
 from sitemigrate.schema import validate_data
 
 SITES = corpus_sites()
@@ -55,7 +56,7 @@ def test_every_corpus_file_is_read_by_every_applicable_reader() -> None:
     failures: list[str] = []
     codes: Counter[str] = Counter()
     for path in files:
-        for kind in READERS:
+        for kind in source_kinds():
             reader = get_reader(kind)
             if not reader.reads_pages:
                 continue

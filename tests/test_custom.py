@@ -12,7 +12,7 @@ from conftest import CORPUS, SAMPLES, SEEDS, corpus_sites, requires_corpus, requ
 
 from sitemigrate.detect import detect
 from sitemigrate.pipeline import read_site
-from sitemigrate.readers._custom.records import is_link_value
+from sitemigrate.themes.custom.records import is_link_value
 
 CUSTOM_SITES = corpus_sites("custom")
 #: publication data files, named independently of the reader (themes.md §5)

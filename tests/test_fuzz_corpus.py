@@ -23,6 +23,7 @@ from conftest import CORPUS, requires_corpus
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sitemigrate.common.reader import ReadContext
 from sitemigrate.diagnostics import Diagnostics
 from sitemigrate.model import Diagnostic
 from sitemigrate.parsing.bibtex import parse_bibtex
@@ -30,8 +31,7 @@ from sitemigrate.parsing.front_matter import split_front_matter
 from sitemigrate.parsing.liquid import parse_template
 from sitemigrate.parsing.text import decode
 from sitemigrate.pipeline import plan_migration, read_site
-from sitemigrate.readers import READERS, ReadContext, get_reader
-from sitemigrate.writers import WRITERS
+from sitemigrate.registry import get_reader, source_kinds, target_themes
 
 #: Reading a whole site per case is slow: the default run tries fewer cases than the profile.
 FEW = settings() if os.environ.get("SITEMIGRATE_FUZZ") == "1" else settings(max_examples=20)
@@ -154,7 +154,7 @@ def _assert_clean(diagnostics: Iterable[Diagnostic]) -> None:
 
 
 @requires_corpus
-@pytest.mark.parametrize("kind", sorted(READERS))
+@pytest.mark.parametrize("kind", sorted(source_kinds()))
 @FEW
 @given(case=mutated_seed(SEEDS))
 def test_reader_survives_mutated_corpus_file_in_a_site(kind: str,
@@ -166,12 +166,12 @@ def test_reader_survives_mutated_corpus_file_in_a_site(kind: str,
         get_reader(kind).detect(root)
         model = read_site(root, kind)  # reading and normalizing
         _assert_clean(model.diagnostics)
-        for target in WRITERS:
+        for target in target_themes():
             _assert_clean(plan_migration(model, target, root / "out").diagnostics)
 
 
 @requires_corpus
-@pytest.mark.parametrize("kind", sorted(kind for kind in READERS))
+@pytest.mark.parametrize("kind", sorted(kind for kind in source_kinds()))
 @FEW
 @given(case=mutated_seed(SEEDS))
 def test_reader_survives_mutated_corpus_file_alone(kind: str, case: tuple[Seed, bytes]) -> None:
@@ -238,7 +238,7 @@ def _corpus_data_files() -> list[Path]:
 def test_every_corpus_data_file_goes_through_the_loaders_without_a_crash() -> None:
     """test_corpus covers page-like files; this covers .yml/.yaml/.json/.csv/.tsv data: each
     through ``ReadContext.load_yaml_file`` (YAML) and the custom reader's ``_data`` loader."""
-    from sitemigrate.readers._custom.data import load_data
+    from sitemigrate.themes.custom.data import load_data
 
     files = _corpus_data_files()
     assert len(files) > 100

@@ -18,8 +18,7 @@ from sitemigrate.parsing.front_matter import split_front_matter
 from sitemigrate.parsing.text import decode
 from sitemigrate.parsing.yamlio import YamlError, load_yaml
 from sitemigrate.pipeline import plan_migration, read_site
-from sitemigrate.readers import READERS, get_reader
-from sitemigrate.writers import WRITERS
+from sitemigrate.registry import get_reader, source_kinds, target_themes
 
 SNIPPETS = [
     "---\n", "---\ntitle: x\n---\n", "title: [unclosed\n", "{% for p in site.data.pubs %}",
@@ -51,7 +50,7 @@ def page_bytes(draw: st.DrawFn) -> bytes:
 SUFFIXES = [".md", ".html", ".bib", ".tsv", ".markdown"]
 
 
-@pytest.mark.parametrize("kind", sorted(READERS))
+@pytest.mark.parametrize("kind", sorted(source_kinds()))
 @given(data=page_bytes(), suffix=st.sampled_from(SUFFIXES))
 def test_reader_survives_any_single_page(kind: str, data: bytes, suffix: str,
                                          tmp_path_factory: pytest.TempPathFactory) -> None:
@@ -62,7 +61,7 @@ def test_reader_survives_any_single_page(kind: str, data: bytes, suffix: str,
     model = read_site(page, kind)  # reading and normalizing
     for diag in model.diagnostics:
         assert diag.file is None or not Path(diag.file).is_absolute()
-    for target in WRITERS:
+    for target in target_themes():
         plan = plan_migration(model, target, folder / "out")
         assert "SM900" not in {d.code for d in plan.diagnostics}, (target, plan.diagnostics)
 
@@ -73,7 +72,7 @@ SITE_FILES = ["_config.yml", "_data/publications.yml", "_data/publist.yml",
               "markdown_generator/publications.tsv", "_data/socials.yml"]
 
 
-@pytest.mark.parametrize("kind", sorted(READERS))
+@pytest.mark.parametrize("kind", sorted(source_kinds()))
 @given(files=st.dictionaries(st.sampled_from(SITE_FILES), page_bytes(), max_size=6))
 def test_reader_survives_any_site_folder(kind: str, files: dict[str, bytes],
                                          tmp_path_factory: pytest.TempPathFactory) -> None:
@@ -84,7 +83,7 @@ def test_reader_survives_any_site_folder(kind: str, files: dict[str, bytes],
         (root / rel).write_bytes(data)
     get_reader(kind).detect(root)
     model = read_site(root, kind)
-    for target in WRITERS:
+    for target in target_themes():
         plan = plan_migration(model, target, root / "out")
         assert "SM900" not in {d.code for d in plan.diagnostics}, (target, plan.diagnostics)
 

@@ -16,7 +16,7 @@ from roundtrip import plan_files
 from test_roundtrip import _ids
 
 from sitemigrate.pipeline import read_site
-from sitemigrate.writers import WRITERS
+from sitemigrate.registry import target_themes
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 ACCEPT = os.environ.get("SITEMIGRATE_ACCEPT") == "1"
@@ -28,7 +28,7 @@ def _golden_dir(source: Path, target: str) -> Path:
     return GOLDEN / f"{name}-to-{target}"
 
 
-@pytest.mark.parametrize("target", sorted(WRITERS))
+@pytest.mark.parametrize("target", sorted(target_themes()))
 @pytest.mark.parametrize("source", SAMPLES, ids=[_ids(s) for s in SAMPLES])
 def test_sample_matches_golden(source: Path, target: str) -> None:
     files = plan_files(read_site(source), target)

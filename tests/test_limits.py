@@ -14,10 +14,11 @@ import pytest
 from click.testing import CliRunner
 
 from sitemigrate.cli import cli
+from sitemigrate.common.reader import ReadContext
 from sitemigrate.diagnostics import Diagnostics
 from sitemigrate.parsing.text import parse_size
 from sitemigrate.parsing.yamlio import YamlError, load_yaml
-from sitemigrate.readers import READERS, ReadContext, get_reader
+from sitemigrate.registry import get_reader, source_kinds
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 
@@ -49,7 +50,7 @@ def _bomb_site(root: Path) -> Path:
     return root
 
 
-@pytest.mark.parametrize("kind", sorted(READERS))
+@pytest.mark.parametrize("kind", sorted(source_kinds()))
 def test_alias_bombs_in_every_yaml_file_are_refused_by_every_reader(kind: str,
                                                                     tmp_path: Path) -> None:
     root = _bomb_site(tmp_path)
@@ -100,7 +101,7 @@ def test_deep_yaml_in_a_data_file_is_refused_with_its_line(tmp_path: Path) -> No
     assert diag.code in ("SM505", "SM101") and diag.file == "_data/deep.yml" and diag.line
 
 
-@pytest.mark.parametrize("kind", sorted(READERS))
+@pytest.mark.parametrize("kind", sorted(source_kinds()))
 def test_deep_json_data_is_bounded(kind: str, tmp_path: Path) -> None:
     (tmp_path / "_config.yml").write_text("title: x\n")
     (tmp_path / "_data").mkdir()
@@ -148,7 +149,7 @@ def test_size_parsing() -> None:
         parse_size("-1MB")
 
 
-@pytest.mark.parametrize("kind", sorted(READERS))
+@pytest.mark.parametrize("kind", sorted(source_kinds()))
 def test_symlink_loops_terminate(kind: str, tmp_path: Path) -> None:
     root = tmp_path / "site"
     for folder in ("_publications", "_pages", "_data", "_bibliography", "_projects", "_posts"):
@@ -179,7 +180,8 @@ MEASURE = """
 import json, resource, sys, time
 from pathlib import Path
 from sitemigrate.diagnostics import Diagnostics
-from sitemigrate.readers import ReadContext, get_reader
+from sitemigrate.common.reader import ReadContext
+from sitemigrate.registry import get_reader
 def measure(kind, path, root):
     start = time.perf_counter()
     ctx = ReadContext(Path(root), Diagnostics())
@@ -231,7 +233,7 @@ HUGE_MB = 20 if os.environ.get("SITEMIGRATE_FUZZ") == "1" else 2
 def test_a_20mb_single_line_is_handled_in_bounded_time_and_memory(tmp_path: Path) -> None:
     """Every reader on a site of five one-line files."""
     root = _huge_line_site(tmp_path / "site", HUGE_MB)
-    kinds = sorted(READERS)
+    kinds = sorted(source_kinds())
     rows = [_run_limited(MEASURE + f"measure({kind!r}, {str(root)!r}, {str(root)!r})",
                          timeout=240)[0] for kind in kinds]
     assert max(r["rss_mb"] for r in rows) < 1500
@@ -249,7 +251,7 @@ DEEP_YAML = {"flow": "a: " + "[" * 5000 + "]" * 5000 + "\n",
              "list": "".join("  " * i + "- \n" for i in range(3000)) + "  " * 3000 + "- v\n"}
 
 
-@pytest.mark.parametrize("kind", sorted(READERS))
+@pytest.mark.parametrize("kind", sorted(source_kinds()))
 @pytest.mark.parametrize("shape", sorted(DEEP_YAML))
 def test_deep_yaml_in_every_data_file_is_refused_by_every_reader(kind: str, shape: str,
                                                                  tmp_path: Path) -> None:

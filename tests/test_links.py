@@ -9,11 +9,12 @@ import pytest
 from conftest import CORPUS, requires_corpus
 from roundtrip import write_files
 
+from sitemigrate.common.links import PermalinkMap, TargetUrls, source_permalink, url_key
+from sitemigrate.common.writer import WriteContext
 from sitemigrate.model import Item, Model, Origin, Page, Project, Publication, Source
 from sitemigrate.pipeline import read_site
+from sitemigrate.registry import get_writer
 from sitemigrate.verify import verify_site
-from sitemigrate.writers import WriteContext, get_writer
-from sitemigrate.writers.links import PermalinkMap, TargetUrls, source_permalink, url_key
 
 CLAUDIA = CORPUS / "academicpages" / "ClaudiaASoares__ClaudiaASoares.github.io"
 

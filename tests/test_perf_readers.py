@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sitemigrate.model import AuthorName, Publication
-from sitemigrate.readers._academicpages import publications as ap
+from sitemigrate.themes.academicpages import publications as ap
 from sitemigrate.transforms import dedupe, fields, identifiers, names
 
 #: characters the guards test for, the case-folding traps of re.I (İ ı ſ) and some others
@@ -300,7 +300,7 @@ def test_url_key(url: str) -> None:
 
 
 def test_read_text_of_walked_files_matches_unwalked(tmp_path) -> None:  # noqa: ANN001
-    from sitemigrate.readers.base import ReadContext
+    from sitemigrate.common.reader import ReadContext
 
     folder = tmp_path / "_publications"
     folder.mkdir()
@@ -324,6 +324,6 @@ def test_read_text_of_walked_files_matches_unwalked(tmp_path) -> None:  # noqa: 
 def test_file_stem(file: str) -> None:
     from pathlib import Path
 
-    from sitemigrate.readers.academicpages import _file_stem
+    from sitemigrate.themes.academicpages.reader import _file_stem
 
     assert _file_stem(file) == Path(file).stem

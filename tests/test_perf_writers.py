@@ -14,10 +14,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sitemigrate import paths
+from sitemigrate.common.links import url_key
 from sitemigrate.parsing import yamlio
 from sitemigrate.parsing.yamlio import dump_yaml
 from sitemigrate.paths import UnsafePathError, safe_relative_path
-from sitemigrate.writers.links import url_key
 
 #: Strings YAML could read as something else, or that need quoting, folding or escaping.
 _TRICKY = ["", " ", "~", "null", "Null", "NULL", "yes", "No", "on", "OFF", "true", "False",

@@ -16,13 +16,14 @@ from click.testing import CliRunner
 from conftest import CORPUS, SAMPLES, corpus_sites
 
 from sitemigrate.cli import cli
+from sitemigrate.common.reader import ReadContext
+from sitemigrate.common.writer import WriteContext
 from sitemigrate.diagnostics import Diagnostics
 from sitemigrate.fileset import write_atomically
 from sitemigrate.model import Item, Model, Page, Project, Publication, Site, Source, Theme
 from sitemigrate.paths import safe_relative_path
 from sitemigrate.pipeline import migrate, read_site
-from sitemigrate.readers import ReadContext
-from sitemigrate.writers import WRITERS, WriteContext, get_writer
+from sitemigrate.registry import get_writer, target_themes
 
 HOSTILE = ["../../etc/passwd", "/abs/path", "~/x", "C:\\win", "%2e%2e/%2e%2e/x", "a/../../b",
            "..", "", "\x00", "con", "x" * 300, "云图/../../x"]
@@ -43,7 +44,7 @@ def _hostile_model() -> Model:
     return model
 
 
-@pytest.mark.parametrize("target", sorted(WRITERS))
+@pytest.mark.parametrize("target", sorted(target_themes()))
 def test_no_writer_path_leaves_output_folder(target: str, tmp_path: Path) -> None:
     files = get_writer(target).write(_hostile_model(), WriteContext(Diagnostics()))
     for rel in files:
@@ -93,7 +94,7 @@ def test_symlinks_out_of_the_source_and_loops_are_not_followed(tmp_path: Path) -
 def test_source_tree_is_never_modified(tmp_path: Path) -> None:
     site = _small_site(tmp_path)
     before = _tree_hash(site)
-    for target in sorted(WRITERS):
+    for target in sorted(target_themes()):
         migrate(site, target, tmp_path / f"out-{target}")
     assert _tree_hash(site) == before
 
@@ -175,7 +176,7 @@ def test_hostile_site_folders_migrate_only_into_out(n: int, tmp_path: Path) -> N
     (work / "deep" / "er").mkdir(parents=True)
     before = _outside_snapshot(tmp_path, work / "deep" / "er")
     source_hash = _tree_hash(site)
-    for target in sorted(WRITERS):
+    for target in sorted(target_themes()):
         for kind in ("academicpages", "allanlab", "custom"):
             out = work / "deep" / "er" / f"out-{kind}-{target}"
             result = CliRunner().invoke(cli, ["migrate", str(site), "--from", kind,
@@ -200,7 +201,7 @@ def test_symlinked_source_files_do_not_leak_into_the_output(tmp_path: Path) -> N
     (site / "index.md").write_text("---\ntitle: Home\n---\n"
                                   "{% include_relative ../secret.md %}{% include ../../secret.md %}"
                                   "{% include_relative _pages/secret.md %}\n")
-    for target in sorted(WRITERS):
+    for target in sorted(target_themes()):
         out = tmp_path / f"out-{target}"
         migrate(site, target, out)
         for path in out.rglob("*"):
@@ -232,7 +233,7 @@ def test_migrations_of_samples_and_corpus_sites_leave_the_source_unchanged(
     before = {site: _tree_hash(site) for site in copies}
     stamps = {site: sorted((p.as_posix(), p.stat().st_mtime_ns) for p in site.rglob("*"))
               for site in copies}
-    targets = sorted(WRITERS)
+    targets = sorted(target_themes())
     for n, (site, kind) in enumerate(copies.items()):  # each site to one target, in turn
         target = targets[n % len(targets)]
         migrate(site, target, tmp_path / "out" / site.name / target, kind=kind)
@@ -259,7 +260,7 @@ def test_no_migration_touches_the_network(tmp_path: Path, monkeypatch: pytest.Mo
     samples = [p for p in sorted(SAMPLES.iterdir()) if p.is_dir()]
     assert samples
     for sample in samples:
-        for target in sorted(WRITERS):
+        for target in sorted(target_themes()):
             plan = migrate(sample, target, tmp_path / sample.name / target, kind=sample.name)
             assert plan.written
     assert attempts == []

@@ -15,8 +15,8 @@ from conftest import sample_sources
 
 from sitemigrate.cli import cli
 from sitemigrate.pipeline import migrate
+from sitemigrate.registry import target_themes
 from sitemigrate.verify import verify_site
-from sitemigrate.writers import WRITERS
 
 SAMPLES = [s for s in sample_sources() if s.is_dir()]
 
@@ -25,7 +25,7 @@ def _codes(report) -> list[str]:  # type: ignore[no-untyped-def]
     return sorted(d.code for d in report.diagnostics if d.level == "error")
 
 
-@pytest.mark.parametrize("target", sorted(WRITERS))
+@pytest.mark.parametrize("target", sorted(target_themes()))
 @pytest.mark.parametrize("sample", SAMPLES, ids=[s.name for s in SAMPLES])
 def test_migrated_samples_pass_the_static_checks(sample: Path, target: str,
                                                  tmp_path: Path) -> None:

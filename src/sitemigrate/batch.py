@@ -233,15 +233,14 @@ def _optional_text(path: Path, line: int, row: dict[str, Any], key: str) -> str 
 
 
 def _check_known(path: Path, line: int, target: str | None, kind: str | None) -> None:
-    from .readers import READERS
-    from .writers import WRITERS
+    from .registry import source_kinds, target_themes
 
-    if target is not None and target not in WRITERS:
+    if target is not None and target not in target_themes():
         raise ManifestError(path, line, f"unknown target theme {target!r}; "
-                                        f"known: {', '.join(WRITERS)}")
-    if kind is not None and kind not in READERS:
+                                        f"known: {', '.join(target_themes())}")
+    if kind is not None and kind not in source_kinds():
         raise ManifestError(path, line, f"unknown source kind {kind!r}; "
-                                        f"known: {', '.join(READERS)}")
+                                        f"known: {', '.join(source_kinds())}")
 
 
 _TRUE = {"true", "yes", "1", "on", "y"}
@@ -374,8 +373,9 @@ def _expected(exc: BaseException) -> bool:
     from .fileset import OverwriteRefused
     from .paths import UnsafePathError
     from .pipeline import SourceError
+    from .registry import UnknownThemeError
 
-    return isinstance(exc, SourceError | OverwriteRefused | UnsafePathError | KeyError)
+    return isinstance(exc, SourceError | OverwriteRefused | UnsafePathError | UnknownThemeError)
 
 
 Callback = Callable[[dict[str, Any]], None]
@@ -474,12 +474,11 @@ def _run_parallel(jobs: list[SiteJob], args: tuple[Any, ...], workers: int,
 
 def _warm_up() -> None:
     """Import every reader and writer here once, so forked workers start with them loaded."""
-    from .readers import READERS, get_reader
-    from .writers import WRITERS, get_writer
+    from .registry import get_reader, get_writer, source_kinds, target_themes
 
-    for kind in READERS:
+    for kind in source_kinds():
         get_reader(kind)
-    for theme in WRITERS:
+    for theme in target_themes():
         get_writer(theme)
 
 

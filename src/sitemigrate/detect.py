@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .readers import DESCRIPTIONS, READERS, Detection, get_reader
+from .common.reader import Detection
+from .registry import THEMES, get_reader, source_kinds
 
 #: Below this score no reader is trusted to claim the path.
 MIN_SCORE = 0.2
@@ -19,13 +20,13 @@ class DetectionResult:
     candidates: dict[str, Detection] = field(default_factory=dict)
 
     def looked_for(self) -> str:
-        return "; ".join(f"{kind}: {text}" for kind, text in DESCRIPTIONS.items())
+        return "; ".join(f"{row.name}: {row.reads}" for row in THEMES if row.reads)
 
 
 def detect(path: Path) -> DetectionResult:
     """Score every reader on ``path``; the best one above ``MIN_SCORE`` wins (ties: table order)."""
     candidates: dict[str, Detection] = {}
-    for kind in READERS:
+    for kind in source_kinds():
         reader = get_reader(kind)
         if path.is_file() and not reader.reads_pages:
             continue

@@ -6,14 +6,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .common.reader import ReadContext
+from .common.writer import WriteContext
 from .detect import detect
 from .diagnostics import Diagnostics, has_losses
 from .fileset import FileChange, FileSet, plan_changes, write_atomically
 from .model import Model, Source
 from .parsing.yamlio import collector_paused
-from .readers import ReadContext, get_reader
+from .registry import get_reader, get_writer
 from .transforms import normalize
-from .writers import WriteContext, get_writer
 
 
 class SourceError(Exception):

@@ -99,10 +99,10 @@ def _shard(text: str | None) -> tuple[int, int] | None:
 
 
 def _check_targets(jobs: list[Any], target: str | None) -> None:
-    from ..writers import get_writer
+    from ..registry import get_writer
 
     if target is not None:
-        get_writer(target)  # unknown theme: KeyError -> usage error
+        get_writer(target)  # an unknown theme is a usage error (exit 2)
         return
     missing = [job.name for job in jobs if not job.target]
     if missing:

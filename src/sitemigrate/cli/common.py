@@ -44,8 +44,6 @@ def input_errors(func: F) -> F:
                              f"--dry-run to see the diff:\n  {listing}{more}") from None
         except UnsafePathError as exc:
             raise UsageError(f"refused an unsafe output path: {exc}") from None
-        except KeyError as exc:
-            raise UsageError(str(exc.args[0]) if exc.args else str(exc)) from None
         except BrokenPipeError:
             raise  # the reader of our output went away (| head): not an input error
         except OSError as exc:

@@ -9,11 +9,10 @@ from .common import echo_json
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def command(as_json: bool) -> None:
     """List the source kinds that can be read and the themes that can be written."""
-    from ..readers import DESCRIPTIONS as READER_DESCRIPTIONS
-    from ..writers import DESCRIPTIONS as WRITER_DESCRIPTIONS
+    from ..registry import THEMES
 
-    readers = [{"name": k, "description": d} for k, d in READER_DESCRIPTIONS.items()]
-    writers = [{"name": k, "description": d} for k, d in WRITER_DESCRIPTIONS.items()]
+    readers = [{"name": row.name, "description": row.reads} for row in THEMES if row.reads]
+    writers = [{"name": row.name, "description": row.writes} for row in THEMES if row.writes]
     if as_json:
         echo_json({"readers": readers, "writers": writers})
         return

@@ -36,7 +36,7 @@ from ..transforms.fields import as_bool, as_int, normalize_date, split_authors, 
 from ..transforms.latex import latex_to_unicode, unicode_to_latex
 
 if TYPE_CHECKING:
-    from ..readers.base import ReadContext
+    from ..common.reader import ReadContext
 
 
 class _DropSplitterLogs(logging.Filter):

@@ -1,20 +1,18 @@
 """``verify``: is a migrated site what its theme's layouts read, and does it render?
 
-Static checks (one module per theme) look at the files; ``build`` runs Jekyll when it is
+Static checks (each theme's ``verify.py``) look at the files; ``build`` runs Jekyll when it is
 installed and looks for every publication, project and page title in the HTML.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..diagnostics import Diagnostics
 from ..model import Diagnostic
+from ..registry import target_themes, verify_module
 from .site import SiteFiles
-
-CHECKS = {"academicpages": "academicpages", "al-folio": "alfolio", "allanlab": "allanlab"}
 
 
 @dataclass(slots=True)
@@ -35,18 +33,18 @@ def detect_theme(path: Path) -> str | None:
     from ..detect import detect
 
     found = detect(path)
-    return found.kind if found.kind in CHECKS else None
+    return found.kind if found.kind in target_themes() else None
 
 
 def verify_site(path: Path, theme: str | None = None, *, build: bool = False) -> VerifyReport:
     theme = theme or detect_theme(path)
-    if theme not in CHECKS:
+    if theme is None:
         raise ValueError(f"{path}: not a site of a theme sitemigrate writes "
-                         f"({', '.join(CHECKS)}); name it with --theme")
+                         f"({', '.join(target_themes())}); name it with --theme")
+    checks = verify_module(theme)
     diagnostics = Diagnostics()
     site = SiteFiles(path, diagnostics)
-    module = importlib.import_module(f"{__name__}.{CHECKS[theme]}")
-    module.check(site)
+    checks.check(site)
     site.note_collection_documents()
     site.check_permalinks_unique()
     site.check_internal_links()

@@ -29,11 +29,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..model import Item, Model, Page, Project, Publication, Site, Source, Theme
-from ..parsing.html_research import Report, ResearchContent, parse_research_page
-from ..paths import IdPool
-from ..transforms.fields import as_bool, as_int, normalize_date, plain_text
-from .base import Detection, ReadContext, Reader
+from ...common.reader import Detection, ReadContext, Reader
+from ...model import Item, Model, Page, Project, Publication, Site, Source, Theme
+from ...parsing.html_research import Report, ResearchContent, parse_research_page
+from ...paths import IdPool
+from ...transforms.fields import as_bool, as_int, normalize_date, plain_text
 
 #: al-folio social key -> network name used in ``Site.socials``.
 SOCIAL_KEYS: dict[str, str] = {
@@ -93,7 +93,6 @@ def cite_keys(text: str) -> list[str]:
 
 class AlfolioReader(Reader):
     name = "al-folio"
-    description = "al-folio (_bibliography/*.bib, _projects, nav pages)"
 
     # ------------------------------------------------------------------ detection
 
@@ -396,7 +395,7 @@ class _SiteReading:
 
     def _read_bibliography(self) -> None:
         try:
-            from ..parsing.bibtex import read_bib_file
+            from ...parsing.bibtex import read_bib_file
         except ImportError:  # the BibTeX module is written in parallel
             self.ctx.report("SM900", "BibTeX support missing; publications not read")
             return

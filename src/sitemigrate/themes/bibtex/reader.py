@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..model import Model, Source
-from ..parsing.bibtex import read_bib_file
-from .base import Detection, ReadContext, Reader
+from ...common.reader import Detection, ReadContext, Reader
+from ...model import Model, Source
+from ...parsing.bibtex import read_bib_file
 
 _ENTRY_START = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]", re.M)
 _SNIFF_BYTES = 64 * 1024
@@ -15,7 +15,6 @@ _SNIFF_BYTES = 64 * 1024
 
 class BibtexReader(Reader):
     name = "bibtex"
-    description = "a BibTeX file (.bib)"
     reads_pages = True
 
     def detect(self, path: Path) -> Detection:

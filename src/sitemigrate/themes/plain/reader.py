@@ -15,11 +15,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..model import Model, Page, Publication, Site, Source, Theme
-from ..parsing.front_matter import split_front_matter
-from ..paths import slugify
-from ..transforms.fields import split_authors, year_of
-from .base import Detection, ReadContext, Reader
+from ...common.reader import Detection, ReadContext, Reader
+from ...model import Model, Page, Publication, Site, Source, Theme
+from ...parsing.front_matter import split_front_matter
+from ...paths import slugify
+from ...transforms.fields import split_authors, year_of
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _NUMBERED = re.compile(r"^(?P<number>\d+(?:\.\d+)*)\.?[ \t]+(?P<title>\S.*)$")
@@ -51,7 +51,6 @@ class _Section:
 
 class PlainReader(Reader):
     name = "plain"
-    description = "plain Markdown research statement (no front matter)"
 
     def detect(self, path: Path) -> Detection:
         found = Detection()

@@ -13,17 +13,17 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..model import Item, Model, Page, Project, Publication, Source, Theme
-from ..parsing.front_matter import FrontMatter, split_front_matter
-from ..parsing.markdown_sections import extract_research
-from ..parsing.yamlio import YamlError, load_yaml
-from ..paths import slugify
-from ..transforms.fields import normalize_date
-from ._academicpages.config import navigation, site_from_config
-from ._academicpages.config_writer import ITEMS_MARK
-from ._academicpages.publications import publication_from_meta, stem_parts
-from ._academicpages.themes import RESEARCH_PAGE, themes_from_data
-from .base import Detection, ReadContext, Reader
+from ...common.reader import Detection, ReadContext, Reader
+from ...model import Item, Model, Page, Project, Publication, Source, Theme
+from ...parsing.front_matter import FrontMatter, split_front_matter
+from ...parsing.markdown_sections import extract_research
+from ...parsing.yamlio import YamlError, load_yaml
+from ...paths import slugify
+from ...transforms.fields import normalize_date
+from .config import navigation, site_from_config
+from .config_writer import ITEMS_MARK
+from .publications import publication_from_meta, stem_parts
+from .research import RESEARCH_PAGE, themes_from_data
 from .tsv import is_template_sample, read_publications_tsv
 
 DOC_SUFFIXES = (".md", ".markdown", ".html")
@@ -46,7 +46,6 @@ _PAGE_ROLES = (("publication", "publications"), ("talk", "talks"), ("teaching", 
 
 class AcademicpagesReader(Reader):
     name = "academicpages"
-    description = "academicpages (_publications, _portfolio, author profile)"
 
     def detect(self, path: Path) -> Detection:
         if path.is_file():
@@ -237,7 +236,7 @@ class _SiteReader:
         if not paths:
             return []
         try:
-            from ..parsing.bibtex import read_bib_file
+            from ...parsing.bibtex import read_bib_file
         except ImportError:  # the BibTeX parser is optional at this layer
             self.ctx.report("SM206", "BibTeX files in markdown_generator/ are not read",
                             "markdown_generator")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ..converters import converter
-from .site import SiteFiles
+from ...converters import converter
+from ...verify.site import SiteFiles
 
 _TAG = re.compile(r"\{%-?\s*(\w+)(?:\s+([^%]*?))?\s*-?%\}")
 # Tags inside these blocks are text to Jekyll, not tags.
@@ -62,7 +62,7 @@ def _check_navigation(site: SiteFiles) -> None:
     nav = site.data_file("_data/navigation.yml")
     if not isinstance(nav, dict):
         return
-    from .site import norm_permalink
+    from ...verify.site import norm_permalink
 
     for entry in nav.get("main") or []:
         url = entry.get("url") if isinstance(entry, dict) else None

@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from ..model import PUBLICATION_KINDS, Item, Model, Page, Project, Publication, Site, Source, Theme
-from ..parsing.yamlio import YamlError, item_lines, load_yaml
-from ..paths import slugify
-from ..transforms.fields import as_int, normalize_date, plain_text, split_authors, year_of
-from .base import Detection, ReadContext, Reader, peek_text
+from ...common.reader import Detection, ReadContext, Reader, peek_text
+from ...model import PUBLICATION_KINDS, Item, Model, Page, Project, Publication, Site, Source, Theme
+from ...parsing.yamlio import YamlError, item_lines, load_yaml
+from ...paths import slugify
+from ...transforms.fields import as_int, normalize_date, plain_text, split_authors, year_of
 
 ALLAN_LAYOUTS = ("textlay", "gridlay", "homelay", "piclay")
 #: The links of the template's hard-coded header (``_includes/header.html``), in order.
@@ -53,7 +53,6 @@ class _State:
 
 class AllanlabReader(Reader):
     name = "allanlab"
-    description = "Allan lab template (textlay pages, _data/publist.yml)"
 
     def detect(self, path: Path) -> Detection:
         found = Detection()
@@ -490,7 +489,7 @@ def _projects_from_items(data: Any, lines: dict[tuple[str | None, int], int], pa
 
 def _read_bibliographies(folder: Path, ctx: ReadContext, model: Model) -> None:
     """jekyll-scholar files some Allan sites add (USC-NSL): every .bib below _bibliography."""
-    from ..parsing.bibtex import read_bib_file
+    from ...parsing.bibtex import read_bib_file
 
     for path in ctx.walk(folder, (".bib",)):
         for pub in read_bib_file(path, ctx):

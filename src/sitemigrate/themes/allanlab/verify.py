@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..converters import converter
-from .site import SiteFiles
+from ...converters import converter
+from ...verify.site import SiteFiles
 
 
 def check(site: SiteFiles) -> None:

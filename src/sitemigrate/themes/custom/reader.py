@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..model import Model, Page, Project, Publication, Site, Source, Theme
-from ..paths import slugify
-from ..transforms.fields import normalize_date
-from ._custom.data import MISSING, DataFile, DataTree, load_data
-from ._custom.records import (
+from ...common.reader import Detection, ReadContext, Reader, peek_text
+from ...model import Model, Page, Project, Publication, Site, Source, Theme
+from ...paths import slugify
+from ...transforms.fields import normalize_date
+from .data import MISSING, DataFile, DataTree, load_data
+from .records import (
     clean_link_values,
     clean_text,
     item_to_item,
@@ -29,10 +30,9 @@ from ._custom.records import (
     markdown_references,
     record_id,
 )
-from .base import Detection, ReadContext, Reader, peek_text
 
 if TYPE_CHECKING:  # python-liquid is imported when a page is parsed, not with the reader
-    from ..parsing.liquid import Include, LiquidDoc, Loop
+    from ...parsing.liquid import Include, LiquidDoc, Loop
 
 PAGE_SUFFIXES = (".md", ".markdown", ".html")
 SKIP_DIRS = {"assets", "vendor", "node_modules", "_site", "_includes", "_layouts", "_sass",
@@ -58,7 +58,6 @@ _LOOP_OVER_DATA = re.compile(r"\{%-?\s*for\s+\w+\s+in\s+site\.data\.")
 
 class CustomReader(Reader):
     name = "custom"
-    description = "custom layouts looping over site.data.* (_data lists, _researchtopics)"
 
     def detect(self, path: Path) -> Detection:
         found = Detection()
@@ -313,7 +312,7 @@ class _State:
     def read_bibliographies(self, folder: Path) -> None:
         if not folder.is_dir():
             return
-        from ..parsing.bibtex import read_bib_file
+        from ...parsing.bibtex import read_bib_file
 
         for path in self.ctx.walk(folder, (".bib",)):
             publications = read_bib_file(path, self.ctx)
@@ -340,7 +339,7 @@ class _State:
                     self.read_collection_item(path, collection)
 
     def read_topic_document(self, path: Path) -> None:
-        from ..parsing.liquid import find_includes, parse_template
+        from ...parsing.liquid import find_includes, parse_template
 
         fm = self.ctx.front_matter(path)
         if fm is None:
@@ -379,7 +378,7 @@ class _State:
     # pages --------------------------------------------------------------------------------
 
     def read_page(self, path: Path, page_id: str) -> None:
-        from ..parsing.liquid import find_includes, find_loops, parse_template
+        from ...parsing.liquid import find_includes, find_loops, parse_template
 
         fm = self.ctx.front_matter(path)
         if fm is None:
@@ -437,7 +436,7 @@ class _State:
     # loops and includes -------------------------------------------------------------------
 
     def _apply_loop(self, loop: Loop, page: Page, path: Path) -> None:
-        from ._custom.select import select_items
+        from .select import select_items
 
         if loop.data_path is None or loop.data_path[:2] != ("site", "data") or \
                 len(loop.data_path) < 3:
@@ -553,7 +552,7 @@ class _State:
                 if isinstance(p.extra.get("tags"), list) and value in p.extra["tags"]]
 
     def _apply_bibliography(self, doc: LiquidDoc, page: Page) -> bool:
-        from ..parsing.liquid import find_tags
+        from ...parsing.liquid import find_tags
 
         found = False
         for markup, _line in find_tags(doc, "bibliography"):
@@ -724,7 +723,7 @@ def _cites_publications(include: Include) -> bool:
 
 
 def _filter_items(items: list[Any], condition: str) -> list[Any]:
-    from ..parsing.liquid import Guard, evaluate_condition, parse_template
+    from ...parsing.liquid import Guard, evaluate_condition, parse_template
 
     doc = parse_template("{% if " + condition + " %}x{% endif %}")
     expression = getattr(doc.nodes[0], "condition", None) if doc.nodes else None

@@ -18,13 +18,16 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from ..fileset import FileSet
-from ..model import Item, Model, Page, Project, Publication, Theme
-from ..parsing.config_yaml import dump_config, load_config
-from ..parsing.front_matter import render_front_matter
-from ..parsing.yamlio import dump_yaml
-from ..paths import UnsafePathError, safe_relative_path, slugify
-from ..readers.allanlab import (
+from ...common.links import PermalinkMap, TargetUrls
+from ...common.writer import WriteContext, Writer
+from ...fileset import FileSet
+from ...model import Item, Model, Page, Project, Publication, Theme
+from ...parsing.config_yaml import dump_config, load_config
+from ...parsing.front_matter import render_front_matter
+from ...parsing.yamlio import dump_yaml
+from ...paths import UnsafePathError, safe_relative_path, slugify
+from ...transforms.fields import split_authors, year_of
+from .reader import (
     ALLAN_LAYOUTS,
     HEADER_LINKS,
     KIND_FLAGS,
@@ -32,9 +35,6 @@ from ..readers.allanlab import (
     _url_key,
     _venue_from_conf,
 )
-from ..transforms.fields import split_authors, year_of
-from .base import WriteContext, Writer
-from .links import PermalinkMap, TargetUrls
 
 #: Publist keys the writer sets itself; an ``extra`` key of the same name is not written.
 MANAGED_KEYS = frozenset(("id", "title", "image", "description", "authors", "authors_list",
@@ -59,7 +59,6 @@ WORKS_LABEL = "Example recent work:"
 
 class AllanlabWriter(Writer):
     name = "allanlab"
-    description = "Allan lab template theme files"
 
     def write(self, model: Model, ctx: WriteContext) -> FileSet:
         files = FileSet()

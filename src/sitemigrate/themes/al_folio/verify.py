@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..converters import converter
-from .site import SiteFiles
+from ...converters import converter
+from ...verify.site import SiteFiles
 
 
 def check(site: SiteFiles) -> None:
@@ -26,8 +26,8 @@ def check(site: SiteFiles) -> None:
 
 
 def _check_bibliography(site: SiteFiles, rel: str, conf: dict) -> None:  # type: ignore[type-arg]
-    from ..diagnostics import Diagnostics
-    from ..parsing.bibtex import parse_bibtex
+    from ...diagnostics import Diagnostics
+    from ...parsing.bibtex import parse_bibtex
 
     text = site.text(rel)
     if text is None:

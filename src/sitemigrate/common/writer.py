@@ -50,7 +50,6 @@ class Writer:
     """Base class: subclasses set ``name`` and implement ``write``, which never touches disk."""
 
     name: ClassVar[str] = ""
-    description: ClassVar[str] = ""
 
     def write(self, model: Model, ctx: WriteContext) -> FileSet:
         raise NotImplementedError

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from ..fileset import FileSet
 from ..model import Item, Model, Origin, Page, Project, Publication
 from ..transforms.fields import split_url
-from .base import WriteContext
+from .writer import WriteContext
 
 Record = Project | Publication | Item
 #: A record's URL in the target theme: ``None`` when the target gives it no page.

@@ -184,7 +184,6 @@ class Reader:
     """Base class: subclasses set ``name`` and implement ``detect`` and ``read``."""
 
     name: ClassVar[str] = ""
-    description: ClassVar[str] = ""
     #: True when the reader also accepts a single page (not only a site folder)
     reads_pages: ClassVar[bool] = True
 

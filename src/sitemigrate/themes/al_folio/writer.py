@@ -39,11 +39,13 @@ from functools import lru_cache, partial
 from typing import Any
 from urllib.parse import unquote
 
-from ..converters import converter
-from ..diagnostics import Diagnostics
-from ..fileset import FileSet
-from ..model import Item, Model, Origin, Page, Project, Publication, Theme
-from ..parsing.bibtex import (
+from ...common.links import BodyLinks, PermalinkMap, TargetUrls, source_permalink
+from ...common.writer import WriteContext, Writer
+from ...converters import converter
+from ...diagnostics import Diagnostics
+from ...fileset import FileSet
+from ...model import Item, Model, Origin, Page, Project, Publication, Theme
+from ...parsing.bibtex import (
     LINK_FIELDS,
     bibtex_key,
     entry_as_parsed,
@@ -53,11 +55,12 @@ from ..parsing.bibtex import (
     parse_bibtex,
     publication_fields,
 )
-from ..parsing.config_yaml import dump_config, load_config
-from ..parsing.front_matter import render_front_matter
-from ..parsing.yamlio import dump_yaml
-from ..paths import slugify
-from ..readers.alfolio import (
+from ...parsing.config_yaml import dump_config, load_config
+from ...parsing.front_matter import render_front_matter
+from ...parsing.yamlio import dump_yaml
+from ...paths import slugify
+from ...transforms.fields import normalize_date
+from .reader import (
     MARKER_KEY,
     MARKER_PAGE,
     MARKER_RESEARCH,
@@ -66,9 +69,6 @@ from ..readers.alfolio import (
     path_links_from_fields,
     research_content,
 )
-from ..transforms.fields import normalize_date
-from .base import WriteContext, Writer
-from .links import BodyLinks, PermalinkMap, TargetUrls, source_permalink
 
 #: what al-folio's own config filters; always kept in the list
 AL_FOLIO_FILTERED = ("abbr", "abstract", "additional_info", "altmetric", "annotation", "arxiv",
@@ -89,7 +89,6 @@ _SMALL_WORDS = {"of", "on", "and", "the", "for", "in", "to", "a", "an", "at", "&
 
 class AlfolioWriter(Writer):
     name = "al-folio"
-    description = "al-folio theme files"
 
     def write(self, model: Model, ctx: WriteContext) -> FileSet:
         return _Writing(model, ctx).run()

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ...common.reader import ReadContext
 from ...parsing.yamlio import item_lines
-from ..base import ReadContext
 
 DATA_SUFFIXES = (".yml", ".yaml", ".json", ".csv", ".tsv")
 MISSING = object()

@@ -27,27 +27,27 @@ from dataclasses import replace
 from functools import partial
 from typing import Any
 
-from ..fileset import FileSet
-from ..model import Item, Model, Page, Project, Publication, Theme
-from ..parsing.front_matter import render_front_matter
-from ..parsing.yamlio import dump_yaml
-from ..readers._academicpages.config_writer import (
+from ...common.links import BodyLinks, PermalinkMap, TargetUrls, source_permalink
+from ...common.liquid_guard import Target, guard
+from ...common.writer import WriteContext, Writer
+from ...fileset import FileSet
+from ...model import Item, Model, Page, Project, Publication, Theme
+from ...parsing.front_matter import render_front_matter
+from ...parsing.yamlio import dump_yaml
+from ...transforms.fields import normalize_date, year_of
+from ...transforms.identifiers import find_identifiers
+from .config_writer import (
     TEMPLATE_COLLECTIONS,
     build_config,
     load_existing,
 )
-from ..readers._academicpages.liquid_guard import Target, guard
-from ..readers._academicpages.publications import (
+from .publications import (
     CATEGORY_OF_KIND,
     IDENTIFIER_KEYS,
     html_to_text,
     looks_like_pdf,
 )
-from ..readers._academicpages.themes import RESEARCH_PAGE, themes_to_data
-from ..transforms.fields import normalize_date, year_of
-from ..transforms.identifiers import find_identifiers
-from .base import WriteContext, Writer
-from .links import BodyLinks, PermalinkMap, TargetUrls, source_permalink
+from .research import RESEARCH_PAGE, themes_to_data
 
 #: kinds outside the template's three categories -> a category of their own
 EXTRA_CATEGORY_OF_KIND = {"preprint": "preprints", "thesis": "theses", "patent": "patents",
@@ -599,7 +599,6 @@ class _Plan:
 
 class AcademicpagesWriter(Writer):
     name = "academicpages"
-    description = "academicpages theme files"
 
     def write(self, model: Model, ctx: WriteContext) -> FileSet:
         return _Plan(model, ctx).run()

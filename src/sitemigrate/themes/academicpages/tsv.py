@@ -14,11 +14,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..model import Model, Publication, Source
-from ..paths import slugify
-from ..transforms.fields import normalize_date
-from ._academicpages.publications import publication_from_meta
-from .base import Detection, ReadContext, Reader
+from ...common.reader import Detection, ReadContext, Reader
+from ...model import Model, Publication, Source
+from ...paths import slugify
+from ...transforms.fields import normalize_date
+from .publications import publication_from_meta
 
 #: TSV header (lower-cased) -> academicpages front-matter key
 COLUMN_KEYS = {
@@ -110,7 +110,6 @@ def _turn_round(name: str) -> str:
 
 class TsvReader(Reader):
     name = "tsv"
-    description = "academicpages markdown_generator publications.tsv"
 
     def detect(self, path: Path) -> Detection:
         found = Detection()

@@ -1,0 +1,1 @@
+"""Helpers every theme shares: the reader and writer bases, links, the Liquid guard."""

@@ -1,0 +1,132 @@
+"""The one table of themes: what each can read, write and verify, and where its code lives.
+
+A theme is a package under ``sitemigrate/themes/`` holding ``reader.py`` (``READER``),
+``writer.py`` (``WRITER``) and ``verify.py`` (``check``) as far as it has them.  Adding a
+theme is that folder plus one line in ``THEMES``.  Modules are imported only when used,
+so the CLI starts fast and ``sitemigrate themes`` imports no theme at all.
+
+A source kind that is a second format of a theme (academicpages' ``publications.tsv``)
+names its reader module explicitly.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from .common.reader import Reader
+    from .common.writer import Writer
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeSpec:
+    """One row of the registry."""
+
+    #: the name users type (``--to``, ``--from``) and reports print
+    name: str
+    #: the theme's package (``sitemigrate.themes.al_folio``)
+    package: str
+    #: what the reader reads, shown by ``themes`` and detection messages; ``None``: no reader
+    reads: str | None = None
+    #: what the writer writes; ``None``: not a target
+    writes: str | None = None
+    #: the reader module inside the package
+    reader_module: str = "reader"
+    #: where to get the theme itself (``themes`` prints it)
+    home: str | None = None
+
+    def module(self, part: str) -> ModuleType:
+        return importlib.import_module(f"{self.package}.{part}")
+
+
+_THEMES = "sitemigrate.themes."
+
+THEMES: list[ThemeSpec] = [
+    ThemeSpec("academicpages", _THEMES + "academicpages",
+              reads="academicpages (_publications, _portfolio, author profile)",
+              writes="academicpages theme files",
+              home="https://github.com/academicpages/academicpages.github.io"),
+    ThemeSpec("al-folio", _THEMES + "al_folio",
+              reads="al-folio (_bibliography/*.bib, _projects, nav pages)",
+              writes="al-folio theme files",
+              home="https://github.com/alshedivat/al-folio"),
+    ThemeSpec("allanlab", _THEMES + "allanlab",
+              reads="Allan lab template (textlay pages, _data/publist.yml)",
+              writes="Allan lab template theme files",
+              home="https://github.com/mpa139/allanlab"),
+    ThemeSpec("custom", _THEMES + "custom",
+              reads="custom layouts looping over site.data.* (_data lists, _researchtopics)"),
+    ThemeSpec("plain", _THEMES + "plain",
+              reads="plain Markdown research statement (no front matter)"),
+    ThemeSpec("bibtex", _THEMES + "bibtex", reads="a BibTeX file (.bib)"),
+    ThemeSpec("tsv", _THEMES + "academicpages", reader_module="tsv",
+              reads="academicpages markdown_generator publications.tsv"),
+]
+
+
+class UnknownThemeError(click.BadParameter):
+    """A theme or source kind name that is not in the registry (a usage error, exit 2)."""
+
+    def __init__(self, name: str, role: str, known: list[str]) -> None:
+        super().__init__(f"unknown {role} {name!r}; known: {', '.join(known)}")
+        self.name = name
+
+
+def spec(name: str) -> ThemeSpec:
+    for row in THEMES:
+        if row.name == name:
+            return row
+    raise UnknownThemeError(name, "theme", [row.name for row in THEMES])
+
+
+def source_kinds() -> list[str]:
+    """Names of the themes that have a reader, in detection order (ties go to the first)."""
+    return [row.name for row in THEMES if row.reads]
+
+
+def target_themes() -> list[str]:
+    """Names of the themes that have a writer."""
+    return [row.name for row in THEMES if row.writes]
+
+
+def get_reader(kind: str) -> Reader:
+    row = next((r for r in THEMES if r.name == kind and r.reads), None)
+    if row is None:
+        raise UnknownThemeError(kind, "source kind", source_kinds())
+    reader: Reader = row.module(row.reader_module).READER
+    return reader
+
+
+def get_writer(theme: str) -> Writer:
+    row = next((r for r in THEMES if r.name == theme and r.writes), None)
+    if row is None:
+        raise UnknownThemeError(theme, "target theme", target_themes())
+    writer: Writer = row.module("writer").WRITER
+    return writer
+
+
+def verify_module(theme: str) -> ModuleType:
+    """The theme's static checks (``check(site)``); every target has them."""
+    row = next((r for r in THEMES if r.name == theme and r.writes), None)
+    if row is None:
+        raise UnknownThemeError(theme, "target theme", target_themes())
+    return row.module("verify")
+
+
+def all_readers() -> list[Reader]:
+    return [get_reader(kind) for kind in source_kinds()]
+
+
+def register(row: ThemeSpec) -> None:
+    """Add (or replace) a theme in this process: plugins and tests."""
+    unregister(row.name)
+    THEMES.append(row)
+
+
+def unregister(name: str) -> None:
+    THEMES[:] = [row for row in THEMES if row.name != name]

@@ -1,0 +1,1 @@
+"""One package per theme; the registry (``sitemigrate.registry``) says which is which."""

@@ -1,0 +1,1 @@
+"""The academicpages theme: its reader, writer and checks."""

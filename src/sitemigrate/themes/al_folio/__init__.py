@@ -1,0 +1,1 @@
+"""The al_folio theme: its reader, writer and checks."""

@@ -1,0 +1,1 @@
+"""The allanlab theme: its reader, writer and checks."""

@@ -1,0 +1,1 @@
+"""The bibtex theme: its reader, writer and checks."""

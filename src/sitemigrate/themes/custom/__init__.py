@@ -1,0 +1,1 @@
+"""The custom theme: its reader, writer and checks."""

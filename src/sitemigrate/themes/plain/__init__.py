@@ -1,0 +1,1 @@
+"""The plain theme: its reader, writer and checks."""
