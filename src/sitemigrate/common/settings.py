@@ -95,7 +95,8 @@ def unwritten_settings(site: Site, carried: Iterable[str]) -> Iterator[Setting]:
             continue  # a marker: the socials themselves are site.socials
         elif key == "socials_flags" and isinstance(value, dict):
             for sub in value:
-                yield Setting(str(sub), "_data/socials.yml", None)
+                yield Setting(f"{str(sub)!r} of _data/socials.yml", "_data/socials.yml", None,
+                              "other")
         else:
             name = RENAMED.get(key, key)
             yield Setting(name, config, lines.get(name))
