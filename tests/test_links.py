@@ -77,7 +77,7 @@ def test_link_to_a_record_without_a_page_is_kept_and_reported_once_per_file() ->
     assert links.rewrite(text, ctx, Origin("_pages/about.md", 3)) == text
     assert links.rewrite(text, ctx, Origin("_pages/cv.md", 1)) == text
     losses = [(d.code, d.file, d.line) for d in ctx.diagnostics]
-    assert losses == [("SM301", "_pages/about.md", 3), ("SM301", "_pages/cv.md", 1)]
+    assert losses == [("SM306", "_pages/about.md", 3), ("SM306", "_pages/cv.md", 1)]
     assert "the test theme has no page" in next(iter(ctx.diagnostics)).message
 
 

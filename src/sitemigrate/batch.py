@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import time
 import traceback
@@ -25,13 +24,12 @@ from typing import Any
 
 import yaml
 
+from .diagnostics import SEVERITIES
 from .paths import slugify
 
 CONFIG_NAMES = ("_config.yml", "_config.yaml")
 MANIFEST_SUFFIXES = (".yml", ".yaml", ".csv", ".tsv")
 MANIFEST_KEYS = ("name", "source", "target", "from", "dedupe")
-#: Losses listed per site in the report; the counts always cover all of them.
-MAX_LISTED_LOSSES = 200
 
 
 class ManifestError(Exception):
@@ -284,17 +282,29 @@ def select_shard(jobs: list[SiteJob], shard: tuple[int, int] | None) -> list[Sit
 # --------------------------------------------------------------------------- running
 
 def run_site(job: SiteJob, out_root: str, default_target: str | None, dry_run: bool,
-             force: bool) -> dict[str, Any]:
-    """Migrate one site and return a small plain result; never raises."""
+             force: bool, strict: bool = False, with_diffs: bool = False) -> dict[str, Any]:
+    """Migrate one site and return a small plain result; never raises.
+
+    ``strict`` makes any loss (settings too) fail the site; ``with_diffs`` keeps the diffs
+    of changed files for an HTML report.
+    """
+    from .pipeline import UnknownKind
+    from .report import summarize_diagnostics, verdict
+
     start = time.perf_counter()
     result = _empty_result(job, out_root, default_target)
     try:
-        _run_site(job, Path(out_root), result, dry_run, force)
+        _run_site(job, Path(out_root), result, dry_run, force, strict, with_diffs)
     except Exception as exc:  # one site's failure is data for the report, not a crash
         result["status"] = "failed"
         result["error"] = _describe(exc)
+        if isinstance(exc, UnknownKind):
+            result.update(summarize_diagnostics([exc.diagnostic], failed=True))
         if not _expected(exc):
             result["traceback"] = traceback.format_exc(limit=8)
+    if result["status"] == "failed":
+        result["fails"] = True
+        result["verdict"] = verdict(result, failed=True, error=result["error"])
     result["seconds"] = round(time.perf_counter() - start, 3)
     return result
 
@@ -305,15 +315,17 @@ def _empty_result(job: SiteJob, out_root: str, default_target: str | None) -> di
         "output": str(Path(out_root) / job.name), "kind": None, "confidence": None,
         "status": "failed", "error": None, "written": False,
         "counts": {}, "files": {"create": 0, "change": 0, "same": 0, "total": 0, "kept": 0},
-        "losses": 0, "errors": 0, "warnings": 0, "diagnostics_by_code": {},
-        "loss_list": [], "loss_total": 0, "seconds": 0.0,
+        "losses": 0, "errors": 0, "warnings": 0, "diagnostics_by_code": {}, "codes": {},
+        "severity_counts": {s.value: 0 for s in SEVERITIES}, "findings": [], "fails": True,
+        "verdict": {"state": "needs review", "lines": []}, "diffs": [], "seconds": 0.0,
     }
 
 
 def _run_site(job: SiteJob, out_root: Path, result: dict[str, Any], dry_run: bool,
-              force: bool) -> None:
+              force: bool, strict: bool, with_diffs: bool) -> None:
     from .fileset import check_output_folder, untouched_files, write_atomically
     from .pipeline import plan_migration, read_site
+    from .report import plan_diffs, summarize_diagnostics
 
     target = result["target"]
     if not target:
@@ -330,31 +342,13 @@ def _run_site(job: SiteJob, out_root: Path, result: dict[str, Any], dry_run: boo
     result["files"] = {"create": actions["create"], "change": actions["change"],
                        "same": actions["same"], "total": len(plan.files),
                        "kept": len(untouched_files(plan.files, out_dir))}
-    _add_diagnostics(result, plan.diagnostics)
+    result.update(summarize_diagnostics(plan.diagnostics, strict=strict))
+    if with_diffs:
+        result["diffs"] = plan_diffs(plan)
     if not dry_run:
         write_atomically(plan.files, out_dir, force=force)
         result["written"] = True
-    bad = result["losses"] or result["errors"]
-    result["status"] = "losses" if bad else "ok"
-
-
-def _add_diagnostics(result: dict[str, Any], diagnostics: Iterable[Any]) -> None:
-    from .diagnostics import format_diagnostic
-
-    by_code: Counter[str] = Counter()
-    for diag in diagnostics:
-        by_code[diag.code] += 1
-        if diag.level == "error":
-            result["errors"] += 1
-        elif diag.level == "warning":
-            result["warnings"] += 1
-        if diag.loss:
-            result["losses"] += 1
-        if diag.loss or diag.level == "error":
-            result["loss_total"] += 1
-            if len(result["loss_list"]) < MAX_LISTED_LOSSES:
-                result["loss_list"].append(format_diagnostic(diag))
-    result["diagnostics_by_code"] = dict(sorted(by_code.items()))
+    result["status"] = "losses" if result["fails"] else "ok"
 
 
 def _describe(exc: BaseException) -> str:
@@ -383,6 +377,7 @@ Callback = Callable[[dict[str, Any]], None]
 
 def run_batch(jobs: list[SiteJob], out_root: Path, *, target: str | None = None,
               workers: int = 1, dry_run: bool = False, force: bool = False,
+              strict: bool = False, with_diffs: bool = False,
               on_start: Callable[[SiteJob], None] | None = None,
               on_result: Callback | None = None,
               initializer: Callable[[], None] | None = None) -> BatchResult:
@@ -398,7 +393,7 @@ def run_batch(jobs: list[SiteJob], out_root: Path, *, target: str | None = None,
         from .fileset import check_output_folder
 
         check_output_folder(out_root)
-    args = (str(out_root), target, dry_run, force)
+    args = (str(out_root), target, dry_run, force, strict, with_diffs)
     if workers <= 0:
         results = _run_here(jobs, args, on_start, on_result, initializer)
     elif workers == 1:
@@ -448,8 +443,11 @@ def _run_one_by_one(jobs: list[SiteJob], args: tuple[Any, ...],
 
 
 def _crashed(job: SiteJob, args: tuple[Any, ...]) -> dict[str, Any]:
+    from .report import verdict
+
     result = _empty_result(job, args[0], args[1])
     result["error"] = "the worker process died while migrating this site"
+    result["verdict"] = verdict(result, failed=True, error=result["error"])
     return result
 
 
@@ -513,100 +511,29 @@ def _collect(futures: dict[Future[dict[str, Any]], SiteJob], results: dict[str, 
 
 # --------------------------------------------------------------------------- reports
 
-COUNT_KEYS = ("publications", "projects", "themes", "pages", "items")
-
-
 def summarize(sites: list[dict[str, Any]]) -> dict[str, Any]:
-    by_code: Counter[str] = Counter()
-    for site in sites:
-        by_code.update(site["diagnostics_by_code"])
-    statuses = Counter(site["status"] for site in sites)
-    return {
-        "sites": len(sites),
-        "ok": statuses["ok"], "with_losses": statuses["losses"], "failed": statuses["failed"],
-        "counts": {key: sum(site["counts"].get(key, 0) for site in sites) for key in COUNT_KEYS},
-        "files": {key: sum(site["files"][key] for site in sites)
-                  for key in ("create", "change", "same", "total", "kept")},
-        "losses": sum(site["losses"] for site in sites),
-        "errors": sum(site["errors"] for site in sites),
-        "diagnostics_by_code": dict(sorted(by_code.items())),
-        "seconds": round(sum(site["seconds"] for site in sites), 3),
-    }
+    from .report import totals
+
+    return totals(sites)
 
 
 def report_dict(result: BatchResult, settings: dict[str, Any]) -> dict[str, Any]:
-    return {"settings": settings, "totals": result.totals(), "wall_seconds": result.seconds,
-            "sites": result.sites}
+    return {"settings": {"command": "batch", **settings}, "totals": result.totals(),
+            "wall_seconds": result.seconds, "sites": result.sites}
 
 
 def write_reports(result: BatchResult, settings: dict[str, Any], path: Path) -> list[Path]:
-    """Write the JSON report at ``path`` and a Markdown summary beside it (``.md``)."""
-    data = report_dict(result, settings)
-    json_path = path if path.suffix.lower() == ".json" else path.with_suffix(".json")
-    md_path = json_path.with_suffix(".md")
-    json_path.parent.mkdir(parents=True, exist_ok=True)
-    json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    md_path.write_text(markdown_report(data), encoding="utf-8")
-    return [json_path, md_path]
+    """Write the report at ``path`` (JSON, Markdown or HTML by its extension; the JSON and
+    a Markdown summary beside it otherwise), see ``report.write_reports``."""
+    from .report import write_reports as write
+
+    return write(report_dict(result, settings), path)
 
 
 def markdown_report(data: dict[str, Any]) -> str:
-    settings, totals = data["settings"], data["totals"]
-    mode = "dry run, nothing written" if settings.get("dry_run") else "written"
-    lines = [
-        "# sitemigrate batch report", "",
-        f"- input: `{settings.get('input')}`",
-        f"- output: `{settings.get('output')}` ({mode})",
-        f"- target: {settings.get('target') or 'per site'}; jobs: {settings.get('jobs')}; "
-        f"shard: {settings.get('shard') or 'all'}",
-        f"- sites: {totals['sites']} ({totals['ok']} ok, {totals['with_losses']} with losses, "
-        f"{totals['failed']} failed); wall time {data['wall_seconds']:.1f} s", "",
-        "| site | kind | confidence | pubs | projects | themes | pages | items | files "
-        "(new/changed/same) | losses | errors | status | seconds |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
-    ]
-    for site in data["sites"]:
-        lines.append(_markdown_row(site))
-    c, f = totals["counts"], totals["files"]
-    lines.append(
-        f"| **total** | | | {c['publications']} | {c['projects']} | {c['themes']} | "
-        f"{c['pages']} | {c['items']} | {f['total']} ({f['create']}/{f['change']}/{f['same']}) "
-        f"| {totals['losses']} | {totals['errors']} | | {totals['seconds']:.1f} |")
-    lines += ["", "## Diagnostics by code", ""]
-    lines += [f"- {code}: {n}" for code, n in totals["diagnostics_by_code"].items()] or ["- none"]
-    for site in data["sites"]:
-        lines += _markdown_site_details(site)
-    return "\n".join(lines) + "\n"
+    from .report import markdown_report as render
 
-
-def _markdown_row(site: dict[str, Any]) -> str:
-    c, f = site["counts"], site["files"]
-    conf = "" if site["confidence"] is None else f"{site['confidence']:.2f}"
-    counts = " | ".join(str(c.get(key, "")) for key in COUNT_KEYS)
-    return (f"| {_cell(site['name'])} | {site['kind'] or ''} | {conf} | {counts} | "
-            f"{f['total']} ({f['create']}/{f['change']}/{f['same']}) | {site['losses']} | "
-            f"{site['errors']} | {site['status']} | {site['seconds']:.2f} |")
-
-
-def _markdown_site_details(site: dict[str, Any]) -> list[str]:
-    if site["status"] == "ok":
-        return []
-    lines = ["", f"## {site['name']}", "", f"source: `{site['source']}`"]
-    if site["error"]:
-        lines += ["", f"**failed:** {_cell(site['error'])}"]
-    if site["diagnostics_by_code"]:
-        codes = ", ".join(f"{k} × {v}" for k, v in site["diagnostics_by_code"].items())
-        lines += ["", f"diagnostics: {codes}"]
-    if site["loss_list"]:
-        lines += [""] + [f"- {_cell(entry)}" for entry in site["loss_list"]]
-        hidden = site["loss_total"] - len(site["loss_list"])
-        if hidden > 0:
-            lines.append(f"- … see the JSON report for {hidden} more")
-    return lines
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return render(data)
 
 
 def job_settings(**settings: Any) -> dict[str, Any]:

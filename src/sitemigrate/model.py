@@ -65,12 +65,16 @@ class Diagnostic:
     """A problem found while reading, transforming or writing; data, never a log string."""
 
     level: str  #: "error", "warning" or "info"
-    code: str  #: stable code such as "SM101"
+    code: str  #: stable code such as SM101
     name: str  #: stable slug such as "invalid-yaml"
     message: str
     file: str | None = None
     line: int | None = None
-    loss: bool = False  #: True when content could not be carried over
+    loss: bool = False  #: True when content or a setting could not be carried over
+    #: "content-lost", "content-changed", "setting-not-carried" or "info" (None in models
+    #: written before severities existed: the code's own severity applies)
+    severity: str | None = None
+    hint: str | None = None  #: one line: what to do about it
 
     def location(self) -> str:
         if not self.file:
@@ -106,6 +110,8 @@ class Site:
     navigation: list[dict[str, str]] = field(default_factory=list)  #: [{title, url}]
     extra: dict[str, Any] = field(default_factory=dict)
     origin: Origin | None = None
+    #: 1-based line of each top-level key of the source's ``_config.yml`` (for messages)
+    key_lines: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

@@ -9,7 +9,14 @@ from pathlib import Path
 from .common.reader import ReadContext
 from .common.writer import WriteContext
 from .detect import detect
-from .diagnostics import Diagnostics, has_losses
+from .diagnostics import (
+    AMBIGUOUS_CONTENT,
+    INTERNAL_ERROR,
+    SYMLINK_SKIPPED,
+    UNKNOWN_KIND,
+    Diagnostics,
+    has_losses,
+)
 from .fileset import FileChange, FileSet, plan_changes, write_atomically
 from .model import Model, Source
 from .parsing.yamlio import collector_paused
@@ -21,6 +28,15 @@ class SourceError(Exception):
     """The source cannot be read at all (missing path, unknown kind)."""
 
 
+class UnknownKind(SourceError):
+    """No reader recognises the source (SM110): a usage error for ``migrate``, a failed
+    site with its diagnostic for ``batch``."""
+
+    def __init__(self, src: Path, message: str) -> None:
+        super().__init__(f"{src}: {message}")
+        self.diagnostic = Diagnostics().report(UNKNOWN_KIND, message, str(src))
+
+
 class ReaderFailed(Exception):
     """A reader crashed (a bug, not bad input): nothing is migrated from that source."""
 
@@ -28,6 +44,13 @@ class ReaderFailed(Exception):
 def read_site(path: str | Path, kind: str | None = None, *, dedupe: bool = True,
               max_bytes: int | None = None) -> Model:
     """Read a site folder or a single page into the normalized model."""
+    return read_site_counted(path, kind, dedupe=dedupe, max_bytes=max_bytes)[0]
+
+
+def read_site_counted(path: str | Path, kind: str | None = None, *, dedupe: bool = True,
+                      max_bytes: int | None = None) -> tuple[Model, ReadContext]:
+    """``read_site``, also returning the reading context: ``ctx.seen`` lists every record
+    the reader met (the conservation test checks each is kept or reported lost)."""
     src = Path(path)
     if not src.exists():
         raise SourceError(f"{src}: no such file or folder")
@@ -36,9 +59,8 @@ def read_site(path: str | Path, kind: str | None = None, *, dedupe: bool = True,
     if kind is None:
         found = detect(src)
         if found.kind is None:
-            raise SourceError(
-                f"{src}: cannot tell which kind of site this is. Looked for: {found.looked_for()}."
-                " Name it with --from KIND.")
+            raise UnknownKind(src, "cannot tell which kind of site this is. Looked for: "
+                              f"{found.looked_for()}. Name it with --from KIND.")
         kind, confidence, evidence = found.kind, found.confidence, found.evidence
     else:
         evidence = ["named with --from"]
@@ -52,13 +74,15 @@ def read_site(path: str | Path, kind: str | None = None, *, dedupe: bool = True,
         except Exception as exc:  # noqa: BLE001
             raise _failed(src, f"the {kind} reader", exc) from exc
         model.source = Source(kind, str(path), confidence, evidence)
+        if not model.site.key_lines:  # where each config key is, for setting-loss messages
+            model.site.key_lines = ctx.config_key_lines
         diagnostics.extend(model.diagnostics)
         try:
             normalize(model, diagnostics, dedupe=dedupe)
         except Exception as exc:  # noqa: BLE001
             raise _failed(src, "normalizing what was read", exc) from exc
     model.diagnostics = list(diagnostics)
-    return model
+    return model, ctx
 
 
 def _failed(src: Path, stage: str, exc: Exception) -> ReaderFailed:
@@ -107,8 +131,7 @@ def plan_migration(model: Model, target: str, out_dir: str | Path, *,
         raise
     except Exception as exc:  # noqa: BLE001
         # Nothing is written from a failed writer; the run ends with exit code 1.
-        diagnostics.add("SM900", f"{target} writer failed: {type(exc).__name__}: {exc}",
-                        loss=True)
+        diagnostics.report(INTERNAL_ERROR, f"{target} writer failed: {type(exc).__name__}: {exc}")
         files = FileSet()
     changes = plan_changes(files, out)
     counts = {
@@ -131,13 +154,15 @@ def _onto_files(model: Model, target: str, theme_dir: Path, diagnostics: Diagnos
         raise SourceError(f"{theme_dir}: --onto needs a folder holding a checkout of {target}")
     base = theme_base(theme_dir, target)
     for rel in base.skipped:
-        diagnostics.add("SM504", "not copied from the theme checkout (symlink or unreadable)",
-                        rel)
+        diagnostics.report(
+            SYMLINK_SKIPPED, "not copied from the theme checkout (symlink or unreadable)", rel
+        )
     ctx = WriteContext.from_folder(theme_dir, diagnostics)  # merge into its _config.yml
     written = get_writer(target).write(model, ctx)
     for removed, by in drop_shadowed_pages(base.files, written):
-        diagnostics.add("SM206", f"theme page {removed} left out: {by} has its permalink",
-                        removed)
+        diagnostics.report(
+            AMBIGUOUS_CONTENT, f"theme page {removed} left out: {by} has its permalink", removed
+        )
     for rel, data in written.items():
         base.files.add(rel, data)
     return base.files

@@ -72,6 +72,9 @@ def build_schema() -> dict[str, Any]:
     diag = _record_schema(m.Diagnostic)
     diag["properties"]["level"] = {"enum": ["error", "warning", "info"]}
     diag["properties"]["code"] = {"type": "string", "pattern": "^SM[0-9]{3}$"}
+    diag["properties"]["severity"] = {"anyOf": [
+        {"enum": ["content-lost", "content-changed", "setting-not-carried", "info"]},
+        {"type": "null"}]}
     defs = {cls.__name__: _record_schema(cls) for cls in RECORDS}
     defs["Publication"] = pub
     defs["Diagnostic"] = diag

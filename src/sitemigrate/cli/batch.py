@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from .common import UsageError, echo_json, input_errors, kind_option
+from .common import UsageError, echo_json, input_errors, kind_option, strict_option
 
 
 @click.command("batch")
@@ -21,17 +21,19 @@ from .common import UsageError, echo_json, input_errors, kind_option
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Sites migrated at once, each in its own process.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write a JSON report here and a Markdown summary beside it (.md).")
+              help="Write a report: FILE.json (+ a Markdown summary .md beside it), FILE.md "
+                   "or FILE.html (self-contained page), chosen by the extension.")
 @click.option("--dry-run", is_flag=True, help="Write no site; plan and report only.")
 @click.option("--shard", metavar="I/N", default=None,
               help="Run only slice I of N (1-based) of the sites sorted by name.")
 @click.option("--force", is_flag=True, help="Overwrite existing files that would change.")
 @click.option("--no-dedupe", is_flag=True, help="Do not merge duplicate publications.")
 @click.option("--json", "as_json", is_flag=True, help="Print the whole report as JSON.")
+@strict_option
 @input_errors
 def command(source: Path, target: str | None, out_root: Path, kind: str | None, jobs: int,
             report_path: Path | None, dry_run: bool, shard: str | None, force: bool,
-            no_dedupe: bool, as_json: bool) -> None:
+            no_dedupe: bool, as_json: bool, strict: bool) -> None:
     """Migrate every site of a folder or a manifest, each into OUT/<name>/.
 
     MANIFEST|DIR is a folder of sites (subfolders with a _config.yml, or anything a reader
@@ -40,7 +42,10 @@ def command(source: Path, target: str | None, out_root: Path, kind: str | None, 
     target, from and dedupe.  A site that fails never stops the others.  Each site is
     written like `migrate` does: atomically, never overwriting without --force.
 
-    Exit code 1 when any site failed or lost content, 2 for bad usage or a bad manifest.
+    Exit code 1 when any site failed, or lost or changed content a visitor would see
+    (with --strict: any loss, settings too); 2 for bad usage or a bad manifest.
+
+    Example: sitemigrate batch lab-sites/ --to al-folio -o migrated/ --report report.html
     """
     from .. import batch
 
@@ -49,11 +54,13 @@ def command(source: Path, target: str | None, out_root: Path, kind: str | None, 
     _check_targets(selected, target)
     reporter = _Reporter(len(selected), dry_run)
     with reporter:
+        html = report_path is not None and report_path.suffix.lower() in (".html", ".htm")
         result = batch.run_batch(selected, out_root, target=target, workers=jobs,
-                                 dry_run=dry_run, force=force, on_start=reporter.start,
+                                 dry_run=dry_run, force=force, strict=strict,
+                                 with_diffs=html, on_start=reporter.start,
                                  on_result=reporter.done)
     settings = batch.job_settings(input=source, output=out_root, target=target, jobs=jobs,
-                                  shard=shard, dry_run=dry_run, force=force,
+                                  shard=shard, dry_run=dry_run, force=force, strict=strict,
                                   selected=len(selected), discovered=len(site_jobs))
     if report_path is not None:
         for path in batch.write_reports(result, settings, report_path):
@@ -128,7 +135,8 @@ class _Reporter:
 
             self.progress = Progress(
                 TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                TextColumn("losses: {task.fields[losses]}"), TextColumn("{task.fields[site]}"),
+                TextColumn("content lost/changed: {task.fields[losses]}"),
+                TextColumn("{task.fields[site]}"),
                 console=Console(stderr=True), transient=False)
             self.progress.start()
             self.task = self.progress.add_task("sites", total=self.total, losses=0, site="")
@@ -144,7 +152,8 @@ class _Reporter:
 
     def done(self, site: dict[str, Any]) -> None:
         self.finished += 1
-        self.losses += site["losses"] + site["errors"]
+        counts = site["severity_counts"]
+        self.losses += counts["content-lost"] + counts["content-changed"] + site["errors"]
         if self.progress is not None:
             self.progress.update(self.task, advance=1, losses=self.losses, site=site["name"])
             return
@@ -159,7 +168,7 @@ def _site_line(site: dict[str, Any]) -> str:
             f"{c.get('publications', 0)} publications, {c.get('projects', 0)} projects, "
             f"{c.get('themes', 0)} themes, {c.get('pages', 0)} pages; "
             f"{f['create']} new, {f['change']} changed, {f['same']} unchanged; "
-            f"{site['losses']} losses, {site['errors']} errors; {site['seconds']:.2f} s")
+            f"{site['verdict']['state']}; {site['seconds']:.2f} s")
     if site["error"]:
         line += f"; FAILED: {site['error']}"
     return line
@@ -169,12 +178,17 @@ def _print_summary(result: Any, dry_run: bool, out_root: Path) -> None:
     totals = result.totals()
     c, f = totals["counts"], totals["files"]
     verb = "would write" if dry_run else "wrote"
-    click.echo(f"{totals['sites']} sites: {totals['ok']} ok, {totals['with_losses']} with "
-               f"losses, {totals['failed']} failed ({result.seconds:.1f} s)")
+    v, sev = totals["verdicts"], totals["severity_counts"]
+    click.echo(f"{totals['sites']} sites: {v['ready']} ready, {v['ready after fixes']} ready "
+               f"after fixes, {v['needs review']} need review; {totals['failed']} failed "
+               f"({result.seconds:.1f} s)")
     click.echo(f"read {c['publications']} publications, {c['projects']} projects, "
                f"{c['themes']} themes, {c['pages']} pages, {c['items']} other items")
     click.echo(f"{verb} {out_root}: {f['create']} new, {f['change']} changed, {f['same']} "
-               f"unchanged; {totals['losses']} losses, {totals['errors']} errors")
+               f"unchanged")
+    click.echo(f"content lost {sev['content-lost']}, content changed "
+               f"{sev['content-changed']}, settings not carried {sev['setting-not-carried']}, "
+               f"errors {totals['errors']}; details: --report FILE.html")
     for site in result.sites:
         if site["error"]:
             click.echo(f"failed: {site['name']} ({site['source']}): {site['error']}", err=True)

@@ -27,12 +27,15 @@ def input_errors(func: F) -> F:
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from ..diagnostics import format_diagnostic
         from ..fileset import OverwriteRefused
         from ..paths import UnsafePathError
-        from ..pipeline import ReaderFailed, SourceError
+        from ..pipeline import ReaderFailed, SourceError, UnknownKind
 
         try:
             return func(*args, **kwargs)
+        except UnknownKind as exc:  # SM110, named like every other diagnostic
+            raise UsageError(format_diagnostic(exc.diagnostic, with_hint=True)) from None
         except SourceError as exc:
             raise UsageError(str(exc)) from None
         except ReaderFailed as exc:
@@ -57,21 +60,47 @@ def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-def echo_diagnostics(diagnostics: Iterable[Diagnostic], limit: int = 50) -> None:
+def echo_diagnostics(diagnostics: Iterable[Diagnostic], limit: int = 50, *,
+                     with_hints: bool = False) -> None:
     from ..diagnostics import format_diagnostic
 
     items = list(diagnostics)
     for diag in items[:limit]:
-        click.echo(format_diagnostic(diag), err=True)
+        click.echo(format_diagnostic(diag, with_hint=with_hints), err=True)
     if len(items) > limit:
-        click.echo(f"… {len(items) - limit} more diagnostics (use --json for all)", err=True)
+        click.echo(f"… {len(items) - limit} more diagnostics (use --json or --report for "
+                   "all)", err=True)
 
 
-def exit_for(diagnostics: Iterable[Diagnostic]) -> None:
+def echo_by_severity(diagnostics: Iterable[Diagnostic], limit: int = 50) -> None:
+    """Diagnostics grouped by severity, most serious first, each with its hint; plain
+    information is only counted."""
+    from ..diagnostics import Severity, by_severity
+    from ..report import SEVERITY_TITLES
+
+    for severity, items in by_severity(diagnostics).items():
+        if not items:
+            continue
+        if severity is Severity.INFO:
+            listed = [d for d in items if d.level != "info"]
+            click.echo(f"{SEVERITY_TITLES[severity]}: {len(items)} (nothing lost)", err=True)
+            echo_diagnostics(listed, 10, with_hints=True)
+            continue
+        click.echo(f"{SEVERITY_TITLES[severity]}: {len(items)}", err=True)
+        echo_diagnostics(items, limit if severity.visible else 10, with_hints=True)
+
+
+def exit_for(diagnostics: Iterable[Diagnostic], *, strict: bool = False) -> None:
     from ..diagnostics import has_losses
 
-    if has_losses(diagnostics):
+    if has_losses(diagnostics, strict=strict):
         sys.exit(1)
+
+
+strict_option = click.option(
+    "--strict", is_flag=True,
+    help="Exit 1 on any loss, settings too (by default only content a visitor would see "
+         "lost or changed, and errors, make the run exit 1).")
 
 
 kind_option = click.option(

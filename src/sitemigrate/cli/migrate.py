@@ -7,11 +7,12 @@ import click
 
 from .common import (
     UsageError,
-    echo_diagnostics,
+    echo_by_severity,
     echo_json,
     exit_for,
     input_errors,
     kind_option,
+    strict_option,
 )
 
 
@@ -32,35 +33,52 @@ from .common import (
               default=None, metavar="THEME_DIR",
               help="Start from this checkout of the target theme (only read): OUT becomes the "
                    "whole theme minus its example content, with the migrated files on top.")
+@strict_option
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, metavar="FILE",
+              help="Also write a report: FILE.json (+ .md beside it), FILE.md or FILE.html "
+                   "(self-contained page with the diffs), chosen by the extension.")
 @input_errors
 def command(src: Path, target: str, out_dir: Path, kind: str | None, dry_run: bool,
             force: bool, as_json: bool, no_dedupe: bool, show_diff: bool,
-            onto: Path | None) -> None:
+            onto: Path | None, strict: bool, report_path: Path | None) -> None:
     """Migrate the site or page SRC to theme THEME, writing into OUT.
 
     Nothing is overwritten without --force, and the output folder is replaced
     atomically: a failed or killed run leaves it as it was.  Files already in OUT that
     the migration does not produce are kept untouched.  With --dry-run nothing at all is
     written: each planned file is listed (+ new, ~ changed, = unchanged) with diffs.
-    Exit code 1 when something could not be carried over (each loss is listed with its
-    file and line).  Check the result with `sitemigrate verify OUT --build`.
+    Exit code 1 when content a visitor would see was lost or changed, or on an error
+    (each one listed with its file, line and a hint); with --strict also when a setting
+    was not carried.  Check the result with `sitemigrate verify OUT --build`.
+
+    Example: sitemigrate migrate ~/my-site --to al-folio -o ~/new-site --dry-run
     """
     from ..pipeline import migrate
-    from ..report import plan_to_dict
+    from ..report import plan_to_dict, site_from_plan, totals, write_reports
 
     if onto is not None and onto.resolve() == out_dir.resolve():
         raise UsageError("--onto must not be the output folder: the checkout is only read")
     plan = migrate(src, target, out_dir, kind=kind, dry_run=dry_run, force=force,
                    dedupe=not no_dedupe, onto=onto)
+    if report_path is not None:
+        site = site_from_plan(plan, src.resolve().name, strict=strict)
+        data = {"settings": {"command": "migrate", "input": str(src), "output": str(out_dir),
+                             "target": target, "dry_run": dry_run, "strict": strict},
+                "totals": totals([site]), "wall_seconds": plan.seconds, "sites": [site]}
+        for path in write_reports(data, report_path):
+            click.echo(f"report: {path}", err=True)
     if as_json:
-        echo_json(plan_to_dict(plan, with_diffs=dry_run))
+        echo_json(plan_to_dict(plan, with_diffs=dry_run, strict=strict))
     else:
-        _print_plan(plan, dry_run, show_diff)
-    exit_for(plan.diagnostics)
+        _print_plan(plan, dry_run, show_diff, strict)
+    exit_for(plan.diagnostics, strict=strict)
 
 
-def _print_plan(plan, dry_run: bool, show_diff: bool) -> None:  # type: ignore[no-untyped-def]
+def _print_plan(plan, dry_run: bool, show_diff: bool,  # type: ignore[no-untyped-def]
+                strict: bool) -> None:
     from ..fileset import in_written_folders, untouched_files
+    from ..report import summarize_diagnostics
 
     color = sys.stdout.isatty()
     actions = {"create": 0, "change": 0, "same": 0}
@@ -81,9 +99,11 @@ def _print_plan(plan, dry_run: bool, show_diff: bool) -> None:  # type: ignore[n
         f"{c['projects']} projects, {c['themes']} themes, {c['pages']} pages, "
         f"{c['items']} other items")
     click.echo(f"{verb} {plan.out_dir}: {actions['create']} new, {actions['change']} changed, "
-               f"{actions['same']} unchanged, {len(kept)} other files kept; "
-               f"{c['losses']} losses/errors")
-    echo_diagnostics([d for d in plan.diagnostics if d.loss or d.level != "info"])
+               f"{actions['same']} unchanged, {len(kept)} other files kept")
+    summary = summarize_diagnostics(plan.diagnostics, strict=strict)
+    for line in summary["verdict"]["lines"]:
+        click.echo(line)
+    echo_by_severity(plan.diagnostics)
 
 
 def _list_files(changes, stale: list[str]) -> None:  # type: ignore[no-untyped-def]

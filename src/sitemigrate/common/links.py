@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..diagnostics import LINK_CHANGED
 from ..fileset import FileSet
 from ..model import Item, Model, Origin, Page, Project, Publication
 from ..transforms.fields import split_url
@@ -146,8 +147,12 @@ class PermalinkMap:
         if (url, file) in self.reported:
             return  # once per URL and source file, however often the text repeats it
         self.reported.add((url, file))
-        ctx.loss(f"link to {url} ({label}) kept, but {self.theme} has no page for it", file,
-                 origin.line if origin else None)
+        ctx.report(
+            LINK_CHANGED,
+            f"link to {url} ({label}) kept, but {self.theme} has no page for it",
+            file,
+            origin.line if origin else None,
+        )
 
 
 def _with_rest(new: str, rest: str) -> str:

@@ -8,11 +8,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from ..diagnostics import Diagnostics
+from ..diagnostics import (
+    BAD_ENCODING,
+    DUPLICATE_KEY,
+    FILE_TOO_LARGE,
+    SYMLINK_SKIPPED,
+    UNREADABLE_FILE,
+    Code,
+    Diagnostics,
+)
 from ..model import Model, Origin
 from ..parsing.front_matter import FrontMatter, split_front_matter
 from ..parsing.text import decode, max_file_bytes
 from ..parsing.yamlio import YamlError, load_yaml
+from .settings import top_level_key_lines
 
 
 @dataclass(slots=True)
@@ -49,6 +58,10 @@ class ReadContext:
         self.max_bytes = max_bytes if max_bytes is not None else max_file_bytes()
         #: ``rel`` of the plain files ``walk`` found, known without resolving them again
         self._walked: dict[Path, str] = {}
+        #: line of each top-level key of the root's ``_config.yml``, once it was parsed
+        self.config_key_lines: dict[str, int] = {}
+        #: every record a reader met, as ``(kind, file, line)`` (see ``saw``)
+        self.seen: list[tuple[str, str, int | None]] = []
 
     def rel(self, path: Path) -> str:
         """``path`` relative to the source root, POSIX style (for diagnostics and origins)."""
@@ -66,10 +79,26 @@ class ReadContext:
     def origin(self, path: Path, line: int | None = None) -> Origin:
         return Origin(self.rel(path), line)
 
-    def report(self, code: str, message: str, path: Path | str | None = None,
-               line: int | None = None, **kwargs: Any) -> None:
+    def report(self, code: Code, message: str, path: Path | str | None = None,
+               line: int | None = None, *, hint: str | None = None) -> None:
         file = self.rel(path) if isinstance(path, Path) else path
-        self.diagnostics.add(code, message, file, line, **kwargs)
+        self.diagnostics.report(code, message, file, line, hint=hint)
+
+    def saw(self, kind: str, path: Path, line: int | None = None) -> None:
+        """Count a record (``publication``, ``project``, ``page`` or ``item``) where the
+        reader meets it, before deciding what to do with it.
+
+        Conservation (tests/test_conservation.py): each one must end up in the model with
+        this origin (or merged into a record that lists it), or be covered by a loss
+        reported at the same place — a record never disappears silently.
+        """
+        self.seen.append((kind, self.rel(path), line))
+
+    def unsee(self, path: Path) -> None:
+        """Take back the records counted in ``path``: the reader found the file is not the
+        site's content (a theme's untouched sample) and said so in a diagnostic."""
+        rel = self.rel(path)
+        self.seen = [entry for entry in self.seen if entry[1] != rel]
 
     def inside_root(self, path: Path) -> bool:
         try:
@@ -84,25 +113,26 @@ class ReadContext:
         # twice (one open and fstat instead of lstat, stat and open)
         walked = path in self._walked
         if not walked and path.is_symlink() and not self.inside_root(path):
-            self.report("SM504", "symlink points outside the source; not followed", path)
+            self.report(SYMLINK_SKIPPED, "symlink points outside the source; not followed", path)
             return None
         data = self._read_walked(path) if walked else None
         if data is None:
             try:
                 size = path.stat().st_size
                 if size > self.max_bytes:
-                    self.report("SM501", f"{size} bytes is over the limit of {self.max_bytes}",
-                                path)
+                    self.report(
+                        FILE_TOO_LARGE, f"{size} bytes is over the limit of {self.max_bytes}", path
+                    )
                     return None
                 data = path.read_bytes()
             except OSError as exc:
-                self.report("SM100", f"cannot read: {exc.strerror or exc}", path)
+                self.report(UNREADABLE_FILE, f"cannot read: {exc.strerror or exc}", path)
                 return None
         decoded = decode(data)
         if decoded.fallback:
-            self.report("SM108", f"not valid UTF-8; read as {decoded.encoding}", path)
+            self.report(BAD_ENCODING, f"not valid UTF-8; read as {decoded.encoding}", path)
         if decoded.had_nul:
-            self.report("SM108", "NUL bytes removed", path)
+            self.report(BAD_ENCODING, "NUL bytes removed", path)
         return decoded.text
 
     def _read_walked(self, path: Path) -> bytes | None:
@@ -126,7 +156,9 @@ class ReadContext:
         if fm.error is not None:
             self.report(fm.error.code, fm.error.message, path, fm.error.line)
         for key, line in fm.duplicate_keys:
-            self.report("SM107", f"key {key!r} appears twice; the last value wins", path, line)
+            self.report(
+                DUPLICATE_KEY, f"key {key!r} appears twice; the last value wins", path, line
+            )
         return fm
 
     def load_yaml_file(self, path: Path) -> Any:
@@ -138,13 +170,17 @@ class ReadContext:
 
     def parse_yaml(self, path: Path, text: str) -> Any:
         """``text`` (read from ``path``) as YAML, or ``None``; problems reported with lines."""
+        if path.name in ("_config.yml", "_config.yaml") and self.rel(path) == path.name:
+            self.config_key_lines = top_level_key_lines(text)
         try:
             result = load_yaml(text)
         except YamlError as exc:
             self.report(exc.code, exc.message, path, exc.line)
             return None
         for key, line in result.duplicate_keys:
-            self.report("SM107", f"key {key!r} appears twice; the last value wins", path, line)
+            self.report(
+                DUPLICATE_KEY, f"key {key!r} appears twice; the last value wins", path, line
+            )
         return result.data
 
     def walk(self, folder: Path, suffixes: tuple[str, ...] = (".md", ".markdown", ".html"),
@@ -171,8 +207,9 @@ class ReadContext:
                     continue
                 if path.is_symlink():
                     if not self.inside_root(path):
-                        self.report("SM504", "symlink points outside the source; not followed",
-                                    path)
+                        self.report(
+                            SYMLINK_SKIPPED, "symlink points outside the source; not followed", path
+                        )
                         continue
                 elif folder_rel is not None:
                     # a plain file in a folder below the root: no need to resolve it again

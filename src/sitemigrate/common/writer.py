@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
-from ..diagnostics import Diagnostics
+from ..diagnostics import Code, Diagnostics
 from ..fileset import FileSet
 from ..model import Model
 
@@ -26,9 +26,9 @@ class WriteContext:
     def existing(self, rel: str) -> bytes | None:
         return self._existing(rel)
 
-    def loss(self, message: str, file: str | None = None, line: int | None = None,
-             code: str = "SM301") -> None:
-        self.diagnostics.add(code, message, file, line)
+    def report(self, code: Code, message: str, file: str | None = None,
+               line: int | None = None, *, hint: str | None = None) -> None:
+        self.diagnostics.report(code, message, file, line, hint=hint)
 
     @staticmethod
     def from_folder(out_dir: Path | None, diagnostics: Diagnostics | None = None,

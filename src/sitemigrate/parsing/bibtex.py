@@ -30,7 +30,13 @@ from bibtexparser.middlewares.names import (
     split_multiple_persons_names,
 )
 
-from ..diagnostics import Diagnostics
+from ..diagnostics import (
+    DUPLICATE_BIBTEX_KEY,
+    DUPLICATE_KEY,
+    INVALID_BIBTEX,
+    MISSING_TITLE,
+    Diagnostics,
+)
 from ..model import PUBLICATION_KINDS, AuthorName, Origin, Publication
 from ..transforms.fields import as_bool, as_int, normalize_date, split_authors, year_of
 from ..transforms.latex import latex_to_unicode, unicode_to_latex
@@ -77,7 +83,7 @@ def parse_bibtex(text: str, file: str, diagnostics: Diagnostics) -> list[BibEntr
     try:
         library = bibtexparser.parse_string(text, parse_stack=[])
     except Exception as exc:  # noqa: BLE001 — the splitter is not meant to raise; be safe
-        diagnostics.add("SM104", f"BibTeX file does not parse: {exc}", file, 1)
+        diagnostics.report(INVALID_BIBTEX, f"BibTeX file does not parse: {exc}", file, 1)
         return []
     macros = _collect_macros(library.blocks)
     entries: list[BibEntry] = []
@@ -89,9 +95,13 @@ def parse_bibtex(text: str, file: str, diagnostics: Diagnostics) -> list[BibEntr
                 continue
             bib = _to_bib_entry(entry, macros)
         except Exception as exc:  # noqa: BLE001 — one odd block must not cost the file
-            diagnostics.add("SM104", f"BibTeX block could not be read ({type(exc).__name__}:"
-                            f" {exc}); its text was:\n{(block.raw or '')[:_RAW_IN_DIAGNOSTIC]}",
-                            file, _line(block))
+            diagnostics.report(
+                INVALID_BIBTEX,
+                f"BibTeX block could not be read ({type(exc).__name__}:"
+                f" {exc}); its text was:\n{(block.raw or '')[:_RAW_IN_DIAGNOSTIC]}",
+                file,
+                _line(block),
+            )
             continue
         _make_key_unique(bib, keys, file, diagnostics)
         entries.append(bib)
@@ -107,8 +117,12 @@ def _entry_of_block(block: bibmodel.Block, file: str,
         inner = block.ignore_error_block
         if isinstance(inner, bibmodel.Entry):
             for name in sorted(block.duplicate_keys):
-                diagnostics.add("SM107", f"field {name!r} appears twice in entry {inner.key!r};"
-                                " the last value wins", file, _line(block))
+                diagnostics.report(
+                    DUPLICATE_KEY,
+                    f"field {name!r} appears twice in entry {inner.key!r}; the last value wins",
+                    file,
+                    _line(block),
+                )
             return inner
     if isinstance(block, bibmodel.DuplicateBlockKeyBlock):
         inner = block.ignore_error_block
@@ -119,8 +133,12 @@ def _entry_of_block(block: bibmodel.Block, file: str,
         raw = (block.raw or "").strip()
         messages = str(block.error or "").strip().splitlines()
         reason = messages[-1].strip() if messages else "syntax error"
-        diagnostics.add("SM104", f"BibTeX block does not parse ({reason}); its text was:\n"
-                        f"{raw[:_RAW_IN_DIAGNOSTIC]}", file, _line(block))
+        diagnostics.report(
+            INVALID_BIBTEX,
+            f"BibTeX block does not parse ({reason}); its text was:\n{raw[:_RAW_IN_DIAGNOSTIC]}",
+            file,
+            _line(block),
+        )
     return None
 
 
@@ -162,8 +180,13 @@ def _make_key_unique(bib: BibEntry, keys: dict[str, int], file: str,
     while f"{bib.key}-{suffix}" in keys:
         suffix += 1
     new_key = f"{bib.key}-{suffix}"
-    diagnostics.add("SM208", f"key {bib.key!r} is used at lines {first_line} and {bib.line};"
-                    f" both entries kept, the second as {new_key!r}", file, bib.line)
+    diagnostics.report(
+        DUPLICATE_BIBTEX_KEY,
+        f"key {bib.key!r} is used at lines {first_line} and {bib.line};"
+        f" both entries kept, the second as {new_key!r}",
+        file,
+        bib.line,
+    )
     bib.key = new_key
     keys[new_key] = bib.line
 
@@ -211,8 +234,9 @@ def read_bib_file(path: Path, ctx: ReadContext) -> list[Publication]:
     file = ctx.rel(path)
     publications = []
     for entry in parse_bibtex(text, file, ctx.diagnostics):
+        ctx.saw("publication", path, entry.line)
         if not latex_to_unicode(entry.fields.get("title", "")):
-            ctx.report("SM201", f"entry {entry.key!r} has no title; its key is used", file,
+            ctx.report(MISSING_TITLE, f"entry {entry.key!r} has no title; its key is used", file,
                        entry.line)
         publications.append(entry_to_publication(entry, ctx.origin(path, entry.line)))
     return publications

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..diagnostics import FRONT_MATTER_NOT_MAPPING
 from .yamlio import YamlError, dump_yaml, load_yaml
 
 # Jekyll's Document::YAML_FRONT_MATTER_REGEXP: an opening --- line, then up to a closing
@@ -43,8 +44,12 @@ def split_front_matter(text: str) -> FrontMatter:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        return FrontMatter(body=body, present=True, body_line=body_line,
-                           error=YamlError("front matter is not a key: value map", 2, "SM109"))
+        return FrontMatter(
+            body=body,
+            present=True,
+            body_line=body_line,
+            error=YamlError("front matter is not a key: value map", 2, FRONT_MATTER_NOT_MAPPING),
+        )
     meta = {str(k): v for k, v in data.items()}
     return FrontMatter(meta, body, True, body_line, None, dups)
 

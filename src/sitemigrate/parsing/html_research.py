@@ -38,12 +38,21 @@ from urllib.parse import urldefrag
 import lxml.html
 from lxml import etree
 
+from ..diagnostics import (
+    AMBIGUOUS_CONTENT,
+    MALFORMED_URL,
+    MERGE_CONFLICT,
+    MERGED_DUPLICATE,
+    MISSING_TITLE,
+    URL_REPAIRED,
+    Code,
+)
 from ..model import Origin, Publication, Theme
 from ..paths import IdPool
 from ..transforms.fields import plain_text, repair_url
 
 #: report(code, message, line) — the caller adds the file.
-Report = Callable[[str, str, int | None], None]
+Report = Callable[[Code, str, int | None], None]
 
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _AREA = re.compile(r"^[ \t]*\*\*[ \t]*(\d+)\)[ \t]*(.+?)\*\*[ \t]*:?[ \t]*(.*)$", re.M)
@@ -172,7 +181,7 @@ class _NumberedAreas:
         title = plain_text(strong.group(1) if strong else summary_html)
         if not title:
             title = "Topic"
-            self.report("SM201", "a <details> topic has no <summary>; named 'Topic'",
+            self.report(MISSING_TITLE, "a <details> topic has no <summary>; named 'Topic'",
                         node.theme.origin.line if node.theme.origin else None)
         node.theme.title = title
         node.theme.id = self.theme_ids.take(title, "topic")
@@ -190,7 +199,7 @@ class _NumberedAreas:
         try:
             root = lxml.html.fragment_fromstring(html, create_parent="div")
         except (etree.ParserError, ValueError) as exc:
-            self.report("SM206", f"HTML could not be parsed: {exc}", first_line)
+            self.report(AMBIGUOUS_CONTENT, f"HTML could not be parsed: {exc}", first_line)
             return
         events = list(_events(root))
         tied = set(node.theme.publication_ids)
@@ -210,16 +219,20 @@ class _NumberedAreas:
         href = (anchor.get("href") or "").strip()
         url, repaired = repair_url(href) if href else ("", False)
         if repaired:
-            self.report("SM207", f"malformed URL {href!r} for {title!r}", line)
-            self.report("SM403", f"URL {href!r} repaired to {url!r}", line)
+            self.report(MALFORMED_URL, f"malformed URL {href!r} for {title!r}", line)
+            self.report(URL_REPAIRED, f"URL {href!r} repaired to {url!r}", line)
         venue, note = _venue_after(after)
         code = _code_badge_after(after)
         existing = self._find(url, title)
         if existing is not None:
             existing.merged_from.append(Origin(self.file, line))
-            self.report("SM401", f"paper {title!r} linked again; one publication kept", line)
+            self.report(
+                MERGED_DUPLICATE, f"paper {title!r} linked again; one publication kept", line
+            )
             if venue and existing.venue and venue != existing.venue:
-                self.report("SM402", f"{title!r}: venue {venue!r} vs {existing.venue!r}", line)
+                self.report(
+                    MERGE_CONFLICT, f"{title!r}: venue {venue!r} vs {existing.venue!r}", line
+                )
             if code and "code" not in existing.links:
                 existing.links["code"] = code
             return existing

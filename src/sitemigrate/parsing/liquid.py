@@ -44,7 +44,7 @@ from liquid.stream import TokenStream
 from liquid.tag import Tag
 from liquid.token import TOKEN_EXPRESSION, TOKEN_TAG, Token
 
-from ..diagnostics import Diagnostics
+from ..diagnostics import INVALID_LIQUID, Diagnostics
 
 #: Jekyll/plugin tags that take arguments but have no body.
 INLINE_TAGS = ("include_relative", "include_cached", "cite", "bibliography", "link", "post_url",
@@ -334,7 +334,7 @@ def parse_template(text: str, file: str | None = None, diagnostics: Diagnostics 
     if diagnostics is not None:
         for message, token in env.errors:
             line = doc.line_of(token.start_index) if token is not None else None
-            diagnostics.add("SM105", message, file, line)
+            diagnostics.report(INVALID_LIQUID, message, file, line)
     return doc
 
 

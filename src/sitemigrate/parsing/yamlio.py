@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from ..diagnostics import INVALID_YAML, TOO_DEEP, YAML_ALIASES, Code
+
 try:  # the C parser is several times faster; the pure one behaves the same
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
@@ -30,7 +32,7 @@ MAX_DEPTH = 200
 class YamlError(Exception):
     """A document that could not be loaded; ``line`` is 1-based within the document."""
 
-    def __init__(self, message: str, line: int | None = None, code: str = "SM101") -> None:
+    def __init__(self, message: str, line: int | None = None, code: Code = INVALID_YAML) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
@@ -75,14 +77,14 @@ def _expanded_size(root: yaml.Node) -> int:
             continue
         if depth > MAX_DEPTH:
             raise YamlError(f"nesting deeper than {MAX_DEPTH} levels", node.start_mark.line + 1,
-                            "SM505")
+                            TOO_DEEP)
         children = _children(node)
         if children_done or not children:
             total = 1 + sum(sizes.get(id(c), 1) for c in children)
             if total > MAX_EXPANDED_NODES:
                 raise YamlError(
                     f"expands to more than {MAX_EXPANDED_NODES} nodes through aliases",
-                    node.start_mark.line + 1, "SM502")
+                    node.start_mark.line + 1, YAML_ALIASES)
             sizes[id(node)] = total
             continue
         stack.append((node, depth, True))
@@ -108,7 +110,7 @@ def _check_depth(root: yaml.Node) -> None:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
             raise YamlError(f"nesting deeper than {MAX_DEPTH} levels", node.start_mark.line + 1,
-                            "SM505")
+                            TOO_DEEP)
         if isinstance(node, yaml.SequenceNode):
             stack.extend((child, depth + 1) for child in node.value)
         elif isinstance(node, yaml.MappingNode):
@@ -165,7 +167,7 @@ def _load_yaml(text: str) -> YamlResult:
     except yaml.YAMLError as exc:
         raise YamlError(f"invalid YAML: {exc}") from None
     except RecursionError:
-        raise YamlError(f"nesting deeper than {MAX_DEPTH} levels", None, "SM505") from None
+        raise YamlError(f"nesting deeper than {MAX_DEPTH} levels", None, TOO_DEEP) from None
     finally:
         loader.dispose()
     return YamlResult(data, loader.duplicates)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from ..diagnostics import Diagnostics
+from ..diagnostics import IDENTIFIER_CLASH, MERGE_CONFLICT, MERGED_DUPLICATE, Diagnostics
 from ..model import Model, Origin, Publication
 from .fields import plain_text
 from .latex import latex_to_unicode
@@ -190,10 +190,14 @@ def _components(facts: list[_Facts], pubs: list[Publication], diagnostics: Diagn
 def _report_kept_apart(diagnostics: Diagnostics, first: Publication, second: Publication,
                        key: tuple[str, str]) -> None:
     origin = second.origin
-    diagnostics.add(
-        "SM404", f"{second.id} ({_where(second)}) and {first.id} ({_where(first)}) share the "
+    diagnostics.report(
+        IDENTIFIER_CLASH,
+        f"{second.id} ({_where(second)}) and {first.id} ({_where(first)}) share the "
         f"{_ID_LABELS[key[0]]} {key[1]} but not title and year; kept apart (a copied "
-        "identifier?)", origin.file if origin else None, origin.line if origin else None)
+        "identifier?)",
+        origin.file if origin else None,
+        origin.line if origin else None,
+    )
 
 
 def _origin_key(pub: Publication) -> tuple[bool, str, int, str]:
@@ -420,10 +424,12 @@ def _merge_round(model: Model, diagnostics: Diagnostics, renamed: dict[str, str]
         for i in ordered[1:]:
             other = pubs[i]
             _, reason = comps.reason.get(i, (kept_index, "same work"))
-            diagnostics.add(
-                "SM401", f"merged {other.id} ({_where(other)}) into {kept.id} ({kept_where}): "
-                f"{reason}", other.origin.file if other.origin else None,
-                other.origin.line if other.origin else None)
+            diagnostics.report(
+                MERGED_DUPLICATE,
+                f"merged {other.id} ({_where(other)}) into {kept.id} ({kept_where}): {reason}",
+                other.origin.file if other.origin else None,
+                other.origin.line if other.origin else None,
+            )
             renamed[other.id] = kept.id
             merged_away.add(i)
         _, conflicts = _merge_group([kept, *others])
@@ -450,9 +456,13 @@ def _report_conflicts(diagnostics: Diagnostics, kept: Publication, others: list[
     detail = "; ".join(f"{k}: " + " vs ".join(_short(v) for v in values)
                        for k, values in reported.items())
     where = kept.origin
-    diagnostics.add("SM402", f"{kept.id} ({_where(kept)}) and {places} disagree on {detail}; "
-                    "all values kept in extra.conflicts",
-                    where.file if where else None, where.line if where else None)
+    diagnostics.report(
+        MERGE_CONFLICT,
+        f"{kept.id} ({_where(kept)}) and {places} disagree on {detail}; "
+        "all values kept in extra.conflicts",
+        where.file if where else None,
+        where.line if where else None,
+    )
 
 
 def _short(value: Any) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..diagnostics import Diagnostics
+from ..diagnostics import AMBIGUOUS_CONTENT, UNRESOLVED_REFERENCE, Diagnostics
 from ..model import Model
 
 
@@ -18,8 +18,12 @@ def _dedupe_ids(records: list[Any], kind: str, diagnostics: Diagnostics) -> None
                 n += 1
             new_id = f"{record.id}-{n}"
             where = record.origin
-            diagnostics.add("SM206", f"{kind} id {record.id!r} used twice; renamed {new_id!r}",
-                            where.file if where else None, where.line if where else None)
+            diagnostics.report(
+                AMBIGUOUS_CONTENT,
+                f"{kind} id {record.id!r} used twice; renamed {new_id!r}",
+                where.file if where else None,
+                where.line if where else None,
+            )
             record.id = new_id
         seen.add(record.id)
 
@@ -37,14 +41,23 @@ def check_references(model: Model, diagnostics: Diagnostics) -> None:
     for theme in model.all_themes():
         for ref in theme.publication_ids:
             if ref not in pub_ids:
-                diagnostics.add("SM204", f"theme {theme.id!r} names unknown publication {ref!r}",
-                                theme.origin.file if theme.origin else None)
+                diagnostics.report(
+                    UNRESOLVED_REFERENCE,
+                    f"theme {theme.id!r} names unknown publication {ref!r}",
+                    theme.origin.file if theme.origin else None,
+                )
         for ref in theme.project_ids:
             if ref not in project_ids:
-                diagnostics.add("SM204", f"theme {theme.id!r} names unknown project {ref!r}",
-                                theme.origin.file if theme.origin else None)
+                diagnostics.report(
+                    UNRESOLVED_REFERENCE,
+                    f"theme {theme.id!r} names unknown project {ref!r}",
+                    theme.origin.file if theme.origin else None,
+                )
     for project in model.projects:
         for ref in project.publication_ids:
             if ref not in pub_ids:
-                diagnostics.add("SM204", f"project {project.id!r} names unknown publication "
-                                f"{ref!r}", project.origin.file if project.origin else None)
+                diagnostics.report(
+                    UNRESOLVED_REFERENCE,
+                    f"project {project.id!r} names unknown publication {ref!r}",
+                    project.origin.file if project.origin else None,
+                )

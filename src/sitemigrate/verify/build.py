@@ -11,7 +11,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..diagnostics import Diagnostics
+from ..diagnostics import BUILD_FAILED, BUILD_UNAVAILABLE, NOT_RENDERED, Diagnostics
 from ..parsing.yamlio import dump_yaml, load_yaml
 
 BUILD_SECONDS = 600
@@ -46,15 +46,17 @@ def build_and_find(site: Path, theme: str, diagnostics: Diagnostics) -> BuildOut
     """Build into a temporary folder and look for each item of the site's model."""
     jekyll = shutil.which("jekyll")
     if jekyll is None:
-        diagnostics.add("SM609", "jekyll is not installed; only the static checks ran")
+        diagnostics.report(BUILD_UNAVAILABLE, "jekyll is not installed; only the static checks ran")
         return BuildOutcome()
     config = load_yaml((site / "_config.yml").read_text(encoding="utf-8")).data or {}
     wanted = [str(p) for p in config.get("plugins") or []]
     gems = _installed_gems() or set()
     missing = [p for p in wanted if p not in gems]
     if "jekyll-scholar" in missing:
-        diagnostics.add("SM609", "jekyll-scholar is not installed (al-folio needs it); only "
-                        "the static checks ran")
+        diagnostics.report(
+            BUILD_UNAVAILABLE,
+            "jekyll-scholar is not installed (al-folio needs it); only the static checks ran",
+        )
         return BuildOutcome()
     with tempfile.TemporaryDirectory(prefix="sitemigrate-build-") as tmp:
         work = Path(tmp) / "src"
@@ -68,11 +70,14 @@ def build_and_find(site: Path, theme: str, diagnostics: Diagnostics) -> BuildOut
              "--quiet"], cwd=work, capture_output=True, text=True, timeout=BUILD_SECONDS,
             env=env, check=False)
         if result.returncode != 0:
-            diagnostics.add("SM608", "jekyll build failed: " + _build_error(result.stderr
-                                                                           + result.stdout))
+            diagnostics.report(
+                BUILD_FAILED, "jekyll build failed: " + _build_error(result.stderr + result.stdout)
+            )
             return BuildOutcome()
         if missing:
-            diagnostics.add("SM609", f"built without plugins {', '.join(missing)} (not installed)")
+            diagnostics.report(
+                BUILD_UNAVAILABLE, f"built without plugins {', '.join(missing)} (not installed)"
+            )
         return _find_items(site, theme, Path(tmp) / "out", diagnostics)
 
 
@@ -101,6 +106,10 @@ def _find_items(site: Path, theme: str, out: Path, diagnostics: Diagnostics) -> 
         if _normalize(title) in corpus:
             outcome.found += 1
         else:
-            diagnostics.add("SM607", f"{kind} {title!r} is not in the built HTML",
-                            origin.file if origin else None, origin.line if origin else None)
+            diagnostics.report(
+                NOT_RENDERED,
+                f"{kind} {title!r} is not in the built HTML",
+                origin.file if origin else None,
+                origin.line if origin else None,
+            )
     return outcome

@@ -8,7 +8,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import Diagnostics
+from ..diagnostics import (
+    BROKEN_LINK,
+    DUPLICATE_PERMALINK,
+    INVALID_OUTPUT,
+    MISSING_KEY,
+    WEAK_FRONT_MATTER,
+    Code,
+    Diagnostics,
+)
 from ..parsing.front_matter import FrontMatter, split_front_matter
 from ..parsing.text import decode
 from ..parsing.yamlio import YamlError, load_yaml
@@ -38,9 +46,9 @@ class SiteFiles:
         self.config: dict[str, Any] = self.data_file("_config.yml") or {}
         self.permalinks: dict[str, list[str]] = defaultdict(list)
 
-    def report(self, code: str, message: str, rel: str | None = None,
+    def report(self, code: Code, message: str, rel: str | None = None,
                line: int | None = None) -> None:
-        self.diagnostics.add(code, message, rel, line)
+        self.diagnostics.report(code, message, rel, line)
 
     def text(self, rel: str) -> str | None:
         path = self.root / rel
@@ -55,7 +63,7 @@ class SiteFiles:
         try:
             return load_yaml(text).data
         except YamlError as exc:
-            self.report("SM605", exc.message, rel, exc.line)
+            self.report(INVALID_OUTPUT, exc.message, rel, exc.line)
             return None
 
     def pages(self, folder: str = "") -> Iterator[str]:
@@ -72,7 +80,7 @@ class SiteFiles:
         if rel not in self._fm:
             fm = split_front_matter(self.text(rel) or "")
             if fm.error is not None:
-                self.report("SM605", fm.error.message, rel, fm.error.line)
+                self.report(INVALID_OUTPUT, fm.error.message, rel, fm.error.line)
             self._fm[rel] = fm
         return self._fm[rel]
 
@@ -81,15 +89,14 @@ class SiteFiles:
         """Front matter of ``rel``: missing ``keys`` are errors, ``recommended`` warnings."""
         fm = self.front_matter(rel)
         if not fm.present:
-            self.report("SM601", "no front matter: Jekyll copies the file unrendered", rel, 1)
+            self.report(MISSING_KEY, "no front matter: Jekyll copies the file unrendered", rel, 1)
             return {}
         missing = [k for k in keys if fm.meta.get(k) in (None, "")]
         if missing:
-            self.report("SM601", f"missing {', '.join(missing)}", rel, 2)
+            self.report(MISSING_KEY, f"missing {', '.join(missing)}", rel, 2)
         weak = [k for k in recommended or [] if fm.meta.get(k) in (None, "")]
         if weak:
-            self.diagnostics.add("SM601", f"no {', '.join(weak)} (renders with less)", rel, 2,
-                                 level="warning")
+            self.report(WEAK_FRONT_MATTER, f"no {', '.join(weak)} (renders with less)", rel, 2)
         return fm.meta
 
     def note_permalink(self, url: str | None, rel: str) -> None:
@@ -99,7 +106,9 @@ class SiteFiles:
     def check_permalinks_unique(self) -> None:
         for url, files in sorted(self.permalinks.items()):
             if len(files) > 1:
-                self.report("SM603", f"{url} is the permalink of {', '.join(files)}", files[1])
+                self.report(
+                    DUPLICATE_PERMALINK, f"{url} is the permalink of {', '.join(files)}", files[1]
+                )
 
     def check_internal_links(self) -> None:
         known = set(self.permalinks)
@@ -110,7 +119,7 @@ class SiteFiles:
                     target = norm_permalink(url)
                     if target in known or self._is_static_file(url):
                         continue
-                    self.report("SM604", f"link to {url} matches no page", rel, lineno)
+                    self.report(BROKEN_LINK, f"link to {url} matches no page", rel, lineno)
 
     def _is_static_file(self, url: str) -> bool:
         return url in PLUGIN_OUTPUTS or (self.root / url.lstrip("/")).exists()

@@ -14,6 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from ...common.reader import Detection, ReadContext, Reader
+from ...diagnostics import (
+    AMBIGUOUS_CONTENT,
+    BAD_DATE,
+    FRONT_MATTER_NOT_MAPPING,
+    MISSING_TITLE,
+    NO_FRONT_MATTER,
+    UNRENDERED_FOLDER,
+)
 from ...model import Item, Model, Page, Project, Publication, Source, Theme
 from ...parsing.front_matter import FrontMatter, split_front_matter
 from ...parsing.markdown_sections import extract_research
@@ -170,7 +178,9 @@ class _SiteReader:
             return
         data = self.ctx.load_yaml_file(config_path)
         if data is not None and not isinstance(data, dict):
-            self.ctx.report("SM109", "config is not a key: value map", config_path, 1)
+            self.ctx.report(
+                FRONT_MATTER_NOT_MAPPING, "config is not a key: value map", config_path, 1
+            )
             data = None
         self.config = data or {}
         site = site_from_config(self.config)
@@ -187,7 +197,7 @@ class _SiteReader:
                                      if isinstance(value, dict) and value.get(ITEMS_MARK)}
         for key in site.socials:
             if key != key.lower():
-                self.ctx.report("SM206", f"author key {key!r} is not read by the theme "
+                self.ctx.report(AMBIGUOUS_CONTENT, f"author key {key!r} is not read by the theme "
                                 "(its keys are lower case)", config_path)
 
     # -- publications -----------------------------------------------------------------------
@@ -195,15 +205,16 @@ class _SiteReader:
     def _read_publications(self) -> None:
         folder = self.root / "_publications"
         for path in self.ctx.walk(folder, DOC_SUFFIXES):
+            self.ctx.saw("publication", path, 1)
             fm = self._document(path)
             if fm is None:
                 continue
             pub, notes = publication_from_meta(fm.meta, fm.body, path.stem,
                                                self.ctx.origin(path, 1))
             for note in notes:
-                self.ctx.report("SM201", note, path, 1)
+                self.ctx.report(MISSING_TITLE, note, path, 1)
             if fm.meta.get("date") is not None and normalize_date(fm.meta["date"]) is None:
-                self.ctx.report("SM202", f"date {fm.meta['date']!r} is not a date", path, 1)
+                self.ctx.report(BAD_DATE, f"date {fm.meta['date']!r} is not a date", path, 1)
                 pub.extra.setdefault("date", fm.meta["date"])
             self.model.publications.append(pub)
         if self.model.publications:
@@ -226,8 +237,10 @@ class _SiteReader:
                 continue
             pubs = read_publications_tsv(path, self.ctx)
             if is_template_sample(pubs):
-                self.ctx.report("SM206", "the theme's sample rows; not read as publications",
-                                path, 1)
+                self.ctx.unsee(path)
+                self.ctx.report(
+                    AMBIGUOUS_CONTENT, "the theme's sample rows; not read as publications", path, 1
+                )
                 continue
             self.model.publications.extend(pubs)
 
@@ -238,7 +251,7 @@ class _SiteReader:
         try:
             from ...parsing.bibtex import read_bib_file
         except ImportError:  # the BibTeX parser is optional at this layer
-            self.ctx.report("SM206", "BibTeX files in markdown_generator/ are not read",
+            self.ctx.report(AMBIGUOUS_CONTENT, "BibTeX files in markdown_generator/ are not read",
                             "markdown_generator")
             return []
         found: list[Publication] = []
@@ -282,8 +295,11 @@ class _SiteReader:
     def _check_declared(self, folder: Path) -> None:
         name = folder.name[1:]
         if name != "posts" and name not in self.declared:
-            self.ctx.report("SM209", f"{folder.name}/ is not in collections: of _config.yml; "
-                            "Jekyll does not render it", folder.name)
+            self.ctx.report(
+                UNRENDERED_FOLDER,
+                f"{folder.name}/ is not in collections: of _config.yml; Jekyll does not render it",
+                folder.name,
+            )
 
     def _read_collection(self, folder: Path) -> None:
         name = folder.name[1:]
@@ -291,11 +307,14 @@ class _SiteReader:
         if not paths:
             return
         self._check_declared(folder)
+        as_item = name in ("talks", "teaching", "posts") or name in self.item_collections
         for path in paths:
+            if name != "research":
+                self.ctx.saw("item" if as_item else "project", path, 1)
             fm = self._document(path)
             if fm is None:
                 continue
-            if name in ("talks", "teaching", "posts") or name in self.item_collections:
+            if as_item:
                 self._item(name, path, fm)
             elif name == "research":
                 self.model.themes.append(self._collection_theme(path, fm))
@@ -308,15 +327,19 @@ class _SiteReader:
         raw_date = meta.get("date")
         date = normalize_date(raw_date)
         if raw_date is not None and date is None:
-            self.ctx.report("SM202", f"date {raw_date!r} is not a date", path, 1)
+            self.ctx.report(BAD_DATE, f"date {raw_date!r} is not a date", path, 1)
         else:
             meta.pop("date", None)
         if date is None:
             date = stem_parts(path.stem)[0]
         date = _with_precision(date, meta)
         if collection == "posts" and not _POST_NAME.match(path.name):
-            self.ctx.report("SM206", "post file name has no YYYY-MM-DD- prefix; Jekyll skips it",
-                            path, 1)
+            self.ctx.report(
+                AMBIGUOUS_CONTENT,
+                "post file name has no YYYY-MM-DD- prefix; Jekyll skips it",
+                path,
+                1,
+            )
         _mark_raw(meta, fm, self.invalid_blocks.get(path))
         self.model.items.append(Item(
             collection=collection, id=path.stem, title=None if title is None else str(title),
@@ -395,6 +418,7 @@ class _SiteReader:
 
     def _read_pages(self) -> None:
         for path in self._page_paths():
+            self.ctx.saw("page", path, 1)
             fm = self._document(path)
             if fm is None:
                 continue
@@ -435,8 +459,13 @@ class _SiteReader:
         self.model.themes.extend(found.themes)
         self.model.projects.extend(found.projects)
         if found.themes or found.projects:
-            self.ctx.report("SM206", f"{len(found.themes)} themes and {len(found.projects)} "
-                            "projects read from headings and lists", path, fm.body_line)
+            self.ctx.report(
+                AMBIGUOUS_CONTENT,
+                f"{len(found.themes)} themes and {len(found.projects)} "
+                "projects read from headings and lists",
+                path,
+                fm.body_line,
+            )
         if found.emails and not self.model.site.email:
             self.model.site.email = found.emails[0]
 
@@ -455,8 +484,13 @@ class _SiteReader:
             if block:
                 self.invalid_blocks[path] = block.group(1)
         if not fm.present:
-            self.ctx.report("SM106", "no front matter (line 1 is not ---): Jekyll copies the "
-                            "file unrendered; kept as raw text", path, 1)
+            self.ctx.report(
+                NO_FRONT_MATTER,
+                "no front matter (line 1 is not ---): Jekyll copies the "
+                "file unrendered; kept as raw text",
+                path,
+                1,
+            )
         return fm
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ...common.reader import Detection, ReadContext, Reader
+from ...diagnostics import BAD_DATE, INVALID_CSV, MISSING_TITLE, RECORD_DROPPED
 from ...model import Model, Publication, Source
 from ...paths import slugify
 from ...transforms.fields import normalize_date
@@ -46,20 +47,21 @@ def read_publications_tsv(path: Path, ctx: ReadContext) -> list[Publication]:
     try:
         rows = [(reader.line_num, row) for row in reader]
     except csv.Error as exc:
-        ctx.report("SM103", f"TSV does not parse: {exc}", path, reader.line_num)
+        ctx.report(INVALID_CSV, f"TSV does not parse: {exc}", path, reader.line_num)
         return []
     if not rows:
         return []
     header = [h.strip().lstrip("\ufeff").lower() for h in rows[0][1]]
     if not is_publications_header(header):
-        ctx.report("SM103", "no title column: not a publications TSV", path, 1)
+        ctx.report(INVALID_CSV, "no title column: not a publications TSV", path, 1)
         return []
     publications: list[Publication] = []
     for line, row in rows[1:]:
         if not any(cell.strip() for cell in row):
             continue
+        ctx.saw("publication", path, line)
         if len(row) > len(header):
-            ctx.report("SM103", f"{len(row)} cells for {len(header)} columns; extra cells kept "
+            ctx.report(INVALID_CSV, f"{len(row)} cells for {len(header)} columns; extra cells kept "
                        "in extra", path, line)
         pub = _publication(dict(zip(header, row, strict=False)), row[len(header):], path,
                            line, ctx)
@@ -88,16 +90,17 @@ def _publication(cells: dict[str, str], overflow: list[str], path: Path, line: i
     if overflow:
         meta["tsv_overflow"] = overflow
     if not meta.get("title"):
-        ctx.report("SM201", "row has no title; skipped", path, line, loss=True)
+        ctx.report(RECORD_DROPPED, "row has no title; not migrated", path, line,
+                   hint="give the row a title")
         return None
     slug = str(meta.pop("url_slug", "") or slugify(str(meta["title"])))
     date = normalize_date(meta.get("date"))
     if meta.get("date") and date is None:
-        ctx.report("SM202", f"pub_date {meta['date']!r} is not a date", path, line)
+        ctx.report(BAD_DATE, f"pub_date {meta['date']!r} is not a date", path, line)
     stem = f"{date}-{slug}" if date and len(date) == 10 else slug
     pub, notes = publication_from_meta(meta, "", stem, ctx.origin(path, line))
     for note in notes:
-        ctx.report("SM201", note, path, line)
+        ctx.report(MISSING_TITLE, note, path, line)
     return pub
 
 

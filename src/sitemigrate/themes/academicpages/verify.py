@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ...converters import converter
+from ...diagnostics import BROKEN_LINK, HIDDEN_ITEM, UNKNOWN_TAG
 from ...verify.site import SiteFiles
 
 _TAG = re.compile(r"\{%-?\s*(\w+)(?:\s+([^%]*?))?\s*-?%\}")
@@ -20,8 +21,12 @@ def check(site: SiteFiles) -> None:
         name = folder.lstrip("_")
         files = list(site.pages(folder))
         if files and name not in declared:
-            site.report("SM602", f"{folder}/ is not declared under collections: in _config.yml; "
-                        "Jekyll will not render it", "_config.yml")
+            site.report(
+                HIDDEN_ITEM,
+                f"{folder}/ is not declared under collections: in _config.yml; "
+                "Jekyll will not render it",
+                "_config.yml",
+            )
         collection = declared.get(name) if isinstance(declared.get(name), dict) else {}
         needed = [k for k in keys if not (k == "permalink" and collection.get("permalink"))]
         recommended = conf.get("recommended_front_matter", {}).get(folder, [])
@@ -31,7 +36,7 @@ def check(site: SiteFiles) -> None:
             if folder == "_publications" and isinstance(categories, dict):
                 category = meta.get("category")
                 if category not in categories:
-                    site.report("SM602", f"category {category!r} is not in publication_category"
+                    site.report(HIDDEN_ITEM, f"category {category!r} is not in publication_category"
                                 ": the publication will not appear on /publications/", rel, 2)
     for rel in site.pages():
         if rel.startswith(tuple(f"{f}/" for f in conf["required_front_matter"])):
@@ -52,9 +57,11 @@ def _check_tags(site: SiteFiles, conf: dict) -> None:  # type: ignore[type-arg]
             tag, args = match.group(1), match.group(2) or ""
             line = text.count("\n", 0, match.start()) + fm.body_line
             if tag in forbidden:
-                site.report("SM606", f"{{% {tag} %}} is not defined by academicpages", rel, line)
+                site.report(
+                    UNKNOWN_TAG, f"{{% {tag} %}} is not defined by academicpages", rel, line
+                )
             elif tag == "include" and args.split(" ")[0].startswith(forbidden_includes):
-                site.report("SM606", f"include {args.split(' ')[0]} does not exist in "
+                site.report(UNKNOWN_TAG, f"include {args.split(' ')[0]} does not exist in "
                             "academicpages", rel, line)
 
 
@@ -68,5 +75,5 @@ def _check_navigation(site: SiteFiles) -> None:
         url = entry.get("url") if isinstance(entry, dict) else None
         if isinstance(url, str) and url.startswith("/") and norm_permalink(url) not in \
                 site.permalinks:
-            site.report("SM604", f"navigation entry {url} matches no page",
+            site.report(BROKEN_LINK, f"navigation entry {url} matches no page",
                         "_data/navigation.yml")

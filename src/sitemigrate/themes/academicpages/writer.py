@@ -29,7 +29,16 @@ from typing import Any
 
 from ...common.links import BodyLinks, PermalinkMap, TargetUrls, source_permalink
 from ...common.liquid_guard import Target, guard
+from ...common.settings import report_unwritten
 from ...common.writer import WriteContext, Writer
+from ...diagnostics import (
+    FIELD_DROPPED,
+    LINK_CHANGED,
+    LIQUID_KEPT,
+    PAGE_TEXT_REPLACED,
+    SETTING_DROPPED,
+    Code,
+)
 from ...fileset import FileSet
 from ...model import Item, Model, Page, Project, Publication, Theme
 from ...parsing.front_matter import render_front_matter
@@ -233,9 +242,12 @@ class _Plan:
         _keep_liquid(meta, [cut.source for cut in guarded.cuts])
         for cut in guarded.cuts:
             # the model knows where a record starts, not where its body does
-            self.ctx.loss(f"body line {cut.line}: Liquid academicpages cannot run "
-                          f"({cut.reason}) removed; kept under {LIQUID_KEY}",
-                          *_where(record), code="SM303")
+            self.ctx.report(
+                LIQUID_KEPT,
+                f"body line {cut.line}: Liquid academicpages cannot run "
+                f"({cut.reason}) removed; kept under {LIQUID_KEY}",
+                *_where(record),
+            )
         return guarded.text
 
     def _layout(self, meta: dict[str, Any], record: Any, default: str | None = None) -> None:
@@ -248,8 +260,9 @@ class _Plan:
             return
         meta["layout"] = default or "single"
         meta.setdefault("source_layout", layout)
-        self._loss(f"layout {layout!r} does not exist in academicpages; "
-                   f"{meta['layout']!r} used (source_layout keeps it)", record)
+        self._loss(SETTING_DROPPED, f"layout {layout!r} does not exist in academicpages; "
+                   f"{meta['layout']!r} used (source_layout keeps it)", record,
+                   hint="check the page looks right; add the layout to _layouts/ if not")
 
     def _jekyll_date(self, meta: dict[str, Any], record: Any) -> None:
         """Jekyll stops the build on a document date Ruby cannot parse ("2020", "Spring
@@ -268,8 +281,11 @@ class _Plan:
             return
         del meta["date"]
         meta.setdefault("source_date", value)
-        self._loss(f"date {value!r} is not a date Jekyll reads (it stops the build); "
-                   "kept as source_date", record)
+        self._loss(
+            FIELD_DROPPED,
+            f"date {value!r} is not a date Jekyll reads (it stops the build); kept as source_date",
+            record,
+        )
 
     def _free_permalink(self, link: str) -> str:
         base, n = link.rstrip("/"), 2
@@ -296,7 +312,7 @@ class _Plan:
             meta["permalink"] = fallback
             self.permalinks.add(fallback.rstrip("/") or "/")
         meta.setdefault("source_permalink", link)
-        self._loss(f"permalink {link} is taken by another document; "
+        self._loss(LINK_CHANGED, f"permalink {link} is taken by another document; "
                    f"{fallback or 'the collection pattern'} used (source_permalink keeps it)",
                    record)
 
@@ -363,7 +379,9 @@ class _Plan:
             if key not in skip and key not in meta:
                 meta[key] = value
             elif key not in skip and key not in identifiers:
-                self._loss(f"extra key {key!r} collides with a theme key; not written", pub)
+                self._loss(SETTING_DROPPED,
+                           f"extra key {key!r} collides with a theme key; not written", pub,
+                           hint=HIDDEN_FIELD_HINT)
         body = self._body(pub.abstract or "", pub, meta)
         self._layout(meta, pub)
         self._jekyll_date(meta, pub)
@@ -387,9 +405,11 @@ class _Plan:
         self.permalinks.add(link.rstrip("/"))
         return link
 
-    def _loss(self, message: str, record: Any) -> None:
+    def _loss(self, code: Code, message: str, record: Any, *, hint: str | None = None,
+              ) -> None:
         origin = getattr(record, "origin", None)
-        self.ctx.loss(message, origin.file if origin else None, origin.line if origin else None)
+        self.ctx.report(code, message, origin.file if origin else None,
+                        origin.line if origin else None, hint=hint)
 
     # -- projects and items -----------------------------------------------------------------
 
@@ -543,9 +563,12 @@ class _Plan:
         _keep_liquid(meta, [text])
         self._layout(meta, page, "archive")
         meta.setdefault("author_profile", True)
-        self.ctx.loss(f"{page.role} page: its Liquid reads what academicpages lacks; the "
-                      f"theme's own listing used (the source body is kept under {LIQUID_KEY})",
-                      *_where(page), code="SM303")
+        self.ctx.report(
+            PAGE_TEXT_REPLACED,
+            f"{page.role} page: its Liquid reads what academicpages lacks; the "
+            f"theme's own listing used (the source body is kept under {LIQUID_KEY})",
+            *_where(page),
+        )
         return listing, True
 
     def _themes_markdown(self, themes: list[Theme], level: int) -> str:
@@ -589,12 +612,20 @@ class _Plan:
                             tuple(self.item_collections), dropped)
         self.files.add("_config.yml", text)
         for key in dropped:
-            self._loss(f"config key {key!r} would make Jekyll build another theme or folder "
-                       "layout; not written", self.model.site)
-        for key in self.model.site.extra:
-            if key not in ("config", "author", "site_description"):
-                self._loss(f"site field {key!r} has no place in academicpages",
-                           self.model.site)
+            self._loss(
+                SETTING_DROPPED,
+                f"config key {key!r} would make Jekyll build another theme or folder "
+                "layout; not written",
+                self.model.site,
+            )
+        # build_config writes the rest of a source academicpages config, its author keys
+        # and its description; every other setting is named as the user wrote it
+        report_unwritten(self.ctx, self.model.site, ("config", "author", "site_description"),
+                         "academicpages")
+
+
+#: hint for a record field the target shows nowhere and had to leave out
+HIDDEN_FIELD_HINT = "nothing to do unless a layout of yours shows that field"
 
 
 class AcademicpagesWriter(Writer):
@@ -755,8 +786,11 @@ def _clean(text: str, plan: _Plan, record: Any) -> str:
             return match.group(0)
         if tag == "cite":
             return _cite(args, plan, record)
-        plan.ctx.loss(f"Liquid tag {{% {tag} %}} is unknown to academicpages; removed",
-                      *_where(record), code="SM303")
+        plan.ctx.report(
+            LIQUID_KEPT,
+            f"Liquid tag {{% {tag} %}} is unknown to academicpages; removed",
+            *_where(record),
+        )
         return ""
 
     return _TAG.sub(replace, text)
@@ -766,13 +800,15 @@ def _include(original: str, args: str, plan: _Plan, record: Any) -> str:
     name = args.split()[0] if args.split() else ""
     found = _FIGURE.search(args) if name.startswith("figure.") else None
     if found:
-        plan.ctx.loss(f"{{% include {name} %}} converted to <img>", *_where(record),
-                      code="SM303")
+        plan.ctx.report(LIQUID_KEPT, f"{{% include {name} %}} converted to <img>", *_where(record))
         return f'<img src="/{found.group(1).lstrip("/")}">'
     if not name.endswith(".liquid") or plan.ctx.existing(f"_includes/{name}") is not None:
         return original
-    plan.ctx.loss(f"{{% include {name} %}} does not exist in academicpages; removed",
-                  *_where(record), code="SM303")
+    plan.ctx.report(
+        LIQUID_KEPT,
+        f"{{% include {name} %}} does not exist in academicpages; removed",
+        *_where(record),
+    )
     return ""
 
 
@@ -784,7 +820,7 @@ def _cite(args: str, plan: _Plan, record: Any) -> str:
             links.append(key)
             continue
         links.append(f"[{pub.title}]({plan.pub_url.get(pub.id) or '/publications/'})")
-    plan.ctx.loss("{% cite %} converted to links", *_where(record), code="SM303")
+    plan.ctx.report(LIQUID_KEPT, "{% cite %} converted to links", *_where(record))
     return "; ".join(links)
 
 

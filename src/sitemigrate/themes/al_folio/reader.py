@@ -30,6 +30,16 @@ from pathlib import Path
 from typing import Any
 
 from ...common.reader import Detection, ReadContext, Reader
+from ...diagnostics import (
+    AMBIGUOUS_CONTENT,
+    BAD_DATE,
+    INTERNAL_ERROR,
+    MISSING_TITLE,
+    NO_FRONT_MATTER,
+    PATH_ESCAPE,
+    UNRESOLVED_REFERENCE,
+    Code,
+)
 from ...model import Item, Model, Page, Project, Publication, Site, Source, Theme
 from ...parsing.html_research import Report, ResearchContent, parse_research_page
 from ...paths import IdPool
@@ -174,7 +184,7 @@ def read_page(path: Path, ctx: ReadContext, page_id: str) -> tuple[Page, int] | 
         return None
     page = Page(id=page_id, body=fm.body, origin=ctx.origin(path, 1))
     if not fm.present:
-        ctx.report("SM106", "no front matter; Jekyll copies this file unrendered", path, 1)
+        ctx.report(NO_FRONT_MATTER, "no front matter; Jekyll copies this file unrendered", path, 1)
         page.extra["front_matter"] = False
         return page, fm.body_line
     meta = fm.meta
@@ -212,7 +222,7 @@ def attach_research(page: Page, body_line: int, ctx: ReadContext, model: Model, 
     """Themes (and the page's own papers) of a research page, merged into ``model``."""
     file = page.origin.file if page.origin else page.id
 
-    def report(code: str, message: str, line: int | None) -> None:
+    def report(code: Code, message: str, line: int | None) -> None:
         ctx.report(code, message, file, line)
 
     content = research_content(page, body_line, report, force=force)
@@ -387,7 +397,7 @@ class _SiteReading:
     def bib_files(self) -> list[Path]:
         folder, main = self._bib_folder()
         if not self.ctx.inside_root(folder):
-            self.ctx.report("SM503", "scholar.source leaves the site folder", "_config.yml")
+            self.ctx.report(PATH_ESCAPE, "scholar.source leaves the site folder", "_config.yml")
             return []
         files = list(self.ctx.walk(folder, (".bib",)))
         files.sort(key=lambda p: (p.name != main or p.parent != folder, str(p)))
@@ -397,7 +407,7 @@ class _SiteReading:
         try:
             from ...parsing.bibtex import read_bib_file
         except ImportError:  # the BibTeX module is written in parallel
-            self.ctx.report("SM900", "BibTeX support missing; publications not read")
+            self.ctx.report(INTERNAL_ERROR, "BibTeX support missing; publications not read")
             return
         for path in self.bib_files():
             for pub in read_bib_file(path, self.ctx):
@@ -412,6 +422,7 @@ class _SiteReading:
     def _read_projects(self) -> None:
         ids = IdPool(max_length=100)
         for path in self.ctx.walk(self.root / "_projects", _DOC_SUFFIXES):
+            self.ctx.saw("project", path, 1)
             project = self._read_project(path, ids)
             if project is not None:
                 self.model.projects.append(project)
@@ -424,14 +435,14 @@ class _SiteReading:
         project = Project(id=ids.take(stem, "project"), title="", body=fm.body.strip("\n")
                           or None, origin=self.ctx.origin(path, 1))
         if not fm.present:
-            self.ctx.report("SM106", "project has no front matter; Jekyll copies it as is",
+            self.ctx.report(NO_FRONT_MATTER, "project has no front matter; Jekyll copies it as is",
                             path, 1)
             project.extra["front_matter"] = False
         meta = fm.meta
         title = _text_or_none(meta.get("title"))
         if title is None:
             title = stem.replace("_", " ").replace("-", " ").strip().title() or project.id
-            self.ctx.report("SM201", f"project has no title; using {title!r}", path, 1)
+            self.ctx.report(MISSING_TITLE, f"project has no title; using {title!r}", path, 1)
         project.title = title
         project.description = _text_or_none(meta.get("description"))
         project.image = _text_or_none(meta.get("img"))
@@ -458,7 +469,7 @@ class _SiteReading:
             project.extra[key] = value
         if meta.get("date") is not None and project.date is None:
             project.extra["date"] = meta["date"]
-            self.ctx.report("SM202", f"project date {meta['date']!r} not understood", path, 1)
+            self.ctx.report(BAD_DATE, f"project date {meta['date']!r} not understood", path, 1)
         if meta.get("importance") is not None and project.order is None:
             project.extra["importance"] = meta["importance"]
         if path.name != f"{project.id}.md":
@@ -472,6 +483,7 @@ class _SiteReading:
         folder = self.root / "_pages"
         for path in self.ctx.walk(folder, _DOC_SUFFIXES):
             rel_stem = path.relative_to(folder).with_suffix("").as_posix()
+            self.ctx.saw("page", path, 1)
             found = read_page(path, self.ctx, ids.take(rel_stem.replace("/", "-"), "page"))
             if found is None:
                 continue
@@ -503,6 +515,7 @@ class _SiteReading:
 
     def _read_collection(self, folder_name: str, collection: str) -> None:
         for path in self.ctx.walk(self.root / folder_name, _DOC_SUFFIXES):
+            self.ctx.saw("item", path, 1)
             item = self._read_item(path, collection)
             if item is not None:
                 self.model.items.append(item)
@@ -515,7 +528,7 @@ class _SiteReading:
         item = Item(collection=collection, id=stem, body=fm.body.strip("\n"),
                     origin=self.ctx.origin(path, 1))
         if not fm.present:
-            self.ctx.report("SM106", "no front matter; Jekyll copies this file unrendered",
+            self.ctx.report(NO_FRONT_MATTER, "no front matter; Jekyll copies this file unrendered",
                             path, 1)
             item.extra["front_matter"] = False
         meta = fm.meta
@@ -526,8 +539,9 @@ class _SiteReading:
         if raw_date is not None and str(raw_date) != item.date:
             item.extra["date"] = raw_date
         if collection == "posts" and not named:
-            self.ctx.report("SM206", "post name lacks a YYYY-MM-DD- prefix; Jekyll skips it",
-                            path, 1)
+            self.ctx.report(
+                AMBIGUOUS_CONTENT, "post name lacks a YYYY-MM-DD- prefix; Jekyll skips it", path, 1
+            )
         item.extra.update({k: v for k, v in meta.items() if k not in ("title", "date")})
         return item
 
@@ -548,15 +562,20 @@ class _SiteReading:
             for key in project.publication_ids:
                 if key not in known:
                     file = project.origin.file if project.origin else None
-                    self.ctx.report("SM204", f"cite key {key!r} is not in the bibliography",
-                                    file)
+                    self.ctx.report(
+                        UNRESOLVED_REFERENCE, f"cite key {key!r} is not in the bibliography", file
+                    )
         for theme in self.model.all_themes():
             for key in theme.publication_ids:
                 if key not in known:
                     file = theme.origin.file if theme.origin else None
                     line = theme.origin.line if theme.origin else None
-                    self.ctx.report("SM204", f"publication {key!r} is not in the bibliography",
-                                    file, line)
+                    self.ctx.report(
+                        UNRESOLVED_REFERENCE,
+                        f"publication {key!r} is not in the bibliography",
+                        file,
+                        line,
+                    )
 
 
 READER = AlfolioReader()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...converters import converter
+from ...diagnostics import DUPLICATE_PERMALINK, HIDDEN_ITEM, INVALID_OUTPUT, MISSING_KEY
 from ...verify.site import SiteFiles
 
 
@@ -10,7 +11,7 @@ def check(site: SiteFiles) -> None:
     conf = converter("al-folio")
     scholar = site.config.get("scholar")
     if not isinstance(scholar, dict):
-        site.report("SM601", "no scholar: block; jekyll-scholar will not find the bibliography",
+        site.report(MISSING_KEY, "no scholar: block; jekyll-scholar will not find the bibliography",
                     "_config.yml")
         scholar = {}
     bib_name = str(scholar.get("bibliography") or "papers.bib")
@@ -31,23 +32,23 @@ def _check_bibliography(site: SiteFiles, rel: str, conf: dict) -> None:  # type:
 
     text = site.text(rel)
     if text is None:
-        site.report("SM601", "the bibliography file is missing", rel)
+        site.report(MISSING_KEY, "the bibliography file is missing", rel)
         return
     diagnostics = Diagnostics()
     entries = parse_bibtex(text, rel, diagnostics)
     for diag in diagnostics:
-        site.report("SM605", diag.message, rel, diag.line)
+        site.report(INVALID_OUTPUT, diag.message, rel, diag.line)
     keys: dict[str, int] = {}
     filtered = set(site.config.get("filtered_bibtex_keywords") or [])
     rendered = set(conf["rendered_bib_fields"])
     for entry in entries:
         if entry.key in keys:
-            site.report("SM603", f"key {entry.key} also at line {keys[entry.key]}", rel,
+            site.report(DUPLICATE_PERMALINK, f"key {entry.key} also at line {keys[entry.key]}", rel,
                         entry.line)
         keys.setdefault(entry.key, entry.line)
         leaking = sorted(set(entry.fields) - rendered - filtered)
         if leaking:
-            site.report("SM601", f"{entry.key}: fields {', '.join(leaking)} are not in "
+            site.report(MISSING_KEY, f"{entry.key}: fields {', '.join(leaking)} are not in "
                         "filtered_bibtex_keywords and show in the BibTeX block", rel, entry.line)
 
 
@@ -61,7 +62,9 @@ def _check_projects(site: SiteFiles, conf: dict) -> None:  # type: ignore[type-a
         meta = site.require_keys(rel, keys, recommended)
         category = meta.get("category")
         if shown and category not in shown:
-            site.report("SM602", f"category {category!r} is not in display_categories of "
+            site.report(HIDDEN_ITEM, f"category {category!r} is not in display_categories of "
                         "_pages/projects.md: the card is hidden", rel, 2)
         if meta.get("importance") is not None and not isinstance(meta.get("importance"), int):
-            site.report("SM601", "importance must be an integer (projects are sorted by it)", rel)
+            site.report(
+                MISSING_KEY, "importance must be an integer (projects are sorted by it)", rel
+            )

@@ -40,9 +40,10 @@ from typing import Any
 from urllib.parse import unquote
 
 from ...common.links import BodyLinks, PermalinkMap, TargetUrls, source_permalink
+from ...common.settings import report_unwritten
 from ...common.writer import WriteContext, Writer
 from ...converters import converter
-from ...diagnostics import Diagnostics
+from ...diagnostics import AMBIGUOUS_CONTENT, INVALID_YAML, Diagnostics
 from ...fileset import FileSet
 from ...model import Item, Model, Origin, Page, Project, Publication, Theme
 from ...parsing.bibtex import (
@@ -175,9 +176,11 @@ class _Writing:
         projects = self.model.projects
         mixed = any(p.category for p in projects) and not all(p.category for p in projects)
         if mixed:
-            self.ctx.diagnostics.add(
-                "SM206", "projects without a category were given category 'other' so that"
-                " al-folio shows their cards")
+            self.ctx.diagnostics.report(
+                AMBIGUOUS_CONTENT,
+                "projects without a category were given category 'other' so that"
+                " al-folio shows their cards",
+            )
         self.categories: list[str] = []
         for project in projects:
             category = project.category or ("other" if mixed else None)
@@ -435,17 +438,13 @@ class _Writing:
             if text is not None:
                 self.files.add("_config.yml", text)
                 return
-            self.ctx.diagnostics.add("SM101", "existing _config.yml does not parse; replaced",
-                                     "_config.yml")
+            self.ctx.diagnostics.report(
+                INVALID_YAML, "existing _config.yml does not parse; replaced", "_config.yml"
+            )
         self.files.add("_config.yml", dump_config(values))
 
     def _report_unwritten_settings(self) -> None:
-        site = self.model.site
-        where = (site.origin.file, site.origin.line) if site.origin else (None, None)
-        for key in site.extra:
-            if key not in _SITE_OWN:
-                self.ctx.loss(f"site setting {key!r} has no place in al-folio's _config.yml;"
-                              " not written", *where)
+        report_unwritten(self.ctx, self.model.site, _SITE_OWN, "al-folio")
 
     def _config_values(self) -> dict[str, Any]:
         site = self.model.site

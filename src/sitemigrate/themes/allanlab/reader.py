@@ -21,6 +21,14 @@ from typing import Any
 from urllib.parse import urlparse
 
 from ...common.reader import Detection, ReadContext, Reader, peek_text
+from ...diagnostics import (
+    AMBIGUOUS_CONTENT,
+    BAD_DATE,
+    INVALID_YAML,
+    MISSING_TITLE,
+    NO_FRONT_MATTER,
+    RECORD_DROPPED,
+)
 from ...model import PUBLICATION_KINDS, Item, Model, Page, Project, Publication, Site, Source, Theme
 from ...parsing.yamlio import YamlError, item_lines, load_yaml
 from ...paths import slugify
@@ -213,9 +221,9 @@ def _read_publist(path: Path, text: str, data: Any, ctx: ReadContext, state: _St
     for group, items in _groups(data):
         for index, item in enumerate(items):
             line = lines.get((group, index))
+            ctx.saw("publication", path, line)
             if not isinstance(item, dict):
-                ctx.report("SM206", "publication entry is not a key: value map; skipped",
-                           path, line)
+                _not_a_map(ctx, "publication", item, path, line)
                 continue
             pub = _publication(item, path, line, ctx, state)
             if group is not None:
@@ -224,12 +232,21 @@ def _read_publist(path: Path, text: str, data: Any, ctx: ReadContext, state: _St
             state.model.publications.append(pub)
 
 
+def _not_a_map(ctx: ReadContext, what: str, value: Any, path: Path, line: int | None) -> None:
+    """A list entry that is text (or a number…) where the template reads ``key: value``
+    pairs: its loops show nothing for it, so nothing is migrated — said as a loss."""
+    shown = str(value) if len(str(value)) <= 60 else str(value)[:57] + "…"
+    ctx.report(RECORD_DROPPED, f"{what} entry {shown!r} is not a key: value map; the template "
+               "shows nothing for it; not migrated", path, line,
+               hint="write it as `- title: ...` with the other keys of its neighbours")
+
+
 def _publication(item: dict[str, Any], path: Path, line: int | None, ctx: ReadContext,
                  state: _State) -> Publication:
     title = _text(item.get("title"))
     if not title:
         title = f"Untitled ({path.stem} line {line})"
-        ctx.report("SM201", "publication has no title", path, line)
+        ctx.report(MISSING_TITLE, "publication has no title", path, line)
     link = item.get("link")
     links, display, link_extra = _links(link, state.link_folders, path, line, ctx)
     if isinstance(item.get("extra_links"), dict):  # labels the link map cannot hold (url)
@@ -260,7 +277,9 @@ def _publication(item: dict[str, Any], path: Path, line: int | None, ctx: ReadCo
     extra.update(link_extra)
     extra.update({k: v for k, v in item.items() if k not in PUBLIST_KEYS})
     if "news" in item:
-        ctx.report("SM206", "key 'news' (typo of news1/news2) renders nothing", path, line)
+        ctx.report(
+            AMBIGUOUS_CONTENT, "key 'news' (typo of news1/news2) renders nothing", path, line
+        )
     pub.extra = extra
     return pub
 
@@ -294,7 +313,7 @@ def _kind(item: dict[str, Any]) -> str | None:
 
 def _highlight(value: Any, path: Path, line: int | None, ctx: ReadContext) -> bool:
     if isinstance(value, str) and value.strip() == "1":
-        ctx.report("SM206", "highlight: '1' is a string; the template's `highlight == 1` "
+        ctx.report(AMBIGUOUS_CONTENT, "highlight: '1' is a string; the template's `highlight == 1` "
                    "test fails, so it is not shown as a highlight", path, line)
         return True
     return as_int(value) == 1
@@ -324,7 +343,7 @@ def _links(link: Any, folders: dict[str, str], path: Path, line: int | None,
         if url is None:
             continue
         if not isinstance(value, str):
-            ctx.report("SM206", f"link.{key} is not text; kept as {url!r}", path, line)
+            ctx.report(AMBIGUOUS_CONTENT, f"link.{key} is not text; kept as {url!r}", path, line)
         folder = folders.get(str(key))
         if folder and "://" not in url and not url.startswith("/"):
             url = f"/{folder}/{url}"
@@ -356,7 +375,9 @@ def _read_people(path: Path, text: str, data: Any, ctx: ReadContext, model: Mode
     lines = _item_lines(text)
     for group, items in _groups(data):
         for index, person in enumerate(items):
+            ctx.saw("item", path, lines.get((group, index)))
             if not isinstance(person, dict):
+                _not_a_map(ctx, "person", person, path, lines.get((group, index)))
                 continue
             name = _text(person.get("name")) or f"{path.stem}-{index + 1}"
             extra = dict(person)
@@ -373,12 +394,14 @@ def _read_news(path: Path, text: str, data: Any, ctx: ReadContext, model: Model)
     for group, items in _groups(data):
         for index, entry in enumerate(items):
             line = lines.get((group, index))
+            ctx.saw("item", path, line)
             if not isinstance(entry, dict):
+                _not_a_map(ctx, "news", entry, path, line)
                 continue
             raw_date = _text(entry.get("date"))
             date = parse_free_date(raw_date)
             if raw_date and date is None:
-                ctx.report("SM202", f"news date {raw_date!r} not understood; kept as text",
+                ctx.report(BAD_DATE, f"news date {raw_date!r} not understood; kept as text",
                            path, line)
             extra = {k: v for k, v in entry.items() if k != "headline"}
             if group is not None:
@@ -448,7 +471,7 @@ def _read_projects_data(path: Path, ctx: ReadContext, state: _State) -> None:
             items = load_yaml(chunk).data
         except YamlError as exc:
             line = first_line + (exc.line or 1) - 1
-            ctx.report("SM101", f"project entry skipped: {exc.message}", path, line)
+            ctx.report(INVALID_YAML, f"project entry skipped: {exc.message}", path, line)
             continue
         _projects_from_items(items, {(None, 0): first_line}, path, ctx, state, first_line)
 
@@ -468,12 +491,14 @@ def _projects_from_items(data: Any, lines: dict[tuple[str | None, int], int], pa
                          ctx: ReadContext, state: _State, first_line: int) -> None:
     for group, items in _groups(data):
         for index, item in enumerate(items):
-            if not isinstance(item, dict):
-                continue
             line = lines.get((group, index)) or first_line or None
+            ctx.saw("project", path, line)
+            if not isinstance(item, dict):
+                _not_a_map(ctx, "project", item, path, line)
+                continue
             title = plain_text(item.get("title") or item.get("name"))
             if not title:
-                ctx.report("SM201", "project has no title", path, line)
+                ctx.report(MISSING_TITLE, "project has no title", path, line)
                 title = f"Project {len(state.model.projects) + 1}"
             links, display, _ = _links(item.get("link"), {}, path, line, ctx)
             extra = {k: v for k, v in item.items()
@@ -658,11 +683,14 @@ def _read_pages(root: Path, ctx: ReadContext, state: _State) -> None:
         if path in state.consumed_pages or path.parent.name == "projects" and \
                 path.parent.parent == root / "_pages":
             continue
+        ctx.saw("page", path, 1)
         fm = ctx.front_matter(path)
         if fm is None:
             continue
         if not fm.present:
-            ctx.report("SM106", "page has no front matter; Jekyll copies it unrendered", path)
+            ctx.report(
+                NO_FRONT_MATTER, "page has no front matter; Jekyll copies it unrendered", path
+            )
         meta = dict(fm.meta)
         permalink = _text(meta.pop("permalink", None))
         raw_title = meta.pop("title", None)
@@ -745,7 +773,7 @@ def _hard_coded_publications(body: str, path: Path, first_line: int, ctx: ReadCo
         number = first_line + offset
         if not match:
             if section.startswith(("patent", "book")) and line.strip():
-                ctx.report("SM206", "hand-written entry not understood; kept in the page",
+                ctx.report(AMBIGUOUS_CONTENT, "hand-written entry not understood; kept in the page",
                            path, number)
             continue
         rest = match.group("rest")

@@ -19,7 +19,16 @@ from collections import defaultdict
 from typing import Any
 
 from ...common.links import PermalinkMap, TargetUrls
+from ...common.settings import report_unwritten
 from ...common.writer import WriteContext, Writer
+from ...diagnostics import (
+    INVALID_YAML,
+    LINK_CHANGED,
+    PAGE_TEXT_REPLACED,
+    PATH_ESCAPE,
+    RECORD_DROPPED,
+    SETTING_DROPPED,
+)
 from ...fileset import FileSet
 from ...model import Item, Model, Page, Project, Publication, Theme
 from ...parsing.config_yaml import dump_config, load_config
@@ -91,18 +100,28 @@ def _config(model: Model, ctx: WriteContext) -> str:
     existing = ctx.existing("_config.yml")
     config = load_config(existing)
     if existing is not None and config is None:
-        ctx.loss("existing _config.yml does not parse; written afresh", "_config.yml",
-                 code="SM101")
+        ctx.report(
+            INVALID_YAML, "existing _config.yml does not parse; written afresh", "_config.yml"
+        )
     if config is None:
         fresh = {k: v for k, v in _site_values(model).items() if v is not None}
         rest = model.site.extra.get("allanlab_config")
         rest = rest if isinstance(rest, dict) else DEFAULT_CONFIG
         fresh.update({k: v for k, v in rest.items() if k not in fresh})
+        _report_unwritten_settings(model, ctx, fresh)
         return dump_config(fresh)
     for key, value in _site_values(model).items():
         if value is not None and (value != "" or key not in config):
             config[key] = value
+    _report_unwritten_settings(model, ctx, config)
     return dump_config(config)
+
+
+def _report_unwritten_settings(model: Model, ctx: WriteContext, written: Any) -> None:
+    """Settings of the source the written config does not hold (data files are written by
+    ``_write_kept_data``)."""
+    report_unwritten(ctx, model.site, ("allanlab_data",), "the Allan lab template",
+                     skip=lambda s: s.kind == "config" and s.name in written)
 
 
 # --- publications ---------------------------------------------------------------------------
@@ -188,8 +207,9 @@ def _flag_kind(extra: dict[str, Any]) -> str | None:
 
 def _lost(ctx: WriteContext, pub: Publication, message: str) -> None:
     origin = pub.origin
-    ctx.loss(f"{pub.id}: {message}", origin.file if origin else None,
-             origin.line if origin else None)
+    ctx.report(SETTING_DROPPED, f"{pub.id}: {message}", origin.file if origin else None,
+               origin.line if origin else None,
+               hint="nothing to do unless a layout of yours shows that field")
 
 
 def _page_with_role(model: Model, role: str) -> Page | None:
@@ -226,8 +246,12 @@ def _publications_page(model: Model, lab: str, ctx: WriteContext) -> str:
     page = _page_with_role(model, "publications")
     if page and page.body.strip() and "publi.highlight" not in page.body:
         origin = page.origin
-        ctx.loss("publications page text replaced by the template's publist loops",
-                 origin.file if origin else None, origin.line if origin else None)
+        ctx.report(
+            PAGE_TEXT_REPLACED,
+            "publications page text replaced by the template's publist loops",
+            origin.file if origin else None,
+            origin.line if origin else None,
+        )
     body = "\n".join((
         "# Publications", "",
         "## Highlights", "",
@@ -381,8 +405,12 @@ def _write_projects(model: Model, lab: str, files: FileSet, ctx: WriteContext,
     intro = page.body.strip("\n") if page else ""
     if "{%" in intro:
         origin = page.origin if page else None
-        ctx.loss("projects page text with Liquid loops replaced by the list of project pages",
-                 origin.file if origin else None, origin.line if origin else None)
+        ctx.report(
+            PAGE_TEXT_REPLACED,
+            "projects page text with Liquid loops replaced by the list of project pages",
+            origin.file if origin else None,
+            origin.line if origin else None,
+        )
     elif intro:
         listing.append(_escape_body(links.rewrite(intro, ctx, page.origin if page else None)))
     by_category: dict[str | None, list[Project]] = defaultdict(list)
@@ -436,9 +464,15 @@ def _write_items(model: Model, files: FileSet, ctx: WriteContext) -> None:
             name = slugify(collection)
             files.add(f"_data/{name}.yml", dump_yaml([_generic_item(i) for i in items]))
             first = items[0].origin
-            ctx.loss(f"{len(items)} {collection} item(s) have no place in the Allan lab "
-                     f"template; kept in _data/{name}.yml",
-                     first.file if first else None, first.line if first else None)
+            ctx.report(
+                RECORD_DROPPED,
+                f"{len(items)} {collection} item(s) have no place in the Allan lab "
+                f"template; kept in _data/{name}.yml, which no page shows",
+                first.file if first else None,
+                first.line if first else None,
+                hint=f"add a page that loops over site.data.{name}, or move the items into "
+                "news or a text page",
+            )
 
 
 def _write_grouped(files: FileSet, items: list[Item], default: str, convert: Any) -> None:
@@ -472,7 +506,10 @@ def _news(item: Item) -> dict[str, Any]:
     for key, value in item.extra.items():
         if key not in ("data_key", "date", "headline"):
             entry[key] = value
-    entry["headline"] = item.body or item.title or ""
+    title, body = (item.title or "").strip(), (item.body or "").strip()
+    # the template shows one headline: a news post's title goes in front of its text
+    entry["headline"] = f"{title}: {body}" if title and body and title not in body else \
+        item.body or item.title or ""
     return entry
 
 
@@ -492,7 +529,7 @@ def _write_kept_data(model: Model, files: FileSet, ctx: WriteContext) -> None:
         try:
             path = safe_relative_path(f"_data/{rel}")
         except UnsafePathError:
-            ctx.loss(f"data file name {rel!r} is not a safe path; not written", code="SM503")
+            ctx.report(PATH_ESCAPE, f"data file name {rel!r} is not a safe path; not written")
             continue
         if path in files:
             continue
@@ -503,7 +540,9 @@ def _write_kept_data(model: Model, files: FileSet, ctx: WriteContext) -> None:
 
 def _write_pages(model: Model, files: FileSet, ctx: WriteContext, links: PermalinkMap) -> None:
     for page in model.pages:
-        if page.role in GENERATED_ROLES and page is _page_with_role(model, page.role):
+        generated = page.role != "projects" or model.projects  # else no projects page
+        if page.role in GENERATED_ROLES and generated and \
+                page is _page_with_role(model, page.role):
             continue
         source = str(page.extra.get("source_path") or f"{slugify(page.id)}.md")
         try:
@@ -526,10 +565,14 @@ def _write_pages(model: Model, files: FileSet, ctx: WriteContext, links: Permali
 def _check_nav(page: Page, ctx: WriteContext) -> None:
     if page.nav and page.permalink and _url_key(page.permalink) not in HEADER_LINKS:
         origin = page.origin
-        ctx.loss(f"page {page.id!r} was in the navigation; the Allan lab header "
-                 "(_includes/header.html) is hard-coded: add a link to "
-                 f"{page.permalink} there", origin.file if origin else None,
-                 origin.line if origin else None, code="SM303")
+        ctx.report(
+            LINK_CHANGED,
+            f"page {page.id!r} was in the navigation; the Allan lab header "
+            "(_includes/header.html) is hard-coded and has no link to it",
+            origin.file if origin else None,
+            origin.line if origin else None,
+            hint=f"add a link to {page.permalink} in _includes/header.html",
+        )
 
 
 WRITER = AllanlabWriter()

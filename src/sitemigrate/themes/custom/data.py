@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ...common.reader import ReadContext
+from ...diagnostics import INVALID_CSV, INVALID_JSON, TOO_DEEP
 from ...parsing.yamlio import item_lines
 
 DATA_SUFFIXES = (".yml", ".yaml", ".json", ".csv", ".tsv")
@@ -92,10 +93,10 @@ def _load(path: Path, ctx: ReadContext) -> tuple[Any, dict[tuple[Any, ...], int]
         try:
             return json.loads(text), {}
         except ValueError as exc:
-            ctx.report("SM102", f"invalid JSON: {exc}", path, getattr(exc, "lineno", None))
+            ctx.report(INVALID_JSON, f"invalid JSON: {exc}", path, getattr(exc, "lineno", None))
             return MISSING, {}
         except RecursionError:
-            ctx.report("SM505", "JSON nests too deep; refused", path)
+            ctx.report(TOO_DEEP, "JSON nests too deep; refused", path)
             return MISSING, {}
     return _load_table(text, path, ctx, "\t" if suffix == ".tsv" else ",")
 
@@ -107,7 +108,7 @@ def _load_table(text: str, path: Path, ctx: ReadContext, delimiter: str,
         reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
         rows = [dict(row) for row in reader]
     except csv.Error as exc:
-        ctx.report("SM103", f"invalid CSV: {exc}", path)
+        ctx.report(INVALID_CSV, f"invalid CSV: {exc}", path)
         return MISSING, {}
     # header is line 1; rows follow (multi-line cells are rare in data files)
     return rows, {(i,): i + 2 for i in range(len(rows))}

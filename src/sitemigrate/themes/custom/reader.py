@@ -16,6 +16,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...common.reader import Detection, ReadContext, Reader, peek_text
+from ...diagnostics import (
+    AMBIGUOUS_CONTENT,
+    MERGED_DUPLICATE,
+    MISSING_DATA,
+    MISSING_TITLE,
+    NO_FRONT_MATTER,
+    STUB_PUBLICATION,
+    UNRENDERED_FOLDER,
+    UNRESOLVED_REFERENCE,
+)
 from ...model import Model, Page, Project, Publication, Site, Source, Theme
 from ...paths import slugify
 from ...transforms.fields import normalize_date
@@ -277,6 +287,10 @@ class _State:
         for index, item in enumerate(items):
             line = data_file.item_lines.get(sub_path + (index,))
             origin = self.ctx.origin(data_file.path, line)
+            if category != "topics" or not isinstance(item, dict):
+                kind = {"publications": "publication", "projects": "project"}.get(category)
+                self.ctx.saw(kind if kind and isinstance(item, dict) else "item",
+                             data_file.path, line)
             if not isinstance(item, dict):
                 self.model.items.append(item_to_item(stem, item, f"{stem}-{index + 1}", origin))
                 continue
@@ -285,8 +299,12 @@ class _State:
                 pub = item_to_publication(item, record_id(item, fallback), origin)
                 if not pub.title:
                     pub.title = pub.id
-                    self.ctx.report("SM201", f"publication {pub.id!r} has no title; its id is "
-                                    "used", data_file.path, line)
+                    self.ctx.report(
+                        MISSING_TITLE,
+                        f"publication {pub.id!r} has no title; its id is used",
+                        data_file.path,
+                        line,
+                    )
                 if sub_path:
                     pub.extra.setdefault("data_group", ".".join(str(s) for s in sub_path))
                 self.model.publications.append(pub)
@@ -357,6 +375,7 @@ class _State:
             self._tie_include(include, path, theme)
 
     def read_collection_item(self, path: Path, collection: str) -> None:
+        self.ctx.saw("item", path, 1)
         fm = self.ctx.front_matter(path)
         if fm is None:
             return
@@ -367,12 +386,13 @@ class _State:
         named = re.match(r"^(\d{2,4}-\d{1,2}-\d{1,2})-", path.name)
         if collection == "posts" and not named:
             entry.extra["unrendered"] = True
-            self.ctx.report("SM209", "post name lacks a YYYY-MM-DD- prefix; Jekyll skips it",
-                            path)
+            self.ctx.report(
+                UNRENDERED_FOLDER, "post name lacks a YYYY-MM-DD- prefix; Jekyll skips it", path
+            )
         elif named and entry.date is None and "date" not in entry.extra:
             entry.date = normalize_date(named.group(1))  # Jekyll's date for a dated name
         if not fm.present:
-            self.ctx.report("SM106", "no front matter; Jekyll copies it unrendered", path)
+            self.ctx.report(NO_FRONT_MATTER, "no front matter; Jekyll copies it unrendered", path)
         self.model.items.append(entry)
 
     # pages --------------------------------------------------------------------------------
@@ -385,10 +405,11 @@ class _State:
             return
         meta = dict(fm.meta)
         if not fm.present:
-            self.ctx.report("SM106", "no front matter; Jekyll copies it unrendered", path)
+            self.ctx.report(NO_FRONT_MATTER, "no front matter; Jekyll copies it unrendered", path)
         if _is_research_subpage(path, meta, self.ctx.root):
             self._read_research_subpage(path, meta, fm.body)
             return
+        self.ctx.saw("page", path, 1)
         page = self._page(path, page_id, meta, fm.body)
         self.model.pages.append(page)
         doc = parse_template(fm.body, self.ctx.rel(path), self.ctx.diagnostics,
@@ -445,7 +466,7 @@ class _State:
         value = self.data.get(data_path)
         dotted = ".".join(str(p) for p in loop.data_path)
         if value is MISSING:
-            self.ctx.report("SM203", f"loop over {dotted}: no such data", path, loop.line)
+            self.ctx.report(MISSING_DATA, f"loop over {dotted}: no such data", path, loop.line)
             if loop.keys:
                 self._stubs(loop, page, path, data_path)
             return
@@ -454,7 +475,7 @@ class _State:
             for key in loop.keys:
                 items, _ = select_items(value, loop, key)
                 if not items:
-                    self.ctx.report("SM204", f"key {key!r} not found in {dotted} "
+                    self.ctx.report(UNRESOLVED_REFERENCE, f"key {key!r} not found in {dotted} "
                                     f"(where {loop.key_field!r})", path, loop.line)
                 selected.extend(items)
         else:
@@ -495,8 +516,13 @@ class _State:
                     stub.extra["section"] = loop.heading
                 self.model.publications.append(stub)
                 known.add(key_text)
-                self.ctx.report("SM205", f"publication {key_text!r} is known only by its key "
-                                f"(site.data.{stub.extra['data']} is absent)", path, loop.line)
+                self.ctx.report(
+                    STUB_PUBLICATION,
+                    f"publication {key_text!r} is known only by its key "
+                    f"(site.data.{stub.extra['data']} is absent)",
+                    path,
+                    loop.line,
+                )
             if theme is not None:
                 _extend(theme.publication_ids, [key_text])
 
@@ -517,8 +543,12 @@ class _State:
         value = self.data.get(tuple(data_name.split(".")))
         if value is MISSING:
             if data_name not in ("posts", "members"):
-                self.ctx.report("SM203", f"include {include.name} reads site.data.{data_name}: "
-                                "no such data", path, include.line)
+                self.ctx.report(
+                    MISSING_DATA,
+                    f"include {include.name} reads site.data.{data_name}: no such data",
+                    path,
+                    include.line,
+                )
             return
         condition = include.params.get("filter")
         items = value if isinstance(value, list) else []
@@ -538,8 +568,12 @@ class _State:
                 continue
             found = self._publications_for(value.strip(), include.name)
             if not found:
-                self.ctx.report("SM204", f"include {include.name} {name}={value!r} matches no "
-                                "publication", path, include.line)
+                self.ctx.report(
+                    UNRESOLVED_REFERENCE,
+                    f"include {include.name} {name}={value!r} matches no publication",
+                    path,
+                    include.line,
+                )
             return found
         return []
 
@@ -561,8 +595,12 @@ class _State:
             name = match.group(1).rsplit("/", 1)[-1].removesuffix(".bib") if match else \
                 "references"
             if name not in self.bib_files:
-                self.ctx.report("SM203", f"bibliography file {name!r} is absent", page.origin.file
-                                if page.origin else None, _line)
+                self.ctx.report(
+                    MISSING_DATA,
+                    f"bibliography file {name!r} is absent",
+                    page.origin.file if page.origin else None,
+                    _line,
+                )
         return found
 
     def _read_markdown_references(self, path: Path, body: str, body_line: int,
@@ -584,11 +622,20 @@ class _State:
                 pub.extra["date_text"] = ref["date_text"]
             self.model.publications.append(pub)
         if refs:
-            self.ctx.report("SM206", f"{len(refs)} publication(s) read from a hand-written "
-                            "Markdown reference list", path, body_line)
+            self.ctx.report(
+                AMBIGUOUS_CONTENT,
+                f"{len(refs)} publication(s) read from a hand-written Markdown reference list",
+                path,
+                body_line,
+            )
         for line in unparsed:
-            self.ctx.report("SM206", "paragraph looks like a reference but could not be read "
-                            "as one; kept in the page body", path, line)
+            self.ctx.report(
+                AMBIGUOUS_CONTENT,
+                "paragraph looks like a reference but could not be read "
+                "as one; kept in the page body",
+                path,
+                line,
+            )
 
     # themes -------------------------------------------------------------------------------
 
@@ -625,7 +672,7 @@ class _State:
                 same.summary = same.summary or theme.summary
                 same.body = same.body or theme.body
             if theme.origin is not None:
-                self.ctx.report("SM401", f"theme {theme.title!r} is listed twice; merged",
+                self.ctx.report(MERGED_DUPLICATE, f"theme {theme.title!r} is listed twice; merged",
                                 theme.origin.file, theme.origin.line)
             self.themes_by_key[key] = same
             return same

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...common.reader import Detection, ReadContext, Reader
+from ...diagnostics import AMBIGUOUS_CONTENT, UNRESOLVED_REFERENCE
 from ...model import Model, Page, Publication, Site, Source, Theme
 from ...parsing.front_matter import split_front_matter
 from ...paths import slugify
@@ -75,7 +76,7 @@ class PlainReader(Reader):
             return model
         fm = split_front_matter(text)
         if fm.present:
-            ctx.report("SM206", "file has front matter; read as a plain statement anyway",
+            ctx.report(AMBIGUOUS_CONTENT, "file has front matter; read as a plain statement anyway",
                        target, 1)
         lines = [_Line(fm.body_line + i, t) for i, t in enumerate(fm.body.split("\n"))]
         read_statement(lines, target, ctx, model)
@@ -120,7 +121,7 @@ def _remove_running_header(lines: list[_Line], path: Path,
             kept.append(line)
             index += 1
             continue
-        ctx.report("SM206", f"running page header {header!r} removed", path, line.number)
+        ctx.report(AMBIGUOUS_CONTENT, f"running page header {header!r} removed", path, line.number)
         following = index + 1
         while following < len(lines) and not lines[following].text.strip():
             following += 1
@@ -194,7 +195,7 @@ def _references(lines: list[_Line], path: Path, ctx: ReadContext,
         match = _REFERENCE_ITEM.match(line.text)
         if not match:
             if line.text.strip():
-                ctx.report("SM206", "line in the reference list not understood", path,
+                ctx.report(AMBIGUOUS_CONTENT, "line in the reference list not understood", path,
                            line.number)
             continue
         pub = _reference(match.group("text"), line.number, path, ctx)
@@ -221,7 +222,7 @@ def _reference(text: str, line: int, path: Path, ctx: ReadContext) -> Publicatio
         venue = re.sub(r"^In\s+", "", venue).strip()
         venue = re.sub(r",\s*(pages?|pp\.)\s.*$", "", venue).strip().rstrip(",")
     if not title:
-        ctx.report("SM206", "reference not split into authors and title", path, line)
+        ctx.report(AMBIGUOUS_CONTENT, "reference not split into authors and title", path, line)
         title, authors_text = text, ""
     authors = [a for a in split_authors(authors_text) if a.lower() not in ("et al", "et al.")]
     pub = Publication(id=slugify(title), title=title, authors=authors, year=year, venue=venue,
@@ -282,7 +283,7 @@ def _run_in(text: str, path: Path, line: int, ctx: ReadContext) -> tuple[str, st
         return bold.group("title").strip().rstrip("."), bold.group("rest")
     plain = _PLAIN_RUN_IN.match(text)
     if plain and _title_case(plain.group("title")):
-        ctx.report("SM206", f"{plain.group('title')!r} read as a run-in sub-heading "
+        ctx.report(AMBIGUOUS_CONTENT, f"{plain.group('title')!r} read as a run-in sub-heading "
                    "(title case, no bold)", path, line)
         return plain.group("title").strip(), plain.group("rest")
     return None
@@ -303,7 +304,9 @@ def _cite(theme: Theme, text: str, ref_ids: dict[str, str], path: Path, line: in
             ref = ref_ids.get(number)
             if ref is None:
                 if report:
-                    ctx.report("SM204", f"citation [{number}] names no reference", path, line)
+                    ctx.report(
+                        UNRESOLVED_REFERENCE, f"citation [{number}] names no reference", path, line
+                    )
                 continue
             theme.publication_ids.append(ref)
 
