@@ -10,9 +10,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .converters import converter, matches
 from .fileset import FileSet
+from .parsing.config_yaml import dump_config, load_config
 
 
 @dataclass(slots=True)
@@ -77,3 +79,42 @@ def _permalinks(files: FileSet) -> dict[str, str]:
         if isinstance(permalink, str) and permalink:
             links[rel] = norm_permalink(permalink)
     return links
+
+
+def clear_sample_values(files: FileSet, theme: str) -> list[str]:
+    """Clear the theme's sample profile values (``sample_values`` in its converters data) that
+    the migrated site left as they are; return the dotted keys cleared, as ``file: key``.
+
+    In ``_config.yml`` the value becomes empty (the key and its comment stay, for the user
+    to fill in); in a data file the key goes, since layouts show every key of it."""
+    cleared: list[str] = []
+    for rel, samples in (converter(theme).get("sample_values") or {}).items():
+        data = files.get(rel)
+        loaded = load_config(data)
+        if loaded is None:
+            continue
+        in_config = rel == "_config.yml"
+        changed = [key for key, sample in samples.items()
+                   if _clear(loaded, key.split("."), sample, keep_key=in_config)]
+        if changed:
+            files.add(rel, dump_config(loaded))
+            cleared.extend(f"{rel}: {key}" for key in changed)
+    return cleared
+
+
+def _clear(mapping: Any, path: list[str], sample: Any, *, keep_key: bool) -> bool:
+    head, rest = path[0], path[1:]
+    if not isinstance(mapping, dict) or head not in mapping:
+        return False
+    if rest:
+        done = _clear(mapping[head], rest, sample, keep_key=keep_key)
+        if done and not keep_key and not mapping[head]:
+            del mapping[head]
+        return done
+    if mapping[head] != sample:
+        return False
+    if keep_key:
+        mapping[head] = None
+    else:
+        del mapping[head]
+    return True

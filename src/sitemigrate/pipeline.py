@@ -148,7 +148,7 @@ def plan_migration(model: Model, target: str, out_dir: str | Path, *,
 
 def _onto_files(model: Model, target: str, theme_dir: Path, diagnostics: Diagnostics,
                 ) -> FileSet:
-    from .onto import drop_shadowed_pages, theme_base
+    from .onto import clear_sample_values, drop_shadowed_pages, theme_base
 
     if not theme_dir.is_dir():
         raise SourceError(f"{theme_dir}: --onto needs a folder holding a checkout of {target}")
@@ -165,6 +165,13 @@ def _onto_files(model: Model, target: str, theme_dir: Path, diagnostics: Diagnos
         )
     for rel, data in written.items():
         base.files.add(rel, data)
+    for key in clear_sample_values(base.files, target):
+        diagnostics.report(
+            AMBIGUOUS_CONTENT,
+            f"the theme's sample value of {key.split(': ')[1]} cleared "
+            "(the source does not set it)",
+            key.split(": ")[0],
+        )
     return base.files
 
 

@@ -19,11 +19,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
-from ..diagnostics import LINK_CHANGED
+from ..diagnostics import LINK_CHANGED, LIQUID_KEPT
 from ..fileset import FileSet
 from ..model import Item, Model, Origin, Page, Project, Publication
 from ..transforms.fields import split_url
+from .foreign_liquid import LIQUID_KEY, LiquidTarget, make_safe
 from .writer import WriteContext
 
 Record = Project | Publication | Item
@@ -188,9 +190,28 @@ class BodyLinks:
         files.add(path, render(body))
         self.pending.append(_Pending(path, render, body, origin))
 
-    def finish(self, files: FileSet, links: PermalinkMap, ctx: WriteContext) -> None:
+    def finish(self, files: FileSet, links: PermalinkMap, ctx: WriteContext,
+               liquid: LiquidTarget | None = None) -> None:
+        """Rewrite the links; with ``liquid``, also translate or cut the Liquid the target
+        cannot run (``foreign_liquid.make_safe``), keeping what was cut in the front matter
+        where the file has one."""
         for item in self.pending:
             body = links.rewrite(item.body, ctx, item.origin)
-            if body != item.body:
+            meta = _front_matter_of(item.render)
+            kept_before = repr(meta.get(LIQUID_KEY))
+            if liquid is not None:
+                origin = item.origin
+                where = (origin.file, origin.line) if origin else (None, None)
+                body = make_safe(body, liquid, meta,
+                                 lambda message, w=where: ctx.report(LIQUID_KEPT, message, *w))
+            if body != item.body or repr(meta.get(LIQUID_KEY)) != kept_before:
                 files.add(item.path, item.render(body))
         self.pending.clear()
+
+
+def _front_matter_of(render: Callable[[str], str]) -> dict[str, object]:
+    """The front matter a ``partial(render_front_matter, meta)`` renders (changes show in the
+    file); a fresh dict for files rendered without one."""
+    if isinstance(render, partial) and render.args and isinstance(render.args[0], dict):
+        return render.args[0]
+    return {}

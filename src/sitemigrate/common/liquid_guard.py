@@ -26,6 +26,9 @@ from dataclasses import dataclass, field, replace
 _TOKEN = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}|\{\{-?(.*?)-?\}\}", re.S)
 _DATA_REF = re.compile(r"(?<![\w.])site\.data(?:\.([\w-]+)|\[\s*[\"']([^\"']+)[\"']\s*\])")
 _SITE_REF = re.compile(r"(?<![\w.])site\.([A-Za-z_][\w-]*)")
+#: ``site.categories.news`` is nil without such posts, and ``| sort`` on nil aborts the build
+_GROUP_REF = re.compile(
+    r"(?<![\w.])site\.(categories|tags)(?:\.([\w-]+)|\[\s*[\"']([^\"']+)[\"']\s*\])")
 _STRING = re.compile(r"\"[^\"]*\"|'[^']*'")
 _WORD = re.compile(r"(?<![\w.\-])([A-Za-z_][\w-]*)")
 _LOOP = re.compile(r"([\w-]+)\s+in\s+(.*)", re.S)
@@ -53,6 +56,8 @@ class Cut:
     line: int
     reason: str
     source: str
+    #: True when the Liquid was replaced by an equivalent, False when it was removed
+    translated: bool = False
 
 
 @dataclass(slots=True)
@@ -92,6 +97,10 @@ def unresolved(expression: str, target: Target, tainted: set[str]) -> str | None
         name = match.group(1) or match.group(2)
         if not target.data(name):
             return f"site.data.{name}"
+    for match in _GROUP_REF.finditer(expression):
+        name = f"{match.group(1)}.{match.group(2) or match.group(3)}"
+        if not target.site(name):
+            return f"site.{name}"
     bare = _STRING.sub('""', expression)
     for match in _SITE_REF.finditer(bare):
         name = match.group(1)

@@ -12,7 +12,7 @@ from pathlib import Path
 from ..diagnostics import Diagnostics
 from ..model import Diagnostic
 from ..registry import target_themes, verify_module
-from .site import SiteFiles
+from .site import SiteFiles, check_liquid
 
 
 @dataclass(slots=True)
@@ -45,6 +45,7 @@ def verify_site(path: Path, theme: str | None = None, *, build: bool = False) ->
     diagnostics = Diagnostics()
     site = SiteFiles(path, diagnostics)
     checks.check(site)
+    check_liquid(site, theme)
     site.note_collection_documents()
     site.check_permalinks_unique()
     site.check_internal_links()

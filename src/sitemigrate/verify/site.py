@@ -13,6 +13,7 @@ from ..diagnostics import (
     DUPLICATE_PERMALINK,
     INVALID_OUTPUT,
     MISSING_KEY,
+    UNKNOWN_TAG,
     WEAK_FRONT_MATTER,
     Code,
     Diagnostics,
@@ -151,3 +152,35 @@ class SiteFiles:
         if isinstance(collections, list):
             return {str(name): {} for name in collections}
         return collections if isinstance(collections, dict) else {}
+
+
+# Tags inside these blocks are text to Jekyll, not tags.
+_INERT = re.compile(r"\{%-?\s*(raw|comment)\s*-?%\}.*?\{%-?\s*end\1\s*-?%\}", re.S)
+_LIQUID_TAG = re.compile(r"\{%-?\s*(\w+)(?:\s+([^%]*?))?\s*-?%\}")
+
+
+def check_liquid(site: SiteFiles, theme: str) -> None:
+    """SM606 for each tag or include in a page body that the theme does not define (its
+    ``liquid:`` facts in converters data, plus the site's own ``_includes``): Jekyll aborts
+    the whole build on the first one."""
+    from ..common.foreign_liquid import STANDARD_TAGS
+    from ..converters import converter
+
+    facts = converter(theme).get("liquid") or {}
+    tags = STANDARD_TAGS | {str(t) for t in facts.get("tags") or ()}
+    includes = {str(i) for i in facts.get("includes") or ()}
+    for rel in site.pages():
+        fm = site.front_matter(rel)
+        text = _INERT.sub(lambda m: "\n" * m.group(0).count("\n"), fm.body)
+        for match in _LIQUID_TAG.finditer(text):
+            tag, args = match.group(1), (match.group(2) or "").strip()
+            line = text.count("\n", 0, match.start()) + fm.body_line
+            base = tag[3:] if tag.startswith("end") else tag
+            if base not in tags:
+                site.report(UNKNOWN_TAG, f"{{% {tag} %}} is not defined by {theme}", rel, line)
+            elif tag == "include":
+                name = args.split()[0] if args.split() else ""
+                if name and "{{" not in name and name not in includes \
+                        and not (site.root / "_includes" / name).is_file():
+                    site.report(UNKNOWN_TAG, f"include {name} does not exist in {theme}", rel,
+                                line)

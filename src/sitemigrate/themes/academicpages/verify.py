@@ -1,16 +1,10 @@
-"""academicpages: collections declared, publications listed, no tags the theme lacks."""
+"""academicpages: collections declared, publications listed, navigation that resolves."""
 
 from __future__ import annotations
 
-import re
-
 from ...converters import converter
-from ...diagnostics import BROKEN_LINK, HIDDEN_ITEM, UNKNOWN_TAG
+from ...diagnostics import BROKEN_LINK, HIDDEN_ITEM
 from ...verify.site import SiteFiles
-
-_TAG = re.compile(r"\{%-?\s*(\w+)(?:\s+([^%]*?))?\s*-?%\}")
-# Tags inside these blocks are text to Jekyll, not tags.
-_INERT = re.compile(r"\{%-?\s*(raw|comment)\s*-?%\}.*?\{%-?\s*end\1\s*-?%\}", re.S)
 
 
 def check(site: SiteFiles) -> None:
@@ -43,26 +37,7 @@ def check(site: SiteFiles) -> None:
             continue
         meta = site.front_matter(rel).meta
         site.note_permalink(meta.get("permalink"), rel)
-    _check_tags(site, conf)
     _check_navigation(site)
-
-
-def _check_tags(site: SiteFiles, conf: dict) -> None:  # type: ignore[type-arg]
-    forbidden = set(conf["forbidden_tags"])
-    forbidden_includes = tuple(conf["forbidden_includes"])
-    for rel in site.pages():
-        fm = site.front_matter(rel)
-        text = _INERT.sub(lambda m: "\n" * m.group(0).count("\n"), fm.body)
-        for match in _TAG.finditer(text):
-            tag, args = match.group(1), match.group(2) or ""
-            line = text.count("\n", 0, match.start()) + fm.body_line
-            if tag in forbidden:
-                site.report(
-                    UNKNOWN_TAG, f"{{% {tag} %}} is not defined by academicpages", rel, line
-                )
-            elif tag == "include" and args.split(" ")[0].startswith(forbidden_includes):
-                site.report(UNKNOWN_TAG, f"include {args.split(' ')[0]} does not exist in "
-                            "academicpages", rel, line)
 
 
 def _check_navigation(site: SiteFiles) -> None:

@@ -217,6 +217,8 @@ class _Plan:
             for suffix in DATA_SUFFIXES)
 
     def _has_site_key(self, name: str) -> bool:
+        if name.startswith(("categories.", "tags.")):  # posts grouped by category or tag
+            return bool(self.post_stems)
         return name in self.target_collections or name in self.config_keys
 
     def _has_include(self, name: str) -> bool:

@@ -39,6 +39,7 @@ from functools import lru_cache, partial
 from typing import Any
 from urllib.parse import unquote
 
+from ...common.foreign_liquid import theme_target
 from ...common.links import BodyLinks, PermalinkMap, TargetUrls, source_permalink
 from ...common.settings import report_unwritten
 from ...common.writer import WriteContext, Writer
@@ -116,8 +117,9 @@ class _Writing:
         self._items()
         self._socials()
         self._config()
+        liquid = theme_target("al-folio", self.files, self.ctx, lambda keys: "")
         self.bodies.finish(self.files, PermalinkMap.build(self.model, self._target_urls(),
-                                                          "al-folio"), self.ctx)
+                                                          "al-folio"), self.ctx, liquid)
         return self.files
 
     def _target_urls(self) -> TargetUrls:

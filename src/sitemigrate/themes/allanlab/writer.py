@@ -16,14 +16,17 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
+from ...common.foreign_liquid import LiquidTarget, make_safe, theme_target
 from ...common.links import PermalinkMap, TargetUrls
 from ...common.settings import report_unwritten
 from ...common.writer import WriteContext, Writer
 from ...diagnostics import (
     INVALID_YAML,
     LINK_CHANGED,
+    LIQUID_KEPT,
     PAGE_TEXT_REPLACED,
     PATH_ESCAPE,
     RECORD_DROPPED,
@@ -74,16 +77,48 @@ class AllanlabWriter(Writer):
         lab = model.site.title or model.site.name or "Lab"
         files.add("_config.yml", _config(model, ctx))
         files.add("_data/publist.yml", _publist(model, ctx))
-        files.add("_pages/publications.md", _publications_page(model, lab, ctx))
-        slots = _project_slots(model)
-        links = _links(model, _publications_url(model, lab), slots)
-        if model.themes or _page_with_role(model, "research"):
-            files.add("_pages/research.md", _research_page(model, lab, ctx, links, slots))
-        _write_projects(model, lab, files, ctx, links, slots)
         _write_items(model, files, ctx)
         _write_kept_data(model, files, ctx)
-        _write_pages(model, files, ctx, links)
+        files.add("_pages/publications.md", _publications_page(model, lab, ctx))
+        slots = _project_slots(model)
+        publications_url = _publications_url(model, lab)
+        links = _links(model, publications_url, slots)
+        body = _Bodies(ctx, links, theme_target("allanlab", files, ctx,
+                                                _citations(model, publications_url)))
+        if model.themes or _page_with_role(model, "research"):
+            files.add("_pages/research.md", _research_page(model, lab, body, slots))
+        _write_projects(model, lab, files, body, slots)
+        _write_pages(model, files, body)
         return files
+
+
+class _Bodies:
+    """Text carried from the source into a page: links rewritten to the migrated URLs and
+    Liquid the template cannot run translated or removed (kept in the front matter)."""
+
+    def __init__(self, ctx: WriteContext, links: PermalinkMap, liquid: LiquidTarget) -> None:
+        self.ctx = ctx
+        self.links = links
+        self.liquid = liquid
+
+    def __call__(self, text: str, record: Page | Project | Theme,
+                 meta: dict[str, Any]) -> str:
+        origin = record.origin
+        where = (origin.file, origin.line) if origin else (None, None)
+        text = self.links.rewrite(text, self.ctx, origin)
+        return make_safe(text, self.liquid, meta,
+                         lambda message: self.ctx.report(LIQUID_KEPT, message, *where))
+
+
+def _citations(model: Model, publications_url: str) -> Callable[[list[str]], str]:
+    """``{% cite a b %}`` -> links to the entries on the publications page."""
+    titles = {pub.id: pub.title for pub in model.publications}
+
+    def cite(keys: list[str]) -> str:
+        return "; ".join(f"[{_one_line(titles[k])}]({publications_url})" if k in titles else k
+                         for k in keys)
+
+    return cite
 
 
 # --- config ---------------------------------------------------------------------------------
@@ -292,29 +327,28 @@ def _publications_page(model: Model, lab: str, ctx: WriteContext) -> str:
 
 # --- research -------------------------------------------------------------------------------
 
-def _research_page(model: Model, lab: str, ctx: WriteContext, links: PermalinkMap,
-                   slots: ProjectSlots) -> str:
+def _research_page(model: Model, lab: str, body: _Bodies, slots: ProjectSlots) -> str:
     page = _page_with_role(model, "research")
+    meta = _page_front(page, lab, "Research", "textlay")
+    meta.pop("themes", None)
     parts = ["# Research"]
     if page and page.body.strip():
-        parts.append(_escape_body(links.rewrite(page.body, ctx, page.origin)))
+        parts.append(_escape_body(body(page.body, page, meta)))
     titles = {p.id: p for p in model.publications}
     projects = {p.id: p for p in model.projects}
     for theme in model.themes:
-        parts.extend(_theme_blocks(theme, 2, titles, projects, ctx, links, slots))
-    meta = _page_front(page, lab, "Research", "textlay")
-    meta.pop("themes", None)
+        parts.extend(_theme_blocks(theme, 2, titles, projects, body, slots, meta))
     if not model.themes:  # so the reader does not take bold paragraphs for themes
         meta["themes"] = "none"
     return render_front_matter(meta, "\n\n".join(parts))
 
 
 def _theme_blocks(theme: Theme, level: int, pubs: dict[str, Publication],
-                  projects: dict[str, Project], ctx: WriteContext,
-                  links: PermalinkMap, slots: ProjectSlots) -> list[str]:
+                  projects: dict[str, Project], carried: _Bodies, slots: ProjectSlots,
+                  meta: dict[str, Any]) -> list[str]:
     blocks = [f"{'#' * min(level, 6)} {_one_line(theme.title)}"]
-    body = links.rewrite((theme.body or "").strip(), ctx, theme.origin)
-    summary = links.rewrite(theme.summary or "", ctx, theme.origin)
+    body = carried((theme.body or "").strip(), theme, meta)
+    summary = carried(theme.summary or "", theme, meta)
     if summary and _one_line(summary) not in _one_line(body):
         blocks.append(f"*{_one_line(summary)}*")
     if body:
@@ -331,7 +365,7 @@ def _theme_blocks(theme: Theme, level: int, pubs: dict[str, Publication],
             url = _project_permalink(project, slots)
             blocks.append(f"#### [{_one_line(project.title)}]({url})")
     for sub in theme.subthemes:
-        blocks.extend(_theme_blocks(sub, level + 1, pubs, projects, ctx, links, slots))
+        blocks.extend(_theme_blocks(sub, level + 1, pubs, projects, carried, slots, meta))
     return blocks
 
 
@@ -396,23 +430,24 @@ def _project_permalink(project: Project, slots: ProjectSlots) -> str:
     return slots[id(project)][1]
 
 
-def _write_projects(model: Model, lab: str, files: FileSet, ctx: WriteContext,
-                    links: PermalinkMap, slots: ProjectSlots) -> None:
+def _write_projects(model: Model, lab: str, files: FileSet, body: _Bodies,
+                    slots: ProjectSlots) -> None:
     if not model.projects:
         return
     listing = ["# Projects"]
     page = _page_with_role(model, "projects")
+    meta = _page_front(page, lab, "Projects", "textlay")
     intro = page.body.strip("\n") if page else ""
     if "{%" in intro:
         origin = page.origin if page else None
-        ctx.report(
+        body.ctx.report(
             PAGE_TEXT_REPLACED,
             "projects page text with Liquid loops replaced by the list of project pages",
             origin.file if origin else None,
             origin.line if origin else None,
         )
-    elif intro:
-        listing.append(_escape_body(links.rewrite(intro, ctx, page.origin if page else None)))
+    elif intro and page:
+        listing.append(_escape_body(body(intro, page, meta)))
     by_category: dict[str | None, list[Project]] = defaultdict(list)
     for project in model.projects:
         by_category[project.category].append(project)
@@ -422,13 +457,11 @@ def _write_projects(model: Model, lab: str, files: FileSet, ctx: WriteContext,
         for project in projects:
             path, url = slots[id(project)]
             listing.append(f"#### [{_one_line(project.title)}]({url})")
-            files.add(path, _project_page(project, lab, ctx, links, url))
-    files.add("_pages/projects.md", render_front_matter(
-        _page_front(page, lab, "Projects", "textlay"), "\n\n".join(listing)))
+            files.add(path, _project_page(project, lab, body, url))
+    files.add("_pages/projects.md", render_front_matter(meta, "\n\n".join(listing)))
 
 
-def _project_page(project: Project, lab: str, ctx: WriteContext, links: PermalinkMap,
-                  permalink: str) -> str:
+def _project_page(project: Project, lab: str, body: _Bodies, permalink: str) -> str:
     meta: dict[str, Any] = {
         "title": project.title, "layout": "textlay",
         "excerpt": project.extra.get("allanlab_excerpt") or f"{lab} -- {project.title}",
@@ -442,7 +475,7 @@ def _project_page(project: Project, lab: str, ctx: WriteContext, links: Permalin
             meta[key] = value
     parts = [f"# {_one_line(project.title)}"]
     if project.body:
-        parts.append(links.rewrite(project.body.strip("\n"), ctx, project.origin))
+        parts.append(body(project.body.strip("\n"), project, meta))
     if project.links:
         items = "\n".join(f"- [{label}]({url})" for label, url in sorted(project.links.items()))
         parts.append(f"<!-- links -->\n{items}\n<!-- /links -->")
@@ -538,7 +571,7 @@ def _write_kept_data(model: Model, files: FileSet, ctx: WriteContext) -> None:
 
 # --- other pages ----------------------------------------------------------------------------
 
-def _write_pages(model: Model, files: FileSet, ctx: WriteContext, links: PermalinkMap) -> None:
+def _write_pages(model: Model, files: FileSet, body: _Bodies) -> None:
     for page in model.pages:
         generated = page.role != "projects" or model.projects  # else no projects page
         if page.role in GENERATED_ROLES and generated and \
@@ -558,8 +591,8 @@ def _write_pages(model: Model, files: FileSet, ctx: WriteContext, links: Permali
         for key, value in page.extra.items():
             if key not in meta and key not in ("layout", "source_path"):
                 meta[key] = value
-        files.add(path, render_front_matter(meta, links.rewrite(page.body, ctx, page.origin)))
-        _check_nav(page, ctx)
+        files.add(path, render_front_matter(meta, body(page.body, page, meta)))
+        _check_nav(page, body.ctx)
 
 
 def _check_nav(page: Page, ctx: WriteContext) -> None:

@@ -1,0 +1,206 @@
+"""Liquid a carried page brings from its source theme, made safe for the target theme.
+
+A page body was written for its source site: ``{% include base_path %}`` exists only in
+academicpages, ``{% cite k %}`` only where jekyll-scholar runs, ``{% include figure.liquid %}``
+only in al-folio, a home-made site's ``{% include paper_list.html %}`` nowhere else.  Any of
+them aborts the target's Jekyll build.  ``translate`` makes two passes over the text (it
+never renders anything):
+
+1. tags: what has an equivalent in plain HTML/Markdown is translated (``base_path`` -> the
+   ``assign`` it makes, figure includes -> ``<img>``, ``cite`` -> links to the entries);
+   a tag the target does not know is removed;
+2. the guard (``liquid_guard.guard``): loops, assigns and outputs reading data, collections or
+   includes the target lacks are cut.
+
+Every change is returned as a ``Cut`` with its line so the writer can report it and keep the
+removed source text.  ``{% raw %}`` and ``{% comment %}`` regions are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..converters import converter
+from ..fileset import FileSet
+from ..parsing.yamlio import YamlError, load_yaml
+from .liquid_guard import Cut, Guarded, Target, guard
+from .writer import WriteContext
+
+#: Tags of Liquid itself and of Jekyll; a theme's plugins add their own (converters data)
+STANDARD_TAGS = frozenset({
+    "if", "elsif", "else", "endif", "unless", "endunless", "for", "endfor", "break",
+    "continue", "assign", "capture", "endcapture", "case", "when", "endcase", "comment",
+    "endcomment", "raw", "endraw", "include", "include_relative", "highlight", "endhighlight",
+    "link", "post_url", "cycle", "increment", "decrement", "tablerow", "endtablerow", "liquid",
+    "echo", "render"})
+
+_TAG = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}", re.S)
+_FIGURE = re.compile(r"(?:path|image|src|file)\s*=\s*[\"']?([^\"'\s]+)")
+_CITE_KEYS = re.compile(r"[\w:./-]+")
+_TAG_NAME = re.compile(r"^\S+")
+_CLOSING = {"raw": "endraw", "comment": "endcomment"}
+BASE_PATH = "{% assign base_path = site.url | append: site.baseurl %}"
+#: front-matter key keeping the Liquid cut out of a body (nothing is lost)
+LIQUID_KEY = "sitemigrate_liquid"
+DATA_SUFFIXES = (".yml", ".yaml", ".json", ".csv", ".tsv")
+
+
+@dataclass(frozen=True, slots=True)
+class LiquidTarget:
+    """What the target theme runs: its name (for messages), the tags its plugins add, the
+    guard's predicates, and how to write a citation when it has no ``cite`` tag."""
+
+    theme: str
+    tags: frozenset[str]
+    target: Target
+    #: keys -> Markdown for ``{% cite %}`` (links to the entries); unused when ``cite`` is a tag
+    cite: Callable[[list[str]], str]
+
+
+def translate(text: str, liquid: LiquidTarget, first_line: int = 1) -> Guarded:
+    """``text`` with the Liquid ``liquid.theme`` cannot run translated or cut; the changes."""
+    if "{%" not in text and "{{" not in text:
+        return Guarded(text)
+    tagged = _translate_tags(text, liquid, first_line)
+    guarded = guard(tagged.text, liquid.target, first_line)
+    return Guarded(guarded.text, tagged.cuts + guarded.cuts)
+
+
+def _translate_tags(text: str, liquid: LiquidTarget, first_line: int) -> Guarded:
+    cuts: list[Cut] = []
+    closing: str | None = None
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal closing
+        tag, args = match.group(1), match.group(2).strip()
+        if closing is not None:
+            if tag == closing:
+                closing = None
+            return match.group(0)
+        if tag in _CLOSING:
+            closing = _CLOSING[tag]
+            return match.group(0)
+        line = first_line + text.count("\n", 0, match.start())
+        new, reason = _tag(tag, args, liquid)
+        if reason is not None:
+            cuts.append(Cut(line, reason, match.group(0), translated=new != ""))
+            return new
+        return match.group(0)
+
+    if "{%" not in text:
+        return Guarded(text)
+    return Guarded(_TAG.sub(replace, text), cuts)
+
+
+def _tag(tag: str, args: str, liquid: LiquidTarget) -> tuple[str, str | None]:
+    """(replacement, why) for a tag the target cannot run as is; (_, None) to keep it."""
+    if tag == "include":
+        return _include(args, liquid)
+    base = tag[3:] if tag.startswith("end") else tag  # a block's end goes with its start
+    if base in STANDARD_TAGS or base in liquid.tags:
+        return "", None
+    if tag == "cite":
+        keys = _CITE_KEYS.findall(args)
+        return liquid.cite(keys), f"{{% cite %}} converted to links ({liquid.theme} has none)"
+    return "", f"Liquid tag {{% {tag} %}} is unknown to {liquid.theme}; removed"
+
+
+def _include(args: str, liquid: LiquidTarget) -> tuple[str, str | None]:
+    name = args.split()[0] if args.split() else ""
+    if not name or "{{" in name or liquid.target.include(name):
+        return "", None
+    renamed = f"{name.removesuffix('.html')}.liquid"
+    if name.endswith(".html") and liquid.target.include(renamed):  # al-folio renamed them
+        return _TAG_NAME.sub(renamed, args, count=1).join(("{% include ", " %}")), \
+            f"{{% include {name} %}} is {renamed} in {liquid.theme}"
+    if name == "base_path":  # academicpages' include only sets the variable
+        return BASE_PATH, "{% include base_path %} is academicpages' own; replaced by " \
+                          "the assignment it makes"
+    found = _FIGURE.search(args) if name.startswith("figure.") else None
+    if found:
+        src = found.group(1).lstrip("/")
+        return f'<img src="{{{{ site.baseurl }}}}/{src}">', \
+            f"{{% include {name} %}} converted to <img>"
+    return "", f"{{% include {name} %}} does not exist in {liquid.theme}; removed"
+
+
+def theme_target(theme: str, files: FileSet, ctx: WriteContext,
+                 cite: Callable[[list[str]], str]) -> LiquidTarget:
+    """A ``LiquidTarget`` from the theme's facts (``converters/<theme>.yml`` ``liquid:``) and
+    what the output will hold: the files written so far, then what is already in the output
+    folder (or the ``--onto`` checkout).  Call it once the data files and ``_config.yml``
+    are in ``files``."""
+    facts = converter(theme).get("liquid") or {}
+    includes = frozenset(str(name) for name in facts.get("includes") or ())
+    data = frozenset(str(name) for name in facts.get("data") or ())
+    config = _config_keys(files, ctx)
+
+    def has_file(rel: str) -> bool:
+        return rel in files or ctx.existing(rel) is not None
+
+    def has_data(name: str) -> bool:
+        return name in data or any(has_file(f"_data/{name}{s}") for s in DATA_SUFFIXES)
+
+    def has_site_key(name: str) -> bool:
+        if name.startswith(("categories.", "tags.")):  # posts grouped by category or tag
+            return any(rel.startswith("_posts/") for rel in files)
+        return name in config or any(rel.startswith(f"_{name}/") for rel in files)
+
+    def has_include(name: str) -> bool:
+        return name in includes or has_file(f"_includes/{name}")
+
+    def has_post(name: str) -> bool:
+        stem = name.rsplit("/", 1)[-1]
+        return any(rel.startswith("_posts/") and rel.rsplit("/", 1)[-1].startswith(stem)
+                   for rel in files)
+
+    def has_page_file(path: str) -> bool:
+        path = path.lstrip("/")
+        return has_file(path) or has_file(f"_pages/{path}")
+
+    target = Target(data=has_data, site=has_site_key, include=has_include, post=has_post,
+                    file=has_page_file)
+    return LiquidTarget(theme, frozenset(str(t) for t in facts.get("tags") or ()), target, cite)
+
+
+def _config_keys(files: FileSet, ctx: WriteContext) -> frozenset[str]:
+    """Top-level ``_config.yml`` keys and declared collections: what ``site.<name>`` reads."""
+    text = files.get("_config.yml") or ctx.existing("_config.yml")
+    if text is None:
+        return frozenset()
+    try:
+        config = load_yaml(text.decode("utf-8", "replace")).data
+    except YamlError:
+        return frozenset()
+    if not isinstance(config, dict):
+        return frozenset()
+    collections = config.get("collections")  # ``site.<name>`` of each, even when empty
+    names = list(collections) if isinstance(collections, dict | list) else []
+    return frozenset(str(k) for k in [*config, *names])
+
+
+def make_safe(text: str, liquid: LiquidTarget, meta: dict[str, object],
+              report: Callable[[str], None]) -> str:
+    """``translate`` a body, report each change (``body line N: why``) and keep what was
+    removed under ``LIQUID_KEY`` in ``meta``."""
+    result = translate(text, liquid)
+    if not result.cuts:
+        return text
+    for cut in result.cuts:
+        report(f"body line {cut.line}: {cut.reason}")
+    removed = [cut.source.rstrip("\n") for cut in result.cuts if not cut.translated]
+    if removed:
+        kept = meta.get(LIQUID_KEY)
+        before = list(kept) if isinstance(kept, list) else ([kept] if kept else [])
+        # trailing newlines would make the YAML dump end with a "..." line, which closes the
+        # front matter early for Jekyll and for the reader
+        meta[LIQUID_KEY] = before + removed
+    # blank lines left where a cut stood at either end go, as they do when read back
+    out = result.text
+    if not text.startswith("\n"):
+        out = out.lstrip("\n")
+    if not text.endswith("\n"):
+        out = out.rstrip("\n")
+    return out if out.strip() else ""
