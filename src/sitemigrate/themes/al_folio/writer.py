@@ -40,6 +40,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from ...common.links import BodyLinks, PermalinkMap, TargetUrls, source_permalink
+from ...common.site_config import complete_config
 from ...common.writer import WriteContext, Writer
 from ...converters import converter
 from ...diagnostics import Diagnostics
@@ -437,6 +438,7 @@ class _Writing:
                 return
             self.ctx.diagnostics.add("SM101", "existing _config.yml does not parse; replaced",
                                      "_config.yml")
+        complete_config(values, "al-folio", fresh=True)
         self.files.add("_config.yml", dump_config(values))
 
     def _report_unwritten_settings(self) -> None:
@@ -550,6 +552,7 @@ def merge_config(existing: bytes, values: dict[str, Any]) -> str | None:
             continue
         elif current != value or key not in data:
             data[key] = value
+    complete_config(data, "al-folio", fresh=False)
     return dump_config(data)
 
 

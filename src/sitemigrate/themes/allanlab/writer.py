@@ -19,6 +19,7 @@ from collections import defaultdict
 from typing import Any
 
 from ...common.links import PermalinkMap, TargetUrls
+from ...common.site_config import complete_config
 from ...common.writer import WriteContext, Writer
 from ...fileset import FileSet
 from ...model import Item, Model, Page, Project, Publication, Theme
@@ -98,10 +99,12 @@ def _config(model: Model, ctx: WriteContext) -> str:
         rest = model.site.extra.get("allanlab_config")
         rest = rest if isinstance(rest, dict) else DEFAULT_CONFIG
         fresh.update({k: v for k, v in rest.items() if k not in fresh})
+        complete_config(fresh, "allanlab", fresh=True)
         return dump_config(fresh)
     for key, value in _site_values(model).items():
         if value is not None and (value != "" or key not in config):
             config[key] = value
+    complete_config(config, "allanlab", fresh=False)
     return dump_config(config)
 
 
