@@ -16,6 +16,7 @@ COMMANDS = {
     "batch": "batch",
     "validate": "validate",
     "verify": "verify",
+    "preview": "preview",
 }
 
 
