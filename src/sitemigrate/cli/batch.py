@@ -41,6 +41,10 @@ def command(source: Path, target: str | None, out_root: Path, kind: str | None, 
     written like `migrate` does: atomically, never overwriting without --force.
 
     Exit code 1 when any site failed or lost content, 2 for bad usage or a bad manifest.
+
+    \b
+    Example:
+      sitemigrate batch lab-sites/ --to al-folio -o migrated/ --report migrated/report.json
     """
     from .. import batch
 

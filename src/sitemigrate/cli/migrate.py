@@ -44,6 +44,10 @@ def command(src: Path, target: str, out_dir: Path, kind: str | None, dry_run: bo
     written: each planned file is listed (+ new, ~ changed, = unchanged) with diffs.
     Exit code 1 when something could not be carried over (each loss is listed with its
     file and line).  Check the result with `sitemigrate verify OUT --build`.
+
+    \b
+    Example:
+      sitemigrate migrate ~/my-site --to al-folio -o ~/new-site --onto ~/al-folio --dry-run
     """
     from ..pipeline import migrate
     from ..report import plan_to_dict
