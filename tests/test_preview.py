@@ -45,8 +45,10 @@ def test_bundle_exec_when_the_gemfile_gems_are_installed(tmp_path: Path) -> None
     plan = plan_preview(site, port=4321, destination=tmp_path / "d",
                         which=_which("bundle", "jekyll"), gems=lambda: set(),
                         bundle_ready=lambda bundle, where: True)
-    assert plan.command() == ["/usr/bin/bundle", "exec", "jekyll", "serve", "--host",
-                              "127.0.0.1", "--port", "4321", "--destination", str(tmp_path / "d")]
+    assert plan.command(tmp_path / "o.yml") == [
+        "/usr/bin/bundle", "exec", "jekyll", "serve", "--host", "127.0.0.1", "--port", "4321",
+        "--destination", str(tmp_path / "d"), "--config", f"_config.yml,{tmp_path / 'o.yml'}"]
+    assert load_yaml(plan.override or "").data == {"cache_dir": str(tmp_path / "jekyll-cache")}
     assert plan.cwd == site and plan.url == "http://127.0.0.1:4321/" and not plan.notes
 
 
@@ -59,7 +61,8 @@ def test_plain_jekyll_without_the_plugins_that_are_missing(tmp_path: Path) -> No
     argv = plan.command(tmp_path / "plugins.yml")
     assert argv[:6] == ["/usr/bin/jekyll", "serve", "--host", "127.0.0.1", "--port", "4000"]
     assert argv[-2:] == ["--config", f"_config.yml,{tmp_path / 'plugins.yml'}"]
-    assert load_yaml(plan.override or "").data == {"plugins": ["jekyll-feed"]}
+    assert load_yaml(plan.override or "").data == {
+        "cache_dir": str(tmp_path / "jekyll-cache"), "plugins": ["jekyll-feed"]}
     assert plan.env == {"JEKYLL_NO_BUNDLER_REQUIRE": "true"}
     assert plan.url == "http://127.0.0.1:4000/lab/"
     assert any("bundle install" in n for n in plan.notes)
@@ -73,7 +76,7 @@ def test_a_plugin_the_theme_needs_is_named_with_how_to_install_it(tmp_path: Path
                      which=_which("jekyll"), gems=lambda: {"jekyll-feed"})
     plan = plan_preview(site, port=4000, destination=tmp_path / "d", theme="al-folio",
                         which=_which("jekyll"), gems=lambda: {"jekyll-feed", "jekyll-scholar"})
-    assert load_yaml(plan.override or "").data == {"plugins": ["jekyll/scholar", "jekyll-feed"]}
+    assert load_yaml(plan.override or "").data["plugins"] == ["jekyll/scholar", "jekyll-feed"]
 
 
 def test_no_jekyll_says_which_command_and_how_to_install(tmp_path: Path) -> None:
@@ -168,4 +171,5 @@ def test_preview_serves_the_migrated_site(tmp_path: Path) -> None:
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=30)
+    assert not (out / ".jekyll-cache").exists() and not (out / "_site").exists()
     assert f"http://127.0.0.1:{port}/" in (proc.stdout.read() if proc.stdout else "")

@@ -43,7 +43,7 @@ def command(path: Path, port: int, theme: str | None, dry_run: bool) -> None:
             plan = plan_preview(path, port=port, theme=theme, destination=Path(tmp) / "_site")
         except PreviewUnavailable as exc:
             raise UsageError(str(exc)) from None
-        override = Path(tmp) / "plugins.yml"
+        override = Path(tmp) / "preview-config.yml"
         argv = plan.command(override)
         for note in plan.notes:
             click.echo(f"note: {note}", err=True)
@@ -51,8 +51,9 @@ def command(path: Path, port: int, theme: str | None, dry_run: bool) -> None:
             env = " ".join(f"{k}={v}" for k, v in plan.env.items())
             click.echo(f"cd {plan.cwd} && {env + ' ' if env else ''}{' '.join(argv)}")
             if plan.override is not None:
-                click.echo(f"# {override.name} (a temporary file): "
-                           + plan.override.strip().replace(chr(10), ' '))
+                click.echo(f"# {override} (written when it runs):")
+                for line in plan.override.splitlines():
+                    click.echo(f"#   {line}")
             click.echo(plan.url)
             return
         if not port_free(port):

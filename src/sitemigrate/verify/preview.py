@@ -3,8 +3,8 @@
 ``plan_preview`` decides the command (``bundle exec jekyll serve`` when the site has a
 Gemfile whose gems are installed, else the ``jekyll`` on PATH with the plugins that are
 installed) or raises ``PreviewUnavailable`` saying exactly what is missing and how to get
-it.  The server listens on 127.0.0.1 only and builds into a temporary folder, so nothing
-is written into the site.
+it.  The server listens on 127.0.0.1 only and builds into a temporary folder, with Jekyll's
+cache there too, so nothing is written into the site.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ class PreviewPlan:
     url: str
     #: extra environment for the command
     env: dict[str, str] = field(default_factory=dict)
-    #: text of a second config file (the installed plugins), passed with ``--config``
+    #: text of a second config file (cache folder, installed plugins), passed with ``--config``
     override: str | None = None
     #: what the preview does without (plugins not installed, gems of the Gemfile missing)
     notes: list[str] = field(default_factory=list)
@@ -63,8 +63,9 @@ def _get_theme_hint(theme: str | None) -> str:
 
 def _bundle_ready(bundle: str, site: Path) -> bool:
     try:
-        result = subprocess.run([bundle, "check"], cwd=site, capture_output=True, text=True,
-                                timeout=120, check=False)
+        # --dry-run: the Gemfile is not locked, so no Gemfile.lock is written into the site
+        result = subprocess.run([bundle, "check", "--dry-run"], cwd=site, capture_output=True,
+                                text=True, timeout=120, check=False)
     except (OSError, subprocess.TimeoutExpired):
         return False
     return result.returncode == 0
@@ -95,13 +96,18 @@ def plan_preview(site: Path, *, port: int, destination: Path, theme: str | None 
             f"sitemigrate preview THEME_DIR")
     baseurl = str(config.get("baseurl") or "").strip("/")
     url = f"http://{HOST}:{port}/" + (f"{baseurl}/" if baseurl else "")
-    serve = ["serve", "--host", HOST, "--port", str(port), "--destination", str(destination)]
+    # The second config keeps Jekyll 4's cache out of the site (Jekyll 3 ignores the key)
+    # and, without bundler, lists only the plugins that are installed.
+    serve = ["serve", "--host", HOST, "--port", str(port), "--destination", str(destination),
+             "--config", f"{config_name},{{override}}"]
+    settings: dict[str, object] = {"cache_dir": str(destination.parent / "jekyll-cache")}
     notes: list[str] = []
 
     bundle = which("bundle")
     if (site / "Gemfile").is_file():
         if bundle and bundle_ready(bundle, site):
-            return PreviewPlan([bundle, "exec", "jekyll", *serve], site, url, notes=notes)
+            return PreviewPlan([bundle, "exec", "jekyll", *serve], site, url,
+                               override=dump_yaml(settings), notes=notes)
         if bundle:
             notes.append(f"the gems of {site}/Gemfile are not all installed (`bundle check` "
                          f"fails); using the jekyll on PATH instead. To build exactly as the "
@@ -118,8 +124,10 @@ def plan_preview(site: Path, *, port: int, destination: Path, theme: str | None 
 
     wanted = [str(p) for p in config.get("plugins") or config.get("gems") or []]
     installed = gems()
+    env = {"JEKYLL_NO_BUNDLER_REQUIRE": "true"}
     if installed is None:  # no `gem` command: let Jekyll report what it cannot load
-        return PreviewPlan([jekyll, *serve], site, url, notes=notes)
+        return PreviewPlan([jekyll, *serve], site, url, env=env, override=dump_yaml(settings),
+                           notes=notes)
     missing = [p for p in wanted if plugin_gem(p) not in installed]
     needed = set()
     if theme in target_themes():
@@ -135,10 +143,9 @@ def plan_preview(site: Path, *, port: int, destination: Path, theme: str | None 
     if missing:
         notes.append("building without plugins that are not installed: "
                      + ", ".join(missing) + f" (gem install {' '.join(map(plugin_gem, missing))})")
-    override = dump_yaml({"plugins": [p for p in wanted if p not in missing]})
-    argv = [jekyll, *serve, "--config", f"{config_name},{{override}}"]
-    return PreviewPlan(argv, site, url, env={"JEKYLL_NO_BUNDLER_REQUIRE": "true"},
-                       override=override, notes=notes)
+    settings["plugins"] = [p for p in wanted if p not in missing]
+    return PreviewPlan([jekyll, *serve], site, url, env=env, override=dump_yaml(settings),
+                       notes=notes)
 
 
 def port_free(port: int) -> bool:
