@@ -52,3 +52,8 @@ def test_themes_says_where_to_get_each_target() -> None:
         assert f"git clone {home}" in text
     assert all("home" in r for r in data["readers"])
     assert {row.name for row in THEMES if row.home} == set(homes)
+
+
+def test_top_level_help_shows_the_one_line_migration() -> None:
+    output = CliRunner().invoke(cli, ["--help"]).output
+    assert re.search(r"Example.*:\n\s+sitemigrate migrate \S+ --to \S+ -o \S+ --onto \S+", output)
