@@ -77,3 +77,41 @@ def _register_hypothesis_profiles() -> None:
 
 
 _register_hypothesis_profiles()
+
+
+# --- without ../shared: the tests over it are left out as one group, said once ---------------
+
+_NOT_RUN: list[str] = []
+
+
+def _needs_absent_shared(item: pytest.Item) -> bool:
+    if not SEEDS.is_dir() and "seeds" in getattr(item, "fixturenames", ()):
+        return True
+    for mark in item.iter_markers("skipif"):
+        condition = mark.args[0] if mark.args else mark.kwargs.get("condition")
+        if condition is True and "../shared" in str(mark.kwargs.get("reason", "")):
+            return True
+    return False
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if CORPUS.is_dir() and SEEDS.is_dir():
+        return
+    left_out = [item for item in items if _needs_absent_shared(item)]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if item not in set(left_out)]
+        _NOT_RUN.append(f"{len(left_out)} conformance tests over the real sites and seed pages "
+                        f"were not run: {SHARED} is absent (point SITEMIGRATE_SHARED at a "
+                        f"folder with corpus/ and seeds/ to run them)")
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    if CORPUS.is_dir() and SEEDS.is_dir():
+        return f"shared corpus and seeds: {SHARED}"
+    return None
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    for line in _NOT_RUN:
+        terminalreporter.write_line(line, yellow=True)

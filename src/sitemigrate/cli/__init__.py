@@ -16,6 +16,7 @@ COMMANDS = {
     "batch": "batch",
     "validate": "validate",
     "verify": "verify",
+    "preview": "preview",
 }
 
 
@@ -48,6 +49,10 @@ def cli(max_file_size: str | None) -> None:
 
     Read a site (academicpages, al-folio, Allan lab, custom data-driven layouts, plain
     Markdown, BibTeX), normalize it into one model, and write another theme's files.
+
+    \b
+    Example (a checkout of the target theme from `sitemigrate themes`):
+      sitemigrate migrate ~/my-site --to al-folio -o ~/new-site --onto ~/al-folio
 
     Exit codes: 0 ok; 1 finished, with losses or errors reported; 2 usage or bad input.
     """

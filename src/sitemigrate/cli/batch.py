@@ -45,7 +45,9 @@ def command(source: Path, target: str | None, out_root: Path, kind: str | None, 
     Exit code 1 when any site failed, or lost or changed content a visitor would see
     (with --strict: any loss, settings too); 2 for bad usage or a bad manifest.
 
-    Example: sitemigrate batch lab-sites/ --to al-folio -o migrated/ --report report.html
+    \b
+    Example:
+      sitemigrate batch lab-sites/ --to al-folio -o migrated/ --report migrated/report.html
     """
     from .. import batch
 

@@ -27,7 +27,12 @@ if TYPE_CHECKING:
 @input_errors
 def command(path: Path, kind: str | None, fmt: str, output: Path | None,
             no_dedupe: bool, compact: bool) -> None:
-    """Print the normalized model of the site or page at PATH."""
+    """Print the normalized model of the site or page at PATH.
+
+    \b
+    Example:
+      sitemigrate export samples/academicpages --format yaml -o model.yml
+    """
     from ..pipeline import read_site
 
     model = read_site(path, kind, dedupe=not no_dedupe)

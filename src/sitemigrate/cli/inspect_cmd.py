@@ -18,6 +18,10 @@ def command(path: Path, kind: str | None, as_json: bool, no_dedupe: bool) -> Non
     """Show which kind of site PATH is, why, what it holds and what went wrong.
 
     PATH is a site folder (with _config.yml) or a single page.
+
+    \b
+    Example:
+      sitemigrate inspect samples/al-folio
     """
     from ..detect import detect
     from ..pipeline import read_site

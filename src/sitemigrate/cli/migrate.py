@@ -52,7 +52,9 @@ def command(src: Path, target: str, out_dir: Path, kind: str | None, dry_run: bo
     (each one listed with its file, line and a hint); with --strict also when a setting
     was not carried.  Check the result with `sitemigrate verify OUT --build`.
 
-    Example: sitemigrate migrate ~/my-site --to al-folio -o ~/new-site --dry-run
+    \b
+    Example:
+      sitemigrate migrate ~/my-site --to al-folio -o ~/new-site --onto ~/al-folio --dry-run
     """
     from ..pipeline import migrate
     from ..report import plan_to_dict, site_from_plan, totals, write_reports

@@ -8,11 +8,21 @@ from .common import echo_json
 @click.command("themes")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def command(as_json: bool) -> None:
-    """List the source kinds that can be read and the themes that can be written."""
+    """List the source kinds that can be read and the themes that can be written.
+
+    For each theme that can be written, where to get it: `migrate --onto` and `preview`
+    need a checkout of it.
+
+    \b
+    Example:
+      sitemigrate themes --json
+    """
     from ..registry import THEMES
 
-    readers = [{"name": row.name, "description": row.reads} for row in THEMES if row.reads]
-    writers = [{"name": row.name, "description": row.writes} for row in THEMES if row.writes]
+    readers = [{"name": row.name, "description": row.reads, "home": row.home}
+               for row in THEMES if row.reads]
+    writers = [{"name": row.name, "description": row.writes, "home": row.home}
+               for row in THEMES if row.writes]
     if as_json:
         echo_json({"readers": readers, "writers": writers})
         return
@@ -22,3 +32,5 @@ def command(as_json: bool) -> None:
     click.echo("Writers (targets):")
     for w in writers:
         click.echo(f"  {w['name']:<14} {w['description']}")
+        if w["home"]:
+            click.echo(f"  {'':<14} get it: git clone {w['home']}")

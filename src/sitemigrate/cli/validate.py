@@ -11,7 +11,12 @@ from .common import UsageError, echo_json
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def command(file: Path, as_json: bool) -> None:
-    """Check a model file (JSON or YAML, as written by `export`) against the schema."""
+    """Check a model file (JSON or YAML, as written by `export`) against the schema.
+
+    \b
+    Example:
+      sitemigrate validate model.yml
+    """
     from ..schema import load_model_file, validate_data
 
     try:

@@ -20,6 +20,10 @@ def command(path: Path, theme: str | None, build: bool, as_json: bool) -> None:
     parses with unique keys, data files with the keys the loops use, unique permalinks,
     internal links.  With --build, Jekyll builds the site into a temporary folder and every
     publication, project and page title must appear in the HTML.  Exit 1 when a check fails.
+
+    \b
+    Example:
+      sitemigrate verify ~/new-site --build
     """
     from ..model import to_plain
     from ..verify import verify_site

@@ -27,7 +27,14 @@ class BuildOutcome:
     found: int = 0
 
 
-def _installed_gems() -> set[str] | None:
+def plugin_gem(plugin: str) -> str:
+    """The gem a ``plugins:`` entry loads: al-folio lists ``jekyll/scholar`` (a require path)
+    for the gem ``jekyll-scholar``."""
+    return plugin.replace("/", "-")
+
+
+def installed_gems() -> set[str] | None:
+    """Names of the installed Ruby gems; ``None`` when ``gem`` itself is missing."""
     gem = shutil.which("gem")
     if gem is None:
         return None
@@ -50,9 +57,9 @@ def build_and_find(site: Path, theme: str, diagnostics: Diagnostics) -> BuildOut
         return BuildOutcome()
     config = load_yaml((site / "_config.yml").read_text(encoding="utf-8")).data or {}
     wanted = [str(p) for p in config.get("plugins") or []]
-    gems = _installed_gems() or set()
-    missing = [p for p in wanted if p not in gems]
-    if "jekyll-scholar" in missing:
+    gems = installed_gems() or set()
+    missing = [p for p in wanted if plugin_gem(p) not in gems]
+    if "jekyll-scholar" in map(plugin_gem, missing):
         diagnostics.report(
             BUILD_UNAVAILABLE,
             "jekyll-scholar is not installed (al-folio needs it); only the static checks ran",
@@ -63,7 +70,7 @@ def build_and_find(site: Path, theme: str, diagnostics: Diagnostics) -> BuildOut
         shutil.copytree(site, work, symlinks=True,
                         ignore=shutil.ignore_patterns("_site", ".git", "Gemfile", "Gemfile.lock"))
         override = Path(tmp) / "override.yml"
-        override.write_text(dump_yaml({"plugins": [p for p in wanted if p in gems]}))
+        override.write_text(dump_yaml({"plugins": [p for p in wanted if plugin_gem(p) in gems]}))
         env = dict(os.environ, JEKYLL_NO_BUNDLER_REQUIRE="true", JEKYLL_ENV="production")
         result = subprocess.run(
             [jekyll, "build", "--config", f"_config.yml,{override}", "-d", str(Path(tmp) / "out"),

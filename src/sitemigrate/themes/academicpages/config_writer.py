@@ -7,6 +7,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from ...common.site_config import complete_config
 from ...model import Site
 from ...parsing.config_yaml import dump_config, load_config
 
@@ -48,6 +49,7 @@ def build_config(site: Site, existing: CommentedMap | None, categories: list[str
     """The config text: ``existing`` (or the source's own keys) plus the model's profile.
 
     Source keys in ``FOREIGN_KEYS`` are left out and named in ``dropped``."""
+    fresh = existing is None
     config = existing if existing is not None else CommentedMap()
     _set(config, "title", site.title)
     _set(config, "name", site.name)
@@ -70,6 +72,7 @@ def build_config(site: Site, existing: CommentedMap | None, categories: list[str
         entry = config["collections"].get(name)
         if isinstance(entry, dict):
             entry[ITEMS_MARK] = True
+    complete_config(config, "academicpages", fresh=fresh)
     return dump_config(config)
 
 

@@ -42,6 +42,7 @@ from urllib.parse import unquote
 from ...common.foreign_liquid import theme_target
 from ...common.links import BodyLinks, PermalinkMap, TargetUrls, source_permalink
 from ...common.settings import report_unwritten
+from ...common.site_config import complete_config
 from ...common.writer import WriteContext, Writer
 from ...converters import converter
 from ...diagnostics import AMBIGUOUS_CONTENT, INVALID_YAML, Diagnostics
@@ -443,6 +444,7 @@ class _Writing:
             self.ctx.diagnostics.report(
                 INVALID_YAML, "existing _config.yml does not parse; replaced", "_config.yml"
             )
+        complete_config(values, "al-folio", fresh=True)
         self.files.add("_config.yml", dump_config(values))
 
     def _report_unwritten_settings(self) -> None:
@@ -551,6 +553,7 @@ def merge_config(existing: bytes, values: dict[str, Any]) -> str | None:
             continue
         elif current != value or key not in data:
             data[key] = value
+    complete_config(data, "al-folio", fresh=False)
     return dump_config(data)
 
 

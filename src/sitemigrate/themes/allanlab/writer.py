@@ -22,6 +22,7 @@ from typing import Any
 from ...common.foreign_liquid import LiquidTarget, make_safe, theme_target
 from ...common.links import PermalinkMap, TargetUrls
 from ...common.settings import report_unwritten
+from ...common.site_config import complete_config
 from ...common.writer import WriteContext, Writer
 from ...diagnostics import (
     INVALID_YAML,
@@ -144,11 +145,13 @@ def _config(model: Model, ctx: WriteContext) -> str:
         rest = rest if isinstance(rest, dict) else DEFAULT_CONFIG
         fresh.update({k: v for k, v in rest.items() if k not in fresh})
         _report_unwritten_settings(model, ctx, fresh)
+        complete_config(fresh, "allanlab", fresh=True)
         return dump_config(fresh)
     for key, value in _site_values(model).items():
         if value is not None and (value != "" or key not in config):
             config[key] = value
     _report_unwritten_settings(model, ctx, config)
+    complete_config(config, "allanlab", fresh=False)
     return dump_config(config)
 
 
