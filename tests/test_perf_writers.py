@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sitemigrate import paths
-from sitemigrate.common.links import url_key
+from sitemigrate.common.urls import url_key
 from sitemigrate.parsing import yamlio
 from sitemigrate.parsing.yamlio import dump_yaml
 from sitemigrate.paths import UnsafePathError, safe_relative_path
@@ -107,8 +107,8 @@ def test_usual_output_paths_take_the_fast_path() -> None:
 def _url_key_reference(url: str, keep_case: bool = False) -> str:
     text = re.sub(r"\{\{[^}]*\}\}", "", url.strip())
     path = urlsplit(text).path if "://" in text else re.split(r"[?#]", text, maxsplit=1)[0]
-    path = re.sub(r"(/index)?\.html?$", "", path).rstrip("/")
-    return (path if keep_case else path.lower()) or "/"
+    path = "/" + re.sub(r"(/index)?\.html?$", "", path).rstrip("/").removeprefix("/")
+    return path if keep_case else path.lower()
 
 
 _url_text = st.lists(st.sampled_from(

@@ -65,8 +65,8 @@ def drop_shadowed_pages(base: FileSet, written: FileSet) -> list[tuple[str, str]
 
 
 def _permalinks(files: FileSet) -> dict[str, str]:
+    from .common.urls import url_key
     from .parsing.front_matter import split_front_matter
-    from .verify.site import norm_permalink
 
     links: dict[str, str] = {}
     for rel, data in files.items():
@@ -75,5 +75,5 @@ def _permalinks(files: FileSet) -> dict[str, str]:
         meta = split_front_matter(data.decode("utf-8", "replace")).meta
         permalink = meta.get("permalink")
         if isinstance(permalink, str) and permalink:
-            links[rel] = norm_permalink(permalink)
+            links[rel] = url_key(permalink, keep_case=True)
     return links

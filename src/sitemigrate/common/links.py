@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from ..fileset import FileSet
 from ..model import Item, Model, Origin, Page, Project, Publication
-from ..transforms.fields import split_url
+from .urls import url_key
 from .writer import WriteContext
 
 Record = Project | Publication | Item
@@ -43,22 +43,6 @@ _BODY_LINK = re.compile(
 _LIQUID_LINK = re.compile(
     r"(?P<lead>\{\{-?\s*(?P<quote>['\"]))(?P<prefix>)(?P<path>/[^'\"#?\s{}]*)"
     r"(?P<rest>[?#][^'\"\s{}]*)?(?=(?P=quote)\s*\|\s*(?:relative_url|absolute_url)\b)")
-_LIQUID_OUTPUT = re.compile(r"\{\{[^}]*\}\}")
-_QUERY_OR_FRAGMENT = re.compile(r"[?#]")
-_HTML_SUFFIX = re.compile(r"(/index)?\.html?$")
-
-
-def url_key(url: str, keep_case: bool = False) -> str:
-    """A link or permalink reduced to a comparable path: no site prefix, query, fragment,
-    trailing slash or ``.html`` (lower-cased unless ``keep_case``: servers such as GitHub
-    Pages tell the cases apart)."""
-    text = url.strip()
-    if "{{" in text:
-        text = _LIQUID_OUTPUT.sub("", text)
-    parts = split_url(text) if "://" in text else None
-    path = parts.path if parts else _QUERY_OR_FRAGMENT.split(text, 1)[0]
-    path = _HTML_SUFFIX.sub("", path).rstrip("/")
-    return (path if keep_case else path.lower()) or "/"
 
 
 def source_permalink(record: Record | Page) -> str | None:

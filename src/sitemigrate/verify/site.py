@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ..common.urls import url_key
 from ..diagnostics import Diagnostics
 from ..parsing.front_matter import FrontMatter, split_front_matter
 from ..parsing.text import decode
@@ -18,16 +19,6 @@ PAGE_SUFFIXES = (".md", ".markdown", ".html")
 PLUGIN_OUTPUTS = {"/sitemap.xml", "/feed.xml", "/robots.txt"}
 _LINK = re.compile(
     r"""(?:\]\(|href=["'])(?:\{\{\s*(?:site\.baseurl|base_path)\s*\}\})?(/[^)"'\s#?]*)""")
-
-
-def norm_permalink(url: str) -> str:
-    url = url.strip()
-    if not url.startswith("/"):
-        url = "/" + url
-    for suffix in ("index.html", ".html"):
-        if url.endswith(suffix):
-            url = url[: -len(suffix)]
-    return url.rstrip("/") or "/"
 
 
 class SiteFiles:
@@ -94,7 +85,7 @@ class SiteFiles:
 
     def note_permalink(self, url: str | None, rel: str) -> None:
         if url:
-            self.permalinks[norm_permalink(str(url))].append(rel)
+            self.permalinks[url_key(str(url), keep_case=True)].append(rel)
 
     def check_permalinks_unique(self) -> None:
         for url, files in sorted(self.permalinks.items()):
@@ -107,7 +98,7 @@ class SiteFiles:
             fm = self.front_matter(rel)
             for lineno, line in enumerate(fm.body.splitlines(), fm.body_line):
                 for url in _LINK.findall(line):
-                    target = norm_permalink(url)
+                    target = url_key(url, keep_case=True)
                     if target in known or self._is_static_file(url):
                         continue
                     self.report("SM604", f"link to {url} matches no page", rel, lineno)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ...common.reader import Detection, ReadContext, Reader
+from ...common.urls import url_key
 from ...model import Item, Model, Page, Project, Publication, Source, Theme
 from ...parsing.front_matter import FrontMatter, split_front_matter
 from ...parsing.markdown_sections import extract_research
@@ -252,13 +253,13 @@ class _SiteReader:
             for url in (pub.extra.get("permalink"), f"/publication/{stem}",
                         f"/publications/{stem}", f"/publication/{pub.id}"):
                 if isinstance(url, str) and url:
-                    self.pub_by_url.setdefault(_norm_url(url), pub.id)
+                    self.pub_by_url.setdefault(url_key(url, keep_case=True), pub.id)
 
     def resolve_publication(self, url: str) -> str | None:
         base = self.model.site.url or ""
         if base and url.startswith(base):
             url = url[len(base):]
-        return self.pub_by_url.get(_norm_url(url))
+        return self.pub_by_url.get(url_key(url, keep_case=True))
 
     def resolve_project(self, url: str) -> str | None:
         match = re.match(r"^/?(?:portfolio|projects)/([^/#?]+)", url.strip())
@@ -419,7 +420,8 @@ class _SiteReader:
         _mark_raw(page.extra, fm, self.invalid_blocks.get(path))
         page.role = _page_role(page, path)
         for order, entry in enumerate(self.model.site.navigation):
-            if page.permalink and _norm_url(entry["url"]) == _norm_url(page.permalink):
+            if page.permalink and url_key(entry["url"], keep_case=True) == \
+                    url_key(page.permalink, keep_case=True):
                 page.nav, page.nav_order = True, order
                 break
         return page
@@ -496,15 +498,8 @@ def _file_stem(file: str) -> str:
     return name[:dot] if 0 < dot < len(name) - 1 else name
 
 
-def _norm_url(url: str) -> str:
-    url = url.strip().split("#")[0].split("?")[0]
-    if not url.startswith("/"):
-        url = "/" + url
-    return url.rstrip("/") or "/"
-
-
 def _page_role(page: Page, path: Path) -> str | None:
-    if page.permalink and _norm_url(page.permalink) == "/" or path.stem in ("about", "index"):
+    if page.permalink and url_key(page.permalink) == "/" or path.stem in ("about", "index"):
         return "about"
     key = f"{path.stem} {page.permalink or ''}".lower()
     return next((role for word, role in _PAGE_ROLES if word in key), None)

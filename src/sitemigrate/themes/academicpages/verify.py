@@ -62,11 +62,11 @@ def _check_navigation(site: SiteFiles) -> None:
     nav = site.data_file("_data/navigation.yml")
     if not isinstance(nav, dict):
         return
-    from ...verify.site import norm_permalink
+    from ...common.urls import url_key
 
     for entry in nav.get("main") or []:
         url = entry.get("url") if isinstance(entry, dict) else None
-        if isinstance(url, str) and url.startswith("/") and norm_permalink(url) not in \
+        if isinstance(url, str) and url.startswith("/") and url_key(url, keep_case=True) not in \
                 site.permalinks:
             site.report("SM604", f"navigation entry {url} matches no page",
                         "_data/navigation.yml")

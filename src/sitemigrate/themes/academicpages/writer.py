@@ -29,6 +29,7 @@ from typing import Any
 
 from ...common.links import BodyLinks, PermalinkMap, TargetUrls, source_permalink
 from ...common.liquid_guard import Target, guard
+from ...common.urls import url_key
 from ...common.writer import WriteContext, Writer
 from ...fileset import FileSet
 from ...model import Item, Model, Page, Project, Publication, Theme
@@ -514,7 +515,7 @@ class _Plan:
                 body = (body.rstrip("\n") + "\n\n" if body.strip() else "") + \
                     self._guard(self._themes_markdown(self.model.themes, 2), page, meta)
         if page.nav and permalink and not any(
-                _same_url(e.get("url", ""), permalink) for e in self.model.site.navigation):
+                _same_page(e.get("url", ""), permalink) for e in self.model.site.navigation):
             self.nav_extra.append({"title": page.title or stem, "url": permalink,
                                    "order": str(page.nav_order if page.nav_order is not None
                                                 else 999)})
@@ -577,7 +578,7 @@ class _Plan:
                    for e in self.model.site.navigation]
         extra = sorted(self.nav_extra, key=lambda e: int(e.get("order", "999")))
         for entry in extra:
-            if not any(_same_url(e["url"], entry["url"]) for e in entries):
+            if not any(_same_page(e["url"], entry["url"]) for e in entries):
                 entries.append({"title": entry["title"], "url": entry["url"]})
         if entries:
             self.files.add("_data/navigation.yml", dump_yaml({"main": entries}))
@@ -730,10 +731,6 @@ def _where(record: Any) -> tuple[str | None, int | None]:
     return (origin.file, origin.line) if origin else (None, None)
 
 
-def _same_url(a: str, b: str) -> bool:
-    return a.strip().rstrip("/") == b.strip().rstrip("/")
-
-
 def _clean(text: str, plan: _Plan, record: Any) -> str:
     """Body text with Liquid the theme cannot run converted or removed (SM303 each)."""
     if "{%" not in text:
@@ -789,3 +786,7 @@ def _cite(args: str, plan: _Plan, record: Any) -> str:
 
 
 WRITER = AcademicpagesWriter()
+
+
+def _same_page(a: str, b: str) -> bool:
+    return url_key(a, keep_case=True) == url_key(b, keep_case=True)

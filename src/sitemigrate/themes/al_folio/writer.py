@@ -40,6 +40,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from ...common.links import BodyLinks, PermalinkMap, TargetUrls, source_permalink
+from ...common.urls import url_key
 from ...common.writer import WriteContext, Writer
 from ...converters import converter
 from ...diagnostics import Diagnostics
@@ -223,7 +224,7 @@ class _Writing:
         pages = list(self.model.pages)
         roles = {p.role for p in pages}
         about = _primary_about(pages)
-        self.permalinks.update(_norm_permalink(p.permalink) for p in pages if p.permalink)
+        self.permalinks.update(url_key(p.permalink, keep_case=True) for p in pages if p.permalink)
         research_written = False
         for page in pages:
             if page.role == "research" or _from_research(page, self.model.themes):
@@ -266,9 +267,9 @@ class _Writing:
     def _free_permalink(self, slug: str) -> str:
         """``/<slug>/`` for a generated page, ``/<slug>-2/``… when a page of the model has it."""
         candidate, n = f"/{slug}/", 2
-        while _norm_permalink(candidate) in self.permalinks:
+        while url_key(candidate, keep_case=True) in self.permalinks:
             candidate, n = f"/{slug}-{n}/", n + 1
-        self.permalinks.add(_norm_permalink(candidate))
+        self.permalinks.add(url_key(candidate, keep_case=True))
         return candidate
 
     def _keeps_research_page(self, page: Page) -> bool:
@@ -703,16 +704,8 @@ def _primary_about(pages: list[Page]) -> Page | None:
     if not abouts:
         return None
     names = {"index": 0, "about": 1}
-    return min(abouts, key=lambda p: (not p.permalink or _norm_permalink(p.permalink) != "/",
+    return min(abouts, key=lambda p: (not p.permalink or url_key(p.permalink) != "/",
                                       names.get(p.id, 2)))
-
-
-def _norm_permalink(url: str) -> str:
-    """A permalink as the URL it gives (``/a``, ``/a/`` and ``/a/index.html`` are one)."""
-    url = "/" + str(url).strip().lstrip("/")
-    for suffix in ("index.html", ".html"):
-        url = url.removesuffix(suffix)
-    return url.rstrip("/") or "/"
 
 
 def _from_research(page: Page, themes: list[Theme]) -> bool:

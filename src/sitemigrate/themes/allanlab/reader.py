@@ -12,15 +12,14 @@ that name (USC-NSL ``pubs.md``); only the research page yields themes.
 
 from __future__ import annotations
 
-import contextlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 from ...common.reader import Detection, ReadContext, Reader, peek_text
+from ...common.urls import url_key
 from ...model import PUBLICATION_KINDS, Item, Model, Page, Project, Publication, Site, Source, Theme
 from ...parsing.yamlio import YamlError, item_lines, load_yaml
 from ...paths import slugify
@@ -499,18 +498,6 @@ def _read_bibliographies(folder: Path, ctx: ReadContext, model: Model) -> None:
 
 # --- pages ----------------------------------------------------------------------------------
 
-def _url_key(url: str, keep_case: bool = False) -> str:
-    """A link or permalink reduced to a comparable path: no site prefix, slash or .html
-    (lower-cased unless ``keep_case``: servers such as GitHub Pages tell the cases apart)."""
-    text = re.sub(r"\{\{[^}]*\}\}", "", url.strip())
-    path = text
-    if "://" in text:
-        with contextlib.suppress(ValueError):  # "https://[x": no URL, compared as written
-            path = urlparse(text).path
-    path = re.sub(r"(/index)?\.html?$", "", path).rstrip("/")
-    return (path if keep_case else path.lower()) or "/"
-
-
 def _read_project_pages(root: Path, ctx: ReadContext, state: _State) -> None:
     """Pages under ``_pages/projects/`` and pages linked from ``_pages/projects.md``."""
     pages = root / "_pages"
@@ -528,7 +515,7 @@ def _add_project(state: _State, project: Project) -> None:
     state.model.projects.append(project)
     permalink = project.extra.get("permalink")
     if permalink:
-        state.project_by_url[_url_key(str(permalink))] = project
+        state.project_by_url[url_key(str(permalink))] = project
 
 
 def _project_from_page(path: Path, ctx: ReadContext, title: str | None) -> Project | None:
@@ -601,7 +588,7 @@ def _read_projects_listing(listing: Path, pages: Path, ctx: ReadContext,
         target: Path | None = None
         if linked:
             title = (linked.group("before") + linked.group("text")).strip()
-            key = _url_key(linked.group("url"))
+            key = url_key(linked.group("url"))
             if key in state.project_by_url:
                 found = state.project_by_url[key]
                 found.title, found.category = title, found.category or category
@@ -648,7 +635,7 @@ def _pages_by_permalink(pages: Path, ctx: ReadContext) -> dict[str, Path]:
         head = peek_text(path, 3000)
         match = re.search(r"^permalink:\s*[\"']?([^\s\"']+)", head, re.M)
         if match and head.startswith("---"):
-            found.setdefault(_url_key(match.group(1)), path)
+            found.setdefault(url_key(match.group(1)), path)
     return found
 
 
@@ -691,7 +678,7 @@ def _read_pages(root: Path, ctx: ReadContext, state: _State) -> None:
 
 
 def _role(path: Path, permalink: str | None, meta: dict[str, Any]) -> str | None:
-    key = _url_key(permalink or "")
+    key = url_key(permalink or "")
     if path.parent.name != "_pages":
         return None
     if path.stem in GENERATED_PAGES:
@@ -717,13 +704,13 @@ def _sibling_named(path: Path, stem: str) -> bool:
 def _nav(page: Page, model: Model) -> None:
     if not page.permalink:
         return
-    key = _url_key(page.permalink)
+    key = url_key(page.permalink)
     if key in HEADER_LINKS and page.origin and page.origin.file.count("/") == 1:
         page.nav = True
         page.nav_order = HEADER_LINKS.index(key) + 1
         title = page.title or page.id
         model.site.navigation.append({"title": title.split(" - ")[-1], "url": page.permalink})
-        model.site.navigation.sort(key=lambda n: HEADER_LINKS.index(_url_key(n["url"])))
+        model.site.navigation.sort(key=lambda n: HEADER_LINKS.index(url_key(n["url"])))
 
 
 _HARD_CODED = re.compile(
@@ -800,8 +787,8 @@ def read_research(body: str, path: Path, first_line: int, ctx: ReadContext, mode
     project_urls = state.project_by_url if state else {}
     for section in sections:
         linked = _HEADING_LINK.match(section.title)
-        if linked and _url_key(linked.group("url")) in project_urls and stack:
-            stack[-1][1].project_ids.append(project_urls[_url_key(linked.group("url"))].id)
+        if linked and url_key(linked.group("url")) in project_urls and stack:
+            stack[-1][1].project_ids.append(project_urls[url_key(linked.group("url"))].id)
             continue
         theme = _theme(section, path, ctx, model)
         while stack and stack[-1][0] >= section.level:

@@ -19,6 +19,7 @@ from collections import defaultdict
 from typing import Any
 
 from ...common.links import PermalinkMap, TargetUrls
+from ...common.urls import url_key
 from ...common.writer import WriteContext, Writer
 from ...fileset import FileSet
 from ...model import Item, Model, Page, Project, Publication, Theme
@@ -32,7 +33,6 @@ from .reader import (
     HEADER_LINKS,
     KIND_FLAGS,
     PUBPIC,
-    _url_key,
     _venue_from_conf,
 )
 
@@ -197,7 +197,7 @@ def _page_with_role(model: Model, role: str) -> Page | None:
     ``/role``, else the first; other pages with the role are written as ordinary pages."""
     pages = [p for p in model.pages if p.role == role]
     for fits in (lambda p: p.id == role,
-                 lambda p: _url_key(p.permalink or "") == f"/{role}"):
+                 lambda p: url_key(p.permalink or "") == f"/{role}"):
         chosen = next((p for p in pages if fits(p)), None)
         if chosen is not None:
             return chosen
@@ -524,7 +524,7 @@ def _write_pages(model: Model, files: FileSet, ctx: WriteContext, links: Permali
 
 
 def _check_nav(page: Page, ctx: WriteContext) -> None:
-    if page.nav and page.permalink and _url_key(page.permalink) not in HEADER_LINKS:
+    if page.nav and page.permalink and url_key(page.permalink) not in HEADER_LINKS:
         origin = page.origin
         ctx.loss(f"page {page.id!r} was in the navigation; the Allan lab header "
                  "(_includes/header.html) is hard-coded: add a link to "

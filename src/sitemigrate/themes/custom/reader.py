@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...common.reader import Detection, ReadContext, Reader, peek_text
+from ...common.urls import url_key
 from ...model import Model, Page, Project, Publication, Site, Source, Theme
 from ...paths import slugify
 from ...transforms.fields import normalize_date
@@ -250,7 +251,7 @@ class _State:
             if title is None or url is None:
                 continue
             self.model.site.navigation.append({"title": str(title), "url": str(url)})
-            self.nav_urls.setdefault(_norm_url(str(url)), index + 1)
+            self.nav_urls.setdefault(url_key(str(url), keep_case=True), index + 1)
 
     # data files ---------------------------------------------------------------------------
 
@@ -425,7 +426,7 @@ class _State:
             page.nav_order = nav_order
         elif nav_order is not None:
             page.extra["nav_order"] = nav_order
-        url = _norm_url(permalink or _default_url(path, self.ctx.root))
+        url = url_key(permalink or _default_url(path, self.ctx.root), keep_case=True)
         if url in self.nav_urls:
             page.nav = True
             page.nav_order = page.nav_order or self.nav_urls[url]
@@ -744,13 +745,6 @@ def _extend(target: list[str], values: list[str]) -> None:
         if value not in present:
             present.add(value)
             target.append(value)
-
-
-def _norm_url(url: str) -> str:
-    url = url.strip()
-    if not url.startswith("/"):
-        url = "/" + url
-    return url.rstrip("/") or "/"
 
 
 def _default_url(path: Path, root: Path) -> str:
