@@ -25,9 +25,9 @@ from typing import Any
 
 import yaml
 
+from .common.reader import config_path
 from .paths import slugify
 
-CONFIG_NAMES = ("_config.yml", "_config.yaml")
 MANIFEST_SUFFIXES = (".yml", ".yaml", ".csv", ".tsv")
 MANIFEST_KEYS = ("name", "source", "target", "from", "dedupe")
 #: Losses listed per site in the report; the counts always cover all of them.
@@ -111,7 +111,7 @@ def _children(folder: Path, skipped: set[Path]) -> list[Path]:
 
 
 def _is_site(path: Path) -> bool:
-    return path.is_dir() and any((path / name).is_file() for name in CONFIG_NAMES)
+    return path.is_dir() and config_path(path) is not None
 
 
 def _detected(path: Path) -> bool:

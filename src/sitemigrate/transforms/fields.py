@@ -188,3 +188,12 @@ def repair_url(url: str) -> tuple[str, bool]:
     if re.match(r"^www\.", text):
         return "https://" + text, True
     return text, False
+
+
+def text_or_none(value: Any) -> str | None:
+    """A value as stripped text; ``None`` for ``None`` or blank text.  Any other value (a
+    number, a map written where text was expected) is kept as its ``str``: never dropped."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None

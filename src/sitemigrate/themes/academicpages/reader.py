@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ...common.reader import Detection, ReadContext, Reader
+from ...common.reader import Detection, ReadContext, Reader, config_path
 from ...common.urls import url_key
 from ...model import Item, Model, Page, Project, Publication, Source, Theme
 from ...parsing.front_matter import FrontMatter, split_front_matter
@@ -62,13 +62,6 @@ class AcademicpagesReader(Reader):
         return model
 
 
-def _config_path(root: Path) -> Path | None:
-    for name in ("_config.yml", "_config.yaml"):
-        if (root / name).is_file():
-            return root / name
-    return None
-
-
 def _quiet_yaml(path: Path) -> Any:
     try:
         return load_yaml(path.read_text(encoding="utf-8", errors="replace")).data
@@ -78,10 +71,10 @@ def _quiet_yaml(path: Path) -> Any:
 
 def _detect_site(root: Path) -> Detection:
     found = Detection()
-    config_path = _config_path(root)
-    if config_path is None:
+    path = config_path(root)
+    if path is None:
         return found
-    config = _quiet_yaml(config_path)
+    config = _quiet_yaml(path)
     config = config if isinstance(config, dict) else {}
     pubs = root / "_publications"
     has_pubs = pubs.is_dir() and any(p.suffix in DOC_SUFFIXES for p in pubs.iterdir())
@@ -166,16 +159,16 @@ class _SiteReader:
         self._research(page, fm, path)
 
     def _read_config(self) -> None:
-        config_path = _config_path(self.root)
-        if config_path is None:
+        path = config_path(self.root)
+        if path is None:
             return
-        data = self.ctx.load_yaml_file(config_path)
+        data = self.ctx.load_yaml_file(path)
         if data is not None and not isinstance(data, dict):
-            self.ctx.report("SM109", "config is not a key: value map", config_path, 1)
+            self.ctx.report("SM109", "config is not a key: value map", path, 1)
             data = None
         self.config = data or {}
         site = site_from_config(self.config)
-        site.origin = self.ctx.origin(config_path, 1)
+        site.origin = self.ctx.origin(path, 1)
         nav_path = self.root / "_data" / "navigation.yml"
         if nav_path.is_file():
             site.navigation = navigation(self.ctx.load_yaml_file(nav_path))
@@ -189,7 +182,7 @@ class _SiteReader:
         for key in site.socials:
             if key != key.lower():
                 self.ctx.report("SM206", f"author key {key!r} is not read by the theme "
-                                "(its keys are lower case)", config_path)
+                                "(its keys are lower case)", path)
 
     # -- publications -----------------------------------------------------------------------
 

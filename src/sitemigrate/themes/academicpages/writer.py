@@ -35,6 +35,7 @@ from ...fileset import FileSet
 from ...model import Item, Model, Page, Project, Publication, Theme
 from ...parsing.front_matter import render_front_matter
 from ...parsing.yamlio import dump_yaml
+from ...paths import unique_name
 from ...transforms.fields import normalize_date, year_of
 from ...transforms.identifiers import find_identifiers
 from .config_writer import (
@@ -175,11 +176,12 @@ class _Plan:
     def _map_ids(self) -> None:
         taken: set[str] = set()
         for pub in self.model.publications:
-            stem = _unique(safe_stem(pub.id, "publication"), taken)
+            stem = unique_name(safe_stem(pub.id, "publication"), taken, fold_case=True)
             self.pub_stem[pub.id] = stem
         taken = set()
         for project in self.model.projects:
-            self.project_stem[project.id] = _unique(safe_stem(project.id, "project"), taken)
+            self.project_stem[project.id] = unique_name(safe_stem(project.id, "project"), taken,
+                                                        fold_case=True)
             self.target_collections.add(_project_collection(project))
         for item in self.model.items:
             folder = _item_folder(item)
@@ -649,15 +651,6 @@ def _item_stem(item: Item, folder: str) -> str:
             and not item.extra.get("sitemigrate_static"):
         stem = f"{day}-{stem}"
     return stem
-
-
-def _unique(stem: str, taken: set[str]) -> str:
-    candidate, n = stem, 2
-    while candidate.lower() in taken:
-        candidate = f"{stem}-{n}"
-        n += 1
-    taken.add(candidate.lower())
-    return candidate
 
 
 def _teaser_header(current: Any, image: str | None) -> Any:

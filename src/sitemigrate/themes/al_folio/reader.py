@@ -29,11 +29,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ...common.reader import Detection, ReadContext, Reader
+from ...common.reader import Detection, ReadContext, Reader, config_path
 from ...model import Item, Model, Page, Project, Publication, Site, Source, Theme
 from ...parsing.html_research import Report, ResearchContent, parse_research_page
 from ...paths import IdPool
-from ...transforms.fields import as_bool, as_int, normalize_date, plain_text
+from ...transforms.fields import as_bool, as_int, normalize_date, plain_text, text_or_none
 
 #: al-folio social key -> network name used in ``Site.socials``.
 SOCIAL_KEYS: dict[str, str] = {
@@ -105,8 +105,7 @@ class AlfolioReader(Reader):
 
     def _detect_site(self, path: Path) -> Detection:
         found = Detection()
-        config = next((p for p in (path / "_config.yml", path / "_config.yaml") if p.is_file()),
-                      None)
+        config = config_path(path)
         if config is None:
             return found
         try:
@@ -178,8 +177,8 @@ def read_page(path: Path, ctx: ReadContext, page_id: str) -> tuple[Page, int] | 
         page.extra["front_matter"] = False
         return page, fm.body_line
     meta = fm.meta
-    page.title = _text_or_none(meta.get("title"))
-    page.permalink = _text_or_none(meta.get("permalink"))
+    page.title = text_or_none(meta.get("title"))
+    page.permalink = text_or_none(meta.get("permalink"))
     page.nav = as_bool(meta.get("nav", False))
     page.nav_order = as_int(meta.get("nav_order"))
     page.extra.update({k: v for k, v in meta.items() if k not in _PAGE_KEYS})
@@ -292,13 +291,6 @@ def _dedupe(values: list[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
-def _text_or_none(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
-
-
 # ---------------------------------------------------------------------- whole site
 
 class _SiteReading:
@@ -321,8 +313,7 @@ class _SiteReading:
     # -- config and profile
 
     def _read_config(self) -> None:
-        path = next((p for p in (self.root / "_config.yml", self.root / "_config.yaml")
-                     if p.is_file()), None)
+        path = config_path(self.root)
         site = Site()
         self.model.site = site
         if path is None:
@@ -332,26 +323,26 @@ class _SiteReading:
         if not isinstance(data, dict):
             return
         self.config = data
-        names = [_text_or_none(data.get(k)) for k in ("first_name", "middle_name", "last_name")]
+        names = [text_or_none(data.get(k)) for k in ("first_name", "middle_name", "last_name")]
         full = " ".join(n for n in names if n) or None
         site.name = full
-        title = _text_or_none(data.get("title"))
+        title = text_or_none(data.get("title"))
         site.title = full if title in (None, "blank") else plain_text(title)
-        site.email = _text_or_none(data.get("email"))
-        site.url = _text_or_none(data.get("url"))
-        site.baseurl = _text_or_none(data.get("baseurl"))
+        site.email = text_or_none(data.get("email"))
+        site.url = text_or_none(data.get("url"))
+        site.baseurl = text_or_none(data.get("baseurl"))
         for key in ("first_name", "middle_name", "last_name"):
             if names[("first_name", "middle_name", "last_name").index(key)]:
                 site.extra[key] = str(data[key]).strip()
         if title and title != site.title:
             site.extra["title_raw"] = title
-        description = _text_or_none(data.get("description"))
+        description = text_or_none(data.get("description"))
         if description:
             site.extra["config_description"] = description
         if isinstance(data.get("scholar"), dict):
             site.extra["scholar"] = data["scholar"]
         for key, value in data.items():
-            if _SOCIAL_KEY.match(str(key)) and _text_or_none(value):
+            if _SOCIAL_KEY.match(str(key)) and text_or_none(value):
                 site.socials[social_network(str(key))] = str(value).strip()
         self._read_socials_file()
 
@@ -366,10 +357,10 @@ class _SiteReading:
         site.extra["socials_file"] = True
         for key, value in data.items():
             if key == "email":
-                site.email = site.email or _text_or_none(value)
+                site.email = site.email or text_or_none(value)
             elif isinstance(value, bool):
                 site.extra.setdefault("socials_flags", {})[str(key)] = value
-            elif _text_or_none(value):
+            elif text_or_none(value):
                 site.socials[social_network(str(key))] = str(value).strip()
 
     # -- publications
@@ -428,26 +419,26 @@ class _SiteReading:
                             path, 1)
             project.extra["front_matter"] = False
         meta = fm.meta
-        title = _text_or_none(meta.get("title"))
+        title = text_or_none(meta.get("title"))
         if title is None:
             title = stem.replace("_", " ").replace("-", " ").strip().title() or project.id
             self.ctx.report("SM201", f"project has no title; using {title!r}", path, 1)
         project.title = title
-        project.description = _text_or_none(meta.get("description"))
-        project.image = _text_or_none(meta.get("img"))
+        project.description = text_or_none(meta.get("description"))
+        project.image = text_or_none(meta.get("img"))
         project.order = as_int(meta.get("importance"))
-        project.category = _text_or_none(meta.get("category"))
+        project.category = text_or_none(meta.get("category"))
         project.date = normalize_date(meta.get("date"))
-        redirect = _text_or_none(meta.get("redirect"))
+        redirect = text_or_none(meta.get("redirect"))
         if redirect:
             project.links["website"] = redirect
-        github = _text_or_none(meta.get("github"))
+        github = text_or_none(meta.get("github"))
         if github:
             project.links["code"] = github
         extra_links = meta.get("links")
         if isinstance(extra_links, dict):
             for label, url in extra_links.items():
-                if _text_or_none(url):
+                if text_or_none(url):
                     project.links.setdefault(str(label), str(url).strip())
         project.publication_ids = cite_keys(fm.body)
         for key, value in meta.items():
@@ -487,12 +478,12 @@ class _SiteReading:
 
     def _profile_from_about(self, page: Page) -> None:
         site = self.model.site
-        subtitle = _text_or_none(page.extra.get("subtitle"))
+        subtitle = text_or_none(page.extra.get("subtitle"))
         if subtitle and site.role is None:
             site.role = subtitle
         profile = page.extra.get("profile")
         if isinstance(profile, dict):
-            image = _text_or_none(profile.get("image"))
+            image = text_or_none(profile.get("image"))
             if image and site.avatar is None:
                 site.avatar = image if "/" in image else f"assets/img/{image}"
         body = page.body.strip()
@@ -519,7 +510,7 @@ class _SiteReading:
                             path, 1)
             item.extra["front_matter"] = False
         meta = fm.meta
-        item.title = _text_or_none(meta.get("title"))
+        item.title = text_or_none(meta.get("title"))
         raw_date = meta.get("date")
         named = _POST_NAME.match(stem)
         item.date = normalize_date(raw_date) or (normalize_date(named.group(1)) if named else None)

@@ -59,7 +59,7 @@ from ...parsing.bibtex import (
 from ...parsing.config_yaml import dump_config, load_config
 from ...parsing.front_matter import render_front_matter
 from ...parsing.yamlio import dump_yaml
-from ...paths import slugify
+from ...paths import slugify, unique_name
 from ...transforms.fields import normalize_date
 from .reader import (
     MARKER_KEY,
@@ -142,7 +142,7 @@ class _Writing:
         used: set[str] = set()
         entries: list[str] = []
         for pub in self.model.publications:
-            key = _unique(_bib_key(pub.id), used)
+            key = unique_name(_bib_key(pub.id), used)
             self.keys[pub.id] = key
             prepared = _as_read_back(self._prepare(pub, key))
             entry_type = entry_type_of(prepared)
@@ -606,14 +606,6 @@ def _avatar_name(avatar: str) -> str:
 def _bib_key(pub_id: str) -> str:
     key = re.sub(r"[\s,{}()\"'#%~\\=]+", "-", pub_id.strip()).strip("-")
     return key or "untitled"
-
-
-def _unique(key: str, used: set[str]) -> str:
-    candidate, n = key, 2
-    while candidate in used:
-        candidate, n = f"{key}-{n}", n + 1
-    used.add(candidate)
-    return candidate
 
 
 def _name_date(item: Item) -> str | None:

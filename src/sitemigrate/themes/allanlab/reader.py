@@ -18,12 +18,19 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ...common.reader import Detection, ReadContext, Reader, peek_text
+from ...common.reader import Detection, ReadContext, Reader, config_path, peek_text
 from ...common.urls import url_key
 from ...model import PUBLICATION_KINDS, Item, Model, Page, Project, Publication, Site, Source, Theme
 from ...parsing.yamlio import YamlError, item_lines, load_yaml
 from ...paths import slugify
-from ...transforms.fields import as_int, normalize_date, plain_text, split_authors, year_of
+from ...transforms.fields import (
+    as_int,
+    normalize_date,
+    plain_text,
+    split_authors,
+    text_or_none,
+    year_of,
+)
 
 ALLAN_LAYOUTS = ("textlay", "gridlay", "homelay", "piclay")
 #: The links of the template's hard-coded header (``_includes/header.html``), in order.
@@ -68,7 +75,7 @@ class AllanlabReader(Reader):
                        in ALLAN_LAYOUTS]
             if layouts:
                 found.add(0.3, f"{len(layouts)} page(s) with Allan layouts (textlay/gridlay…)")
-        config = _config_path(path)
+        config = config_path(path)
         if config is not None and found.score > 0:
             text = peek_text(config)
             if re.search(r"^include:\s*\n(\s*-\s*.*\n)*\s*-\s*_pages", text, re.M):
@@ -116,26 +123,19 @@ def _page_layout(path: Path) -> str | None:
     return match.group(1) if match else None
 
 
-def _config_path(root: Path) -> Path | None:
-    for name in ("_config.yml", "_config.yaml"):
-        if (root / name).is_file():
-            return root / name
-    return None
-
-
 # --- site -----------------------------------------------------------------------------------
 
 def _read_config(root: Path, ctx: ReadContext, model: Model) -> None:
-    path = _config_path(root)
+    path = config_path(root)
     if path is None:
         return
     data = ctx.load_yaml_file(path)
     if not isinstance(data, dict):
         return
     model.site = Site(
-        title=_text(data.get("title")), email=_text(data.get("email")),
-        description=_text(data.get("description")), url=_text(data.get("url")),
-        baseurl=_text(data.get("baseurl")), origin=ctx.origin(path, 1))
+        title=text_or_none(data.get("title")), email=text_or_none(data.get("email")),
+        description=text_or_none(data.get("description")), url=text_or_none(data.get("url")),
+        baseurl=text_or_none(data.get("baseurl")), origin=ctx.origin(path, 1))
     rest = {k: v for k, v in data.items()
             if k not in ("title", "email", "description", "url", "baseurl")}
     if rest:
@@ -147,13 +147,6 @@ def _raw(value: Any) -> str | None:
     if value is None or value == "":
         return None
     return value if isinstance(value, str) else str(value)
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
 
 
 # --- _data ----------------------------------------------------------------------------------
@@ -225,7 +218,7 @@ def _read_publist(path: Path, text: str, data: Any, ctx: ReadContext, state: _St
 
 def _publication(item: dict[str, Any], path: Path, line: int | None, ctx: ReadContext,
                  state: _State) -> Publication:
-    title = _text(item.get("title"))
+    title = text_or_none(item.get("title"))
     if not title:
         title = f"Untitled ({path.stem} line {line})"
         ctx.report("SM201", "publication has no title", path, line)
@@ -233,7 +226,7 @@ def _publication(item: dict[str, Any], path: Path, line: int | None, ctx: ReadCo
     links, display, link_extra = _links(link, state.link_folders, path, line, ctx)
     if isinstance(item.get("extra_links"), dict):  # labels the link map cannot hold (url)
         links.update({str(k): str(v) for k, v in item["extra_links"].items() if v})
-    venue = _text(item.get("venue"))
+    venue = text_or_none(item.get("venue"))
     extra: dict[str, Any] = {}
     if "venue" not in item:
         venue = _venue_from_conf(item.get("conf")) or display
@@ -244,9 +237,9 @@ def _publication(item: dict[str, Any], path: Path, line: int | None, ctx: ReadCo
     else:
         year = year_of(venue) or year_of(item.get("date"))
     pub = Publication(
-        id=_text(item.get("id")) or slugify(title), title=title, year=year, venue=venue,
-        authors=_authors(item), abstract=_text(item.get("description")), links=links,
-        award=_text(item.get("news1")), image=_image(item.get("image")),
+        id=text_or_none(item.get("id")) or slugify(title), title=title, year=year, venue=venue,
+        authors=_authors(item), abstract=text_or_none(item.get("description")), links=links,
+        award=text_or_none(item.get("news1")), image=_image(item.get("image")),
         citation=item["citation"] if isinstance(item.get("citation"), str) else None,
         selected=_highlight(item.get("highlight"), path, line, ctx),
         date=normalize_date(item.get("date")), origin=ctx.origin(path, line))
@@ -268,21 +261,21 @@ def _authors(item: dict[str, Any]) -> list[str]:
     exact = item.get("authors_list")
     if isinstance(exact, list):
         return [str(a) for a in exact]
-    return split_authors(_text(item.get("authors")))
+    return split_authors(text_or_none(item.get("authors")))
 
 
 def _venue_from_conf(conf: Any) -> str | None:
     if not isinstance(conf, dict):
         return None
-    name = _text(conf.get("fullname"))
-    abbr = _text(conf.get("abbreviation"))
+    name = text_or_none(conf.get("fullname"))
+    abbr = text_or_none(conf.get("abbreviation"))
     if name and abbr:
         return f"{name} ({abbr})"
     return name or abbr
 
 
 def _kind(item: dict[str, Any]) -> str | None:
-    kind = _text(item.get("kind"))
+    kind = text_or_none(item.get("kind"))
     if kind in PUBLICATION_KINDS:
         return kind
     for flag in KIND_FLAGS:
@@ -300,7 +293,7 @@ def _highlight(value: Any, path: Path, line: int | None, ctx: ReadContext) -> bo
 
 
 def _image(value: Any) -> str | None:
-    text = _text(value)
+    text = text_or_none(value)
     if text is None or "://" in text or text.startswith("/"):
         return text
     return PUBPIC + text
@@ -312,14 +305,14 @@ def _links(link: Any, folders: dict[str, str], path: Path, line: int | None,
     if link is None:
         return {}, None, {}
     if not isinstance(link, dict):
-        url = _text(link)
+        url = text_or_none(link)
         return ({_url_label(url, False): url} if url else {}), None, {}
     links: dict[str, str] = {}
-    display = _text(link.get("display"))
+    display = text_or_none(link.get("display"))
     for key, value in link.items():
         if key in ("url", "display"):
             continue
-        url = _text(value)
+        url = text_or_none(value)
         if url is None:
             continue
         if not isinstance(value, str):
@@ -328,7 +321,7 @@ def _links(link: Any, folders: dict[str, str], path: Path, line: int | None,
         if folder and "://" not in url and not url.startswith("/"):
             url = f"/{folder}/{url}"
         links[str(key)] = url
-    url = _text(link.get("url"))
+    url = text_or_none(link.get("url"))
     if url:
         links[_url_label(url, "pdf" in links)] = url
     return links, display, {}
@@ -357,7 +350,7 @@ def _read_people(path: Path, text: str, data: Any, ctx: ReadContext, model: Mode
         for index, person in enumerate(items):
             if not isinstance(person, dict):
                 continue
-            name = _text(person.get("name")) or f"{path.stem}-{index + 1}"
+            name = text_or_none(person.get("name")) or f"{path.stem}-{index + 1}"
             extra = dict(person)
             extra["data_file"] = path.stem
             if group is not None:
@@ -374,7 +367,7 @@ def _read_news(path: Path, text: str, data: Any, ctx: ReadContext, model: Model)
             line = lines.get((group, index))
             if not isinstance(entry, dict):
                 continue
-            raw_date = _text(entry.get("date"))
+            raw_date = text_or_none(entry.get("date"))
             date = parse_free_date(raw_date)
             if raw_date and date is None:
                 ctx.report("SM202", f"news date {raw_date!r} not understood; kept as text",
@@ -480,8 +473,8 @@ def _projects_from_items(data: Any, lines: dict[tuple[str | None, int], int], pa
             if display:
                 extra["link_display"] = display
             state.model.projects.append(Project(
-                id=slugify(title), title=title, description=_text(item.get("description")),
-                image=_text(item.get("image") or item.get("photo")), links=links,
+                id=slugify(title), title=title, description=text_or_none(item.get("description")),
+                image=text_or_none(item.get("image") or item.get("photo")), links=links,
                 order=len(state.model.projects) + 1, extra=extra,
                 origin=ctx.origin(path, line)))
 
@@ -528,13 +521,13 @@ def _project_from_page(path: Path, ctx: ReadContext, title: str | None) -> Proje
     title = title or h1 or plain_text(meta.get("title")).split(" - ")[-1] or path.stem
     links = meta.pop("links", None)
     links = {str(k): str(v) for k, v in links.items() if v} if isinstance(links, dict) else {}
-    redirect = _text(meta.get("redirect_to"))
+    redirect = text_or_none(meta.get("redirect_to"))
     if redirect:
         links.setdefault("website", redirect)
     project = Project(
         id=path.stem, title=title, description=_raw(meta.pop("description", None)),
-        body=body or None, image=_text(meta.pop("image", None)), links=links,
-        category=_text(meta.pop("category", None)), origin=ctx.origin(path, 1))
+        body=body or None, image=text_or_none(meta.pop("image", None)), links=links,
+        category=text_or_none(meta.pop("category", None)), origin=ctx.origin(path, 1))
     project.order = as_int(meta.pop("order", None))
     project.publication_ids = [str(p) for p in meta.pop("publications", None) or []]
     if "excerpt" in meta:  # Allan boilerplate ("Lab -- Page"), not a project summary
@@ -651,9 +644,9 @@ def _read_pages(root: Path, ctx: ReadContext, state: _State) -> None:
         if not fm.present:
             ctx.report("SM106", "page has no front matter; Jekyll copies it unrendered", path)
         meta = dict(fm.meta)
-        permalink = _text(meta.pop("permalink", None))
+        permalink = text_or_none(meta.pop("permalink", None))
         raw_title = meta.pop("title", None)
-        title = raw_title if isinstance(raw_title, str) else _text(raw_title)
+        title = raw_title if isinstance(raw_title, str) else text_or_none(raw_title)
         page = Page(id=path.stem, title=title, permalink=permalink,
                     body=fm.body.strip("\n"), origin=ctx.origin(path, 1))
         page.role = _role(path, permalink, meta)
@@ -898,8 +891,8 @@ def _read_single_page(path: Path, ctx: ReadContext, model: Model) -> None:
     if fm is None:
         return
     meta = dict(fm.meta)
-    page = Page(id=path.stem, title=_text(meta.pop("title", None)),
-                permalink=_text(meta.pop("permalink", None)), body=fm.body.strip("\n"),
+    page = Page(id=path.stem, title=text_or_none(meta.pop("title", None)),
+                permalink=text_or_none(meta.pop("permalink", None)), body=fm.body.strip("\n"),
                 origin=ctx.origin(path, 1))
     page.role = _role(path.parent / "_pages" / path.name, page.permalink, meta)
     if page.role in (None, "research") and meta.get("layout") == "textlay":
