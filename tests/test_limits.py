@@ -290,3 +290,25 @@ def test_deep_existing_config_in_the_output_folder_is_reported(target: str,
     except RecursionError:  # re-raised short: a 1000-frame traceback takes pytest seconds
         raise AssertionError("RecursionError") from None
     assert plan.files
+    # one policy for every target: refused before ruamel.yaml parses it, reported, replaced
+    refused = [d for d in plan.diagnostics if d.file == "_config.yml" and d.code == "SM505"]
+    assert len(refused) == 1 and "written afresh" in refused[0].message
+    assert b"title: Lab" in plan.files.get("_config.yml")
+
+
+@pytest.mark.parametrize("target", ["academicpages", "al-folio", "allanlab"])
+def test_unreadable_existing_config_is_reported_and_replaced(target: str, tmp_path: Path) -> None:
+    from sitemigrate.pipeline import migrate
+
+    site = tmp_path / "site"
+    (site / "_publications").mkdir(parents=True)
+    (site / "_config.yml").write_text("title: Lab\n")
+    (site / "_publications" / "2020-01-01-p.md").write_text(
+        "---\ntitle: P\ncollection: publications\ndate: 2020-01-01\n---\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "_config.yml").write_text("title: [unclosed\n")
+    plan = migrate(site, target, out, kind="academicpages", dry_run=True)
+    refused = [d for d in plan.diagnostics if d.file == "_config.yml" and d.code == "SM101"]
+    assert len(refused) == 1 and "written afresh" in refused[0].message
+    assert b"title: Lab" in plan.files.get("_config.yml")

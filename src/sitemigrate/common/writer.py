@@ -6,9 +6,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
+from ruamel.yaml.comments import CommentedMap
+
 from ..diagnostics import Diagnostics
 from ..fileset import FileSet
 from ..model import Model
+from ..parsing.config_yaml import load_config
+from ..parsing.yamlio import YamlError
 
 
 class WriteContext:
@@ -25,6 +29,21 @@ class WriteContext:
 
     def existing(self, rel: str) -> bytes | None:
         return self._existing(rel)
+
+    def existing_config(self) -> CommentedMap | None:
+        """The output folder's ``_config.yml`` as a comment-keeping map to merge into, or
+        ``None`` when there is none.  One policy for every writer: a config that does not
+        load is reported (SM101; SM505 or SM502 when refused unparsed for its nesting or
+        aliases) and the writer writes a fresh one in its place."""
+        data = self.existing("_config.yml")
+        if data is None:
+            return None
+        try:
+            return load_config(data)
+        except YamlError as exc:
+            self.diagnostics.add(exc.code, f"existing _config.yml does not load ({exc.message});"
+                                 " written afresh", "_config.yml", exc.line)
+            return None
 
     def loss(self, message: str, file: str | None = None, line: int | None = None,
              code: str = "SM301") -> None:

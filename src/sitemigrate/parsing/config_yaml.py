@@ -14,6 +14,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
+from .yamlio import YamlError, check_limits
+
 
 def config_yaml() -> YAML:
     yaml = YAML()  # round-trip mode: comments, order and quoting kept
@@ -23,16 +25,24 @@ def config_yaml() -> YAML:
     return yaml
 
 
-def load_config(data: bytes | str | None) -> CommentedMap | None:
-    """An existing config as a comment-keeping map; ``None`` when absent or not a mapping."""
-    if data is None:
-        return None
+def load_config(data: bytes | str) -> CommentedMap:
+    """An existing config as a comment-keeping map.
+
+    Raises ``YamlError`` when it does not parse or is not a map (SM101), or nests too deep
+    or expands too many aliases (SM505, SM502: checked before ruamel.yaml parses it).
+    """
     text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+    check_limits(text)
     try:
         loaded = config_yaml().load(text)
-    except (YAMLError, ValueError, RecursionError):
-        return None
-    return loaded if isinstance(loaded, CommentedMap) else None
+    except (YAMLError, ValueError) as exc:
+        first = str(exc).strip().splitlines()
+        raise YamlError("invalid YAML" + (f": {first[0]}" if first else "")) from None
+    except RecursionError:
+        raise YamlError("nesting too deep", None, "SM505") from None
+    if not isinstance(loaded, CommentedMap):
+        raise YamlError("not a key: value map", 1)
+    return loaded
 
 
 def dump_config(data: dict[str, Any]) -> str:

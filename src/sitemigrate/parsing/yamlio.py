@@ -102,6 +102,29 @@ def _check_size(text: str, root: yaml.Node) -> None:
         _check_depth(root)
 
 
+def check_limits(text: str) -> None:
+    """Raise ``YamlError`` when ``text`` nests deeper than ``MAX_DEPTH`` (SM505) or expands
+    too many aliases (SM502): the pre-check for a parser without those limits (ruamel.yaml
+    recurses once per level and takes seconds to give up on a deep document).  Shallow text
+    (few nesting signs, no alias) is passed without parsing; text libyaml cannot compose for
+    another reason is left to the caller's parser."""
+    if "*" not in text and sum(text.count(sign) for sign in "[{:-?") <= MAX_DEPTH:
+        return
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError as exc:
+        if "nesting depth" in str(exc):
+            raise YamlError(f"nesting deeper than {MAX_DEPTH} levels", None, "SM505") from None
+        return
+    except RecursionError:
+        raise YamlError(f"nesting deeper than {MAX_DEPTH} levels", None, "SM505") from None
+    finally:
+        loader.dispose()
+    if node is not None:
+        _check_size(text, node)
+
+
 def _check_depth(root: yaml.Node) -> None:
     stack: list[tuple[yaml.Node, int]] = [(root, 0)]
     while stack:

@@ -8,7 +8,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ...model import Site
-from ...parsing.config_yaml import dump_config, load_config
+from ...parsing.config_yaml import dump_config
 
 #: template category keys -> headings; other categories get a titleized heading
 CATEGORY_TITLES = {"books": "Books", "manuscripts": "Journal Articles",
@@ -35,11 +35,6 @@ SOCIAL_KEYS = {
     "youtube_id": ("youtube", None),
     "dblp_url": ("dblp", None),
 }
-
-
-def load_existing(data: bytes | None) -> CommentedMap | None:
-    """The output folder's config as a comment-keeping map (shared ruamel setup)."""
-    return load_config(data)
 
 
 def build_config(site: Site, existing: CommentedMap | None, categories: list[str],

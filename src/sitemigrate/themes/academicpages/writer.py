@@ -27,6 +27,8 @@ from dataclasses import replace
 from functools import partial
 from typing import Any
 
+from ruamel.yaml.comments import CommentedMap
+
 from ...common.links import BodyLinks, PermalinkMap, TargetUrls, source_permalink
 from ...common.liquid_guard import Target, guard
 from ...common.urls import url_key
@@ -41,7 +43,6 @@ from ...transforms.identifiers import find_identifiers
 from .config_writer import (
     TEMPLATE_COLLECTIONS,
     build_config,
-    load_existing,
 )
 from .publications import (
     CATEGORY_OF_KIND,
@@ -138,6 +139,8 @@ class _Plan:
         self.post_stems: set[str] = set()
         self.target_collections: set[str] = {*TEMPLATE_COLLECTIONS, "posts"}
         self.config_keys: set[str] = set()
+        #: the output folder's own ``_config.yml``, loaded once (keys read here, merged last)
+        self.existing_config: CommentedMap | None = None
         self._target: Target | None = None
         self.bodies = BodyLinks()  #: bodies whose links follow the records once all are placed
         self.urls: dict[int, str | None] = {}  #: ``id(record)`` -> its URL here
@@ -188,7 +191,7 @@ class _Plan:
             self.target_collections.add(folder[1:])
             if folder == "_posts":
                 self.post_stems.add(_item_stem(item, folder))
-        existing = load_existing(self.ctx.existing("_config.yml"))
+        self.existing_config = existing = self.ctx.existing_config()
         source_config = self.model.site.extra.get("config")
         self.config_keys = {str(k) for k in existing or {}} | {
             str(k) for k in (source_config if isinstance(source_config, dict) else {})} | {
@@ -586,10 +589,9 @@ class _Plan:
             self.files.add("_data/navigation.yml", dump_yaml({"main": entries}))
 
     def _config(self) -> None:
-        existing = load_existing(self.ctx.existing("_config.yml"))
         dropped: list[str] = []
-        text = build_config(self.model.site, existing, self.categories, self.collections,
-                            tuple(self.item_collections), dropped)
+        text = build_config(self.model.site, self.existing_config, self.categories,
+                            self.collections, tuple(self.item_collections), dropped)
         self.files.add("_config.yml", text)
         for key in dropped:
             self._loss(f"config key {key!r} would make Jekyll build another theme or folder "

@@ -39,6 +39,8 @@ from functools import lru_cache, partial
 from typing import Any
 from urllib.parse import unquote
 
+from ruamel.yaml.comments import CommentedMap
+
 from ...common.links import BodyLinks, PermalinkMap, TargetUrls, source_permalink
 from ...common.urls import url_key
 from ...common.writer import WriteContext, Writer
@@ -56,7 +58,7 @@ from ...parsing.bibtex import (
     parse_bibtex,
     publication_fields,
 )
-from ...parsing.config_yaml import dump_config, load_config
+from ...parsing.config_yaml import dump_config
 from ...parsing.front_matter import render_front_matter
 from ...parsing.yamlio import dump_yaml
 from ...paths import slugify, unique_name
@@ -430,15 +432,9 @@ class _Writing:
     def _config(self) -> None:
         self._report_unwritten_settings()
         values = self._config_values()
-        existing = self.ctx.existing("_config.yml")
-        if existing is not None:
-            text = merge_config(existing, values)
-            if text is not None:
-                self.files.add("_config.yml", text)
-                return
-            self.ctx.diagnostics.add("SM101", "existing _config.yml does not parse; replaced",
-                                     "_config.yml")
-        self.files.add("_config.yml", dump_config(values))
+        existing = self.ctx.existing_config()
+        self.files.add("_config.yml", dump_config(values) if existing is None
+                       else merge_config(existing, values))
 
     def _report_unwritten_settings(self) -> None:
         site = self.model.site
@@ -528,15 +524,12 @@ def collection_name(collection: str) -> str:
     return slugify(collection, 40).replace("-", "_")
 
 
-def merge_config(existing: bytes, values: dict[str, Any]) -> str | None:
+def merge_config(data: CommentedMap, values: dict[str, Any]) -> str:
     """``values`` merged into an existing ``_config.yml``, its comments and order kept.
 
     The shared ruamel setup (``parsing.config_yaml``) also writes the fresh file, so merging
     into our own output gives the same bytes.
     """
-    data = load_config(existing)
-    if data is None:
-        return None
     for key, value in values.items():
         current = data.get(key)
         if key == "filtered_bibtex_keywords" and isinstance(current, list):

@@ -23,7 +23,7 @@ from ...common.urls import url_key
 from ...common.writer import WriteContext, Writer
 from ...fileset import FileSet
 from ...model import Item, Model, Page, Project, Publication, Theme
-from ...parsing.config_yaml import dump_config, load_config
+from ...parsing.config_yaml import dump_config
 from ...parsing.front_matter import render_front_matter
 from ...parsing.yamlio import dump_yaml
 from ...paths import UnsafePathError, safe_relative_path, slugify
@@ -88,11 +88,7 @@ def _site_values(model: Model) -> dict[str, Any]:
 
 def _config(model: Model, ctx: WriteContext) -> str:
     """``_config.yml``: our keys merged into the existing one (comments kept), or a fresh one."""
-    existing = ctx.existing("_config.yml")
-    config = load_config(existing)
-    if existing is not None and config is None:
-        ctx.loss("existing _config.yml does not parse; written afresh", "_config.yml",
-                 code="SM101")
+    config = ctx.existing_config()
     if config is None:
         fresh = {k: v for k, v in _site_values(model).items() if v is not None}
         rest = model.site.extra.get("allanlab_config")
