@@ -11,6 +11,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..converters import converter
 from ..diagnostics import Diagnostics
 from ..parsing.yamlio import dump_yaml, load_yaml
 
@@ -52,9 +53,10 @@ def build_and_find(site: Path, theme: str, diagnostics: Diagnostics) -> BuildOut
     wanted = [str(p) for p in config.get("plugins") or []]
     gems = _installed_gems() or set()
     missing = [p for p in wanted if p not in gems]
-    if "jekyll-scholar" in missing:
-        diagnostics.add("SM609", "jekyll-scholar is not installed (al-folio needs it); only "
-                        "the static checks ran")
+    needed = [p for p in converter(theme).get("build_plugins_needed", []) if p in missing]
+    if needed:
+        diagnostics.add("SM609", f"{', '.join(needed)} is not installed ({theme} needs it); "
+                        "only the static checks ran")
         return BuildOutcome()
     with tempfile.TemporaryDirectory(prefix="sitemigrate-build-") as tmp:
         work = Path(tmp) / "src"

@@ -6,11 +6,8 @@ from typing import Any
 
 from ...model import Site
 from ...transforms.fields import text_or_none
+from .codec import AUTHOR_FIELDS
 
-#: ``author:`` keys that are model fields, not social networks
-AUTHOR_FIELDS = {"name": "author_name", "avatar": "avatar", "bio": "description",
-                 "location": "location", "employer": "affiliation", "email": "email",
-                 "role": "role"}
 #: top-level config keys that are model fields
 SITE_FIELDS = ("title", "name", "description", "url", "baseurl")
 

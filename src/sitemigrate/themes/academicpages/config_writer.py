@@ -9,32 +9,14 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ...model import Site
 from ...parsing.config_yaml import dump_config
+from .codec import AUTHOR_SOCIALS, CATEGORY_TITLES, TEMPLATE_COLLECTIONS
 
-#: template category keys -> headings; other categories get a titleized heading
-CATEGORY_TITLES = {"books": "Books", "manuscripts": "Journal Articles",
-                   "conferences": "Conference Papers"}
-TEMPLATE_COLLECTIONS = ("teaching", "publications", "portfolio", "talks")
 #: source settings that would make Jekyll build another site: a gem theme replacing the
 #: layouts, other folders for collections, layouts, includes, data or plugins
 FOREIGN_KEYS = frozenset({"theme", "remote_theme", "collections_dir", "source", "destination",
                           "layouts_dir", "includes_dir", "data_dir", "plugins_dir", "safe"})
 #: collection setting (ignored by Jekyll) telling the reader the entries are items
 ITEMS_MARK = "sitemigrate_items"
-#: al-folio style social keys -> (academicpages author key, URL template or None)
-SOCIAL_KEYS = {
-    "scholar_userid": ("googlescholar", "https://scholar.google.com/citations?user={}"),
-    "github_username": ("github", None),
-    "linkedin_username": ("linkedin", None),
-    "twitter_username": ("twitter", None),
-    "x_username": ("twitter", None),
-    "orcid_id": ("orcid", "https://orcid.org/{}"),
-    "researchgate_profile": ("researchgate", "https://www.researchgate.net/profile/{}"),
-    "semanticscholar_id": ("semantic", "https://www.semanticscholar.org/author/{}"),
-    "bluesky_url": ("bluesky", None),
-    "mastodon_username": ("mastodon", None),
-    "youtube_id": ("youtube", None),
-    "dblp_url": ("dblp", None),
-}
 
 
 def build_config(site: Site, existing: CommentedMap | None, categories: list[str],
@@ -83,7 +65,7 @@ def _author(site: Site, current: Any) -> CommentedMap:
     for key, value in fields:
         _set(author, key, value)
     for key, value in site.socials.items():
-        name, template = SOCIAL_KEYS.get(key, (key, None))
+        name, template = AUTHOR_SOCIALS.get(key, (key, None))
         if template and not str(value).startswith(("http://", "https://")):
             value = template.format(value)
         author[name.lower() if name[:1].isupper() else name] = value

@@ -21,13 +21,8 @@ from ...transforms.fields import (
     text_or_none,
     year_of,
 )
+from .codec import KIND_OF_CATEGORY
 
-#: academicpages ``category`` -> model kind (the template's three plus common extras).
-KIND_OF_CATEGORY = {
-    "books": "book",
-    "manuscripts": "journal",
-    "conferences": "conference",
-}
 #: model kind -> the template's category; kinds missing here get a category of their own.
 CATEGORY_OF_KIND = {
     "book": "books",

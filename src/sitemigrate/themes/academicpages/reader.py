@@ -21,6 +21,7 @@ from ...parsing.markdown_sections import extract_research
 from ...parsing.yamlio import YamlError, load_yaml
 from ...paths import slugify
 from ...transforms.fields import normalize_date
+from .codec import ITEM_COLLECTIONS
 from .config import navigation, site_from_config
 from .config_writer import ITEMS_MARK
 from .publications import publication_from_meta, stem_parts
@@ -36,8 +37,6 @@ ASSET_FOLDERS = {"assets", "images", "files", "img", "css", "js", "fonts", "vend
                  "node_modules", "markdown_generator", "talkmap", "scripts", "docs",
                  "_site", "pdf", "slides"}
 #: extra collections whose documents are entries (items), not projects
-ITEM_COLLECTIONS = {"news", "people", "members", "team", "students", "alumni", "awards",
-                    "service", "events", "blog", "group"}
 _RAW_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n?)^(?:---|\.\.\.)[ \t]*$\n?", re.M | re.S)
 _POST_NAME = re.compile(r"^\d{2,4}-\d{1,2}-\d{1,2}-")
 _PAGE_ROLES = (("publication", "publications"), ("talk", "talks"), ("teaching", "teaching"),

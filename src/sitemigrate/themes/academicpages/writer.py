@@ -40,10 +40,15 @@ from ...parsing.yamlio import dump_yaml
 from ...paths import unique_name
 from ...transforms.fields import normalize_date, year_of
 from ...transforms.identifiers import find_identifiers
-from .config_writer import (
+from .codec import (
+    ITEM_COLLECTIONS,
+    KNOWN_TAGS,
     TEMPLATE_COLLECTIONS,
-    build_config,
+    THEME_DATA,
+    THEME_INCLUDES,
+    THEME_LAYOUTS,
 )
+from .config_writer import build_config
 from .publications import (
     CATEGORY_OF_KIND,
     IDENTIFIER_KEYS,
@@ -57,34 +62,6 @@ EXTRA_CATEGORY_OF_KIND = {"preprint": "preprints", "thesis": "theses", "patent":
                           "report": "reports", "talk": "presentations", "poster": "posters",
                           "software": "software", "dataset": "datasets", "misc": "other"}
 ITEM_FOLDERS = {"talks": "_talks", "teaching": "_teaching", "posts": "_posts"}
-#: extra collections the reader takes as items (kept in step with readers.academicpages)
-ITEM_COLLECTIONS = {"news", "people", "members", "team", "students", "alumni", "awards",
-                    "service", "events", "blog", "group"}
-#: Liquid tags Jekyll and the theme's plugins know; any other tag aborts the build
-KNOWN_TAGS = {"if", "elsif", "else", "endif", "unless", "endunless", "for", "endfor", "break",
-              "continue", "assign", "capture", "endcapture", "case", "when", "endcase",
-              "comment", "endcomment", "raw", "endraw", "include", "include_relative",
-              "highlight", "endhighlight", "link", "post_url", "cycle", "increment",
-              "decrement", "tablerow", "endtablerow", "gist", "liquid", "echo", "render"}
-#: the template's includes, layouts and data files (upstream 9b33e6e), for writes without
-#: a checkout to look at (``--onto`` adds whatever the checkout has)
-THEME_INCLUDES = frozenset({
-    "analytics-providers/custom.html", "analytics-providers/google-analytics-4.html",
-    "analytics-providers/google-universal.html", "analytics-providers/google.html",
-    "analytics.html", "archive-single-cv.html", "archive-single-talk-cv.html",
-    "archive-single-talk.html", "archive-single.html", "author-profile.html", "base_path",
-    "breadcrumbs.html", "browser-upgrade.html", "category-list.html", "comment.html",
-    "comments-providers/custom.html", "comments-providers/discourse.html",
-    "comments-providers/disqus.html", "comments-providers/facebook.html",
-    "comments-providers/google-plus.html", "comments-providers/scripts.html",
-    "comments-providers/staticman.html", "comments.html", "cv-template.html", "feature_row",
-    "footer.html", "footer/custom.html", "gallery", "group-by-array", "head.html",
-    "head/custom.html", "masthead.html", "nav_list", "page__hero.html", "page__taxonomy.html",
-    "paginator.html", "post_pagination.html", "read-time.html", "scripts.html", "seo.html",
-    "sidebar.html", "social-share.html", "tag-list.html", "toc"})
-THEME_LAYOUTS = frozenset({"archive-taxonomy", "archive", "compress", "cv-layout", "default",
-                           "single", "splash", "talk"})
-THEME_DATA = frozenset({"navigation", "ui-text", "authors"})
 DATA_SUFFIXES = (".yml", ".yaml", ".json", ".csv", ".tsv")
 #: front-matter key keeping the Liquid cut out of a body (nothing is lost)
 LIQUID_KEY = "sitemigrate_liquid"

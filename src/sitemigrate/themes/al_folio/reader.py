@@ -31,64 +31,23 @@ from typing import Any
 
 from ...common.reader import Detection, ReadContext, Reader, config_path
 from ...model import Item, Model, Page, Project, Publication, Site, Source, Theme
-from ...parsing.html_research import Report, ResearchContent, parse_research_page
-from ...paths import IdPool
+from ...paths import IdPool, unique_name
 from ...transforms.fields import as_bool, as_int, normalize_date, plain_text, text_or_none
+from .codec import (
+    CITE_TAG,
+    cite_keys,
+    path_links_from_fields,
+    research_content,
+    social_network,
+)
 
-#: al-folio social key -> network name used in ``Site.socials``.
-SOCIAL_KEYS: dict[str, str] = {
-    "scholar_userid": "google_scholar",
-    "github_username": "github",
-    "gitlab_username": "gitlab",
-    "linkedin_username": "linkedin",
-    "twitter_username": "twitter",
-    "x_username": "x",
-    "orcid_id": "orcid",
-    "research_gate_profile": "researchgate",
-    "semanticscholar_id": "semantic_scholar",
-    "dblp_url": "dblp",
-    "inspirehep_id": "inspirehep",
-    "work_url": "work",
-    "blogger_url": "blogger",
-    "bluesky_url": "bluesky",
-    "youtube_id": "youtube",
-    "mastodon_username": "mastodon",
-    "medium_username": "medium",
-}
 _SOCIAL_KEY = re.compile(r"^[a-z_]+_(username|userid|id|url|profile|qr)$")
 #: project front matter the model holds; everything else goes to ``extra``.
 _PROJECT_KEYS = {"title", "description", "img", "importance", "category", "redirect",
                  "github", "date", "links"}
 _PAGE_KEYS = {"title", "permalink", "nav", "nav_order"}
-_CITE = re.compile(r"{%-?\s*cite\s+([^%]+?)\s*-?%}")
 _POST_NAME = re.compile(r"^(\d{2,4}-\d{1,2}-\d{1,2})-(.+)$")
 _DOC_SUFFIXES = (".md", ".markdown", ".html")
-#: front-matter key our writer sets on the research page it generates (and ``page`` on a page
-#: it copies whose text would otherwise read as themes)
-MARKER_KEY = "sitemigrate"
-MARKER_RESEARCH = "research"
-MARKER_PAGE = "page"
-#: research page shapes real al-folio sites use (the seed, 201younghanlee); ``##`` headings
-#: are read as themes only on a page carrying the marker
-NATIVE_RESEARCH_SHAPES = ("numbered-areas", "html-sections")
-#: link labels of the model that jekyll-scholar entries hold in a field of that name, and
-#: that the BibTeX reader leaves in ``extra`` when the value is a relative path
-_PATH_LINK_FIELDS = ("bibtex",)
-_LINKISH = re.compile(r"^((https?|ftp)://|\.{0,2}/|www\.)\S*$|^[\w.-]+/\S+$", re.I)
-
-
-def social_network(key: str) -> str:
-    """The network name for an al-folio social key (``github_username`` -> ``github``)."""
-    if key in SOCIAL_KEYS:
-        return SOCIAL_KEYS[key]
-    return re.sub(r"_(username|userid|id|url|profile)$", "", key)
-
-
-def cite_keys(text: str) -> list[str]:
-    """Keys of every ``{% cite k1 k2 %}`` in ``text``, in order, once each."""
-    keys = (key for match in _CITE.finditer(text or "")
-            for key in re.split(r"[\s,]+", match.group(1)))
-    return list(dict.fromkeys(k for k in keys if k and "=" not in k and not k.startswith("-")))
 
 
 class AlfolioReader(Reader):
@@ -141,7 +100,7 @@ class AlfolioReader(Reader):
             found.add(0.3, "{% include figure.liquid %}")
         if re.search(r"{%-?\s*bibliography\b", text):
             found.add(0.3, "{% bibliography %}")
-        if _CITE.search(text):
+        if CITE_TAG.search(text):
             found.add(0.2, "{% cite %}")
         return found
 
@@ -225,28 +184,6 @@ def attach_research(page: Page, body_line: int, ctx: ReadContext, model: Model, 
     page.extra["research_shape"] = content.shape
 
 
-def research_content(page: Page, body_line: int = 1, report: Report | None = None, *,
-                     force: bool = False) -> ResearchContent | None:
-    """The themes a page holds by the rules in the module docstring, or ``None``."""
-    marker = page.extra.get(MARKER_KEY)
-    if marker is not None and marker != MARKER_RESEARCH:
-        return None
-    if not (force or marker == MARKER_RESEARCH or _looks_like_research(page)):
-        return None
-    file = page.origin.file if page.origin else page.id
-    content = parse_research_page(page.body, file, body_line, report)
-    if content is None:
-        return None
-    if force or marker == MARKER_RESEARCH or content.shape in NATIVE_RESEARCH_SHAPES:
-        return content
-    return None
-
-
-def _looks_like_research(page: Page) -> bool:
-    name = f"{page.id} {page.permalink or ''}".lower()
-    return "research" in name and page.role != "publications"
-
-
 def _merge_page_papers(found: list[Publication], known: list[Publication]) -> dict[str, str]:
     """Add page papers to ``known`` unless a known entry has the same title or URL."""
     by_title = {plain_text(p.title).casefold(): p for p in known}
@@ -259,24 +196,9 @@ def _merge_page_papers(found: list[Publication], known: list[Publication]) -> di
         if match is not None:
             renamed[pub.id] = match.id
             continue
-        new_id, n = pub.id, 2
-        while new_id in ids:
-            new_id, n = f"{pub.id}-{n}", n + 1
-        renamed[pub.id] = new_id
-        pub.id = new_id
-        ids.add(new_id)
+        renamed[pub.id] = pub.id = unique_name(pub.id, ids)
         known.append(pub)
     return renamed
-
-
-def path_links_from_fields(pub: Publication) -> None:
-    """A ``bibtex`` field holding a URL or path is the publication's ``bibtex`` link."""
-    for name in _PATH_LINK_FIELDS:
-        value = pub.extra.get(name)
-        if name in pub.links or not isinstance(value, str) or not _LINKISH.match(value.strip()):
-            continue
-        pub.links[name] = value.strip()
-        del pub.extra[name]
 
 
 def _walk(themes: list[Theme]) -> list[Theme]:

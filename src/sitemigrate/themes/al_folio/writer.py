@@ -44,7 +44,6 @@ from ruamel.yaml.comments import CommentedMap
 from ...common.links import BodyLinks, PermalinkMap, TargetUrls, source_permalink
 from ...common.urls import url_key
 from ...common.writer import WriteContext, Writer
-from ...converters import converter
 from ...diagnostics import Diagnostics
 from ...fileset import FileSet
 from ...model import Item, Model, Origin, Page, Project, Publication, Theme
@@ -63,23 +62,19 @@ from ...parsing.front_matter import render_front_matter
 from ...parsing.yamlio import dump_yaml
 from ...paths import slugify, unique_name
 from ...transforms.fields import normalize_date
-from .reader import (
+from .codec import (
+    FILTERED_BIB_FIELDS,
+    LAYOUTS,
     MARKER_KEY,
     MARKER_PAGE,
     MARKER_RESEARCH,
+    RENDERED_BIB_FIELDS,
     SOCIAL_KEYS,
     cite_keys,
     path_links_from_fields,
     research_content,
 )
 
-#: what al-folio's own config filters; always kept in the list
-AL_FOLIO_FILTERED = ("abbr", "abstract", "additional_info", "altmetric", "annotation", "arxiv",
-                     "award", "award_name", "bibtex_show", "blog", "code", "dimensions",
-                     "google_scholar_id", "html", "inspirehep_id", "pdf", "poster", "preview",
-                     "selected", "slides", "supp", "video", "website")
-AL_FOLIO_LAYOUTS = frozenset({"page", "about", "cv", "post", "default", "distill", "none",
-                              "profiles", "bib"})
 _NETWORK_KEYS = {network: key for key, network in SOCIAL_KEYS.items()}
 _PROJECT_OWN = {"source_file", "front_matter", "related_publications", "links"}
 _PAGE_OWN = {"front_matter", "research_shape"}
@@ -291,13 +286,13 @@ class _Writing:
             self.bodies.add(self.files, path, _as_is, body, page.origin)
             return
         layout = str(page.extra.get("layout") or "page")
-        meta: dict[str, Any] = {"layout": layout if layout in AL_FOLIO_LAYOUTS else "page",
+        meta: dict[str, Any] = {"layout": layout if layout in LAYOUTS else "page",
                                 "title": page.title, "permalink": page.permalink}
         if page.nav:
             meta["nav"] = True
         if page.nav_order is not None:
             meta["nav_order"] = page.nav_order
-        if layout not in AL_FOLIO_LAYOUTS:
+        if layout not in LAYOUTS:
             meta["source_layout"] = layout
         for key, value in page.extra.items():
             if key not in _PAGE_OWN and key not in meta:
@@ -456,8 +451,8 @@ class _Writing:
                                    "join_strings": True, "details_dir": "bibliography",
                                    "details_link": "Details", "query": "@*",
                                    "group_by": "year", "group_order": "descending"}
-        filtered = list(AL_FOLIO_FILTERED) + [f for f in unrendered_fields(self.bib_fields)
-                                              if f not in AL_FOLIO_FILTERED]
+        filtered = list(FILTERED_BIB_FIELDS) + [f for f in unrendered_fields(self.bib_fields)
+                                              if f not in FILTERED_BIB_FIELDS]
         # Folder-style permalinks (as al-folio's own config has for projects): links written
         # as /projects/x/ then resolve; Jekyll's default would be /projects/x.html.
         collections: dict[str, Any] = {
@@ -515,8 +510,7 @@ def _listing_body(collection: str) -> str:
 def unrendered_fields(written: set[str]) -> list[str]:
     """The written BibTeX fields al-folio's ``bib.liquid`` does not render, sorted: they must be
     in ``filtered_bibtex_keywords`` or they show in the entry's BibTeX block."""
-    rendered = {str(f).lower() for f in converter("al-folio")["rendered_bib_fields"]}
-    return sorted(f for f in written if f not in rendered)
+    return sorted(f for f in written if f not in RENDERED_BIB_FIELDS)
 
 
 def collection_name(collection: str) -> str:

@@ -31,18 +31,14 @@ from ...transforms.fields import (
     text_or_none,
     year_of,
 )
+from .codec import HEADER_LINKS, KIND_FLAGS, PAGE_LAYOUTS, PUBPIC, venue_from_conf
 
-ALLAN_LAYOUTS = ("textlay", "gridlay", "homelay", "piclay")
-#: The links of the template's hard-coded header (``_includes/header.html``), in order.
-HEADER_LINKS = ("/", "/team", "/vacancies", "/publications", "/research", "/pictures")
-PUBPIC = "/images/pubpic/"
 #: Pages the writer always generates, named after their role.
 GENERATED_PAGES = ("research", "publications", "projects")
 #: Publist item keys the reader maps onto model fields; every other key goes to ``extra``.
 PUBLIST_KEYS = ("id", "title", "authors", "authors_list", "description", "image", "link",
                 "highlight", "news1", "venue", "year", "kind", "identifiers", "citation", "date",
                 "extra_links")
-KIND_FLAGS = ("journal", "conference", "workshop", "patent")
 PEOPLE_FILES = re.compile(r"^(team_members.*|students.*|alumni.*|team|investigadores)$")
 LINKS_BLOCK = re.compile(r"\n*<!-- links -->.*?<!-- /links -->\n*", re.S)
 
@@ -72,7 +68,7 @@ class AllanlabReader(Reader):
         pages = path / "_pages"
         if pages.is_dir():
             layouts = [p for p in sorted(pages.glob("*.md"))[:40] if _page_layout(p)
-                       in ALLAN_LAYOUTS]
+                       in PAGE_LAYOUTS]
             if layouts:
                 found.add(0.3, f"{len(layouts)} page(s) with Allan layouts (textlay/gridlay…)")
         config = config_path(path)
@@ -101,7 +97,7 @@ def _detect_page(path: Path, found: Detection) -> Detection:
     if path.suffix.lower() not in (".md", ".markdown", ".html"):
         return found
     layout = _page_layout(path)
-    if layout in ALLAN_LAYOUTS:
+    if layout in PAGE_LAYOUTS:
         found.add(0.6, f"layout: {layout}")
         head = peek_text(path, 2000)
         if re.search(r"^sitemap:\s*false", head, re.M):
@@ -229,7 +225,7 @@ def _publication(item: dict[str, Any], path: Path, line: int | None, ctx: ReadCo
     venue = text_or_none(item.get("venue"))
     extra: dict[str, Any] = {}
     if "venue" not in item:
-        venue = _venue_from_conf(item.get("conf")) or display
+        venue = venue_from_conf(item.get("conf")) or display
     elif display:
         extra["link_display"] = display
     if "year" in item:
@@ -262,16 +258,6 @@ def _authors(item: dict[str, Any]) -> list[str]:
     if isinstance(exact, list):
         return [str(a) for a in exact]
     return split_authors(text_or_none(item.get("authors")))
-
-
-def _venue_from_conf(conf: Any) -> str | None:
-    if not isinstance(conf, dict):
-        return None
-    name = text_or_none(conf.get("fullname"))
-    abbr = text_or_none(conf.get("abbreviation"))
-    if name and abbr:
-        return f"{name} ({abbr})"
-    return name or abbr
 
 
 def _kind(item: dict[str, Any]) -> str | None:

@@ -28,13 +28,7 @@ from ...parsing.front_matter import render_front_matter
 from ...parsing.yamlio import dump_yaml
 from ...paths import UnsafePathError, safe_relative_path, slugify
 from ...transforms.fields import split_authors, year_of
-from .reader import (
-    ALLAN_LAYOUTS,
-    HEADER_LINKS,
-    KIND_FLAGS,
-    PUBPIC,
-    _venue_from_conf,
-)
+from .codec import HEADER_LINKS, KIND_FLAGS, PAGE_LAYOUTS, PUBPIC, venue_from_conf
 
 #: Publist keys the writer sets itself; an ``extra`` key of the same name is not written.
 MANAGED_KEYS = frozenset(("id", "title", "image", "description", "authors", "authors_list",
@@ -128,7 +122,7 @@ def _publist_entry(pub: Publication, ctx: WriteContext) -> dict[str, Any]:
         entry["extra_links"] = clashing
     entry["highlight"] = 1 if pub.selected else 0
     entry["news1"] = pub.award
-    if (_venue_from_conf(pub.extra.get("conf")) or display) != pub.venue:
+    if (venue_from_conf(pub.extra.get("conf")) or display) != pub.venue:
         entry["venue"] = pub.venue or ""
     date = pub.extra.get("date", pub.date)
     if (year_of(pub.venue) or year_of(date)) != pub.year:
@@ -507,9 +501,9 @@ def _write_pages(model: Model, files: FileSet, ctx: WriteContext, links: Permali
         except UnsafePathError:
             path = files.unique_path(f"_pages/{slugify(page.id)}.md")
         layout = page.extra.get("layout")
-        foreign = layout if layout is not None and layout not in ALLAN_LAYOUTS else None
+        foreign = layout if layout is not None and layout not in PAGE_LAYOUTS else None
         meta: dict[str, Any] = {
-            "title": page.title, "layout": layout if layout in ALLAN_LAYOUTS else "textlay",
+            "title": page.title, "layout": layout if layout in PAGE_LAYOUTS else "textlay",
             "permalink": page.permalink,
             "source_layout": page.extra.get("source_layout") or foreign}
         for key, value in page.extra.items():
