@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .yamlio import YamlError, dump_yaml, load_yaml
+from .yamldump import dump_yaml
+from .yamlio import YamlError, load_yaml
 
 # Jekyll's Document::YAML_FRONT_MATTER_REGEXP: an opening --- line, then up to a closing
 # --- or ... line.

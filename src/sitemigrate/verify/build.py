@@ -13,7 +13,8 @@ from pathlib import Path
 
 from ..converters import converter
 from ..diagnostics import Diagnostics
-from ..parsing.yamlio import dump_yaml, load_yaml
+from ..parsing.yamldump import dump_yaml
+from ..parsing.yamlio import load_yaml
 
 BUILD_SECONDS = 600
 _TAG = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S | re.I)

@@ -36,7 +36,7 @@ from ...common.writer import WriteContext, Writer
 from ...fileset import FileSet
 from ...model import Item, Model, Page, Project, Publication, Theme
 from ...parsing.front_matter import render_front_matter
-from ...parsing.yamlio import dump_yaml
+from ...parsing.yamldump import dump_yaml
 from ...paths import unique_name
 from ...transforms.fields import normalize_date, year_of
 from ...transforms.identifiers import find_identifiers

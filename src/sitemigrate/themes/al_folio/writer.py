@@ -59,7 +59,7 @@ from ...parsing.bibtex import (
 )
 from ...parsing.config_yaml import dump_config
 from ...parsing.front_matter import render_front_matter
-from ...parsing.yamlio import dump_yaml
+from ...parsing.yamldump import dump_yaml
 from ...paths import slugify, unique_name
 from ...transforms.fields import normalize_date
 from .codec import (

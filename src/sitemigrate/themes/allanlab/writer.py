@@ -25,7 +25,7 @@ from ...fileset import FileSet
 from ...model import Item, Model, Page, Project, Publication, Theme
 from ...parsing.config_yaml import dump_config
 from ...parsing.front_matter import render_front_matter
-from ...parsing.yamlio import dump_yaml
+from ...parsing.yamldump import dump_yaml
 from ...paths import UnsafePathError, safe_relative_path, slugify
 from ...transforms.fields import split_authors, year_of
 from .codec import HEADER_LINKS, KIND_FLAGS, PAGE_LAYOUTS, PUBPIC, venue_from_conf
