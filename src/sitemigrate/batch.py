@@ -190,7 +190,8 @@ def _yaml_rows(path: Path, text: str) -> list[tuple[int, dict[str, Any]]]:
         raise ManifestError(path, None, f"invalid YAML: {exc}") from None
     if isinstance(data, dict) and "sites" in data:
         data = data["sites"]
-        root = next(v for k, v in root.value if k.value == "sites")  # type: ignore[union-attr]
+        if isinstance(root, yaml.MappingNode):  # the same document: a map with "sites"
+            root = next(v for k, v in root.value if k.value == "sites")
     if not isinstance(data, list) or not isinstance(root, yaml.SequenceNode):
         raise ManifestError(path, 1, "expected a list of sites (or a 'sites:' list)")
     rows = []

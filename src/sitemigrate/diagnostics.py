@@ -8,7 +8,7 @@ table is generated from ``CODES``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from .model import Diagnostic
 
@@ -99,7 +99,7 @@ class Diagnostics:
                 self._seen.add(key)
                 self.items.append(diag)
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Diagnostic]:
         return iter(self.items)
 
     def __len__(self) -> int:

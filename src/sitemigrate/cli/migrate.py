@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,6 +14,10 @@ from .common import (
     input_errors,
     kind_option,
 )
+
+if TYPE_CHECKING:  # the command imports the pipeline only when it runs
+    from ..fileset import FileChange
+    from ..pipeline import Plan
 
 
 @click.command("migrate")
@@ -59,7 +64,7 @@ def command(src: Path, target: str, out_dir: Path, kind: str | None, dry_run: bo
     exit_for(plan.diagnostics)
 
 
-def _print_plan(plan, dry_run: bool, show_diff: bool) -> None:  # type: ignore[no-untyped-def]
+def _print_plan(plan: Plan, dry_run: bool, show_diff: bool) -> None:
     from ..fileset import in_written_folders, untouched_files
 
     color = sys.stdout.isatty()
@@ -86,7 +91,7 @@ def _print_plan(plan, dry_run: bool, show_diff: bool) -> None:  # type: ignore[n
     echo_diagnostics([d for d in plan.diagnostics if d.loss or d.level != "info"])
 
 
-def _list_files(changes, stale: list[str]) -> None:  # type: ignore[no-untyped-def]
+def _list_files(changes: list[FileChange], stale: list[str]) -> None:
     """One line per planned file: + create, ~ change, = leave alone (already identical)."""
     marks = {"create": "+", "change": "~", "same": "="}
     for change in changes:

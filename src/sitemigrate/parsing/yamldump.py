@@ -25,6 +25,7 @@ from .yamlio import collector_paused
 try:  # libyaml's emitter is ~20x faster; it writes lists under a key without indenting them
     from yaml import CSafeDumper as _BaseDumper
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    # the pure-Python class stands in for the C one under the same name
     from yaml import SafeDumper as _BaseDumper  # type: ignore[assignment]
 
 
@@ -33,7 +34,7 @@ _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 
 
-class _Dumper(_BaseDumper):  # type: ignore[misc, valid-type]
+class _Dumper(_BaseDumper):
     def represent_data(self, data: Any) -> yaml.Node:
         """Strings, dicts and lists without PyYAML's per-object lookups (most of the time
         once libyaml emits); a list or dict that occurs twice is written out twice, never
@@ -50,7 +51,7 @@ class _Dumper(_BaseDumper):  # type: ignore[misc, valid-type]
         return super().represent_data(data)
 
 
-def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+def _str_representer(dumper: _Dumper, value: str) -> yaml.Node:
     if "\n" in value:
         return dumper.represent_scalar(_STR, value, style="|")
     return dumper.represent_scalar(_STR, value)
@@ -160,6 +161,7 @@ def _emit(data: Any, emit: Callable[[yaml.Event], None]) -> None:
 def _scalar(data: Any) -> tuple[str, tuple[bool, bool], str, str | None]:
     """(tag, implicit, value, style) of a non-str scalar, as the serializer finds them."""
     node = _PROBE.represent_data(data)
+    assert isinstance(node, yaml.ScalarNode)  # int, bool, None and float are scalars
     tag, text = node.tag, node.value
     implicit = (_PROBE.resolve(yaml.ScalarNode, text, (True, False)) == tag,
                 _PROBE.resolve(yaml.ScalarNode, text, (False, True)) == tag)

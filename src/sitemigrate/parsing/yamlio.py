@@ -16,6 +16,7 @@ import yaml
 try:  # the C parser is several times faster; the pure one behaves the same
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    # the pure-Python class stands in for the C one under the same name
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 #: Largest number of nodes a document may expand to once aliases are followed.
@@ -39,10 +40,10 @@ class YamlResult:
     duplicate_keys: list[tuple[str, int]] = field(default_factory=list)  #: (key, 1-based line)
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _Loader(_BaseLoader):
     duplicates: list[tuple[str, int]]
 
-    def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[object] = set()
         for key_node, _ in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
@@ -55,7 +56,8 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
 
 
 def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> str:
-    return str(loader.construct_scalar(node))  # type: ignore[arg-type]
+    assert isinstance(node, yaml.ScalarNode)  # the timestamp tag resolves on scalars only
+    return str(loader.construct_scalar(node))
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ...converters import converter
 from ...verify.site import SiteFiles
@@ -22,7 +23,8 @@ def check(site: SiteFiles) -> None:
         if files and name not in declared:
             site.report("SM602", f"{folder}/ is not declared under collections: in _config.yml; "
                         "Jekyll will not render it", "_config.yml")
-        collection = declared.get(name) if isinstance(declared.get(name), dict) else {}
+        entry = declared.get(name)
+        collection = entry if isinstance(entry, dict) else {}
         needed = [k for k in keys if not (k == "permalink" and collection.get("permalink"))]
         recommended = conf.get("recommended_front_matter", {}).get(folder, [])
         for rel in files:
@@ -42,7 +44,7 @@ def check(site: SiteFiles) -> None:
     _check_navigation(site)
 
 
-def _check_tags(site: SiteFiles, conf: dict) -> None:  # type: ignore[type-arg]
+def _check_tags(site: SiteFiles, conf: dict[str, Any]) -> None:
     forbidden = set(conf["forbidden_tags"])
     forbidden_includes = tuple(conf["forbidden_includes"])
     for rel in site.pages():

@@ -288,8 +288,9 @@ class _SiteReading:
     # -- publications
 
     def _bib_folder(self) -> tuple[Path, str]:
-        scholar = self.config.get("scholar") if isinstance(self.config.get("scholar"), dict) \
-            else {}
+        scholar = self.config.get("scholar")
+        if not isinstance(scholar, dict):
+            scholar = {}
         source = str(scholar.get("source") or "/_bibliography/").strip().strip("/") \
             or "_bibliography"
         main = str(scholar.get("bibliography") or "papers.bib").strip()

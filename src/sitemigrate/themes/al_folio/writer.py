@@ -573,9 +573,10 @@ def short_venue(venue: str | None) -> str | None:
 
 
 def _names(name: str | None, extra: dict[str, Any]) -> tuple[str, str, str]:
-    parts = tuple(str(extra.get(k) or "") for k in ("first_name", "middle_name", "last_name"))
-    if name and " ".join(p for p in parts if p) == name:
-        return parts  # type: ignore[return-value]
+    first, middle, last = (str(extra.get(k) or "") for k in ("first_name", "middle_name",
+                                                             "last_name"))
+    if name and " ".join(p for p in (first, middle, last) if p) == name:
+        return first, middle, last
     words = (name or "").split()
     if len(words) <= 1:
         return (name or "", "", "")

@@ -383,13 +383,13 @@ def parse_free_date(text: str | None) -> str | None:
     year_match = re.search(r"\b(\d{4})\b", cleaned)
     if not month_match or not year_match:
         return None
-    month = _MONTHS.get(month_match.group(1)[:3].lower())
-    if month is None:
+    month_number = _MONTHS.get(month_match.group(1)[:3].lower())
+    if month_number is None:
         return None
     day_match = re.match(r"^(\d{1,2})\b", cleaned) or re.search(
         r"\b[A-Za-z]{3,}\.? (\d{1,2})\b", cleaned)
-    day = int(day_match.group(1)) if day_match else None
-    return _iso(int(year_match.group(1)), month, day)
+    day_number = int(day_match.group(1)) if day_match else None
+    return _iso(int(year_match.group(1)), month_number, day_number)
 
 
 _MONTHS = {name: i + 1 for i, name in enumerate(
@@ -579,8 +579,8 @@ def _read_projects_listing(listing: Path, pages: Path, ctx: ReadContext,
             project = Project(id=slugify(title), title=title, origin=ctx.origin(listing, number))
             if linked:
                 project.links["website"] = linked.group("url")
-        else:
-            state.consumed_pages.add(target)  # type: ignore[arg-type]
+        elif target is not None:  # the project was read from that page
+            state.consumed_pages.add(target)
         project.category = project.category or category
         _add_project(state, project)
         listed.append(project)

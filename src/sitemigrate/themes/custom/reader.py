@@ -208,7 +208,9 @@ class _State:
         if not isinstance(data, dict):
             return
         site = Site(origin=self.ctx.origin(config, 1))
-        author = data.get("author") if isinstance(data.get("author"), dict) else {}
+        author = data.get("author")
+        if not isinstance(author, dict):
+            author = {}
         site.title = text_or_none(data.get("title"))
         site.name = text_or_none(author.get("name") or data.get("name") or data.get("title"))
         site.description = text_or_none(author.get("bio") or data.get("description"))
