@@ -8,6 +8,7 @@ output byte-identical, so running a migration twice reports no change.
 from __future__ import annotations
 
 import io
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -49,3 +50,38 @@ def dump_config(data: dict[str, Any]) -> str:
     out = io.StringIO()
     config_yaml().dump(data if isinstance(data, CommentedMap) else CommentedMap(data), out)
     return out.getvalue()
+
+
+def merge_config(config: CommentedMap, values: Mapping[str, Any], *,
+                 optional: Collection[str] = (), extend: Collection[str] = (),
+                 merge: Collection[str] = (), add: Collection[str] = ()) -> CommentedMap:
+    """Merge a writer's ``values`` into an existing config, in place; the one merge every
+    writer uses.  Per key, in this order:
+
+    * ``None`` is no value: the config keeps what it has;
+    * a key in ``optional`` whose value is empty text leaves a key the config has as it is
+      (an unknown email or URL neither blanks the theme's own nor rewrites its empty one);
+    * a key in ``extend`` whose two values are lists: the config's list gains our items it
+      lacks, in our order;
+    * a key in ``merge`` whose two values are maps: each of our sub-keys by the default rule;
+    * a key in ``add`` whose two values are maps: only the sub-keys the config lacks;
+    * by default our value replaces the config's when the two differ (an equal value is
+      left alone, so its quoting survives).
+    """
+    for key, value in values.items():
+        current = config.get(key)
+        if value is None or (key in optional and value == "" and key in config):
+            continue
+        if key in extend and isinstance(current, list) and isinstance(value, list):
+            current.extend(v for v in value if v not in current)
+        elif key in merge and isinstance(current, dict) and isinstance(value, dict):
+            for sub_key, sub_value in value.items():
+                if current.get(sub_key) != sub_value or sub_key not in current:
+                    current[sub_key] = sub_value
+        elif key in add and isinstance(current, dict) and isinstance(value, dict):
+            for sub_key, sub_value in value.items():
+                if sub_key not in current:
+                    current[sub_key] = sub_value
+        elif current != value or key not in config:
+            config[key] = value
+    return config

@@ -8,7 +8,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ...model import Site
-from ...parsing.config_yaml import dump_config
+from ...parsing.config_yaml import dump_config, merge_config
 from .codec import AUTHOR_SOCIALS, CATEGORY_TITLES, TEMPLATE_COLLECTIONS
 
 #: source settings that would make Jekyll build another site: a gem theme replacing the
@@ -26,12 +26,10 @@ def build_config(site: Site, existing: CommentedMap | None, categories: list[str
 
     Source keys in ``FOREIGN_KEYS`` are left out and named in ``dropped``."""
     config = existing if existing is not None else CommentedMap()
-    _set(config, "title", site.title)
-    _set(config, "name", site.name)
     description = site.extra.get("site_description")
-    _set(config, "description", description if isinstance(description, str) else None)
-    _set(config, "url", site.url)
-    _set(config, "baseurl", site.baseurl)
+    merge_config(config, {"title": site.title, "name": site.name,
+                          "description": description if isinstance(description, str) else None,
+                          "url": site.url, "baseurl": site.baseurl})
     config["author"] = _author(site, config.get("author"))
     source_config = site.extra.get("config")
     if isinstance(source_config, dict):
@@ -50,11 +48,6 @@ def build_config(site: Site, existing: CommentedMap | None, categories: list[str
     return dump_config(config)
 
 
-def _set(config: CommentedMap, key: str, value: Any) -> None:
-    if value is not None:
-        config[key] = value
-
-
 def _author(site: Site, current: Any) -> CommentedMap:
     author = current if isinstance(current, CommentedMap) else CommentedMap()
     author_extra = site.extra.get("author")
@@ -62,8 +55,7 @@ def _author(site: Site, current: Any) -> CommentedMap:
     fields = (("name", author_extra.get("name") or site.name), ("avatar", site.avatar),
               ("bio", site.description), ("location", site.location),
               ("employer", site.affiliation), ("email", site.email), ("role", site.role))
-    for key, value in fields:
-        _set(author, key, value)
+    merge_config(author, dict(fields))
     for key, value in site.socials.items():
         name, template = AUTHOR_SOCIALS.get(key, (key, None))
         if template and not str(value).startswith(("http://", "https://")):

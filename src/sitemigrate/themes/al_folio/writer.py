@@ -58,6 +58,7 @@ from ...parsing.bibtex import (
     publication_fields,
 )
 from ...parsing.config_yaml import dump_config
+from ...parsing.config_yaml import merge_config as merge_yaml_config
 from ...parsing.front_matter import render_front_matter
 from ...parsing.yamldump import dump_yaml
 from ...paths import slugify, unique_name
@@ -519,26 +520,12 @@ def collection_name(collection: str) -> str:
 
 
 def merge_config(data: CommentedMap, values: dict[str, Any]) -> str:
-    """``values`` merged into an existing ``_config.yml``, its comments and order kept.
-
-    The shared ruamel setup (``parsing.config_yaml``) also writes the fresh file, so merging
-    into our own output gives the same bytes.
-    """
-    for key, value in values.items():
-        current = data.get(key)
-        if key == "filtered_bibtex_keywords" and isinstance(current, list):
-            current.extend(v for v in value if v not in current)
-        elif key in ("scholar", "collections") and isinstance(current, dict):
-            for sub_key, sub_value in value.items():
-                if key == "collections" and sub_key in current:
-                    continue
-                if current.get(sub_key) != sub_value:
-                    current[sub_key] = sub_value
-        elif key in ("description", "url", "baseurl", "email") and not value and current:
-            continue
-        elif current != value or key not in data:
-            data[key] = value
-    return dump_config(data)
+    """``values`` merged into an existing ``_config.yml``, its comments and order kept: the
+    filtered keywords extended, ``scholar`` merged, the template's own collections kept, and
+    an empty description, URL, base URL or email leaving a set one alone."""
+    return dump_config(merge_yaml_config(
+        data, values, optional=("description", "url", "baseurl", "email"),
+        extend=("filtered_bibtex_keywords",), merge=("scholar",), add=("collections",)))
 
 
 def social_key(network: str, value: str) -> str:

@@ -23,7 +23,7 @@ from ...common.urls import url_key
 from ...common.writer import WriteContext, Writer
 from ...fileset import FileSet
 from ...model import Item, Model, Page, Project, Publication, Theme
-from ...parsing.config_yaml import dump_config
+from ...parsing.config_yaml import dump_config, merge_config
 from ...parsing.front_matter import render_front_matter
 from ...parsing.yamldump import dump_yaml
 from ...paths import UnsafePathError, safe_relative_path, slugify
@@ -89,10 +89,8 @@ def _config(model: Model, ctx: WriteContext) -> str:
         rest = rest if isinstance(rest, dict) else DEFAULT_CONFIG
         fresh.update({k: v for k, v in rest.items() if k not in fresh})
         return dump_config(fresh)
-    for key, value in _site_values(model).items():
-        if value is not None and (value != "" or key not in config):
-            config[key] = value
-    return dump_config(config)
+    values = _site_values(model)
+    return dump_config(merge_config(config, values, optional=tuple(values)))
 
 
 # --- publications ---------------------------------------------------------------------------
