@@ -1,6 +1,6 @@
-"""The academicpages template's facts (``converters/academicpages.yml``) that the reader,
-the writer and their shared modules read: collections, categories, ``author:`` fields and
-what the template defines (Liquid tags, includes, layouts, data files)."""
+"""What the academicpages reader, writer and their shared modules both know: the template's
+facts from ``converters/academicpages.yml`` (collections, categories, ``author:`` fields,
+the Liquid tags, includes, layouts and data files it defines) and our own marks."""
 
 from __future__ import annotations
 
@@ -11,6 +11,9 @@ _DATA = converter("academicpages")
 TEMPLATE_COLLECTIONS: tuple[str, ...] = tuple(_DATA["collections"])
 #: other collections the reader takes as items; the writer never makes them projects
 ITEM_COLLECTIONS: frozenset[str] = frozenset(_DATA["item_collections"])
+#: collection setting (ignored by Jekyll) by which the writer tells the reader that the
+#: collection's entries are items
+ITEMS_MARK = "sitemigrate_items"
 #: template category -> heading, and -> model kind
 CATEGORY_TITLES: dict[str, str] = {k: v["title"] for k, v in _DATA["categories"].items()}
 KIND_OF_CATEGORY: dict[str, str] = {k: v["kind"] for k, v in _DATA["categories"].items()}

@@ -9,14 +9,12 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ...model import Site
 from ...parsing.config_yaml import dump_config, merge_config
-from .codec import AUTHOR_SOCIALS, CATEGORY_TITLES, TEMPLATE_COLLECTIONS
+from .codec import AUTHOR_SOCIALS, CATEGORY_TITLES, ITEMS_MARK, TEMPLATE_COLLECTIONS
 
 #: source settings that would make Jekyll build another site: a gem theme replacing the
 #: layouts, other folders for collections, layouts, includes, data or plugins
 FOREIGN_KEYS = frozenset({"theme", "remote_theme", "collections_dir", "source", "destination",
                           "layouts_dir", "includes_dir", "data_dir", "plugins_dir", "safe"})
-#: collection setting (ignored by Jekyll) telling the reader the entries are items
-ITEMS_MARK = "sitemigrate_items"
 
 
 def build_config(site: Site, existing: CommentedMap | None, categories: list[str],

@@ -20,10 +20,9 @@ from ...parsing.front_matter import FrontMatter, split_front_matter
 from ...parsing.markdown_sections import extract_research
 from ...parsing.yamlio import YamlError, load_yaml
 from ...paths import slugify
-from ...transforms.fields import normalize_date
-from .codec import ITEM_COLLECTIONS
+from ...transforms.fields import as_int, normalize_date
+from .codec import ITEM_COLLECTIONS, ITEMS_MARK
 from .config import navigation, site_from_config
-from .config_writer import ITEMS_MARK
 from .publications import publication_from_meta, stem_parts
 from .research import RESEARCH_PAGE, themes_from_data
 from .tsv import is_template_sample, read_publications_tsv
@@ -341,7 +340,7 @@ class _SiteReader:
         for key in sorted(meta):
             if key.endswith("url") and len(key) > 3 and key.isidentifier() and meta[key]:
                 project.links.setdefault(key[:-3].rstrip("_"), str(meta.pop(key)))
-        project.order = _int(meta.pop("order", None))
+        project.order = as_int(meta.pop("order", None))
         category = meta.pop("category", None)
         project.category = None if category is None else str(category)
         pubs = meta.pop("publications", None)
@@ -508,17 +507,6 @@ def _links_to_publications(text: str, resolve: Any) -> list[str]:
 
 def _titleize(stem: str) -> str:
     return stem_parts(stem)[1].replace("-", " ").replace("_", " ").strip().capitalize()
-
-
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    try:
-        return int(str(value))
-    except (TypeError, ValueError):
-        return None
 
 
 __all__ = ["READER", "AcademicpagesReader", "Publication"]
