@@ -17,6 +17,15 @@ HEADER_LINKS: tuple[str, ...] = tuple(_DATA["header_permalinks"])
 KIND_FLAGS: tuple[str, ...] = tuple(_DATA["kind_flags"])
 #: the folder publist images are relative to
 PUBPIC: str = _DATA["publication_images"]
+#: the template's own ``_config.yml`` settings
+DEFAULT_CONFIG: dict[str, Any] = _DATA["default_config"]
+#: pages the writer always generates, named after their role
+GENERATED_PAGES = ("research", "publications", "projects")
+#: publist item keys the reader maps onto model fields (every other key goes to ``extra``)
+#: and the writer sets itself (an ``extra`` key of the same name is not written)
+PUBLIST_KEYS = frozenset(("id", "title", "authors", "authors_list", "description", "image",
+                          "link", "highlight", "news1", "venue", "year", "kind", "identifiers",
+                          "citation", "date", "extra_links"))
 
 
 def venue_from_conf(conf: Any) -> str | None:

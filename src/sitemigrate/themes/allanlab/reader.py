@@ -31,14 +31,16 @@ from ...transforms.fields import (
     text_or_none,
     year_of,
 )
-from .codec import HEADER_LINKS, KIND_FLAGS, PAGE_LAYOUTS, PUBPIC, venue_from_conf
+from .codec import (
+    GENERATED_PAGES,
+    HEADER_LINKS,
+    KIND_FLAGS,
+    PAGE_LAYOUTS,
+    PUBLIST_KEYS,
+    PUBPIC,
+    venue_from_conf,
+)
 
-#: Pages the writer always generates, named after their role.
-GENERATED_PAGES = ("research", "publications", "projects")
-#: Publist item keys the reader maps onto model fields; every other key goes to ``extra``.
-PUBLIST_KEYS = ("id", "title", "authors", "authors_list", "description", "image", "link",
-                "highlight", "news1", "venue", "year", "kind", "identifiers", "citation", "date",
-                "extra_links")
 PEOPLE_FILES = re.compile(r"^(team_members.*|students.*|alumni.*|team|investigadores)$")
 LINKS_BLOCK = re.compile(r"\n*<!-- links -->.*?<!-- /links -->\n*", re.S)
 

@@ -28,26 +28,19 @@ from ...parsing.front_matter import render_front_matter
 from ...parsing.yamldump import dump_yaml
 from ...paths import UnsafePathError, safe_relative_path, slugify
 from ...transforms.fields import split_authors, year_of
-from .codec import HEADER_LINKS, KIND_FLAGS, PAGE_LAYOUTS, PUBPIC, venue_from_conf
+from .codec import (
+    DEFAULT_CONFIG,
+    GENERATED_PAGES,
+    HEADER_LINKS,
+    KIND_FLAGS,
+    PAGE_LAYOUTS,
+    PUBLIST_KEYS,
+    PUBPIC,
+    venue_from_conf,
+)
 
 #: Publist keys the writer sets itself; an ``extra`` key of the same name is not written.
-MANAGED_KEYS = frozenset(("id", "title", "image", "description", "authors", "authors_list",
-                          "link", "highlight", "news1", "venue", "year", "kind", "date",
-                          "identifiers", "citation", "link_display", "extra_links"))
-DEFAULT_CONFIG: dict[str, Any] = {
-    "include": [".htaccess", "_pages"],
-    "sass": {"sass_dir": "_sass"},
-    "markdown": "kramdown",
-    "highlighter": "rouge",
-    "lsi": False,
-    "excerpt_separator": "\n\n",
-    "incremental": False,
-    "kramdown": {"input": "GFM", "hard_wrap": False, "auto_ids": True, "footnote_nr": 1,
-                 "entity_output": "as_char", "toc_levels": "1..6",
-                 "smart_quotes": "lsquo,rsquo,ldquo,rdquo", "enable_coderay": False,
-                 "parse_block_html": True},
-}
-GENERATED_ROLES = ("research", "publications", "projects")
+MANAGED_KEYS = PUBLIST_KEYS | {"link_display"}
 WORKS_LABEL = "Example recent work:"
 
 
@@ -491,7 +484,7 @@ def _write_kept_data(model: Model, files: FileSet, ctx: WriteContext) -> None:
 
 def _write_pages(model: Model, files: FileSet, ctx: WriteContext, links: PermalinkMap) -> None:
     for page in model.pages:
-        if page.role in GENERATED_ROLES and page is _page_with_role(model, page.role):
+        if page.role in GENERATED_PAGES and page is _page_with_role(model, page.role):
             continue
         source = str(page.extra.get("source_path") or f"{slugify(page.id)}.md")
         try:
