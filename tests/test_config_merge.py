@@ -22,6 +22,7 @@ collections:
 
 def test_each_rule_of_the_merge() -> None:
     config = load_config(EXISTING)
+    assert config is not None
     merge_config(config, {"title": "Old Lab", "email": "", "url": "", "description": None,
                           "filtered": ["b", "c"], "scholar": {"style": "ieee", "query": "@*"},
                           "collections": {"books": {"output": False}, "news": {"output": True}},
@@ -31,6 +32,7 @@ def test_each_rule_of_the_merge() -> None:
     text = dump_config(config)
     assert text.startswith("# the theme's own comment\ntitle: &title \"Old Lab\"   # keep me\n")
     data = load_config(text)
+    assert data is not None
     assert data["email"] == "lab@example.org" and data["url"] is None  # "" blanks nothing
     assert "description" not in data  # None is no value
     assert data["filtered"] == ["a", "b", "c"]
@@ -39,10 +41,19 @@ def test_each_rule_of_the_merge() -> None:
     assert data["new"] == "x"
 
 
+@pytest.mark.parametrize("text", ["", "\n", "# only a comment\n"])
+def test_an_empty_config_is_no_config(text: str) -> None:
+    assert load_config(text) is None
+    ctx = WriteContext(existing=lambda rel: text.encode() if rel == "_config.yml" else None)
+    assert ctx.existing_config() is None and not list(ctx.diagnostics)
+
+
 def test_a_merge_into_its_own_output_changes_nothing() -> None:
     values = {"title": "Lab", "url": "", "scholar": {"style": "apa"}, "filtered": ["a"]}
     first = dump_config(values)
-    again = dump_config(merge_config(load_config(first), values, optional=("url",),
+    loaded = load_config(first)
+    assert loaded is not None
+    again = dump_config(merge_config(loaded, values, optional=("url",),
                                      extend=("filtered",), merge=("scholar",)))
     assert again == first
 

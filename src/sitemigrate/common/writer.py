@@ -32,9 +32,9 @@ class WriteContext:
 
     def existing_config(self) -> CommentedMap | None:
         """The output folder's ``_config.yml`` as a comment-keeping map to merge into, or
-        ``None`` when there is none.  One policy for every writer: a config that does not
-        load is reported (SM101; SM505 or SM502 when refused unparsed for its nesting or
-        aliases) and the writer writes a fresh one in its place."""
+        ``None`` when there is none or it is empty.  One policy for every writer: a config
+        that does not load is reported (SM101; SM505 or SM502 when refused unparsed for its
+        nesting or aliases) and the writer writes a fresh one in its place."""
         data = self.existing("_config.yml")
         if data is None:
             return None

@@ -26,8 +26,9 @@ def config_yaml() -> YAML:
     return yaml
 
 
-def load_config(data: bytes | str) -> CommentedMap:
-    """An existing config as a comment-keeping map.
+def load_config(data: bytes | str) -> CommentedMap | None:
+    """An existing config as a comment-keeping map; ``None`` for an empty document (blank or
+    comments only: there is nothing to merge into).
 
     Raises ``YamlError`` when it does not parse or is not a map (SM101), or nests too deep
     or expands too many aliases (SM505, SM502: checked before ruamel.yaml parses it).
@@ -41,6 +42,8 @@ def load_config(data: bytes | str) -> CommentedMap:
         raise YamlError("invalid YAML" + (f": {first[0]}" if first else "")) from None
     except RecursionError:
         raise YamlError("nesting too deep", None, "SM505") from None
+    if loaded is None:
+        return None
     if not isinstance(loaded, CommentedMap):
         raise YamlError("not a key: value map", 1)
     return loaded
