@@ -273,8 +273,12 @@ def test_deep_yaml_in_every_data_file_is_refused_by_every_reader(kind: str, shap
 
 
 @pytest.mark.parametrize("target", ["academicpages", "al-folio", "allanlab"])
-def test_deep_existing_config_in_the_output_folder_is_reported(target: str,
-                                                               tmp_path: Path) -> None:
+@pytest.mark.parametrize(("existing", "code"), [(DEEP_YAML["flow"], "SM505"),
+                                                ("title: [unclosed\n", "SM101")],
+                         ids=["deep", "unclosed"])
+def test_an_existing_config_that_does_not_load_is_reported_and_replaced(
+        target: str, existing: str, code: str, tmp_path: Path) -> None:
+    """One policy for every target; a deep one is refused before ruamel.yaml parses it."""
     from sitemigrate.pipeline import migrate
 
     site = tmp_path / "site"
@@ -284,9 +288,11 @@ def test_deep_existing_config_in_the_output_folder_is_reported(target: str,
         "---\ntitle: P\ncollection: publications\ndate: 2020-01-01\n---\n")
     out = tmp_path / "out"
     out.mkdir()
-    (out / "_config.yml").write_text(DEEP_YAML["flow"])
+    (out / "_config.yml").write_text(existing)
     try:
         plan = migrate(site, target, out, kind="academicpages", dry_run=True)
     except RecursionError:  # re-raised short: a 1000-frame traceback takes pytest seconds
         raise AssertionError("RecursionError") from None
-    assert plan.files
+    refused = [d for d in plan.diagnostics if d.file == "_config.yml" and d.code == code]
+    assert len(refused) == 1 and "written afresh" in refused[0].message
+    assert b"title: Lab" in plan.files.get("_config.yml")

@@ -9,7 +9,8 @@ import pytest
 from conftest import CORPUS, requires_corpus
 from roundtrip import write_files
 
-from sitemigrate.common.links import PermalinkMap, TargetUrls, source_permalink, url_key
+from sitemigrate.common.links import PermalinkMap, TargetUrls, source_permalink
+from sitemigrate.common.urls import url_key
 from sitemigrate.common.writer import WriteContext
 from sitemigrate.model import Item, Model, Origin, Page, Project, Publication, Source
 from sitemigrate.pipeline import read_site
@@ -49,6 +50,8 @@ def test_url_key_ignores_prefix_query_fragment_slash_and_html() -> None:
     assert url_key("{{ site.baseurl }}/Portfolio/Tide/index.html?x=1#top") == "/portfolio/tide"
     assert url_key("/a/b.html", keep_case=True) == "/a/b"
     assert url_key("https://example.org/a/") == "/a"
+    assert url_key("about/") == url_key("/about") == "/about"  # one leading slash, always
+    assert url_key("/About.html#x", keep_case=True) == "/About"
 
 
 @pytest.mark.parametrize(("link", "expected"), [

@@ -26,7 +26,8 @@ from sitemigrate.parsing.bibtex import (
     publication_fields,
 )
 from sitemigrate.parsing.front_matter import render_front_matter, split_front_matter
-from sitemigrate.parsing.yamlio import YamlError, dump_yaml, load_yaml
+from sitemigrate.parsing.yamldump import dump_yaml
+from sitemigrate.parsing.yamlio import YamlError, load_yaml
 from sitemigrate.pipeline import read_site
 from sitemigrate.transforms import latex
 
@@ -135,12 +136,12 @@ def test_themes_and_help_import_no_reader_or_heavy_library() -> None:
 def test_dump_yaml_matches_the_plain_libyaml_dumper() -> None:
     import yaml
 
-    from sitemigrate.parsing import yamlio
+    from sitemigrate.parsing import yamldump
 
     class Reference(yaml.CSafeDumper):  # type: ignore[misc]
         pass
 
-    Reference.add_representer(str, yamlio._str_representer)
+    Reference.add_representer(str, yamldump._str_representer)
     expected = yaml.dump(_FRONT_MATTER, Dumper=Reference, sort_keys=False, allow_unicode=True,
                          width=4096, default_flow_style=False)
     assert dump_yaml(_FRONT_MATTER) == expected

@@ -13,9 +13,10 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sitemigrate.common.urls import link_key
 from sitemigrate.model import AuthorName, Publication
 from sitemigrate.themes.academicpages import publications as ap
-from sitemigrate.transforms import dedupe, fields, identifiers, names
+from sitemigrate.transforms import fields, identifiers, names
 
 #: characters the guards test for, the case-folding traps of re.I (İ ı ſ) and some others
 _TRICKY = ("aAnNdDrRxXiIvVsSoO0123456789./:%&;,<>*#†\t\n\r \u00a0\u2003İıſkK"
@@ -292,11 +293,11 @@ def test_structure_authors(authors: list[str], with_names: bool) -> None:
 # -- dedupe ------------------------------------------------------------------------------
 
 @given(TEXT)
-def test_url_key(url: str) -> None:
+def test_link_key(url: str) -> None:
     text = re.sub(r"^dx\.doi\.org/", "doi.org/", re.sub(r"^https?://(www\.)?", "", url.strip(),
                                                         flags=re.I), flags=re.I)
     host, _, rest = text.partition("/")
-    assert dedupe._url_key(url) == f"{host.lower()}/{rest}".rstrip("/")
+    assert link_key(url) == f"{host.lower()}/{rest}".rstrip("/")
 
 
 def test_read_text_of_walked_files_matches_unwalked(tmp_path) -> None:  # noqa: ANN001

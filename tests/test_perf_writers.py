@@ -14,9 +14,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sitemigrate import paths
-from sitemigrate.common.links import url_key
-from sitemigrate.parsing import yamlio
-from sitemigrate.parsing.yamlio import dump_yaml
+from sitemigrate.common.urls import url_key
+from sitemigrate.parsing import yamldump, yamlio
+from sitemigrate.parsing.yamldump import dump_yaml
 from sitemigrate.paths import UnsafePathError, safe_relative_path
 
 #: Strings YAML could read as something else, or that need quoting, folding or escaping.
@@ -42,12 +42,12 @@ _plain_data = st.recursive(
 
 def _by_nodes(data: object) -> str:
     with yamlio.collector_paused():
-        return yamlio._dump_nodes(data)
+        return yamldump._dump_nodes(data)
 
 
 @given(_plain_data)
 def test_yaml_events_match_nodes(data: object) -> None:
-    events = yamlio._dump_events(data)
+    events = yamldump._dump_events(data)
     assert events is not None
     assert events == _by_nodes(data)
 
@@ -56,7 +56,7 @@ def test_yaml_events_match_nodes(data: object) -> None:
 def test_yaml_events_match_nodes_for_repeated_strings(texts: list[str]) -> None:
     # the str -> plain decision is cached; asking twice changes nothing
     data = {"a": texts, "b": texts, "c": [{t: t} for t in texts]}
-    assert yamlio._dump_events(data) == _by_nodes(data)
+    assert yamldump._dump_events(data) == _by_nodes(data)
 
 
 class _Label(str):
@@ -68,9 +68,9 @@ def test_yaml_other_types_go_the_node_way() -> None:
     day = datetime.date(2020, 1, 2)
     for data in ({"s": shared, "t": shared}, {"d": day, "e": day},
                  {"b": b"\x00\x01"}, {"nested": [{"ok": "x"}, {3, 4}]}):
-        assert yamlio._dump_events(data) is None
+        assert yamldump._dump_events(data) is None
         assert dump_yaml(data) == _by_nodes(data).removesuffix("...\n")
-    assert yamlio._dump_events([_Label("x")]) is None
+    assert yamldump._dump_events([_Label("x")]) is None
     with pytest.raises(yaml.representer.RepresenterError):
         dump_yaml([_Label("x")])  # as before: the safe representer knows no str subclass
 
@@ -107,8 +107,8 @@ def test_usual_output_paths_take_the_fast_path() -> None:
 def _url_key_reference(url: str, keep_case: bool = False) -> str:
     text = re.sub(r"\{\{[^}]*\}\}", "", url.strip())
     path = urlsplit(text).path if "://" in text else re.split(r"[?#]", text, maxsplit=1)[0]
-    path = re.sub(r"(/index)?\.html?$", "", path).rstrip("/")
-    return (path if keep_case else path.lower()) or "/"
+    path = "/" + re.sub(r"(/index)?\.html?$", "", path).rstrip("/").removeprefix("/")
+    return path if keep_case else path.lower()
 
 
 _url_text = st.lists(st.sampled_from(

@@ -8,8 +8,9 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sitemigrate.parsing import yamlio
-from sitemigrate.parsing.yamlio import dump_yaml, load_yaml
+from sitemigrate.parsing import yamldump, yamlio
+from sitemigrate.parsing.yamldump import dump_yaml
+from sitemigrate.parsing.yamlio import load_yaml
 
 #: Pieces YAML reads as something else, or that need quoting, escaping or another style.
 _NASTY = ["", " ", "  ", "~", "null", "Null", "yes", "No", "on", "true", "y", "=", "<<",
@@ -39,7 +40,7 @@ _data = st.recursive(_scalars, lambda inner: st.one_of(
 def _reference(data: Any) -> str | None:
     """The text ``dump_yaml`` wrote before the direct writer (the event way)."""
     with yamlio.collector_paused():
-        return yamlio._dump_events(data)
+        return yamldump._dump_events(data)
 
 
 def _typed(data: Any) -> Any:
@@ -52,7 +53,7 @@ def _typed(data: Any) -> Any:
 
 
 def _check(data: Any) -> str | None:
-    fast = yamlio._dump_direct(data)
+    fast = yamldump._dump_direct(data)
     if fast is not None:
         assert fast == _reference(data)
         assert _typed(load_yaml(fast).data) == _typed(data)
@@ -90,9 +91,9 @@ def test_direct_yaml_declines_what_it_does_not_write() -> None:
     for data in ({"f": 1.5}, {"f": math.nan}, {"m": "a\nb"}, {"t": "a\tb"}, {"s": "😀"},
                  {"n": "\u00a0"}, {1: "int key"}, {"k" * 41: 1}, {"w": "word " * 900},
                  {"d": {1, 2}}, {}, [], "top-level text", 3):
-        assert yamlio._dump_direct(data) is None
+        assert yamldump._dump_direct(data) is None
         with yamlio.collector_paused():
-            before = yamlio._dump_events(data) or yamlio._dump_nodes(data)
+            before = yamldump._dump_events(data) or yamldump._dump_nodes(data)
         assert dump_yaml(data) == before.removesuffix("...\n")
 
 
@@ -107,7 +108,7 @@ def test_direct_yaml_near_the_width() -> None:
                 deep = [deep]
             for data in ({"key": text}, [{"key" * 13 + "'": [text]}], deep, [[deep]],
                          {"k" * 40: {"'" * 40: {"x": text}}}):
-                fast = yamlio._dump_direct(data)
+                fast = yamldump._dump_direct(data)
                 assert fast is None or fast == _reference(data)
                 taken.add(fast is not None)
     assert taken == {True, False}

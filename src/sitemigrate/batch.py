@@ -24,10 +24,10 @@ from typing import Any
 
 import yaml
 
+from .common.reader import config_path
 from .diagnostics import SEVERITIES
 from .paths import slugify
 
-CONFIG_NAMES = ("_config.yml", "_config.yaml")
 MANIFEST_SUFFIXES = (".yml", ".yaml", ".csv", ".tsv")
 MANIFEST_KEYS = ("name", "source", "target", "from", "dedupe")
 
@@ -109,7 +109,7 @@ def _children(folder: Path, skipped: set[Path]) -> list[Path]:
 
 
 def _is_site(path: Path) -> bool:
-    return path.is_dir() and any((path / name).is_file() for name in CONFIG_NAMES)
+    return path.is_dir() and config_path(path) is not None
 
 
 def _detected(path: Path) -> bool:
@@ -188,7 +188,8 @@ def _yaml_rows(path: Path, text: str) -> list[tuple[int, dict[str, Any]]]:
         raise ManifestError(path, None, f"invalid YAML: {exc}") from None
     if isinstance(data, dict) and "sites" in data:
         data = data["sites"]
-        root = next(v for k, v in root.value if k.value == "sites")  # type: ignore[union-attr]
+        if isinstance(root, yaml.MappingNode):  # the same document: a map with "sites"
+            root = next(v for k, v in root.value if k.value == "sites")
     if not isinstance(data, list) or not isinstance(root, yaml.SequenceNode):
         raise ManifestError(path, 1, "expected a list of sites (or a 'sites:' list)")
     rows = []

@@ -14,8 +14,8 @@ from .resources import shipped_path
 def converter(theme: str) -> dict[str, Any]:
     path = shipped_path("converters") / f"{theme}.yml"
     data = load_yaml(path.read_text(encoding="utf-8")).data
-    if not isinstance(data, dict):
-        raise ValueError(f"{path}: not a mapping")
+    if not isinstance(data, dict) or data.get("theme") != theme:
+        raise ValueError(f"{path}: not a mapping with theme: {theme}")
     return data
 
 

@@ -316,7 +316,7 @@ class Diagnostics:
 def severity_of(diag: Diagnostic) -> Severity:
     """A diagnostic's severity (read from its code for models written before it existed)."""
     try:
-        return Severity(diag.severity)
+        return Severity(diag.severity or "")
     except ValueError:
         declared = CODES.get(diag.code)
         return declared.severity if declared else Severity.INFO

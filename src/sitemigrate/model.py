@@ -307,6 +307,6 @@ def _convert(hint: Any, value: Any) -> Any:
     if origin is list:
         (arg,) = typing.get_args(hint)
         return [_convert(arg, v) for v in value]
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return from_plain(hint, value)
     return value

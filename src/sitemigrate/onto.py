@@ -15,6 +15,7 @@ from typing import Any
 from .converters import converter, matches
 from .fileset import FileSet
 from .parsing.config_yaml import dump_config, load_config
+from .parsing.yamlio import YamlError
 
 
 @dataclass(slots=True)
@@ -67,8 +68,8 @@ def drop_shadowed_pages(base: FileSet, written: FileSet) -> list[tuple[str, str]
 
 
 def _permalinks(files: FileSet) -> dict[str, str]:
+    from .common.urls import url_key
     from .parsing.front_matter import split_front_matter
-    from .verify.site import norm_permalink
 
     links: dict[str, str] = {}
     for rel, data in files.items():
@@ -77,7 +78,7 @@ def _permalinks(files: FileSet) -> dict[str, str]:
         meta = split_front_matter(data.decode("utf-8", "replace")).meta
         permalink = meta.get("permalink")
         if isinstance(permalink, str) and permalink:
-            links[rel] = norm_permalink(permalink)
+            links[rel] = url_key(permalink, keep_case=True)
     return links
 
 
@@ -90,7 +91,10 @@ def clear_sample_values(files: FileSet, theme: str) -> list[str]:
     cleared: list[str] = []
     for rel, samples in (converter(theme).get("sample_values") or {}).items():
         data = files.get(rel)
-        loaded = load_config(data)
+        try:
+            loaded = load_config(data) if data is not None else None
+        except YamlError:  # the writer reported an unreadable config; nothing to clear
+            continue
         if loaded is None:
             continue
         in_config = rel == "_config.yml"

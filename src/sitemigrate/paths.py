@@ -63,6 +63,19 @@ def slugify(text: str, max_length: int = 60, fallback: str = "item") -> str:
     return slug or fallback
 
 
+def unique_name(base: str, used: set[str], fold_case: bool = False) -> str:
+    """``base``, else ``base-2``, ``base-3``…: the first not yet in ``used``, which it joins.
+
+    With ``fold_case`` names are compared (and kept in ``used``) lower-cased, as file names
+    on a case-insensitive disk are.
+    """
+    candidate, n = base, 2
+    while (candidate.lower() if fold_case else candidate) in used:
+        candidate, n = f"{base}-{n}", n + 1
+    used.add(candidate.lower() if fold_case else candidate)
+    return candidate
+
+
 class IdPool:
     """Slug ids unique within one pool: ``x``, then ``x-2``, ``x-3``…"""
 
@@ -71,9 +84,5 @@ class IdPool:
         self.used: set[str] = set()
 
     def take(self, text: str, fallback: str) -> str:
-        base = slugify(text, max_length=self.max_length, fallback=fallback)
-        candidate, n = base, 2
-        while candidate in self.used:
-            candidate, n = f"{base}-{n}", n + 1
-        self.used.add(candidate)
-        return candidate
+        return unique_name(slugify(text, max_length=self.max_length, fallback=fallback),
+                           self.used)

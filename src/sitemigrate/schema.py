@@ -33,7 +33,7 @@ def _type_schema(hint: Any) -> dict[str, Any]:
     if origin is dict:
         _, value = typing.get_args(hint)
         return {"type": "object", "additionalProperties": _type_schema(value)}
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return {"$ref": f"#/$defs/{hint.__name__}"}
     simple = {str: "string", int: "integer", float: "number", bool: "boolean"}
     if hint in simple:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from types import ModuleType
 
 import click
 
@@ -29,7 +30,7 @@ class LazyGroup(click.Group):
         return getattr(module, "command", None) if module else None
 
     @staticmethod
-    def _module(name: str):  # type: ignore[no-untyped-def]
+    def _module(name: str) -> ModuleType | None:
         if name not in COMMANDS:
             return None
         try:

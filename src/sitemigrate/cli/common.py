@@ -6,14 +6,15 @@ import json
 import sys
 from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import click
 
 if TYPE_CHECKING:
     from ..model import Diagnostic
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class UsageError(click.ClickException):
@@ -22,11 +23,11 @@ class UsageError(click.ClickException):
     exit_code = 2
 
 
-def input_errors(func: F) -> F:
+def input_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn the library's input errors into clean messages with exit code 2."""
 
     @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         from ..diagnostics import format_diagnostic
         from ..fileset import OverwriteRefused
         from ..paths import UnsafePathError
@@ -53,7 +54,7 @@ def input_errors(func: F) -> F:
             where = getattr(exc, "filename", "") or ""
             raise UsageError(f"{where}: {exc.strerror or exc}") from None
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 def echo_json(data: Any) -> None:

@@ -46,7 +46,7 @@ def command(path: Path, kind: str | None, fmt: str, output: Path | None,
 
 def _write(model: Model, fmt: str, compact: bool, out: TextIO) -> None:
     if fmt == "yaml":
-        from ..parsing.yamlio import dump_yaml
+        from ..parsing.yamldump import dump_yaml
 
         out.write(dump_yaml(model.to_dict()))
         return

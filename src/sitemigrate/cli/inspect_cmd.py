@@ -33,8 +33,9 @@ def command(path: Path, kind: str | None, as_json: bool, no_dedupe: bool) -> Non
         "projects": len(model.projects),
         "publications": len(model.publications),
         "pages": len(model.pages),
-        "items": dict(Counter(i.collection for i in model.items)),
+        "items": len(model.items),
     }
+    items_by_collection = Counter(i.collection for i in model.items)
     by_code = Counter(f"{d.code} {d.name}" for d in model.diagnostics)
     if as_json:
         echo_json({
@@ -44,7 +45,7 @@ def command(path: Path, kind: str | None, as_json: bool, no_dedupe: bool) -> Non
             "evidence": model.source.evidence,
             "candidates": {k: {"score": round(v.score, 2), "evidence": v.evidence}
                            for k, v in found.candidates.items() if v.score > 0},
-            "counts": counts,
+            "counts": {**counts, "items": dict(items_by_collection)},
             "diagnostics_by_code": dict(by_code),
             "diagnostics": [d for d in model.to_dict()["diagnostics"]],
         })
@@ -52,7 +53,7 @@ def command(path: Path, kind: str | None, as_json: bool, no_dedupe: bool) -> Non
     click.echo(f"{path}: {model.source.kind} (confidence {model.source.confidence:.2f})")
     for ev in model.source.evidence:
         click.echo(f"  evidence: {ev}")
-    items = ", ".join(f"{n} {c}" for c, n in counts["items"].items()) or "none"
+    items = ", ".join(f"{n} {c}" for c, n in items_by_collection.items()) or "none"
     click.echo(f"  themes {counts['themes']}, projects {counts['projects']}, publications "
                f"{counts['publications']}, pages {counts['pages']}; items: {items}")
     if model.diagnostics:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,6 +15,10 @@ from .common import (
     kind_option,
     strict_option,
 )
+
+if TYPE_CHECKING:  # the command imports the pipeline only when it runs
+    from ..fileset import FileChange
+    from ..pipeline import Plan
 
 
 @click.command("migrate")
@@ -77,8 +82,7 @@ def command(src: Path, target: str, out_dir: Path, kind: str | None, dry_run: bo
     exit_for(plan.diagnostics, strict=strict)
 
 
-def _print_plan(plan, dry_run: bool, show_diff: bool,  # type: ignore[no-untyped-def]
-                strict: bool) -> None:
+def _print_plan(plan: Plan, dry_run: bool, show_diff: bool, strict: bool) -> None:
     from ..fileset import in_written_folders, untouched_files
     from ..report import summarize_diagnostics
 
@@ -108,7 +112,7 @@ def _print_plan(plan, dry_run: bool, show_diff: bool,  # type: ignore[no-untyped
     echo_by_severity(plan.diagnostics)
 
 
-def _list_files(changes, stale: list[str]) -> None:  # type: ignore[no-untyped-def]
+def _list_files(changes: list[FileChange], stale: list[str]) -> None:
     """One line per planned file: + create, ~ change, = leave alone (already identical)."""
     marks = {"create": "+", "change": "~", "same": "="}
     for change in changes:

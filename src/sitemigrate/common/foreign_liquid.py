@@ -128,13 +128,13 @@ def _include(args: str, liquid: LiquidTarget) -> tuple[str, str | None]:
 
 def theme_target(theme: str, files: FileSet, ctx: WriteContext,
                  cite: Callable[[list[str]], str]) -> LiquidTarget:
-    """A ``LiquidTarget`` from the theme's facts (``converters/<theme>.yml`` ``liquid:``) and
-    what the output will hold: the files written so far, then what is already in the output
-    folder (or the ``--onto`` checkout).  Call it once the data files and ``_config.yml``
-    are in ``files``."""
-    facts = converter(theme).get("liquid") or {}
+    """A ``LiquidTarget`` from the theme's facts (``plugin_tags``, ``includes``, ``data_files``
+    in ``converters/<theme>.yml``) and what the output will hold: the files written so far,
+    then what is already in the output folder (or the ``--onto`` checkout).  Call it once
+    the data files and ``_config.yml`` are in ``files``."""
+    facts = converter(theme)
     includes = frozenset(str(name) for name in facts.get("includes") or ())
-    data = frozenset(str(name) for name in facts.get("data") or ())
+    data = frozenset(str(name) for name in facts.get("data_files") or ())
     config = _config_keys(files, ctx)
 
     def has_file(rel: str) -> bool:
@@ -162,7 +162,8 @@ def theme_target(theme: str, files: FileSet, ctx: WriteContext,
 
     target = Target(data=has_data, site=has_site_key, include=has_include, post=has_post,
                     file=has_page_file)
-    return LiquidTarget(theme, frozenset(str(t) for t in facts.get("tags") or ()), target, cite)
+    tags = frozenset(str(t) for t in facts.get("plugin_tags") or ())
+    return LiquidTarget(theme, tags, target, cite)
 
 
 def _config_keys(files: FileSet, ctx: WriteContext) -> frozenset[str]:

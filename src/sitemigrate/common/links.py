@@ -24,8 +24,8 @@ from functools import partial
 from ..diagnostics import LINK_CHANGED, LIQUID_KEPT
 from ..fileset import FileSet
 from ..model import Item, Model, Origin, Page, Project, Publication
-from ..transforms.fields import split_url
 from .foreign_liquid import LIQUID_KEY, LiquidTarget, make_safe
+from .urls import url_key
 from .writer import WriteContext
 
 Record = Project | Publication | Item
@@ -46,22 +46,6 @@ _BODY_LINK = re.compile(
 _LIQUID_LINK = re.compile(
     r"(?P<lead>\{\{-?\s*(?P<quote>['\"]))(?P<prefix>)(?P<path>/[^'\"#?\s{}]*)"
     r"(?P<rest>[?#][^'\"\s{}]*)?(?=(?P=quote)\s*\|\s*(?:relative_url|absolute_url)\b)")
-_LIQUID_OUTPUT = re.compile(r"\{\{[^}]*\}\}")
-_QUERY_OR_FRAGMENT = re.compile(r"[?#]")
-_HTML_SUFFIX = re.compile(r"(/index)?\.html?$")
-
-
-def url_key(url: str, keep_case: bool = False) -> str:
-    """A link or permalink reduced to a comparable path: no site prefix, query, fragment,
-    trailing slash or ``.html`` (lower-cased unless ``keep_case``: servers such as GitHub
-    Pages tell the cases apart)."""
-    text = url.strip()
-    if "{{" in text:
-        text = _LIQUID_OUTPUT.sub("", text)
-    parts = split_url(text) if "://" in text else None
-    path = parts.path if parts else _QUERY_OR_FRAGMENT.split(text, 1)[0]
-    path = _HTML_SUFFIX.sub("", path).rstrip("/")
-    return (path if keep_case else path.lower()) or "/"
 
 
 def source_permalink(record: Record | Page) -> str | None:
@@ -200,13 +184,18 @@ class BodyLinks:
             meta = _front_matter_of(item.render)
             kept_before = repr(meta.get(LIQUID_KEY))
             if liquid is not None:
-                origin = item.origin
-                where = (origin.file, origin.line) if origin else (None, None)
-                body = make_safe(body, liquid, meta,
-                                 lambda message, w=where: ctx.report(LIQUID_KEPT, message, *w))
+                body = make_safe(body, liquid, meta, _reporter(ctx, item.origin))
             if body != item.body or repr(meta.get(LIQUID_KEY)) != kept_before:
                 files.add(item.path, item.render(body))
         self.pending.clear()
+
+
+def _reporter(ctx: WriteContext, origin: Origin | None) -> Callable[[str], None]:
+    def report(message: str) -> None:
+        ctx.report(LIQUID_KEPT, message, origin.file if origin else None,
+                   origin.line if origin else None)
+
+    return report
 
 
 def _front_matter_of(render: Callable[[str], str]) -> dict[str, object]:

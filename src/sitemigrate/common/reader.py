@@ -48,6 +48,14 @@ def peek_text(path: Path, limit: int = 200_000) -> str:
         return ""
 
 
+def config_path(root: Path) -> Path | None:
+    """The site's Jekyll config: ``_config.yml``, else ``_config.yaml``; ``None`` if neither."""
+    for name in ("_config.yml", "_config.yaml"):
+        if (root / name).is_file():
+            return root / name
+    return None
+
+
 class ReadContext:
     """The source root, the diagnostics collector and safe file access below the root."""
 

@@ -6,9 +6,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
-from ..diagnostics import Code, Diagnostics
+from ruamel.yaml.comments import CommentedMap
+
+from ..diagnostics import Code, Diagnostics, code_named
 from ..fileset import FileSet
 from ..model import Model
+from ..parsing.config_yaml import load_config
+from ..parsing.yamlio import YamlError
 
 
 class WriteContext:
@@ -29,6 +33,22 @@ class WriteContext:
     def report(self, code: Code, message: str, file: str | None = None,
                line: int | None = None, *, hint: str | None = None) -> None:
         self.diagnostics.report(code, message, file, line, hint=hint)
+
+    def existing_config(self) -> CommentedMap | None:
+        """The output folder's ``_config.yml`` as a comment-keeping map to merge into, or
+        ``None`` when there is none or it is empty.  One policy for every writer: a config
+        that does not load is reported (SM101; SM505 or SM502 when refused unparsed for its
+        nesting or aliases) and the writer writes a fresh one in its place."""
+        data = self.existing("_config.yml")
+        if data is None:
+            return None
+        try:
+            return load_config(data)
+        except YamlError as exc:
+            self.diagnostics.report(code_named(exc.code), f"existing _config.yml does not load "
+                                    f"({exc.message}); written afresh", "_config.yml", exc.line)
+            return None
+
 
     @staticmethod
     def from_folder(out_dir: Path | None, diagnostics: Diagnostics | None = None,

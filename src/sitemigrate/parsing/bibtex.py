@@ -149,9 +149,8 @@ def _line(block: bibmodel.Block) -> int:
 def _collect_macros(blocks: list[bibmodel.Block]) -> dict[str, str]:
     macros: dict[str, str] = {}
     for block in blocks:
-        string = block
-        if isinstance(block, bibmodel.DuplicateBlockKeyBlock):
-            string = block.ignore_error_block  # type: ignore[assignment]
+        string = block.ignore_error_block if isinstance(
+            block, bibmodel.DuplicateBlockKeyBlock) else block
         if isinstance(string, bibmodel.String):
             macros[string.key.strip().lower()] = evaluate_value(str(string.value), macros)
     return macros
@@ -492,7 +491,7 @@ def _map_links(pub: Publication, fields: dict[str, str], raw_fields: dict[str, s
             pub.links[name] = value
     doi = fields.pop("doi", "").strip()
     if doi:
-        pub.identifiers["doi"] = _DOI.search(doi).group(1) if _DOI.search(doi) else doi
+        pub.identifiers["doi"] = found.group(1) if (found := _DOI.search(doi)) else doi
         pub.links["doi"] = doi if _URL.match(doi) else f"https://doi.org/{doi}"
     arxiv = fields.pop("arxiv", "").strip()
     if not arxiv and fields.get("archiveprefix", "").lower() == "arxiv":

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..diagnostics import FRONT_MATTER_NOT_MAPPING
-from .yamlio import YamlError, dump_yaml, load_yaml
+from .yamldump import dump_yaml
+from .yamlio import YamlError, load_yaml
 
 # Jekyll's Document::YAML_FRONT_MATTER_REGEXP: an opening --- line, then up to a closing
 # --- or ... line.

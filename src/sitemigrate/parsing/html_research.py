@@ -160,8 +160,8 @@ class _NumberedAreas:
                 if "</details>" in line:
                     self._name_topic(details)
                     details = None
-            elif sub or area:
-                (sub or area).lines.append((lineno, line))  # type: ignore[union-attr]
+            elif (current := sub or area) is not None:
+                current.lines.append((lineno, line))
         if details is not None:
             self._name_topic(details)
         return nodes

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from liquid import Environment
 from liquid.ast import BlockNode, ConditionalBlockNode, Node
@@ -389,6 +389,7 @@ def _heading(text: str, offset: int, level: int, raw: str, line_offset: int) -> 
 
 def child_nodes(node: Node) -> list[Node]:
     try:
+        # children() wants a render context, which it reads only for partials (none here)
         return list(node.children(None, include_partials=False))  # type: ignore[arg-type]
     except Exception:  # noqa: BLE001 - a node we do not know; treat it as a leaf
         return []
@@ -789,7 +790,7 @@ def _lookup_path(segments: list[str | int], var: str, item: Any) -> Any:
         if segment == "size" and isinstance(value, list | str | dict):
             value = len(value)
         elif isinstance(value, dict):
-            value = value.get(segment)  # type: ignore[call-overload]
+            value = value.get(segment)
         elif isinstance(value, list) and isinstance(segment, int):
             value = value[segment] if -len(value) <= segment < len(value) else None
         elif segment == "first" and isinstance(value, list):
@@ -833,7 +834,14 @@ def _equal(left: Any, right: Any) -> bool:
     return bool(left == right)
 
 
-_COMPARISONS: tuple[tuple[type, Any], ...] = (
+class _Comparison(Protocol):
+    """What the comparison expressions share (they have no common base class)."""
+
+    left: Expression
+    right: Expression
+
+
+_COMPARISONS: tuple[tuple[type[_Comparison], Any], ...] = (
     (EqExpression, _equal),
     (NeExpression, lambda a, b: not _equal(a, b)),
     (LtExpression, _ordered(lambda a, b: a < b)),

@@ -241,7 +241,7 @@ def _theme(title: str, body: str | None, origin: Origin,
 def _project(title: str, body: str, origin: Origin,
              resolve: Callable[[str], str | None] | None) -> Project:
     text = body.strip()
-    links = {}
+    links: dict[str, str] = {}
     for match in _LINK.finditer(text):
         url = match.group("url")
         if url.startswith("mailto:") or (resolve and resolve(url)):

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from ..common.urls import link_key
 from ..diagnostics import IDENTIFIER_CLASH, MERGE_CONFLICT, MERGED_DUPLICATE, Diagnostics
 from ..model import Model, Origin, Publication
 from .fields import plain_text
@@ -38,8 +39,6 @@ _ID_LABELS = {"doi": "DOI", "arxiv": "arXiv id", "openreview": "OpenReview id", 
 _BUCKET_LIMIT = 32
 _MAX_ROUNDS = 5
 _NOT_WORD = re.compile(r"[\W_]+")
-_SCHEME = re.compile(r"^https?://(www\.)?", re.I)
-_DX_DOI = re.compile(r"^dx\.doi\.org/", re.I)
 
 
 def normalized_title(title: str | None) -> str:
@@ -74,19 +73,8 @@ def _facts(pub: Publication) -> _Facts:
     names = pub.author_names or [parse_name(a) for a in pub.authors]
     families = frozenset([family_key(n) for n in names if not n.others]) - {""}
     ids = {k: str(v) for k, v in pub.identifiers.items() if k in STRONG_IDS and v}
-    urls = frozenset(_url_key(u) for u in pub.links.values() if u)
+    urls = frozenset(link_key(u) for u in pub.links.values() if u)
     return _Facts(normalized_title(pub.title), pub.year, is_preprint(pub), families, ids, urls)
-
-
-def _url_key(url: str) -> str:
-    """URLs that reach the same place compare equal (scheme, dx., trailing slash)."""
-    text = str(url).strip()
-    if text[:1] in ("h", "H"):  # both patterns are anchored: the first letter decides
-        text = _SCHEME.sub("", text)
-    if text[:1] in ("d", "D"):
-        text = _DX_DOI.sub("doi.org/", text)
-    host, _, rest = text.partition("/")
-    return f"{host.lower()}/{rest}".rstrip("/")
 
 
 def _titles_compatible(a: str, b: str) -> bool:
@@ -321,9 +309,9 @@ def _merge_links(merge: _Merge, ranked: list[Publication]) -> None:
     links: dict[str, str] = {}
     for pub in ranked:
         for label, url in pub.links.items():
-            known = {_url_key(u) for lab, u in links.items()
+            known = {link_key(u) for lab, u in links.items()
                      if lab == label or re.fullmatch(rf"{re.escape(label)}_\d+", lab)}
-            if _url_key(url) in known:
+            if link_key(url) in known:
                 continue
             slot, n = label, 2
             while slot in links:

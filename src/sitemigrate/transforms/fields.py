@@ -10,7 +10,6 @@ import html
 import re
 from functools import lru_cache
 from typing import Any
-from urllib.parse import SplitResult, urlsplit
 
 _ISO = re.compile(r"^\s*(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?")
 _YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2}|21\d{2})(?!\d)")
@@ -191,10 +190,10 @@ def repair_url(url: str) -> tuple[str, bool]:
     return text, False
 
 
-def split_url(text: str) -> SplitResult | None:
-    """``urlsplit(text)``, or ``None`` for text it refuses (``https://[x`` is no valid
-    IPv6 host): a link in a site is data to carry, never a reason to stop."""
-    try:
-        return urlsplit(text)
-    except ValueError:
+def text_or_none(value: Any) -> str | None:
+    """A value as stripped text; ``None`` for ``None`` or blank text.  Any other value (a
+    number, a map written where text was expected) is kept as its ``str``: never dropped."""
+    if value is None:
         return None
+    text = str(value).strip()
+    return text or None

@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
+from ..common.urls import split_url
 from ..diagnostics import Diagnostics
 from ..model import Model, Publication
-from .fields import split_url
 
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"'<>{}]+)", re.I)
 _DOI_TAIL = re.compile(r"[.,;:)\]]+$")

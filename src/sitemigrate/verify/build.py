@@ -11,8 +11,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..converters import converter
 from ..diagnostics import BUILD_FAILED, BUILD_UNAVAILABLE, NOT_RENDERED, Diagnostics
-from ..parsing.yamlio import dump_yaml, load_yaml
+from ..parsing.yamldump import dump_yaml
+from ..parsing.yamlio import load_yaml
 
 BUILD_SECONDS = 600
 _TAG = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S | re.I)
@@ -59,11 +61,11 @@ def build_and_find(site: Path, theme: str, diagnostics: Diagnostics) -> BuildOut
     wanted = [str(p) for p in config.get("plugins") or []]
     gems = installed_gems() or set()
     missing = [p for p in wanted if plugin_gem(p) not in gems]
-    if "jekyll-scholar" in map(plugin_gem, missing):
-        diagnostics.report(
-            BUILD_UNAVAILABLE,
-            "jekyll-scholar is not installed (al-folio needs it); only the static checks ran",
-        )
+    needed = [p for p in converter(theme).get("build_plugins_needed", [])
+              if p in map(plugin_gem, missing)]
+    if needed:
+        diagnostics.report(BUILD_UNAVAILABLE, f"{', '.join(needed)} is not installed ({theme} "
+                           "needs it); only the static checks ran")
         return BuildOutcome()
     with tempfile.TemporaryDirectory(prefix="sitemigrate-build-") as tmp:
         work = Path(tmp) / "src"

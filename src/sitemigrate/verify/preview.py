@@ -16,7 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..parsing.yamlio import dump_yaml, load_yaml
+from ..parsing.yamldump import dump_yaml
+from ..parsing.yamlio import load_yaml
 from .build import installed_gems, plugin_gem
 
 HOST = "127.0.0.1"

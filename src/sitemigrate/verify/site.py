@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ..common.urls import url_key
 from ..diagnostics import (
     BROKEN_LINK,
     DUPLICATE_PERMALINK,
@@ -27,16 +28,6 @@ PAGE_SUFFIXES = (".md", ".markdown", ".html")
 PLUGIN_OUTPUTS = {"/sitemap.xml", "/feed.xml", "/robots.txt"}
 _LINK = re.compile(
     r"""(?:\]\(|href=["'])(?:\{\{\s*(?:site\.baseurl|base_path)\s*\}\})?(/[^)"'\s#?]*)""")
-
-
-def norm_permalink(url: str) -> str:
-    url = url.strip()
-    if not url.startswith("/"):
-        url = "/" + url
-    for suffix in ("index.html", ".html"):
-        if url.endswith(suffix):
-            url = url[: -len(suffix)]
-    return url.rstrip("/") or "/"
 
 
 class SiteFiles:
@@ -102,7 +93,7 @@ class SiteFiles:
 
     def note_permalink(self, url: str | None, rel: str) -> None:
         if url:
-            self.permalinks[norm_permalink(str(url))].append(rel)
+            self.permalinks[url_key(str(url), keep_case=True)].append(rel)
 
     def check_permalinks_unique(self) -> None:
         for url, files in sorted(self.permalinks.items()):
@@ -117,7 +108,7 @@ class SiteFiles:
             fm = self.front_matter(rel)
             for lineno, line in enumerate(fm.body.splitlines(), fm.body_line):
                 for url in _LINK.findall(line):
-                    target = norm_permalink(url)
+                    target = url_key(url, keep_case=True)
                     if target in known or self._is_static_file(url):
                         continue
                     self.report(BROKEN_LINK, f"link to {url} matches no page", rel, lineno)
@@ -161,13 +152,13 @@ _LIQUID_TAG = re.compile(r"\{%-?\s*(\w+)(?:\s+([^%]*?))?\s*-?%\}")
 
 def check_liquid(site: SiteFiles, theme: str) -> None:
     """SM606 for each tag or include in a page body that the theme does not define (its
-    ``liquid:`` facts in converters data, plus the site's own ``_includes``): Jekyll aborts
-    the whole build on the first one."""
+    ``plugin_tags`` and ``includes`` in converters data, plus the site's own ``_includes``):
+    Jekyll aborts the whole build on the first one."""
     from ..common.foreign_liquid import STANDARD_TAGS
     from ..converters import converter
 
-    facts = converter(theme).get("liquid") or {}
-    tags = STANDARD_TAGS | {str(t) for t in facts.get("tags") or ()}
+    facts = converter(theme)
+    tags = STANDARD_TAGS | {str(t) for t in facts.get("plugin_tags") or ()}
     includes = {str(i) for i in facts.get("includes") or ()}
     for rel in site.pages():
         fm = site.front_matter(rel)

@@ -5,11 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from ...model import Site
+from ...transforms.fields import text_or_none
+from .codec import AUTHOR_FIELDS
 
-#: ``author:`` keys that are model fields, not social networks
-AUTHOR_FIELDS = {"name": "author_name", "avatar": "avatar", "bio": "description",
-                 "location": "location", "employer": "affiliation", "email": "email",
-                 "role": "role"}
 #: top-level config keys that are model fields
 SITE_FIELDS = ("title", "name", "description", "url", "baseurl")
 
@@ -17,11 +15,11 @@ SITE_FIELDS = ("title", "name", "description", "url", "baseurl")
 def site_from_config(config: dict[str, Any]) -> Site:
     """Profile fields from the config; every other key is kept in ``extra["config"]``."""
     site = Site()
-    site.title = _text(config.get("title"))
-    site.name = _text(config.get("name"))
-    site.url = _text(config.get("url"))
-    site.baseurl = _text(config.get("baseurl"))
-    description = _text(config.get("description"))
+    site.title = text_or_none(config.get("title"))
+    site.name = text_or_none(config.get("name"))
+    site.url = text_or_none(config.get("url"))
+    site.baseurl = text_or_none(config.get("baseurl"))
+    description = text_or_none(config.get("description"))
     author = config.get("author")
     author_extra: dict[str, Any] = {}
     if isinstance(author, dict):
@@ -70,14 +68,7 @@ def navigation(data: Any) -> list[dict[str, str]]:
     for item in items:
         if not isinstance(item, dict):
             continue
-        title, url = _text(item.get("title")), _text(item.get("url"))
+        title, url = text_or_none(item.get("title")), text_or_none(item.get("url"))
         if title or url:
             entries.append({"title": title or "", "url": url or ""})
     return entries
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None

@@ -9,38 +9,13 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ...common.site_config import complete_config
 from ...model import Site
-from ...parsing.config_yaml import dump_config, load_config
+from ...parsing.config_yaml import dump_config, merge_config
+from .codec import AUTHOR_SOCIALS, CATEGORY_TITLES, ITEMS_MARK, TEMPLATE_COLLECTIONS
 
-#: template category keys -> headings; other categories get a titleized heading
-CATEGORY_TITLES = {"books": "Books", "manuscripts": "Journal Articles",
-                   "conferences": "Conference Papers"}
-TEMPLATE_COLLECTIONS = ("teaching", "publications", "portfolio", "talks")
 #: source settings that would make Jekyll build another site: a gem theme replacing the
 #: layouts, other folders for collections, layouts, includes, data or plugins
 FOREIGN_KEYS = frozenset({"theme", "remote_theme", "collections_dir", "source", "destination",
                           "layouts_dir", "includes_dir", "data_dir", "plugins_dir", "safe"})
-#: collection setting (ignored by Jekyll) telling the reader the entries are items
-ITEMS_MARK = "sitemigrate_items"
-#: al-folio style social keys -> (academicpages author key, URL template or None)
-SOCIAL_KEYS = {
-    "scholar_userid": ("googlescholar", "https://scholar.google.com/citations?user={}"),
-    "github_username": ("github", None),
-    "linkedin_username": ("linkedin", None),
-    "twitter_username": ("twitter", None),
-    "x_username": ("twitter", None),
-    "orcid_id": ("orcid", "https://orcid.org/{}"),
-    "researchgate_profile": ("researchgate", "https://www.researchgate.net/profile/{}"),
-    "semanticscholar_id": ("semantic", "https://www.semanticscholar.org/author/{}"),
-    "bluesky_url": ("bluesky", None),
-    "mastodon_username": ("mastodon", None),
-    "youtube_id": ("youtube", None),
-    "dblp_url": ("dblp", None),
-}
-
-
-def load_existing(data: bytes | None) -> CommentedMap | None:
-    """The output folder's config as a comment-keeping map (shared ruamel setup)."""
-    return load_config(data)
 
 
 def build_config(site: Site, existing: CommentedMap | None, categories: list[str],
@@ -51,12 +26,10 @@ def build_config(site: Site, existing: CommentedMap | None, categories: list[str
     Source keys in ``FOREIGN_KEYS`` are left out and named in ``dropped``."""
     fresh = existing is None
     config = existing if existing is not None else CommentedMap()
-    _set(config, "title", site.title)
-    _set(config, "name", site.name)
     description = site.extra.get("site_description")
-    _set(config, "description", description if isinstance(description, str) else None)
-    _set(config, "url", site.url)
-    _set(config, "baseurl", site.baseurl)
+    merge_config(config, {"title": site.title, "name": site.name,
+                          "description": description if isinstance(description, str) else None,
+                          "url": site.url, "baseurl": site.baseurl})
     config["author"] = _author(site, config.get("author"))
     source_config = site.extra.get("config")
     if isinstance(source_config, dict):
@@ -76,11 +49,6 @@ def build_config(site: Site, existing: CommentedMap | None, categories: list[str
     return dump_config(config)
 
 
-def _set(config: CommentedMap, key: str, value: Any) -> None:
-    if value is not None:
-        config[key] = value
-
-
 def _author(site: Site, current: Any) -> CommentedMap:
     author = current if isinstance(current, CommentedMap) else CommentedMap()
     author_extra = site.extra.get("author")
@@ -88,10 +56,9 @@ def _author(site: Site, current: Any) -> CommentedMap:
     fields = (("name", author_extra.get("name") or site.name), ("avatar", site.avatar),
               ("bio", site.description), ("location", site.location),
               ("employer", site.affiliation), ("email", site.email), ("role", site.role))
-    for key, value in fields:
-        _set(author, key, value)
+    merge_config(author, dict(fields))
     for key, value in site.socials.items():
-        name, template = SOCIAL_KEYS.get(key, (key, None))
+        name, template = AUTHOR_SOCIALS.get(key, (key, None))
         if template and not str(value).startswith(("http://", "https://")):
             value = template.format(value)
         author[name.lower() if name[:1].isupper() else name] = value

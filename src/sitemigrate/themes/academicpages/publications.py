@@ -18,15 +18,11 @@ from ...transforms.fields import (
     normalize_date,
     plain_text,
     split_authors,
+    text_or_none,
     year_of,
 )
+from .codec import KIND_OF_CATEGORY
 
-#: academicpages ``category`` -> model kind (the template's three plus common extras).
-KIND_OF_CATEGORY = {
-    "books": "book",
-    "manuscripts": "journal",
-    "conferences": "conference",
-}
 #: model kind -> the template's category; kinds missing here get a category of their own.
 CATEGORY_OF_KIND = {
     "book": "books",
@@ -81,7 +77,7 @@ def publication_from_meta(meta: dict[str, Any], body: str, stem: str, origin: Or
     """A publication from one ``_publications`` file; also returns notes worth a diagnostic."""
     notes: list[str] = []
     file_date, pub_id = stem_parts(stem)
-    title = _text(meta.get("title"))
+    title = text_or_none(meta.get("title"))
     if not title:
         title = pub_id.replace("-", " ").replace("_", " ").strip().capitalize() or pub_id
         notes.append(f"no title; derived {title!r} from the file name")
@@ -95,18 +91,18 @@ def publication_from_meta(meta: dict[str, Any], body: str, stem: str, origin: Or
         pub.extra["category"] = meta["category"]
     _links(pub, meta)
     for key in meta:  # file order, so a rewrite keeps it
-        if key in IDENTIFIER_KEYS and _text(meta[key]):
-            pub.identifiers[key] = _text(meta[key])
+        if key in IDENTIFIER_KEYS and (value := text_or_none(meta[key])):
+            pub.identifiers[key] = value
     if isinstance(meta.get("identifiers"), dict):
-        pub.identifiers.update({str(k): _text(v) for k, v in meta["identifiers"].items()
-                                if _text(v)})
+        pub.identifiers.update({str(k): text for k, v in meta["identifiers"].items()
+                                if (text := text_or_none(v))})
     citation = meta.get("citation")
-    pub.citation = str(citation) if _text(citation) else None
+    pub.citation = str(citation) if text_or_none(citation) else None
     if meta.get("authors") not in (None, ""):
         pub.authors = split_authors(meta["authors"])
     elif pub.citation:
         pub.authors = authors_from_citation(pub.citation, title)
-    pub.award = _text(meta.get("award")) or None
+    pub.award = text_or_none(meta.get("award"))
     pub.selected = as_bool(meta.get("selected")) if meta.get("selected") is not None else False
     _header(pub, meta.get("header"))
     pub.abstract = body.strip() or None
@@ -119,12 +115,6 @@ def publication_from_meta(meta: dict[str, Any], body: str, stem: str, origin: Or
 
 def _consumed(key: str) -> bool:
     return key in _CONSUMED or key in IDENTIFIER_KEYS or key in URL_KEYS or _is_url_key(key)
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    return str(value).strip()
 
 
 def _date(meta: dict[str, Any], file_date: str | None) -> str | None:
@@ -177,19 +167,19 @@ def _is_url_key(key: str) -> bool:
 
 
 def _links(pub: Publication, meta: dict[str, Any]) -> None:
-    paper = _text(meta.get("paperurl"))
+    paper = text_or_none(meta.get("paperurl"))
     if paper:
         label = str(meta.get("paperurl_label") or "").strip()
         label = label or ("pdf" if looks_like_pdf(paper) else "html")
         pub.links[label] = paper
-    link = _text(meta.get("link"))
+    link = text_or_none(meta.get("link"))
     if link:
         pub.links["link" if "html" in pub.links and pub.links["html"] != link else "html"] = link
     for key in sorted(meta):
-        if key == "paperurl" or not _is_url_key(key) or not _text(meta[key]):
+        if key == "paperurl" or not _is_url_key(key) or not (url := text_or_none(meta[key])):
             continue
         label = URL_KEYS.get(key, key[:-3].rstrip("_"))
-        pub.links.setdefault(label, _text(meta[key]))
+        pub.links.setdefault(label, url)
 
 
 def _header(pub: Publication, header: Any) -> None:
@@ -199,7 +189,7 @@ def _header(pub: Publication, header: Any) -> None:
         return
     rest = {k: v for k, v in header.items() if k != "teaser"}
     if header.get("teaser"):
-        pub.image = _text(header["teaser"])
+        pub.image = text_or_none(header["teaser"])
     if rest:
         pub.extra["header"] = rest
 

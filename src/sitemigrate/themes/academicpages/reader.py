@@ -13,7 +13,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ...common.reader import Detection, ReadContext, Reader
+from ...common.reader import Detection, ReadContext, Reader, config_path
+from ...common.urls import url_key
 from ...diagnostics import (
     AMBIGUOUS_CONTENT,
     BAD_DATE,
@@ -27,9 +28,9 @@ from ...parsing.front_matter import FrontMatter, split_front_matter
 from ...parsing.markdown_sections import extract_research
 from ...parsing.yamlio import YamlError, load_yaml
 from ...paths import slugify
-from ...transforms.fields import normalize_date
+from ...transforms.fields import as_int, normalize_date
+from .codec import ITEM_COLLECTIONS, ITEMS_MARK
 from .config import navigation, site_from_config
-from .config_writer import ITEMS_MARK
 from .publications import publication_from_meta, stem_parts
 from .research import RESEARCH_PAGE, themes_from_data
 from .tsv import is_template_sample, read_publications_tsv
@@ -43,8 +44,6 @@ ASSET_FOLDERS = {"assets", "images", "files", "img", "css", "js", "fonts", "vend
                  "node_modules", "markdown_generator", "talkmap", "scripts", "docs",
                  "_site", "pdf", "slides"}
 #: extra collections whose documents are entries (items), not projects
-ITEM_COLLECTIONS = {"news", "people", "members", "team", "students", "alumni", "awards",
-                    "service", "events", "blog", "group"}
 _RAW_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n?)^(?:---|\.\.\.)[ \t]*$\n?", re.M | re.S)
 _POST_NAME = re.compile(r"^\d{2,4}-\d{1,2}-\d{1,2}-")
 _PAGE_ROLES = (("publication", "publications"), ("talk", "talks"), ("teaching", "teaching"),
@@ -69,13 +68,6 @@ class AcademicpagesReader(Reader):
         return model
 
 
-def _config_path(root: Path) -> Path | None:
-    for name in ("_config.yml", "_config.yaml"):
-        if (root / name).is_file():
-            return root / name
-    return None
-
-
 def _quiet_yaml(path: Path) -> Any:
     try:
         return load_yaml(path.read_text(encoding="utf-8", errors="replace")).data
@@ -85,10 +77,10 @@ def _quiet_yaml(path: Path) -> Any:
 
 def _detect_site(root: Path) -> Detection:
     found = Detection()
-    config_path = _config_path(root)
-    if config_path is None:
+    path = config_path(root)
+    if path is None:
         return found
-    config = _quiet_yaml(config_path)
+    config = _quiet_yaml(path)
     config = config if isinstance(config, dict) else {}
     pubs = root / "_publications"
     has_pubs = pubs.is_dir() and any(p.suffix in DOC_SUFFIXES for p in pubs.iterdir())
@@ -173,18 +165,18 @@ class _SiteReader:
         self._research(page, fm, path)
 
     def _read_config(self) -> None:
-        config_path = _config_path(self.root)
-        if config_path is None:
+        path = config_path(self.root)
+        if path is None:
             return
-        data = self.ctx.load_yaml_file(config_path)
+        data = self.ctx.load_yaml_file(path)
         if data is not None and not isinstance(data, dict):
             self.ctx.report(
-                FRONT_MATTER_NOT_MAPPING, "config is not a key: value map", config_path, 1
+                FRONT_MATTER_NOT_MAPPING, "config is not a key: value map", path, 1
             )
             data = None
         self.config = data or {}
         site = site_from_config(self.config)
-        site.origin = self.ctx.origin(config_path, 1)
+        site.origin = self.ctx.origin(path, 1)
         nav_path = self.root / "_data" / "navigation.yml"
         if nav_path.is_file():
             site.navigation = navigation(self.ctx.load_yaml_file(nav_path))
@@ -198,7 +190,7 @@ class _SiteReader:
         for key in site.socials:
             if key != key.lower():
                 self.ctx.report(AMBIGUOUS_CONTENT, f"author key {key!r} is not read by the theme "
-                                "(its keys are lower case)", config_path)
+                                "(its keys are lower case)", path)
 
     # -- publications -----------------------------------------------------------------------
 
@@ -265,13 +257,13 @@ class _SiteReader:
             for url in (pub.extra.get("permalink"), f"/publication/{stem}",
                         f"/publications/{stem}", f"/publication/{pub.id}"):
                 if isinstance(url, str) and url:
-                    self.pub_by_url.setdefault(_norm_url(url), pub.id)
+                    self.pub_by_url.setdefault(url_key(url, keep_case=True), pub.id)
 
     def resolve_publication(self, url: str) -> str | None:
         base = self.model.site.url or ""
         if base and url.startswith(base):
             url = url[len(base):]
-        return self.pub_by_url.get(_norm_url(url))
+        return self.pub_by_url.get(url_key(url, keep_case=True))
 
     def resolve_project(self, url: str) -> str | None:
         match = re.match(r"^/?(?:portfolio|projects)/([^/#?]+)", url.strip())
@@ -371,7 +363,7 @@ class _SiteReader:
         for key in sorted(meta):
             if key.endswith("url") and len(key) > 3 and key.isidentifier() and meta[key]:
                 project.links.setdefault(key[:-3].rstrip("_"), str(meta.pop(key)))
-        project.order = _int(meta.pop("order", None))
+        project.order = as_int(meta.pop("order", None))
         category = meta.pop("category", None)
         project.category = None if category is None else str(category)
         pubs = meta.pop("publications", None)
@@ -443,7 +435,8 @@ class _SiteReader:
         _mark_raw(page.extra, fm, self.invalid_blocks.get(path))
         page.role = _page_role(page, path)
         for order, entry in enumerate(self.model.site.navigation):
-            if page.permalink and _norm_url(entry["url"]) == _norm_url(page.permalink):
+            if page.permalink and url_key(entry["url"], keep_case=True) == \
+                    url_key(page.permalink, keep_case=True):
                 page.nav, page.nav_order = True, order
                 break
         return page
@@ -530,15 +523,8 @@ def _file_stem(file: str) -> str:
     return name[:dot] if 0 < dot < len(name) - 1 else name
 
 
-def _norm_url(url: str) -> str:
-    url = url.strip().split("#")[0].split("?")[0]
-    if not url.startswith("/"):
-        url = "/" + url
-    return url.rstrip("/") or "/"
-
-
 def _page_role(page: Page, path: Path) -> str | None:
-    if page.permalink and _norm_url(page.permalink) == "/" or path.stem in ("about", "index"):
+    if page.permalink and url_key(page.permalink) == "/" or path.stem in ("about", "index"):
         return "about"
     key = f"{path.stem} {page.permalink or ''}".lower()
     return next((role for word, role in _PAGE_ROLES if word in key), None)
@@ -555,17 +541,6 @@ def _links_to_publications(text: str, resolve: Any) -> list[str]:
 
 def _titleize(stem: str) -> str:
     return stem_parts(stem)[1].replace("-", " ").replace("_", " ").strip().capitalize()
-
-
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    try:
-        return int(str(value))
-    except (TypeError, ValueError):
-        return None
 
 
 __all__ = ["READER", "AcademicpagesReader", "Publication"]

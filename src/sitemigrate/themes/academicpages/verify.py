@@ -21,7 +21,8 @@ def check(site: SiteFiles) -> None:
                 "Jekyll will not render it",
                 "_config.yml",
             )
-        collection = declared.get(name) if isinstance(declared.get(name), dict) else {}
+        entry = declared.get(name)
+        collection = entry if isinstance(entry, dict) else {}
         needed = [k for k in keys if not (k == "permalink" and collection.get("permalink"))]
         recommended = conf.get("recommended_front_matter", {}).get(folder, [])
         for rel in files:
@@ -44,11 +45,11 @@ def _check_navigation(site: SiteFiles) -> None:
     nav = site.data_file("_data/navigation.yml")
     if not isinstance(nav, dict):
         return
-    from ...verify.site import norm_permalink
+    from ...common.urls import url_key
 
     for entry in nav.get("main") or []:
         url = entry.get("url") if isinstance(entry, dict) else None
-        if isinstance(url, str) and url.startswith("/") and norm_permalink(url) not in \
+        if isinstance(url, str) and url.startswith("/") and url_key(url, keep_case=True) not in \
                 site.permalinks:
             site.report(BROKEN_LINK, f"navigation entry {url} matches no page",
                         "_data/navigation.yml")

@@ -27,9 +27,12 @@ from dataclasses import replace
 from functools import partial
 from typing import Any
 
+from ruamel.yaml.comments import CommentedMap
+
 from ...common.links import BodyLinks, PermalinkMap, TargetUrls, source_permalink
 from ...common.liquid_guard import Target, guard
 from ...common.settings import report_unwritten
+from ...common.urls import url_key
 from ...common.writer import WriteContext, Writer
 from ...diagnostics import (
     FIELD_DROPPED,
@@ -42,14 +45,19 @@ from ...diagnostics import (
 from ...fileset import FileSet
 from ...model import Item, Model, Page, Project, Publication, Theme
 from ...parsing.front_matter import render_front_matter
-from ...parsing.yamlio import dump_yaml
+from ...parsing.yamldump import dump_yaml
+from ...paths import unique_name
 from ...transforms.fields import normalize_date, year_of
 from ...transforms.identifiers import find_identifiers
-from .config_writer import (
+from .codec import (
+    ITEM_COLLECTIONS,
+    KNOWN_TAGS,
     TEMPLATE_COLLECTIONS,
-    build_config,
-    load_existing,
+    THEME_DATA,
+    THEME_INCLUDES,
+    THEME_LAYOUTS,
 )
+from .config_writer import build_config
 from .publications import (
     CATEGORY_OF_KIND,
     IDENTIFIER_KEYS,
@@ -63,34 +71,6 @@ EXTRA_CATEGORY_OF_KIND = {"preprint": "preprints", "thesis": "theses", "patent":
                           "report": "reports", "talk": "presentations", "poster": "posters",
                           "software": "software", "dataset": "datasets", "misc": "other"}
 ITEM_FOLDERS = {"talks": "_talks", "teaching": "_teaching", "posts": "_posts"}
-#: extra collections the reader takes as items (kept in step with readers.academicpages)
-ITEM_COLLECTIONS = {"news", "people", "members", "team", "students", "alumni", "awards",
-                    "service", "events", "blog", "group"}
-#: Liquid tags Jekyll and the theme's plugins know; any other tag aborts the build
-KNOWN_TAGS = {"if", "elsif", "else", "endif", "unless", "endunless", "for", "endfor", "break",
-              "continue", "assign", "capture", "endcapture", "case", "when", "endcase",
-              "comment", "endcomment", "raw", "endraw", "include", "include_relative",
-              "highlight", "endhighlight", "link", "post_url", "cycle", "increment",
-              "decrement", "tablerow", "endtablerow", "gist", "liquid", "echo", "render"}
-#: the template's includes, layouts and data files (upstream 9b33e6e), for writes without
-#: a checkout to look at (``--onto`` adds whatever the checkout has)
-THEME_INCLUDES = frozenset({
-    "analytics-providers/custom.html", "analytics-providers/google-analytics-4.html",
-    "analytics-providers/google-universal.html", "analytics-providers/google.html",
-    "analytics.html", "archive-single-cv.html", "archive-single-talk-cv.html",
-    "archive-single-talk.html", "archive-single.html", "author-profile.html", "base_path",
-    "breadcrumbs.html", "browser-upgrade.html", "category-list.html", "comment.html",
-    "comments-providers/custom.html", "comments-providers/discourse.html",
-    "comments-providers/disqus.html", "comments-providers/facebook.html",
-    "comments-providers/google-plus.html", "comments-providers/scripts.html",
-    "comments-providers/staticman.html", "comments.html", "cv-template.html", "feature_row",
-    "footer.html", "footer/custom.html", "gallery", "group-by-array", "head.html",
-    "head/custom.html", "masthead.html", "nav_list", "page__hero.html", "page__taxonomy.html",
-    "paginator.html", "post_pagination.html", "read-time.html", "scripts.html", "seo.html",
-    "sidebar.html", "social-share.html", "tag-list.html", "toc"})
-THEME_LAYOUTS = frozenset({"archive-taxonomy", "archive", "compress", "cv-layout", "default",
-                           "single", "splash", "talk"})
-THEME_DATA = frozenset({"navigation", "ui-text", "authors"})
 DATA_SUFFIXES = (".yml", ".yaml", ".json", ".csv", ".tsv")
 #: front-matter key keeping the Liquid cut out of a body (nothing is lost)
 LIQUID_KEY = "sitemigrate_liquid"
@@ -145,6 +125,8 @@ class _Plan:
         self.post_stems: set[str] = set()
         self.target_collections: set[str] = {*TEMPLATE_COLLECTIONS, "posts"}
         self.config_keys: set[str] = set()
+        #: the output folder's own ``_config.yml``, loaded once (keys read here, merged last)
+        self.existing_config: CommentedMap | None = None
         self._target: Target | None = None
         self.bodies = BodyLinks()  #: bodies whose links follow the records once all are placed
         self.urls: dict[int, str | None] = {}  #: ``id(record)`` -> its URL here
@@ -183,18 +165,19 @@ class _Plan:
     def _map_ids(self) -> None:
         taken: set[str] = set()
         for pub in self.model.publications:
-            stem = _unique(safe_stem(pub.id, "publication"), taken)
+            stem = unique_name(safe_stem(pub.id, "publication"), taken, fold_case=True)
             self.pub_stem[pub.id] = stem
         taken = set()
         for project in self.model.projects:
-            self.project_stem[project.id] = _unique(safe_stem(project.id, "project"), taken)
+            self.project_stem[project.id] = unique_name(safe_stem(project.id, "project"), taken,
+                                                        fold_case=True)
             self.target_collections.add(_project_collection(project))
         for item in self.model.items:
             folder = _item_folder(item)
             self.target_collections.add(folder[1:])
             if folder == "_posts":
                 self.post_stems.add(_item_stem(item, folder))
-        existing = load_existing(self.ctx.existing("_config.yml"))
+        self.existing_config = existing = self.ctx.existing_config()
         source_config = self.model.site.extra.get("config")
         self.config_keys = {str(k) for k in existing or {}} | {
             str(k) for k in (source_config if isinstance(source_config, dict) else {})} | {
@@ -536,7 +519,7 @@ class _Plan:
                 body = (body.rstrip("\n") + "\n\n" if body.strip() else "") + \
                     self._guard(self._themes_markdown(self.model.themes, 2), page, meta)
         if page.nav and permalink and not any(
-                _same_url(e.get("url", ""), permalink) for e in self.model.site.navigation):
+                _same_page(e.get("url", ""), permalink) for e in self.model.site.navigation):
             self.nav_extra.append({"title": page.title or stem, "url": permalink,
                                    "order": str(page.nav_order if page.nav_order is not None
                                                 else 999)})
@@ -602,16 +585,15 @@ class _Plan:
                    for e in self.model.site.navigation]
         extra = sorted(self.nav_extra, key=lambda e: int(e.get("order", "999")))
         for entry in extra:
-            if not any(_same_url(e["url"], entry["url"]) for e in entries):
+            if not any(_same_page(e["url"], entry["url"]) for e in entries):
                 entries.append({"title": entry["title"], "url": entry["url"]})
         if entries:
             self.files.add("_data/navigation.yml", dump_yaml({"main": entries}))
 
     def _config(self) -> None:
-        existing = load_existing(self.ctx.existing("_config.yml"))
         dropped: list[str] = []
-        text = build_config(self.model.site, existing, self.categories, self.collections,
-                            tuple(self.item_collections), dropped)
+        text = build_config(self.model.site, self.existing_config, self.categories,
+                            self.collections, tuple(self.item_collections), dropped)
         self.files.add("_config.yml", text)
         for key in dropped:
             self._loss(
@@ -681,15 +663,6 @@ def _item_stem(item: Item, folder: str) -> str:
             and not item.extra.get("sitemigrate_static"):
         stem = f"{day}-{stem}"
     return stem
-
-
-def _unique(stem: str, taken: set[str]) -> str:
-    candidate, n = stem, 2
-    while candidate.lower() in taken:
-        candidate = f"{stem}-{n}"
-        n += 1
-    taken.add(candidate.lower())
-    return candidate
 
 
 def _teaser_header(current: Any, image: str | None) -> Any:
@@ -763,10 +736,6 @@ def _where(record: Any) -> tuple[str | None, int | None]:
     return (origin.file, origin.line) if origin else (None, None)
 
 
-def _same_url(a: str, b: str) -> bool:
-    return a.strip().rstrip("/") == b.strip().rstrip("/")
-
-
 def _clean(text: str, plan: _Plan, record: Any) -> str:
     """Body text with Liquid the theme cannot run converted or removed (SM303 each)."""
     if "{%" not in text:
@@ -827,3 +796,7 @@ def _cite(args: str, plan: _Plan, record: Any) -> str:
 
 
 WRITER = AcademicpagesWriter()
+
+
+def _same_page(a: str, b: str) -> bool:
+    return url_key(a, keep_case=True) == url_key(b, keep_case=True)

@@ -29,7 +29,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ...common.reader import Detection, ReadContext, Reader
+from ...common.reader import Detection, ReadContext, Reader, config_path
 from ...diagnostics import (
     AMBIGUOUS_CONTENT,
     BAD_DATE,
@@ -41,64 +41,23 @@ from ...diagnostics import (
     Code,
 )
 from ...model import Item, Model, Page, Project, Publication, Site, Source, Theme
-from ...parsing.html_research import Report, ResearchContent, parse_research_page
-from ...paths import IdPool
-from ...transforms.fields import as_bool, as_int, normalize_date, plain_text
+from ...paths import IdPool, unique_name
+from ...transforms.fields import as_bool, as_int, normalize_date, plain_text, text_or_none
+from .codec import (
+    CITE_TAG,
+    cite_keys,
+    path_links_from_fields,
+    research_content,
+    social_network,
+)
 
-#: al-folio social key -> network name used in ``Site.socials``.
-SOCIAL_KEYS: dict[str, str] = {
-    "scholar_userid": "google_scholar",
-    "github_username": "github",
-    "gitlab_username": "gitlab",
-    "linkedin_username": "linkedin",
-    "twitter_username": "twitter",
-    "x_username": "x",
-    "orcid_id": "orcid",
-    "research_gate_profile": "researchgate",
-    "semanticscholar_id": "semantic_scholar",
-    "dblp_url": "dblp",
-    "inspirehep_id": "inspirehep",
-    "work_url": "work",
-    "blogger_url": "blogger",
-    "bluesky_url": "bluesky",
-    "youtube_id": "youtube",
-    "mastodon_username": "mastodon",
-    "medium_username": "medium",
-}
 _SOCIAL_KEY = re.compile(r"^[a-z_]+_(username|userid|id|url|profile|qr)$")
 #: project front matter the model holds; everything else goes to ``extra``.
 _PROJECT_KEYS = {"title", "description", "img", "importance", "category", "redirect",
                  "github", "date", "links"}
 _PAGE_KEYS = {"title", "permalink", "nav", "nav_order"}
-_CITE = re.compile(r"{%-?\s*cite\s+([^%]+?)\s*-?%}")
 _POST_NAME = re.compile(r"^(\d{2,4}-\d{1,2}-\d{1,2})-(.+)$")
 _DOC_SUFFIXES = (".md", ".markdown", ".html")
-#: front-matter key our writer sets on the research page it generates (and ``page`` on a page
-#: it copies whose text would otherwise read as themes)
-MARKER_KEY = "sitemigrate"
-MARKER_RESEARCH = "research"
-MARKER_PAGE = "page"
-#: research page shapes real al-folio sites use (the seed, 201younghanlee); ``##`` headings
-#: are read as themes only on a page carrying the marker
-NATIVE_RESEARCH_SHAPES = ("numbered-areas", "html-sections")
-#: link labels of the model that jekyll-scholar entries hold in a field of that name, and
-#: that the BibTeX reader leaves in ``extra`` when the value is a relative path
-_PATH_LINK_FIELDS = ("bibtex",)
-_LINKISH = re.compile(r"^((https?|ftp)://|\.{0,2}/|www\.)\S*$|^[\w.-]+/\S+$", re.I)
-
-
-def social_network(key: str) -> str:
-    """The network name for an al-folio social key (``github_username`` -> ``github``)."""
-    if key in SOCIAL_KEYS:
-        return SOCIAL_KEYS[key]
-    return re.sub(r"_(username|userid|id|url|profile)$", "", key)
-
-
-def cite_keys(text: str) -> list[str]:
-    """Keys of every ``{% cite k1 k2 %}`` in ``text``, in order, once each."""
-    keys = (key for match in _CITE.finditer(text or "")
-            for key in re.split(r"[\s,]+", match.group(1)))
-    return list(dict.fromkeys(k for k in keys if k and "=" not in k and not k.startswith("-")))
 
 
 class AlfolioReader(Reader):
@@ -115,8 +74,7 @@ class AlfolioReader(Reader):
 
     def _detect_site(self, path: Path) -> Detection:
         found = Detection()
-        config = next((p for p in (path / "_config.yml", path / "_config.yaml") if p.is_file()),
-                      None)
+        config = config_path(path)
         if config is None:
             return found
         try:
@@ -152,7 +110,7 @@ class AlfolioReader(Reader):
             found.add(0.3, "{% include figure.liquid %}")
         if re.search(r"{%-?\s*bibliography\b", text):
             found.add(0.3, "{% bibliography %}")
-        if _CITE.search(text):
+        if CITE_TAG.search(text):
             found.add(0.2, "{% cite %}")
         return found
 
@@ -188,8 +146,8 @@ def read_page(path: Path, ctx: ReadContext, page_id: str) -> tuple[Page, int] | 
         page.extra["front_matter"] = False
         return page, fm.body_line
     meta = fm.meta
-    page.title = _text_or_none(meta.get("title"))
-    page.permalink = _text_or_none(meta.get("permalink"))
+    page.title = text_or_none(meta.get("title"))
+    page.permalink = text_or_none(meta.get("permalink"))
     page.nav = as_bool(meta.get("nav", False))
     page.nav_order = as_int(meta.get("nav_order"))
     page.extra.update({k: v for k, v in meta.items() if k not in _PAGE_KEYS})
@@ -236,28 +194,6 @@ def attach_research(page: Page, body_line: int, ctx: ReadContext, model: Model, 
     page.extra["research_shape"] = content.shape
 
 
-def research_content(page: Page, body_line: int = 1, report: Report | None = None, *,
-                     force: bool = False) -> ResearchContent | None:
-    """The themes a page holds by the rules in the module docstring, or ``None``."""
-    marker = page.extra.get(MARKER_KEY)
-    if marker is not None and marker != MARKER_RESEARCH:
-        return None
-    if not (force or marker == MARKER_RESEARCH or _looks_like_research(page)):
-        return None
-    file = page.origin.file if page.origin else page.id
-    content = parse_research_page(page.body, file, body_line, report)
-    if content is None:
-        return None
-    if force or marker == MARKER_RESEARCH or content.shape in NATIVE_RESEARCH_SHAPES:
-        return content
-    return None
-
-
-def _looks_like_research(page: Page) -> bool:
-    name = f"{page.id} {page.permalink or ''}".lower()
-    return "research" in name and page.role != "publications"
-
-
 def _merge_page_papers(found: list[Publication], known: list[Publication]) -> dict[str, str]:
     """Add page papers to ``known`` unless a known entry has the same title or URL."""
     by_title = {plain_text(p.title).casefold(): p for p in known}
@@ -270,24 +206,9 @@ def _merge_page_papers(found: list[Publication], known: list[Publication]) -> di
         if match is not None:
             renamed[pub.id] = match.id
             continue
-        new_id, n = pub.id, 2
-        while new_id in ids:
-            new_id, n = f"{pub.id}-{n}", n + 1
-        renamed[pub.id] = new_id
-        pub.id = new_id
-        ids.add(new_id)
+        renamed[pub.id] = pub.id = unique_name(pub.id, ids)
         known.append(pub)
     return renamed
-
-
-def path_links_from_fields(pub: Publication) -> None:
-    """A ``bibtex`` field holding a URL or path is the publication's ``bibtex`` link."""
-    for name in _PATH_LINK_FIELDS:
-        value = pub.extra.get(name)
-        if name in pub.links or not isinstance(value, str) or not _LINKISH.match(value.strip()):
-            continue
-        pub.links[name] = value.strip()
-        del pub.extra[name]
 
 
 def _walk(themes: list[Theme]) -> list[Theme]:
@@ -300,13 +221,6 @@ def _walk(themes: list[Theme]) -> list[Theme]:
 
 def _dedupe(values: list[str]) -> list[str]:
     return list(dict.fromkeys(values))
-
-
-def _text_or_none(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
 
 
 # ---------------------------------------------------------------------- whole site
@@ -331,8 +245,7 @@ class _SiteReading:
     # -- config and profile
 
     def _read_config(self) -> None:
-        path = next((p for p in (self.root / "_config.yml", self.root / "_config.yaml")
-                     if p.is_file()), None)
+        path = config_path(self.root)
         site = Site()
         self.model.site = site
         if path is None:
@@ -342,26 +255,26 @@ class _SiteReading:
         if not isinstance(data, dict):
             return
         self.config = data
-        names = [_text_or_none(data.get(k)) for k in ("first_name", "middle_name", "last_name")]
+        names = [text_or_none(data.get(k)) for k in ("first_name", "middle_name", "last_name")]
         full = " ".join(n for n in names if n) or None
         site.name = full
-        title = _text_or_none(data.get("title"))
+        title = text_or_none(data.get("title"))
         site.title = full if title in (None, "blank") else plain_text(title)
-        site.email = _text_or_none(data.get("email"))
-        site.url = _text_or_none(data.get("url"))
-        site.baseurl = _text_or_none(data.get("baseurl"))
+        site.email = text_or_none(data.get("email"))
+        site.url = text_or_none(data.get("url"))
+        site.baseurl = text_or_none(data.get("baseurl"))
         for key in ("first_name", "middle_name", "last_name"):
             if names[("first_name", "middle_name", "last_name").index(key)]:
                 site.extra[key] = str(data[key]).strip()
         if title and title != site.title:
             site.extra["title_raw"] = title
-        description = _text_or_none(data.get("description"))
+        description = text_or_none(data.get("description"))
         if description:
             site.extra["config_description"] = description
         if isinstance(data.get("scholar"), dict):
             site.extra["scholar"] = data["scholar"]
         for key, value in data.items():
-            if _SOCIAL_KEY.match(str(key)) and _text_or_none(value):
+            if _SOCIAL_KEY.match(str(key)) and text_or_none(value):
                 site.socials[social_network(str(key))] = str(value).strip()
         self._read_socials_file()
 
@@ -376,17 +289,18 @@ class _SiteReading:
         site.extra["socials_file"] = True
         for key, value in data.items():
             if key == "email":
-                site.email = site.email or _text_or_none(value)
+                site.email = site.email or text_or_none(value)
             elif isinstance(value, bool):
                 site.extra.setdefault("socials_flags", {})[str(key)] = value
-            elif _text_or_none(value):
+            elif text_or_none(value):
                 site.socials[social_network(str(key))] = str(value).strip()
 
     # -- publications
 
     def _bib_folder(self) -> tuple[Path, str]:
-        scholar = self.config.get("scholar") if isinstance(self.config.get("scholar"), dict) \
-            else {}
+        scholar = self.config.get("scholar")
+        if not isinstance(scholar, dict):
+            scholar = {}
         source = str(scholar.get("source") or "/_bibliography/").strip().strip("/") \
             or "_bibliography"
         main = str(scholar.get("bibliography") or "papers.bib").strip()
@@ -439,26 +353,26 @@ class _SiteReading:
                             path, 1)
             project.extra["front_matter"] = False
         meta = fm.meta
-        title = _text_or_none(meta.get("title"))
+        title = text_or_none(meta.get("title"))
         if title is None:
             title = stem.replace("_", " ").replace("-", " ").strip().title() or project.id
             self.ctx.report(MISSING_TITLE, f"project has no title; using {title!r}", path, 1)
         project.title = title
-        project.description = _text_or_none(meta.get("description"))
-        project.image = _text_or_none(meta.get("img"))
+        project.description = text_or_none(meta.get("description"))
+        project.image = text_or_none(meta.get("img"))
         project.order = as_int(meta.get("importance"))
-        project.category = _text_or_none(meta.get("category"))
+        project.category = text_or_none(meta.get("category"))
         project.date = normalize_date(meta.get("date"))
-        redirect = _text_or_none(meta.get("redirect"))
+        redirect = text_or_none(meta.get("redirect"))
         if redirect:
             project.links["website"] = redirect
-        github = _text_or_none(meta.get("github"))
+        github = text_or_none(meta.get("github"))
         if github:
             project.links["code"] = github
         extra_links = meta.get("links")
         if isinstance(extra_links, dict):
             for label, url in extra_links.items():
-                if _text_or_none(url):
+                if text_or_none(url):
                     project.links.setdefault(str(label), str(url).strip())
         project.publication_ids = cite_keys(fm.body)
         for key, value in meta.items():
@@ -499,12 +413,12 @@ class _SiteReading:
 
     def _profile_from_about(self, page: Page) -> None:
         site = self.model.site
-        subtitle = _text_or_none(page.extra.get("subtitle"))
+        subtitle = text_or_none(page.extra.get("subtitle"))
         if subtitle and site.role is None:
             site.role = subtitle
         profile = page.extra.get("profile")
         if isinstance(profile, dict):
-            image = _text_or_none(profile.get("image"))
+            image = text_or_none(profile.get("image"))
             if image and site.avatar is None:
                 site.avatar = image if "/" in image else f"assets/img/{image}"
         body = page.body.strip()
@@ -532,7 +446,7 @@ class _SiteReading:
                             path, 1)
             item.extra["front_matter"] = False
         meta = fm.meta
-        item.title = _text_or_none(meta.get("title"))
+        item.title = text_or_none(meta.get("title"))
         raw_date = meta.get("date")
         named = _POST_NAME.match(stem)
         item.date = normalize_date(raw_date) or (normalize_date(named.group(1)) if named else None)

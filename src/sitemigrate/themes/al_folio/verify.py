@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ...converters import converter
 from ...diagnostics import DUPLICATE_PERMALINK, HIDDEN_ITEM, INVALID_OUTPUT, MISSING_KEY
 from ...verify.site import SiteFiles
@@ -26,7 +28,7 @@ def check(site: SiteFiles) -> None:
         site.note_permalink(site.front_matter(rel).meta.get("permalink"), rel)
 
 
-def _check_bibliography(site: SiteFiles, rel: str, conf: dict) -> None:  # type: ignore[type-arg]
+def _check_bibliography(site: SiteFiles, rel: str, conf: dict[str, Any]) -> None:
     from ...diagnostics import Diagnostics
     from ...parsing.bibtex import parse_bibtex
 
@@ -52,7 +54,7 @@ def _check_bibliography(site: SiteFiles, rel: str, conf: dict) -> None:  # type:
                         "filtered_bibtex_keywords and show in the BibTeX block", rel, entry.line)
 
 
-def _check_projects(site: SiteFiles, conf: dict) -> None:  # type: ignore[type-arg]
+def _check_projects(site: SiteFiles, conf: dict[str, Any]) -> None:
     keys = conf["required_front_matter"]["_projects"]
     recommended = conf.get("recommended_front_matter", {}).get("_projects", [])
     listing = site.front_matter("_pages/projects.md").meta if (

@@ -39,13 +39,15 @@ from functools import lru_cache, partial
 from typing import Any
 from urllib.parse import unquote
 
+from ruamel.yaml.comments import CommentedMap
+
 from ...common.foreign_liquid import theme_target
 from ...common.links import BodyLinks, PermalinkMap, TargetUrls, source_permalink
 from ...common.settings import report_unwritten
 from ...common.site_config import complete_config
+from ...common.urls import url_key
 from ...common.writer import WriteContext, Writer
-from ...converters import converter
-from ...diagnostics import AMBIGUOUS_CONTENT, INVALID_YAML, Diagnostics
+from ...diagnostics import AMBIGUOUS_CONTENT, Diagnostics
 from ...fileset import FileSet
 from ...model import Item, Model, Origin, Page, Project, Publication, Theme
 from ...parsing.bibtex import (
@@ -58,28 +60,25 @@ from ...parsing.bibtex import (
     parse_bibtex,
     publication_fields,
 )
-from ...parsing.config_yaml import dump_config, load_config
+from ...parsing.config_yaml import dump_config
+from ...parsing.config_yaml import merge_config as merge_yaml_config
 from ...parsing.front_matter import render_front_matter
-from ...parsing.yamlio import dump_yaml
-from ...paths import slugify
+from ...parsing.yamldump import dump_yaml
+from ...paths import slugify, unique_name
 from ...transforms.fields import normalize_date
-from .reader import (
+from .codec import (
+    FILTERED_BIB_FIELDS,
+    LAYOUTS,
     MARKER_KEY,
     MARKER_PAGE,
     MARKER_RESEARCH,
+    RENDERED_BIB_FIELDS,
     SOCIAL_KEYS,
     cite_keys,
     path_links_from_fields,
     research_content,
 )
 
-#: what al-folio's own config filters; always kept in the list
-AL_FOLIO_FILTERED = ("abbr", "abstract", "additional_info", "altmetric", "annotation", "arxiv",
-                     "award", "award_name", "bibtex_show", "blog", "code", "dimensions",
-                     "google_scholar_id", "html", "inspirehep_id", "pdf", "poster", "preview",
-                     "selected", "slides", "supp", "video", "website")
-AL_FOLIO_LAYOUTS = frozenset({"page", "about", "cv", "post", "default", "distill", "none",
-                              "profiles", "bib"})
 _NETWORK_KEYS = {network: key for key, network in SOCIAL_KEYS.items()}
 _PROJECT_OWN = {"source_file", "front_matter", "related_publications", "links"}
 _PAGE_OWN = {"front_matter", "research_shape"}
@@ -145,7 +144,7 @@ class _Writing:
         used: set[str] = set()
         entries: list[str] = []
         for pub in self.model.publications:
-            key = _unique(_bib_key(pub.id), used)
+            key = unique_name(_bib_key(pub.id), used)
             self.keys[pub.id] = key
             prepared = _as_read_back(self._prepare(pub, key))
             entry_type = entry_type_of(prepared)
@@ -229,7 +228,7 @@ class _Writing:
         pages = list(self.model.pages)
         roles = {p.role for p in pages}
         about = _primary_about(pages)
-        self.permalinks.update(_norm_permalink(p.permalink) for p in pages if p.permalink)
+        self.permalinks.update(url_key(p.permalink, keep_case=True) for p in pages if p.permalink)
         research_written = False
         for page in pages:
             if page.role == "research" or _from_research(page, self.model.themes):
@@ -272,9 +271,9 @@ class _Writing:
     def _free_permalink(self, slug: str) -> str:
         """``/<slug>/`` for a generated page, ``/<slug>-2/``… when a page of the model has it."""
         candidate, n = f"/{slug}/", 2
-        while _norm_permalink(candidate) in self.permalinks:
+        while url_key(candidate, keep_case=True) in self.permalinks:
             candidate, n = f"/{slug}-{n}/", n + 1
-        self.permalinks.add(_norm_permalink(candidate))
+        self.permalinks.add(url_key(candidate, keep_case=True))
         return candidate
 
     def _keeps_research_page(self, page: Page) -> bool:
@@ -294,13 +293,13 @@ class _Writing:
             self.bodies.add(self.files, path, _as_is, body, page.origin)
             return
         layout = str(page.extra.get("layout") or "page")
-        meta: dict[str, Any] = {"layout": layout if layout in AL_FOLIO_LAYOUTS else "page",
+        meta: dict[str, Any] = {"layout": layout if layout in LAYOUTS else "page",
                                 "title": page.title, "permalink": page.permalink}
         if page.nav:
             meta["nav"] = True
         if page.nav_order is not None:
             meta["nav_order"] = page.nav_order
-        if layout not in AL_FOLIO_LAYOUTS:
+        if layout not in LAYOUTS:
             meta["source_layout"] = layout
         for key, value in page.extra.items():
             if key not in _PAGE_OWN and key not in meta:
@@ -435,17 +434,11 @@ class _Writing:
     def _config(self) -> None:
         self._report_unwritten_settings()
         values = self._config_values()
-        existing = self.ctx.existing("_config.yml")
-        if existing is not None:
-            text = merge_config(existing, values)
-            if text is not None:
-                self.files.add("_config.yml", text)
-                return
-            self.ctx.diagnostics.report(
-                INVALID_YAML, "existing _config.yml does not parse; replaced", "_config.yml"
-            )
-        complete_config(values, "al-folio", fresh=True)
-        self.files.add("_config.yml", dump_config(values))
+        existing = self.ctx.existing_config()
+        if existing is None:
+            complete_config(values, "al-folio", fresh=True)
+        self.files.add("_config.yml", dump_config(values) if existing is None
+                       else merge_config(existing, values))
 
     def _report_unwritten_settings(self) -> None:
         report_unwritten(self.ctx, self.model.site, _SITE_OWN, "al-folio")
@@ -462,8 +455,8 @@ class _Writing:
                                    "join_strings": True, "details_dir": "bibliography",
                                    "details_link": "Details", "query": "@*",
                                    "group_by": "year", "group_order": "descending"}
-        filtered = list(AL_FOLIO_FILTERED) + [f for f in unrendered_fields(self.bib_fields)
-                                              if f not in AL_FOLIO_FILTERED]
+        filtered = list(FILTERED_BIB_FIELDS) + [f for f in unrendered_fields(self.bib_fields)
+                                              if f not in FILTERED_BIB_FIELDS]
         # Folder-style permalinks (as al-folio's own config has for projects): links written
         # as /projects/x/ then resolve; Jekyll's default would be /projects/x.html.
         collections: dict[str, Any] = {
@@ -521,8 +514,7 @@ def _listing_body(collection: str) -> str:
 def unrendered_fields(written: set[str]) -> list[str]:
     """The written BibTeX fields al-folio's ``bib.liquid`` does not render, sorted: they must be
     in ``filtered_bibtex_keywords`` or they show in the entry's BibTeX block."""
-    rendered = {str(f).lower() for f in converter("al-folio")["rendered_bib_fields"]}
-    return sorted(f for f in written if f not in rendered)
+    return sorted(f for f in written if f not in RENDERED_BIB_FIELDS)
 
 
 def collection_name(collection: str) -> str:
@@ -530,31 +522,16 @@ def collection_name(collection: str) -> str:
     return slugify(collection, 40).replace("-", "_")
 
 
-def merge_config(existing: bytes, values: dict[str, Any]) -> str | None:
-    """``values`` merged into an existing ``_config.yml``, its comments and order kept.
-
-    The shared ruamel setup (``parsing.config_yaml``) also writes the fresh file, so merging
-    into our own output gives the same bytes.
-    """
-    data = load_config(existing)
-    if data is None:
-        return None
-    for key, value in values.items():
-        current = data.get(key)
-        if key == "filtered_bibtex_keywords" and isinstance(current, list):
-            current.extend(v for v in value if v not in current)
-        elif key in ("scholar", "collections") and isinstance(current, dict):
-            for sub_key, sub_value in value.items():
-                if key == "collections" and sub_key in current:
-                    continue
-                if current.get(sub_key) != sub_value:
-                    current[sub_key] = sub_value
-        elif key in ("description", "url", "baseurl", "email") and not value and current:
-            continue
-        elif current != value or key not in data:
-            data[key] = value
-    complete_config(data, "al-folio", fresh=False)
-    return dump_config(data)
+def merge_config(data: CommentedMap, values: dict[str, Any]) -> str:
+    """``values`` merged into an existing ``_config.yml``, its comments and order kept: the
+    filtered keywords extended, ``scholar`` merged, the template's own collections kept, and
+    an empty description, URL, base URL or email leaving a set one alone; then what the
+    migrated pages need that it lacks (``site_config``)."""
+    merged = merge_yaml_config(
+        data, values, optional=("description", "url", "baseurl", "email"),
+        extend=("filtered_bibtex_keywords",), merge=("scholar",), add=("collections",))
+    complete_config(merged, "al-folio", fresh=False)
+    return dump_config(merged)
 
 
 def social_key(network: str, value: str) -> str:
@@ -589,9 +566,10 @@ def short_venue(venue: str | None) -> str | None:
 
 
 def _names(name: str | None, extra: dict[str, Any]) -> tuple[str, str, str]:
-    parts = tuple(str(extra.get(k) or "") for k in ("first_name", "middle_name", "last_name"))
-    if name and " ".join(p for p in parts if p) == name:
-        return parts  # type: ignore[return-value]
+    first, middle, last = (str(extra.get(k) or "") for k in ("first_name", "middle_name",
+                                                             "last_name"))
+    if name and " ".join(p for p in (first, middle, last) if p) == name:
+        return first, middle, last
     words = (name or "").split()
     if len(words) <= 1:
         return (name or "", "", "")
@@ -609,14 +587,6 @@ def _avatar_name(avatar: str) -> str:
 def _bib_key(pub_id: str) -> str:
     key = re.sub(r"[\s,{}()\"'#%~\\=]+", "-", pub_id.strip()).strip("-")
     return key or "untitled"
-
-
-def _unique(key: str, used: set[str]) -> str:
-    candidate, n = key, 2
-    while candidate in used:
-        candidate, n = f"{key}-{n}", n + 1
-    used.add(candidate)
-    return candidate
 
 
 def _name_date(item: Item) -> str | None:
@@ -707,16 +677,8 @@ def _primary_about(pages: list[Page]) -> Page | None:
     if not abouts:
         return None
     names = {"index": 0, "about": 1}
-    return min(abouts, key=lambda p: (not p.permalink or _norm_permalink(p.permalink) != "/",
+    return min(abouts, key=lambda p: (not p.permalink or url_key(p.permalink) != "/",
                                       names.get(p.id, 2)))
-
-
-def _norm_permalink(url: str) -> str:
-    """A permalink as the URL it gives (``/a``, ``/a/`` and ``/a/index.html`` are one)."""
-    url = "/" + str(url).strip().lstrip("/")
-    for suffix in ("index.html", ".html"):
-        url = url.removesuffix(suffix)
-    return url.rstrip("/") or "/"
 
 
 def _from_research(page: Page, themes: list[Theme]) -> bool:

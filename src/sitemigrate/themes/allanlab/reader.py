@@ -12,15 +12,14 @@ that name (USC-NSL ``pubs.md``); only the research page yields themes.
 
 from __future__ import annotations
 
-import contextlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
-from ...common.reader import Detection, ReadContext, Reader, peek_text
+from ...common.reader import Detection, ReadContext, Reader, config_path, peek_text
+from ...common.urls import url_key
 from ...diagnostics import (
     AMBIGUOUS_CONTENT,
     BAD_DATE,
@@ -32,19 +31,24 @@ from ...diagnostics import (
 from ...model import PUBLICATION_KINDS, Item, Model, Page, Project, Publication, Site, Source, Theme
 from ...parsing.yamlio import YamlError, item_lines, load_yaml
 from ...paths import slugify
-from ...transforms.fields import as_int, normalize_date, plain_text, split_authors, year_of
+from ...transforms.fields import (
+    as_int,
+    normalize_date,
+    plain_text,
+    split_authors,
+    text_or_none,
+    year_of,
+)
+from .codec import (
+    GENERATED_PAGES,
+    HEADER_LINKS,
+    KIND_FLAGS,
+    PAGE_LAYOUTS,
+    PUBLIST_KEYS,
+    PUBPIC,
+    venue_from_conf,
+)
 
-ALLAN_LAYOUTS = ("textlay", "gridlay", "homelay", "piclay")
-#: The links of the template's hard-coded header (``_includes/header.html``), in order.
-HEADER_LINKS = ("/", "/team", "/vacancies", "/publications", "/research", "/pictures")
-PUBPIC = "/images/pubpic/"
-#: Pages the writer always generates, named after their role.
-GENERATED_PAGES = ("research", "publications", "projects")
-#: Publist item keys the reader maps onto model fields; every other key goes to ``extra``.
-PUBLIST_KEYS = ("id", "title", "authors", "authors_list", "description", "image", "link",
-                "highlight", "news1", "venue", "year", "kind", "identifiers", "citation", "date",
-                "extra_links")
-KIND_FLAGS = ("journal", "conference", "workshop", "patent")
 PEOPLE_FILES = re.compile(r"^(team_members.*|students.*|alumni.*|team|investigadores)$")
 LINKS_BLOCK = re.compile(r"\n*<!-- links -->.*?<!-- /links -->\n*", re.S)
 
@@ -74,10 +78,10 @@ class AllanlabReader(Reader):
         pages = path / "_pages"
         if pages.is_dir():
             layouts = [p for p in sorted(pages.glob("*.md"))[:40] if _page_layout(p)
-                       in ALLAN_LAYOUTS]
+                       in PAGE_LAYOUTS]
             if layouts:
                 found.add(0.3, f"{len(layouts)} page(s) with Allan layouts (textlay/gridlay…)")
-        config = _config_path(path)
+        config = config_path(path)
         if config is not None and found.score > 0:
             text = peek_text(config)
             if re.search(r"^include:\s*\n(\s*-\s*.*\n)*\s*-\s*_pages", text, re.M):
@@ -103,7 +107,7 @@ def _detect_page(path: Path, found: Detection) -> Detection:
     if path.suffix.lower() not in (".md", ".markdown", ".html"):
         return found
     layout = _page_layout(path)
-    if layout in ALLAN_LAYOUTS:
+    if layout in PAGE_LAYOUTS:
         found.add(0.6, f"layout: {layout}")
         head = peek_text(path, 2000)
         if re.search(r"^sitemap:\s*false", head, re.M):
@@ -125,26 +129,19 @@ def _page_layout(path: Path) -> str | None:
     return match.group(1) if match else None
 
 
-def _config_path(root: Path) -> Path | None:
-    for name in ("_config.yml", "_config.yaml"):
-        if (root / name).is_file():
-            return root / name
-    return None
-
-
 # --- site -----------------------------------------------------------------------------------
 
 def _read_config(root: Path, ctx: ReadContext, model: Model) -> None:
-    path = _config_path(root)
+    path = config_path(root)
     if path is None:
         return
     data = ctx.load_yaml_file(path)
     if not isinstance(data, dict):
         return
     model.site = Site(
-        title=_text(data.get("title")), email=_text(data.get("email")),
-        description=_text(data.get("description")), url=_text(data.get("url")),
-        baseurl=_text(data.get("baseurl")), origin=ctx.origin(path, 1))
+        title=text_or_none(data.get("title")), email=text_or_none(data.get("email")),
+        description=text_or_none(data.get("description")), url=text_or_none(data.get("url")),
+        baseurl=text_or_none(data.get("baseurl")), origin=ctx.origin(path, 1))
     rest = {k: v for k, v in data.items()
             if k not in ("title", "email", "description", "url", "baseurl")}
     if rest:
@@ -156,13 +153,6 @@ def _raw(value: Any) -> str | None:
     if value is None or value == "":
         return None
     return value if isinstance(value, str) else str(value)
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
 
 
 # --- _data ----------------------------------------------------------------------------------
@@ -243,7 +233,7 @@ def _not_a_map(ctx: ReadContext, what: str, value: Any, path: Path, line: int | 
 
 def _publication(item: dict[str, Any], path: Path, line: int | None, ctx: ReadContext,
                  state: _State) -> Publication:
-    title = _text(item.get("title"))
+    title = text_or_none(item.get("title"))
     if not title:
         title = f"Untitled ({path.stem} line {line})"
         ctx.report(MISSING_TITLE, "publication has no title", path, line)
@@ -251,10 +241,10 @@ def _publication(item: dict[str, Any], path: Path, line: int | None, ctx: ReadCo
     links, display, link_extra = _links(link, state.link_folders, path, line, ctx)
     if isinstance(item.get("extra_links"), dict):  # labels the link map cannot hold (url)
         links.update({str(k): str(v) for k, v in item["extra_links"].items() if v})
-    venue = _text(item.get("venue"))
+    venue = text_or_none(item.get("venue"))
     extra: dict[str, Any] = {}
     if "venue" not in item:
-        venue = _venue_from_conf(item.get("conf")) or display
+        venue = venue_from_conf(item.get("conf")) or display
     elif display:
         extra["link_display"] = display
     if "year" in item:
@@ -262,9 +252,9 @@ def _publication(item: dict[str, Any], path: Path, line: int | None, ctx: ReadCo
     else:
         year = year_of(venue) or year_of(item.get("date"))
     pub = Publication(
-        id=_text(item.get("id")) or slugify(title), title=title, year=year, venue=venue,
-        authors=_authors(item), abstract=_text(item.get("description")), links=links,
-        award=_text(item.get("news1")), image=_image(item.get("image")),
+        id=text_or_none(item.get("id")) or slugify(title), title=title, year=year, venue=venue,
+        authors=_authors(item), abstract=text_or_none(item.get("description")), links=links,
+        award=text_or_none(item.get("news1")), image=_image(item.get("image")),
         citation=item["citation"] if isinstance(item.get("citation"), str) else None,
         selected=_highlight(item.get("highlight"), path, line, ctx),
         date=normalize_date(item.get("date")), origin=ctx.origin(path, line))
@@ -288,21 +278,11 @@ def _authors(item: dict[str, Any]) -> list[str]:
     exact = item.get("authors_list")
     if isinstance(exact, list):
         return [str(a) for a in exact]
-    return split_authors(_text(item.get("authors")))
-
-
-def _venue_from_conf(conf: Any) -> str | None:
-    if not isinstance(conf, dict):
-        return None
-    name = _text(conf.get("fullname"))
-    abbr = _text(conf.get("abbreviation"))
-    if name and abbr:
-        return f"{name} ({abbr})"
-    return name or abbr
+    return split_authors(text_or_none(item.get("authors")))
 
 
 def _kind(item: dict[str, Any]) -> str | None:
-    kind = _text(item.get("kind"))
+    kind = text_or_none(item.get("kind"))
     if kind in PUBLICATION_KINDS:
         return kind
     for flag in KIND_FLAGS:
@@ -320,7 +300,7 @@ def _highlight(value: Any, path: Path, line: int | None, ctx: ReadContext) -> bo
 
 
 def _image(value: Any) -> str | None:
-    text = _text(value)
+    text = text_or_none(value)
     if text is None or "://" in text or text.startswith("/"):
         return text
     return PUBPIC + text
@@ -332,14 +312,14 @@ def _links(link: Any, folders: dict[str, str], path: Path, line: int | None,
     if link is None:
         return {}, None, {}
     if not isinstance(link, dict):
-        url = _text(link)
+        url = text_or_none(link)
         return ({_url_label(url, False): url} if url else {}), None, {}
     links: dict[str, str] = {}
-    display = _text(link.get("display"))
+    display = text_or_none(link.get("display"))
     for key, value in link.items():
         if key in ("url", "display"):
             continue
-        url = _text(value)
+        url = text_or_none(value)
         if url is None:
             continue
         if not isinstance(value, str):
@@ -348,7 +328,7 @@ def _links(link: Any, folders: dict[str, str], path: Path, line: int | None,
         if folder and "://" not in url and not url.startswith("/"):
             url = f"/{folder}/{url}"
         links[str(key)] = url
-    url = _text(link.get("url"))
+    url = text_or_none(link.get("url"))
     if url:
         links[_url_label(url, "pdf" in links)] = url
     return links, display, {}
@@ -379,7 +359,7 @@ def _read_people(path: Path, text: str, data: Any, ctx: ReadContext, model: Mode
             if not isinstance(person, dict):
                 _not_a_map(ctx, "person", person, path, lines.get((group, index)))
                 continue
-            name = _text(person.get("name")) or f"{path.stem}-{index + 1}"
+            name = text_or_none(person.get("name")) or f"{path.stem}-{index + 1}"
             extra = dict(person)
             extra["data_file"] = path.stem
             if group is not None:
@@ -398,7 +378,7 @@ def _read_news(path: Path, text: str, data: Any, ctx: ReadContext, model: Model)
             if not isinstance(entry, dict):
                 _not_a_map(ctx, "news", entry, path, line)
                 continue
-            raw_date = _text(entry.get("date"))
+            raw_date = text_or_none(entry.get("date"))
             date = parse_free_date(raw_date)
             if raw_date and date is None:
                 ctx.report(BAD_DATE, f"news date {raw_date!r} not understood; kept as text",
@@ -428,13 +408,13 @@ def parse_free_date(text: str | None) -> str | None:
     year_match = re.search(r"\b(\d{4})\b", cleaned)
     if not month_match or not year_match:
         return None
-    month = _MONTHS.get(month_match.group(1)[:3].lower())
-    if month is None:
+    month_number = _MONTHS.get(month_match.group(1)[:3].lower())
+    if month_number is None:
         return None
     day_match = re.match(r"^(\d{1,2})\b", cleaned) or re.search(
         r"\b[A-Za-z]{3,}\.? (\d{1,2})\b", cleaned)
-    day = int(day_match.group(1)) if day_match else None
-    return _iso(int(year_match.group(1)), month, day)
+    day_number = int(day_match.group(1)) if day_match else None
+    return _iso(int(year_match.group(1)), month_number, day_number)
 
 
 _MONTHS = {name: i + 1 for i, name in enumerate(
@@ -506,8 +486,8 @@ def _projects_from_items(data: Any, lines: dict[tuple[str | None, int], int], pa
             if display:
                 extra["link_display"] = display
             state.model.projects.append(Project(
-                id=slugify(title), title=title, description=_text(item.get("description")),
-                image=_text(item.get("image") or item.get("photo")), links=links,
+                id=slugify(title), title=title, description=text_or_none(item.get("description")),
+                image=text_or_none(item.get("image") or item.get("photo")), links=links,
                 order=len(state.model.projects) + 1, extra=extra,
                 origin=ctx.origin(path, line)))
 
@@ -523,18 +503,6 @@ def _read_bibliographies(folder: Path, ctx: ReadContext, model: Model) -> None:
 
 
 # --- pages ----------------------------------------------------------------------------------
-
-def _url_key(url: str, keep_case: bool = False) -> str:
-    """A link or permalink reduced to a comparable path: no site prefix, slash or .html
-    (lower-cased unless ``keep_case``: servers such as GitHub Pages tell the cases apart)."""
-    text = re.sub(r"\{\{[^}]*\}\}", "", url.strip())
-    path = text
-    if "://" in text:
-        with contextlib.suppress(ValueError):  # "https://[x": no URL, compared as written
-            path = urlparse(text).path
-    path = re.sub(r"(/index)?\.html?$", "", path).rstrip("/")
-    return (path if keep_case else path.lower()) or "/"
-
 
 def _read_project_pages(root: Path, ctx: ReadContext, state: _State) -> None:
     """Pages under ``_pages/projects/`` and pages linked from ``_pages/projects.md``."""
@@ -553,7 +521,7 @@ def _add_project(state: _State, project: Project) -> None:
     state.model.projects.append(project)
     permalink = project.extra.get("permalink")
     if permalink:
-        state.project_by_url[_url_key(str(permalink))] = project
+        state.project_by_url[url_key(str(permalink))] = project
 
 
 def _project_from_page(path: Path, ctx: ReadContext, title: str | None) -> Project | None:
@@ -566,13 +534,13 @@ def _project_from_page(path: Path, ctx: ReadContext, title: str | None) -> Proje
     title = title or h1 or plain_text(meta.get("title")).split(" - ")[-1] or path.stem
     links = meta.pop("links", None)
     links = {str(k): str(v) for k, v in links.items() if v} if isinstance(links, dict) else {}
-    redirect = _text(meta.get("redirect_to"))
+    redirect = text_or_none(meta.get("redirect_to"))
     if redirect:
         links.setdefault("website", redirect)
     project = Project(
         id=path.stem, title=title, description=_raw(meta.pop("description", None)),
-        body=body or None, image=_text(meta.pop("image", None)), links=links,
-        category=_text(meta.pop("category", None)), origin=ctx.origin(path, 1))
+        body=body or None, image=text_or_none(meta.pop("image", None)), links=links,
+        category=text_or_none(meta.pop("category", None)), origin=ctx.origin(path, 1))
     project.order = as_int(meta.pop("order", None))
     project.publication_ids = [str(p) for p in meta.pop("publications", None) or []]
     if "excerpt" in meta:  # Allan boilerplate ("Lab -- Page"), not a project summary
@@ -626,7 +594,7 @@ def _read_projects_listing(listing: Path, pages: Path, ctx: ReadContext,
         target: Path | None = None
         if linked:
             title = (linked.group("before") + linked.group("text")).strip()
-            key = _url_key(linked.group("url"))
+            key = url_key(linked.group("url"))
             if key in state.project_by_url:
                 found = state.project_by_url[key]
                 found.title, found.category = title, found.category or category
@@ -638,8 +606,8 @@ def _read_projects_listing(listing: Path, pages: Path, ctx: ReadContext,
             project = Project(id=slugify(title), title=title, origin=ctx.origin(listing, number))
             if linked:
                 project.links["website"] = linked.group("url")
-        else:
-            state.consumed_pages.add(target)  # type: ignore[arg-type]
+        elif target is not None:  # the project was read from that page
+            state.consumed_pages.add(target)
         project.category = project.category or category
         _add_project(state, project)
         listed.append(project)
@@ -673,7 +641,7 @@ def _pages_by_permalink(pages: Path, ctx: ReadContext) -> dict[str, Path]:
         head = peek_text(path, 3000)
         match = re.search(r"^permalink:\s*[\"']?([^\s\"']+)", head, re.M)
         if match and head.startswith("---"):
-            found.setdefault(_url_key(match.group(1)), path)
+            found.setdefault(url_key(match.group(1)), path)
     return found
 
 
@@ -692,9 +660,9 @@ def _read_pages(root: Path, ctx: ReadContext, state: _State) -> None:
                 NO_FRONT_MATTER, "page has no front matter; Jekyll copies it unrendered", path
             )
         meta = dict(fm.meta)
-        permalink = _text(meta.pop("permalink", None))
+        permalink = text_or_none(meta.pop("permalink", None))
         raw_title = meta.pop("title", None)
-        title = raw_title if isinstance(raw_title, str) else _text(raw_title)
+        title = raw_title if isinstance(raw_title, str) else text_or_none(raw_title)
         page = Page(id=path.stem, title=title, permalink=permalink,
                     body=fm.body.strip("\n"), origin=ctx.origin(path, 1))
         page.role = _role(path, permalink, meta)
@@ -719,7 +687,7 @@ def _read_pages(root: Path, ctx: ReadContext, state: _State) -> None:
 
 
 def _role(path: Path, permalink: str | None, meta: dict[str, Any]) -> str | None:
-    key = _url_key(permalink or "")
+    key = url_key(permalink or "")
     if path.parent.name != "_pages":
         return None
     if path.stem in GENERATED_PAGES:
@@ -745,13 +713,13 @@ def _sibling_named(path: Path, stem: str) -> bool:
 def _nav(page: Page, model: Model) -> None:
     if not page.permalink:
         return
-    key = _url_key(page.permalink)
+    key = url_key(page.permalink)
     if key in HEADER_LINKS and page.origin and page.origin.file.count("/") == 1:
         page.nav = True
         page.nav_order = HEADER_LINKS.index(key) + 1
         title = page.title or page.id
         model.site.navigation.append({"title": title.split(" - ")[-1], "url": page.permalink})
-        model.site.navigation.sort(key=lambda n: HEADER_LINKS.index(_url_key(n["url"])))
+        model.site.navigation.sort(key=lambda n: HEADER_LINKS.index(url_key(n["url"])))
 
 
 _HARD_CODED = re.compile(
@@ -828,8 +796,8 @@ def read_research(body: str, path: Path, first_line: int, ctx: ReadContext, mode
     project_urls = state.project_by_url if state else {}
     for section in sections:
         linked = _HEADING_LINK.match(section.title)
-        if linked and _url_key(linked.group("url")) in project_urls and stack:
-            stack[-1][1].project_ids.append(project_urls[_url_key(linked.group("url"))].id)
+        if linked and url_key(linked.group("url")) in project_urls and stack:
+            stack[-1][1].project_ids.append(project_urls[url_key(linked.group("url"))].id)
             continue
         theme = _theme(section, path, ctx, model)
         while stack and stack[-1][0] >= section.level:
@@ -939,8 +907,8 @@ def _read_single_page(path: Path, ctx: ReadContext, model: Model) -> None:
     if fm is None:
         return
     meta = dict(fm.meta)
-    page = Page(id=path.stem, title=_text(meta.pop("title", None)),
-                permalink=_text(meta.pop("permalink", None)), body=fm.body.strip("\n"),
+    page = Page(id=path.stem, title=text_or_none(meta.pop("title", None)),
+                permalink=text_or_none(meta.pop("permalink", None)), body=fm.body.strip("\n"),
                 origin=ctx.origin(path, 1))
     page.role = _role(path.parent / "_pages" / path.name, page.permalink, meta)
     if page.role in (None, "research") and meta.get("layout") == "textlay":

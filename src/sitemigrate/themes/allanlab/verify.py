@@ -25,7 +25,7 @@ def check(site: SiteFiles) -> None:
         if "highlight" in item and not isinstance(item["highlight"], int):
             site.report(HIDDEN_ITEM, f"item {n}: highlight must be the integer 1 or 0 "
                         "(the loop tests highlight == 1)", "_data/publist.yml")
-    known = set(conf["known_layouts"])
+    known = {*conf["page_layouts"], *conf["other_layouts"]}
     for rel in site.pages("_pages"):
         meta = site.front_matter(rel).meta
         layout = meta.get("layout")

@@ -23,9 +23,9 @@ from ...common.foreign_liquid import LiquidTarget, make_safe, theme_target
 from ...common.links import PermalinkMap, TargetUrls
 from ...common.settings import report_unwritten
 from ...common.site_config import complete_config
+from ...common.urls import url_key
 from ...common.writer import WriteContext, Writer
 from ...diagnostics import (
-    INVALID_YAML,
     LINK_CHANGED,
     LIQUID_KEPT,
     PAGE_TEXT_REPLACED,
@@ -35,38 +35,24 @@ from ...diagnostics import (
 )
 from ...fileset import FileSet
 from ...model import Item, Model, Page, Project, Publication, Theme
-from ...parsing.config_yaml import dump_config, load_config
+from ...parsing.config_yaml import dump_config, merge_config
 from ...parsing.front_matter import render_front_matter
-from ...parsing.yamlio import dump_yaml
+from ...parsing.yamldump import dump_yaml
 from ...paths import UnsafePathError, safe_relative_path, slugify
 from ...transforms.fields import split_authors, year_of
-from .reader import (
-    ALLAN_LAYOUTS,
+from .codec import (
+    DEFAULT_CONFIG,
+    GENERATED_PAGES,
     HEADER_LINKS,
     KIND_FLAGS,
+    PAGE_LAYOUTS,
+    PUBLIST_KEYS,
     PUBPIC,
-    _url_key,
-    _venue_from_conf,
+    venue_from_conf,
 )
 
 #: Publist keys the writer sets itself; an ``extra`` key of the same name is not written.
-MANAGED_KEYS = frozenset(("id", "title", "image", "description", "authors", "authors_list",
-                          "link", "highlight", "news1", "venue", "year", "kind", "date",
-                          "identifiers", "citation", "link_display", "extra_links"))
-DEFAULT_CONFIG: dict[str, Any] = {
-    "include": [".htaccess", "_pages"],
-    "sass": {"sass_dir": "_sass"},
-    "markdown": "kramdown",
-    "highlighter": "rouge",
-    "lsi": False,
-    "excerpt_separator": "\n\n",
-    "incremental": False,
-    "kramdown": {"input": "GFM", "hard_wrap": False, "auto_ids": True, "footnote_nr": 1,
-                 "entity_output": "as_char", "toc_levels": "1..6",
-                 "smart_quotes": "lsquo,rsquo,ldquo,rdquo", "enable_coderay": False,
-                 "parse_block_html": True},
-}
-GENERATED_ROLES = ("research", "publications", "projects")
+MANAGED_KEYS = PUBLIST_KEYS | {"link_display"}
 WORKS_LABEL = "Example recent work:"
 
 
@@ -133,12 +119,7 @@ def _site_values(model: Model) -> dict[str, Any]:
 
 def _config(model: Model, ctx: WriteContext) -> str:
     """``_config.yml``: our keys merged into the existing one (comments kept), or a fresh one."""
-    existing = ctx.existing("_config.yml")
-    config = load_config(existing)
-    if existing is not None and config is None:
-        ctx.report(
-            INVALID_YAML, "existing _config.yml does not parse; written afresh", "_config.yml"
-        )
+    config = ctx.existing_config()
     if config is None:
         fresh = {k: v for k, v in _site_values(model).items() if v is not None}
         rest = model.site.extra.get("allanlab_config")
@@ -147,12 +128,11 @@ def _config(model: Model, ctx: WriteContext) -> str:
         _report_unwritten_settings(model, ctx, fresh)
         complete_config(fresh, "allanlab", fresh=True)
         return dump_config(fresh)
-    for key, value in _site_values(model).items():
-        if value is not None and (value != "" or key not in config):
-            config[key] = value
-    _report_unwritten_settings(model, ctx, config)
-    complete_config(config, "allanlab", fresh=False)
-    return dump_config(config)
+    values = _site_values(model)
+    merged = merge_config(config, values, optional=tuple(values))
+    _report_unwritten_settings(model, ctx, merged)
+    complete_config(merged, "allanlab", fresh=False)
+    return dump_config(merged)
 
 
 def _report_unwritten_settings(model: Model, ctx: WriteContext, written: Any) -> None:
@@ -189,7 +169,7 @@ def _publist_entry(pub: Publication, ctx: WriteContext) -> dict[str, Any]:
         entry["extra_links"] = clashing
     entry["highlight"] = 1 if pub.selected else 0
     entry["news1"] = pub.award
-    if (_venue_from_conf(pub.extra.get("conf")) or display) != pub.venue:
+    if (venue_from_conf(pub.extra.get("conf")) or display) != pub.venue:
         entry["venue"] = pub.venue or ""
     date = pub.extra.get("date", pub.date)
     if (year_of(pub.venue) or year_of(date)) != pub.year:
@@ -255,7 +235,7 @@ def _page_with_role(model: Model, role: str) -> Page | None:
     ``/role``, else the first; other pages with the role are written as ordinary pages."""
     pages = [p for p in model.pages if p.role == role]
     for fits in (lambda p: p.id == role,
-                 lambda p: _url_key(p.permalink or "") == f"/{role}"):
+                 lambda p: url_key(p.permalink or "") == f"/{role}"):
         chosen = next((p for p in pages if fits(p)), None)
         if chosen is not None:
             return chosen
@@ -577,7 +557,7 @@ def _write_kept_data(model: Model, files: FileSet, ctx: WriteContext) -> None:
 def _write_pages(model: Model, files: FileSet, body: _Bodies) -> None:
     for page in model.pages:
         generated = page.role != "projects" or model.projects  # else no projects page
-        if page.role in GENERATED_ROLES and generated and \
+        if page.role in GENERATED_PAGES and generated and \
                 page is _page_with_role(model, page.role):
             continue
         source = str(page.extra.get("source_path") or f"{slugify(page.id)}.md")
@@ -586,9 +566,9 @@ def _write_pages(model: Model, files: FileSet, body: _Bodies) -> None:
         except UnsafePathError:
             path = files.unique_path(f"_pages/{slugify(page.id)}.md")
         layout = page.extra.get("layout")
-        foreign = layout if layout is not None and layout not in ALLAN_LAYOUTS else None
+        foreign = layout if layout is not None and layout not in PAGE_LAYOUTS else None
         meta: dict[str, Any] = {
-            "title": page.title, "layout": layout if layout in ALLAN_LAYOUTS else "textlay",
+            "title": page.title, "layout": layout if layout in PAGE_LAYOUTS else "textlay",
             "permalink": page.permalink,
             "source_layout": page.extra.get("source_layout") or foreign}
         for key, value in page.extra.items():
@@ -599,7 +579,7 @@ def _write_pages(model: Model, files: FileSet, body: _Bodies) -> None:
 
 
 def _check_nav(page: Page, ctx: WriteContext) -> None:
-    if page.nav and page.permalink and _url_key(page.permalink) not in HEADER_LINKS:
+    if page.nav and page.permalink and url_key(page.permalink) not in HEADER_LINKS:
         origin = page.origin
         ctx.report(
             LINK_CHANGED,

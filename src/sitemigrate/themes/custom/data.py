@@ -84,8 +84,7 @@ def _load(path: Path, ctx: ReadContext) -> tuple[Any, dict[tuple[Any, ...], int]
         content = ctx.load_yaml_file(path)
         if content is None:
             return MISSING, {}
-        text = ctx.read_text(path) or ""
-        return content, item_lines(text)
+        return content, item_lines(ctx.read_text(path) or "")
     text = ctx.read_text(path)
     if text is None:
         return MISSING, {}

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ...common.reader import Detection, ReadContext, Reader, peek_text
+from ...common.reader import Detection, ReadContext, Reader, config_path, peek_text
+from ...common.urls import url_key
 from ...diagnostics import (
     AMBIGUOUS_CONTENT,
     MERGED_DUPLICATE,
@@ -28,7 +29,7 @@ from ...diagnostics import (
 )
 from ...model import Model, Page, Project, Publication, Site, Source, Theme
 from ...paths import slugify
-from ...transforms.fields import normalize_date
+from ...transforms.fields import normalize_date, text_or_none
 from .data import MISSING, DataFile, DataTree, load_data
 from .records import (
     clean_link_values,
@@ -73,7 +74,7 @@ class CustomReader(Reader):
         found = Detection()
         if path.is_file():
             return _detect_page(path, found)
-        config = _config_path(path)
+        config = config_path(path)
         if config is None:
             return found
         _detect_site(path, config, found)
@@ -88,7 +89,7 @@ class CustomReader(Reader):
             state.read_page(path, path.stem)
             state.finish()
             return model
-        config = _config_path(path)
+        config = config_path(path)
         if config is not None:
             state.read_config(config)
         state.data = load_data(path / "_data", ctx)
@@ -102,13 +103,6 @@ class CustomReader(Reader):
 
 
 # --- detection -----------------------------------------------------------------------------
-
-def _config_path(folder: Path) -> Path | None:
-    for name in ("_config.yml", "_config.yaml"):
-        if (folder / name).is_file():
-            return folder / name
-    return None
-
 
 def _detect_page(path: Path, found: Detection) -> Detection:
     if path.suffix.lower() not in PAGE_SUFFIXES:
@@ -224,16 +218,18 @@ class _State:
         if not isinstance(data, dict):
             return
         site = Site(origin=self.ctx.origin(config, 1))
-        author = data.get("author") if isinstance(data.get("author"), dict) else {}
-        site.title = _text(data.get("title"))
-        site.name = _text(author.get("name") or data.get("name") or data.get("title"))
-        site.description = _text(author.get("bio") or data.get("description"))
-        site.email = _text(author.get("email") or data.get("email"))
-        site.avatar = _text(author.get("avatar") or data.get("avatar"))
-        site.role = _text(data.get("position") or author.get("position"))
-        site.affiliation = _text(data.get("affiliation") or author.get("employer"))
-        site.location = _text(author.get("location") or data.get("location"))
-        site.url, site.baseurl = _text(data.get("url")), _text(data.get("baseurl"))
+        author = data.get("author")
+        if not isinstance(author, dict):
+            author = {}
+        site.title = text_or_none(data.get("title"))
+        site.name = text_or_none(author.get("name") or data.get("name") or data.get("title"))
+        site.description = text_or_none(author.get("bio") or data.get("description"))
+        site.email = text_or_none(author.get("email") or data.get("email"))
+        site.avatar = text_or_none(author.get("avatar") or data.get("avatar"))
+        site.role = text_or_none(data.get("position") or author.get("position"))
+        site.affiliation = text_or_none(data.get("affiliation") or author.get("employer"))
+        site.location = text_or_none(author.get("location") or data.get("location"))
+        site.url, site.baseurl = text_or_none(data.get("url")), text_or_none(data.get("baseurl"))
         site.socials = _socials(data, author)
         used = {"title", "name", "description", "email", "avatar", "position", "affiliation",
                 "location", "url", "baseurl", "author", "links", "google_scholar",
@@ -260,7 +256,7 @@ class _State:
             if title is None or url is None:
                 continue
             self.model.site.navigation.append({"title": str(title), "url": str(url)})
-            self.nav_urls.setdefault(_norm_url(str(url)), index + 1)
+            self.nav_urls.setdefault(url_key(str(url), keep_case=True), index + 1)
 
     # data files ---------------------------------------------------------------------------
 
@@ -427,8 +423,8 @@ class _State:
             self._read_markdown_references(path, fm.body, fm.body_line, page)
 
     def _page(self, path: Path, page_id: str, meta: dict[str, Any], body: str) -> Page:
-        title = _text(meta.pop("title", None))
-        permalink = _text(meta.pop("permalink", None))
+        title = text_or_none(meta.pop("title", None))
+        permalink = text_or_none(meta.pop("permalink", None))
         nav_meta = meta.pop("nav", None)
         nav_order = meta.pop("nav_order", None)
         page = Page(id=page_id, title=title, permalink=permalink, body=body,
@@ -446,7 +442,7 @@ class _State:
             page.nav_order = nav_order
         elif nav_order is not None:
             page.extra["nav_order"] = nav_order
-        url = _norm_url(permalink or _default_url(path, self.ctx.root))
+        url = url_key(permalink or _default_url(path, self.ctx.root), keep_case=True)
         if url in self.nav_urls:
             page.nav = True
             page.nav_order = page.nav_order or self.nav_urls[url]
@@ -681,7 +677,7 @@ class _State:
         return theme
 
     def _read_research_subpage(self, path: Path, meta: dict[str, Any], body: str) -> None:
-        title = _text(meta.pop("title", None)) or path.stem
+        title = text_or_none(meta.pop("title", None)) or path.stem
         title = re.sub(r"\s+-\s+[^-]*Research\s*$", "", title).strip() or title
         theme = Theme(id=slugify(title, fallback=path.stem), title=title, body=body.strip(),
                       origin=self.ctx.origin(path, 1))
@@ -695,13 +691,6 @@ class _State:
 
 
 # --- small helpers -------------------------------------------------------------------------
-
-def _text(value: Any) -> str | None:
-    if value is None or isinstance(value, dict | list):
-        return None
-    text = str(value).strip()
-    return text or None
-
 
 def _socials(config: dict[str, Any], author: dict[str, Any]) -> dict[str, str]:
     socials: dict[str, str] = {}
@@ -791,13 +780,6 @@ def _extend(target: list[str], values: list[str]) -> None:
         if value not in present:
             present.add(value)
             target.append(value)
-
-
-def _norm_url(url: str) -> str:
-    url = url.strip()
-    if not url.startswith("/"):
-        url = "/" + url
-    return url.rstrip("/") or "/"
 
 
 def _default_url(path: Path, root: Path) -> str:

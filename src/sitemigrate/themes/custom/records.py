@@ -172,8 +172,7 @@ def _map_authors(pub: Publication, value: Any) -> None:
     if isinstance(value, str):
         raw_parts = _split_author_string(value)
     else:
-        raw_parts = [str(v) if not isinstance(v, dict) else v for v in value]  # type: ignore[misc]
-        raw_parts = split_authors(raw_parts)
+        raw_parts = split_authors([str(v) if not isinstance(v, dict) else v for v in value])
     for raw in raw_parts:
         name = _author_name(raw)
         if name is None:

@@ -1,0 +1,81 @@
+"""What the al-folio reader and writer both know: the theme's facts from
+``converters/al-folio.yml`` and the encodings they read and write alike (the research-page
+marker, ``{% cite %}`` keys, socials, BibTeX link fields)."""
+
+from __future__ import annotations
+
+import re
+
+from ...converters import converter
+from ...model import Page, Publication
+from ...parsing.html_research import Report, ResearchContent, parse_research_page
+
+_DATA = converter("al-folio")
+#: the theme's layouts; a page in another layout is written as ``page``
+LAYOUTS: frozenset[str] = frozenset(_DATA["layouts"])
+#: the BibTeX fields al-folio's ``bib.liquid`` renders (lower case)
+RENDERED_BIB_FIELDS = frozenset(str(f).lower() for f in _DATA["rendered_bib_fields"])
+#: the BibTeX fields al-folio's own ``_config.yml`` filters (always kept in the list)
+FILTERED_BIB_FIELDS: tuple[str, ...] = tuple(_DATA["filtered_bib_fields"])
+#: al-folio social key -> network name used in ``Site.socials``
+SOCIAL_KEYS: dict[str, str] = dict(_DATA["social_keys"])
+#: front-matter key our writer sets on the research page it generates (and ``page`` on a page
+#: it copies whose text would otherwise read as themes)
+MARKER_KEY = "sitemigrate"
+MARKER_RESEARCH = "research"
+MARKER_PAGE = "page"
+#: research page shapes real al-folio sites use (the seed, 201younghanlee); ``##`` headings
+#: are read as themes only on a page carrying the marker
+NATIVE_RESEARCH_SHAPES = ("numbered-areas", "html-sections")
+#: link labels of the model that jekyll-scholar entries hold in a field of that name, and
+#: that the BibTeX reader leaves in ``extra`` when the value is a relative path
+_PATH_LINK_FIELDS = ("bibtex",)
+_LINKISH = re.compile(r"^((https?|ftp)://|\.{0,2}/|www\.)\S*$|^[\w.-]+/\S+$", re.I)
+#: a ``{% cite … %}`` tag
+CITE_TAG = re.compile(r"{%-?\s*cite\s+([^%]+?)\s*-?%}")
+
+
+def social_network(key: str) -> str:
+    """The network name for an al-folio social key (``github_username`` -> ``github``)."""
+    if key in SOCIAL_KEYS:
+        return SOCIAL_KEYS[key]
+    return re.sub(r"_(username|userid|id|url|profile)$", "", key)
+
+
+def cite_keys(text: str) -> list[str]:
+    """Keys of every ``{% cite k1 k2 %}`` in ``text``, in order, once each."""
+    keys = (key for match in CITE_TAG.finditer(text or "")
+            for key in re.split(r"[\s,]+", match.group(1)))
+    return list(dict.fromkeys(k for k in keys if k and "=" not in k and not k.startswith("-")))
+
+
+def research_content(page: Page, body_line: int = 1, report: Report | None = None, *,
+                     force: bool = False) -> ResearchContent | None:
+    """The themes a page holds by the rules in the module docstring, or ``None``."""
+    marker = page.extra.get(MARKER_KEY)
+    if marker is not None and marker != MARKER_RESEARCH:
+        return None
+    if not (force or marker == MARKER_RESEARCH or _looks_like_research(page)):
+        return None
+    file = page.origin.file if page.origin else page.id
+    content = parse_research_page(page.body, file, body_line, report)
+    if content is None:
+        return None
+    if force or marker == MARKER_RESEARCH or content.shape in NATIVE_RESEARCH_SHAPES:
+        return content
+    return None
+
+
+def _looks_like_research(page: Page) -> bool:
+    name = f"{page.id} {page.permalink or ''}".lower()
+    return "research" in name and page.role != "publications"
+
+
+def path_links_from_fields(pub: Publication) -> None:
+    """A ``bibtex`` field holding a URL or path is the publication's ``bibtex`` link."""
+    for name in _PATH_LINK_FIELDS:
+        value = pub.extra.get(name)
+        if name in pub.links or not isinstance(value, str) or not _LINKISH.match(value.strip()):
+            continue
+        pub.links[name] = value.strip()
+        del pub.extra[name]
