@@ -205,3 +205,26 @@ def make_safe(text: str, liquid: LiquidTarget, meta: dict[str, object],
     if not text.endswith("\n"):
         out = out.rstrip("\n")
     return out if out.strip() else ""
+
+
+_FIRST_LIQUID = re.compile(r"\{%|\{\{")
+_LISTING_TAG = re.compile(r"\{%-?\s*(?:for|tablerow|bibliography)\b")
+_WRAPPER_LINE = re.compile(r"^\s*<(?!/?(?:p|em|strong|a|br|b|i|code)\b)[^>]*>\s*$")
+
+
+def is_foreign_listing(body: str, native: str) -> bool:
+    """True for a listing page of another theme: its body runs Liquid (a loop over a
+    collection or data file, ``{% bibliography %}``) but not the target's own ``native``
+    mechanism (``site.publications``, ``{% bibliography``)."""
+    return _LISTING_TAG.search(body) is not None and native not in body
+
+
+def intro_above_listing(body: str) -> str:
+    """What the user wrote above a listing's Liquid: the text before its first tag or output,
+    without the HTML wrapper lines that opened the listing (``<div class="publications">``),
+    so the target's own listing can follow it."""
+    match = _FIRST_LIQUID.search(body)
+    lines = (body[:match.start()] if match else body).rstrip().split("\n")
+    while lines and (not lines[-1].strip() or _WRAPPER_LINE.match(lines[-1])):
+        lines.pop()
+    return "\n".join(lines).strip("\n")

@@ -29,6 +29,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
+from ...common.foreign_liquid import intro_above_listing, is_foreign_listing
 from ...common.links import BodyLinks, PermalinkMap, TargetUrls, source_permalink
 from ...common.liquid_guard import Target, guard
 from ...common.settings import report_unwritten
@@ -79,22 +80,25 @@ LISTINGS = {
     "publications": (
         "{% include base_path %}\n\n"
         "{% for category in site.publication_category %}\n"
-        "  {% assign shown = false %}\n"
-        "  {% for post in site.publications reversed %}\n"
-        "    {% if post.category == category[0] %}\n"
-        "      {% unless shown %}<h2>{{ category[1].title }}</h2><hr />"
+        "{% assign shown = false %}\n"
+        "{% for post in site.publications reversed %}\n"
+        "{% if post.category == category[0] %}\n"
+        "{% unless shown %}<h2>{{ category[1].title }}</h2><hr />"
         "{% assign shown = true %}{% endunless %}\n"
-        "      {% include archive-single.html %}\n"
-        "    {% endif %}\n"
-        "  {% endfor %}\n"
+        "{% include archive-single.html %}\n"
+        "{% endif %}\n"
+        "{% endfor %}\n"
         "{% endfor %}\n"),
     "talks": ("{% for post in site.talks reversed %}\n"
-              "  {% include archive-single-talk.html %}\n{% endfor %}\n"),
+              "{% include archive-single-talk.html %}\n{% endfor %}\n"),
     "teaching": ("{% include base_path %}\n\n{% for post in site.teaching reversed %}\n"
-                 "  {% include archive-single.html %}\n{% endfor %}\n"),
+                 "{% include archive-single.html %}\n{% endfor %}\n"),
     "projects": ("{% include base_path %}\n\n{% for post in site.portfolio %}\n"
-                 "  {% include archive-single.html %}\n{% endfor %}\n"),
+                 "{% include archive-single.html %}\n{% endfor %}\n"),
 }
+#: what a page of each listing role runs when it already lists the theme's own way
+NATIVE_LOOPS = {"publications": "site.publications", "talks": "site.talks",
+                "teaching": "site.teaching", "projects": "site.portfolio"}
 _TAG = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}", re.S)
 _FIGURE = re.compile(r"(?:path|image|src|file)\s*=\s*[\"']?([^\"'\s]+)")
 _CITE_KEYS = re.compile(r"[\w:./-]+")
@@ -542,16 +546,21 @@ class _Plan:
             self._layout(meta, page)
             return body, False
         text = _clean(page.body, self, page)
-        if not guard(text, self.target()).cuts:
+        native = NATIVE_LOOPS.get(page.role or "")
+        foreign = native is not None and is_foreign_listing(page.body, native)
+        if not foreign and not guard(text, self.target()).cuts:
             self._layout(meta, page)
             return text, False
         _keep_liquid(meta, [text])
+        intro = intro_above_listing(page.body)
+        if intro:
+            listing = f"{intro}\n\n{listing}"
         self._layout(meta, page, "archive")
         meta.setdefault("author_profile", True)
         self.ctx.report(
             PAGE_TEXT_REPLACED,
-            f"{page.role} page: its Liquid reads what academicpages lacks; the "
-            f"theme's own listing used (the source body is kept under {LIQUID_KEY})",
+            f"{page.role} page: another theme's listing, or Liquid reading what academicpages "
+            f"lacks; the theme's own listing used (the source body is kept under {LIQUID_KEY})",
             *_where(page),
         )
         return listing, True

@@ -41,13 +41,18 @@ from urllib.parse import unquote
 
 from ruamel.yaml.comments import CommentedMap
 
-from ...common.foreign_liquid import theme_target
+from ...common.foreign_liquid import (
+    LIQUID_KEY,
+    intro_above_listing,
+    is_foreign_listing,
+    theme_target,
+)
 from ...common.links import BodyLinks, PermalinkMap, TargetUrls, source_permalink
 from ...common.settings import report_unwritten
 from ...common.site_config import complete_config
 from ...common.urls import url_key
 from ...common.writer import WriteContext, Writer
-from ...diagnostics import AMBIGUOUS_CONTENT, Diagnostics
+from ...diagnostics import AMBIGUOUS_CONTENT, PAGE_TEXT_REPLACED, Diagnostics
 from ...fileset import FileSet
 from ...model import Item, Model, Origin, Page, Project, Publication, Theme
 from ...parsing.bibtex import (
@@ -245,6 +250,8 @@ class _Writing:
                 if "{% include projects" not in body:  # another theme's listing: add the cards
                     body = body.rstrip("\n") + ("\n\n" if body.strip() else "") + PROJECTS_BODY
                 self._page_file(page, body, display_categories=True)
+            elif page.role == "publications" and is_foreign_listing(page.body, "{% bibliography"):
+                self._page_file(self._listing_page(page), _above(page.body, PUBLICATIONS_BODY))
             elif page is about:
                 self._page_file(self._about_page(page), page.body)
             else:
@@ -267,6 +274,17 @@ class _Writing:
                                  permalink=self._free_permalink("publications"), nav=True,
                                  role="publications",
                                  extra={"description": ""}), PUBLICATIONS_BODY)
+
+    def _listing_page(self, page: Page) -> Page:
+        """Another theme's listing page replaced by al-folio's own, at its permalink and nav
+        place; the source body is kept under ``sitemigrate_liquid``."""
+        extra = dict(page.extra)
+        kept = extra.get(LIQUID_KEY)
+        extra[LIQUID_KEY] = [*(kept if isinstance(kept, list) else []), page.body.strip("\n")]
+        self.ctx.report(PAGE_TEXT_REPLACED, f"{page.role} page: another theme's listing "
+                        f"replaced by al-folio's own (the source body is kept under "
+                        f"{LIQUID_KEY})", *(_origin_of(page)))
+        return replace(page, extra=extra)
 
     def _free_permalink(self, slug: str) -> str:
         """``/<slug>/`` for a generated page, ``/<slug>-2/``… when a page of the model has it."""
@@ -691,3 +709,14 @@ def _demote_headings(text: str) -> str:
 
 
 WRITER = AlfolioWriter()
+
+
+def _above(source_body: str, listing: str) -> str:
+    """The intro the user wrote above a listing, then the target's listing."""
+    intro = intro_above_listing(source_body)
+    return f"{intro}\n\n{listing}" if intro else listing
+
+
+def _origin_of(record: Page) -> tuple[str | None, int | None]:
+    origin = record.origin
+    return (origin.file, origin.line) if origin else (None, None)
