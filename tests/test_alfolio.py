@@ -265,10 +265,16 @@ def test_config_merge_keeps_comments() -> None:
     assert "key: 1\n" in merge_config(load_config("key: 1\n"), {"title": "T"})
 
 
-def test_short_venue() -> None:
+def test_short_venue_takes_a_badge_from_the_venue_and_never_invents_one() -> None:
     assert short_venue("NeurIPS") == "NeurIPS"
     assert short_venue("TPAMI & AISTATS") == "TPAMI"
-    assert short_venue("Journal of Machine Learning Research") == "JMLR"
+    assert short_venue("CVPR Oral") == "CVPR"
+    assert short_venue("Advances in Neural Information Processing Systems 33 "
+                       "pre-proceedings (NeurIPS 2020)") == "NeurIPS"
+    assert short_venue("Proc. ICML (ICML'21)") == "ICML"
+    # initials would be invented ("JOMLR", "ANIPSPP"): no badge
+    assert short_venue("Journal of Machine Learning Research") is None
+    assert short_venue("IEEE Transactions on Pattern Analysis and Machine Intelligence") is None
     assert short_venue(None) is None
 
 

@@ -276,3 +276,23 @@ def test_projects_whose_ids_slug_alike_get_their_own_pages(tmp_path: Path) -> No
     again = read_site(tmp_path, "allanlab")
     assert project_signatures(again) == project_signatures(model)
     assert plan_files(again, "allanlab").items() == files.items()
+
+
+def test_a_link_label_is_not_taken_for_the_venue(tmp_path: Path) -> None:
+    site = tmp_path / "lab"
+    (site / "_data").mkdir(parents=True)
+    (site / "_config.yml").write_text("title: Lab\n", encoding="utf-8")
+    (site / "_data" / "publist.yml").write_text(
+        "- title: One\n  authors: A. B\n  link:\n    url: https://x.org/1\n"
+        "    display: Final Article\n  highlight: 0\n"
+        "- title: Two\n  authors: C. D\n  link:\n    url: https://x.org/2\n"
+        "    display: Nature Physics 9, 220 (2013)\n  highlight: 0\n", encoding="utf-8")
+    (site / "_pages").mkdir()
+    (site / "_pages" / "publications.md").write_text(
+        "---\ntitle: Publications\nlayout: gridlay\npermalink: /publications/\n---\n"
+        "{% for publi in site.data.publist %}{{ publi.title }}{% endfor %}\n", encoding="utf-8")
+    model = read_site(site)
+    venues = {p.title: p.venue for p in model.publications}
+    assert venues == {"One": None, "Two": "Nature Physics 9, 220 (2013)"}
+    one = next(p for p in model.publications if p.title == "One")
+    assert one.extra.get("link_display") == "Final Article"  # kept for the link

@@ -204,3 +204,15 @@ def fill_kinds(model: Model, diagnostics: Diagnostics) -> None:
     for pub in model.publications:
         if pub.kind is None:
             pub.kind = infer_kind(pub)
+
+
+_LINK_LABEL = re.compile(
+    r"^(?:(?:final|full|published|journal|online|official|open[- ]access|author'?s?)\s+)?"
+    r"(?:article|paper|pdf|link|preprint|text|version|copy|here|doi|website|web ?page|"
+    r"html|download|view|read more|publisher|url|manuscript)s?\.?$", re.I)
+
+
+def is_link_label(text: str | None) -> bool:
+    """True for the text of a link that names the link, not a venue ("Final Article",
+    "PDF", "Read more"): a template's "display" field holds either."""
+    return bool(text) and _LINK_LABEL.match(text.strip()) is not None

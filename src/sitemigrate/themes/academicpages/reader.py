@@ -526,8 +526,18 @@ def _file_stem(file: str) -> str:
 def _page_role(page: Page, path: Path) -> str | None:
     if page.permalink and url_key(page.permalink) == "/" or path.stem in ("about", "index"):
         return "about"
+    listed = {role for loop, role in _LISTING_LOOPS if loop.search(page.body)}
+    if len(listed) == 1:  # a page listing one collection says what it is (a CV lists several)
+        return listed.pop()
     key = f"{path.stem} {page.permalink or ''}".lower()
     return next((role for word, role in _PAGE_ROLES if word in key), None)
+
+
+#: the theme's listing loops (``writer.LISTINGS``) and the role of the page holding one
+_LISTING_LOOPS = tuple((re.compile(r"\{%-?\s*for\s+\w+\s+in\s+site\." + collection + r"\b"), role)
+                       for collection, role in (("publications", "publications"),
+                                                ("talks", "talks"), ("teaching", "teaching"),
+                                                ("portfolio", "projects")))
 
 
 def _is_research_page(page: Page, path: Path) -> bool:

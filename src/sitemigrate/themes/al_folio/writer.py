@@ -91,7 +91,6 @@ _ITEM_OWN = {"front_matter"}
 #: site extras the writer places (names, title, description, socials); others are reported
 _SITE_OWN = {"first_name", "middle_name", "last_name", "title_raw", "config_description",
              "scholar", "socials_file", "socials_flags"}
-_SMALL_WORDS = {"of", "on", "and", "the", "for", "in", "to", "a", "an", "at", "&"}
 
 
 class AlfolioWriter(Writer):
@@ -565,22 +564,27 @@ def social_key(network: str, value: str) -> str:
 
 @lru_cache(maxsize=4096)
 def short_venue(venue: str | None) -> str | None:
-    """An ``abbr`` badge text: the venue itself when short, else the initials of its words."""
+    """An ``abbr`` badge text, never invented: the venue itself when it is one short word,
+    the acronym it gives in parentheses ("… (NeurIPS 2020)"), or its first word when that is
+    an acronym of a short venue ("CVPR Oral"); else none."""
     if not venue:
         return None
     text = re.sub(r"\s+", " ", re.sub(r"[{}\\]", "", venue)).strip()
     if len(text) <= 12 and " " not in text:
         return text
-    acronym = re.search(r"\(([A-Z][A-Za-z]{1,10})\)", text)
+    acronym = _PAREN_ACRONYM.search(text)
     if acronym:
         return acronym.group(1)
-    first = text.split(" ")[0]
-    if len(first) <= 10 and sum(c.isupper() for c in first) >= 2 and first.isalpha():
+    words = text.split(" ")
+    first = words[0]
+    if len(words) <= 3 and len(first) <= 10 and first.isalpha() and \
+            sum(c.isupper() for c in first) >= 2:
         return first  # "TPAMI & AISTATS", "CVPR ORAL"
-    words = [w for w in re.split(r"[\s/,:-]+", text) if w]
-    letters = "".join(w[0].upper() for w in words if w.lower() not in _SMALL_WORDS and
-                      w[0].isalpha())
-    return letters[:8] if len(letters) >= 2 else None
+    return None
+
+
+#: "(NeurIPS)", "(NeurIPS 2020)", "(ICML'21)": an acronym the venue itself gives
+_PAREN_ACRONYM = re.compile(r"\(([A-Z][A-Za-z&-]{1,11})(?:[\s'’-]*(?:19|20)?\d{2})?\)")
 
 
 def _names(name: str | None, extra: dict[str, Any]) -> tuple[str, str, str]:

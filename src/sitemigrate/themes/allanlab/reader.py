@@ -39,6 +39,7 @@ from ...transforms.fields import (
     text_or_none,
     year_of,
 )
+from ...transforms.venues import is_link_label
 from .codec import (
     GENERATED_PAGES,
     HEADER_LINKS,
@@ -244,7 +245,11 @@ def _publication(item: dict[str, Any], path: Path, line: int | None, ctx: ReadCo
     venue = text_or_none(item.get("venue"))
     extra: dict[str, Any] = {}
     if "venue" not in item:
-        venue = venue_from_conf(item.get("conf")) or display
+        venue = venue_from_conf(item.get("conf"))
+        if venue is None and is_link_label(display):  # "Final Article" names the link
+            extra["link_display"] = display
+        else:
+            venue = venue or display
     elif display:
         extra["link_display"] = display
     if "year" in item:
