@@ -160,6 +160,10 @@ DUPLICATE_BIBTEX_KEY = _code(
 UNRENDERED_FOLDER = _code(
     "SM209", "unrendered-folder", "info", INFO, "a folder is not a declared collection",
     "declare it under collections: in _config.yml if it should be rendered")
+MISSING_ASSET = _code(
+    "SM212", "missing-asset", "warning", INFO,
+    "a file the content references (image, PDF, slides) is not in the source folder",
+    "copy the file into the migrated site at the same path")
 
 # --- SM3xx: content the target cannot hold --------------------------------------------------
 FIELD_DROPPED = _code(

@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .assets import copy_assets
 from .common.reader import ReadContext
 from .common.writer import WriteContext
 from .detect import detect
@@ -19,6 +20,7 @@ from .diagnostics import (
 )
 from .fileset import FileChange, FileSet, plan_changes, write_atomically
 from .model import Model, Source
+from .parsing.text import max_file_bytes
 from .parsing.yamlio import collector_paused
 from .registry import get_reader, get_writer
 from .transforms import normalize
@@ -124,15 +126,19 @@ def plan_migration(model: Model, target: str, out_dir: str | Path, *,
     try:
         with collector_paused():
             if onto is None:
-                files = writer.write(model, WriteContext.from_folder(out, diagnostics))
+                ctx = WriteContext.from_folder(out, diagnostics)
+                files = writer.write(model, ctx)
             else:
-                files = _onto_files(model, target, Path(onto), diagnostics)
+                ctx = WriteContext.from_folder(Path(onto), diagnostics)  # merge into its config
+                files = _onto_files(model, target, Path(onto), ctx)
     except SourceError:
         raise
     except Exception as exc:  # noqa: BLE001
         # Nothing is written from a failed writer; the run ends with exit code 1.
         diagnostics.report(INTERNAL_ERROR, f"{target} writer failed: {type(exc).__name__}: {exc}")
-        files = FileSet()
+        files, ctx = FileSet(), WriteContext(diagnostics)
+    assets = copy_assets(files, model, diagnostics, max_file_bytes(),
+                         ctx.moved_assets) if len(files) else 0
     changes = plan_changes(files, out)
     counts = {
         "publications": len(model.publications),
@@ -141,23 +147,23 @@ def plan_migration(model: Model, target: str, out_dir: str | Path, *,
         "pages": len(model.pages),
         "items": len(model.items),
         "files": len(files),
+        "assets": assets,
         "losses": sum(1 for d in diagnostics if d.loss or d.level == "error"),
     }
     return Plan(target, out, files, changes, diagnostics, model, counts=counts)
 
 
-def _onto_files(model: Model, target: str, theme_dir: Path, diagnostics: Diagnostics,
-                ) -> FileSet:
+def _onto_files(model: Model, target: str, theme_dir: Path, ctx: WriteContext) -> FileSet:
     from .onto import clear_sample_values, drop_shadowed_pages, theme_base
 
     if not theme_dir.is_dir():
         raise SourceError(f"{theme_dir}: --onto needs a folder holding a checkout of {target}")
     base = theme_base(theme_dir, target)
+    diagnostics = ctx.diagnostics
     for rel in base.skipped:
         diagnostics.report(
             SYMLINK_SKIPPED, "not copied from the theme checkout (symlink or unreadable)", rel
         )
-    ctx = WriteContext.from_folder(theme_dir, diagnostics)  # merge into its _config.yml
     written = get_writer(target).write(model, ctx)
     for removed, by in drop_shadowed_pages(base.files, written):
         diagnostics.report(

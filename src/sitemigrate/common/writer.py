@@ -26,6 +26,8 @@ class WriteContext:
                  existing: Callable[[str], bytes | None] | None = None) -> None:
         self.diagnostics = diagnostics if diagnostics is not None else Diagnostics()
         self._existing = existing or (lambda rel: None)
+        #: source file -> the path the theme wants it at (``assets.copy_assets`` copies it)
+        self.moved_assets: dict[str, str] = {}
 
     def existing(self, rel: str) -> bytes | None:
         return self._existing(rel)

@@ -215,4 +215,4 @@ _LINK_LABEL = re.compile(
 def is_link_label(text: str | None) -> bool:
     """True for the text of a link that names the link, not a venue ("Final Article",
     "PDF", "Read more"): a template's "display" field holds either."""
-    return bool(text) and _LINK_LABEL.match(text.strip()) is not None
+    return text is not None and _LINK_LABEL.match(text.strip()) is not None

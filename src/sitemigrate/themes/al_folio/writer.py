@@ -41,6 +41,7 @@ from urllib.parse import unquote
 
 from ruamel.yaml.comments import CommentedMap
 
+from ...assets import asset_path
 from ...common.foreign_liquid import (
     LIQUID_KEY,
     intro_above_listing,
@@ -113,6 +114,7 @@ class _Writing:
         self.bodies = BodyLinks()  #: bodies whose links follow the records once all are placed
         self.urls: dict[int, str | None] = {}  #: ``id(record)`` -> its URL here
         self.publications_url: str | None = None
+        self.preview_names: set[str] = set()  #: files in the preview folder, by name
 
     def run(self) -> FileSet:
         self._bibliography()
@@ -171,7 +173,23 @@ class _Writing:
         order = {label: index for index, label in enumerate(LINK_FIELDS)}
         links = dict(sorted(pub.links.items(),
                             key=lambda item: (order.get(item[0], len(order)), item[0])))
-        return replace(pub, id=key, extra=extra, identifiers=identifiers, links=links)
+        return replace(pub, id=key, extra=extra, identifiers=identifiers, links=links,
+                       image=self._preview(pub.image))
+
+    def _preview(self, image: str | None) -> str | None:
+        """al-folio shows ``preview`` from ``assets/img/publication_preview/`` (or a full
+        URL): a site path elsewhere would be doubled, so the file moves there."""
+        rel = asset_path(image) if image else None
+        if rel is None:
+            return image
+        name = rel.removeprefix(PREVIEW_FOLDER)
+        if name != rel:
+            return name
+        if rel in self.ctx.moved_assets:  # another entry shows the same picture
+            return self.ctx.moved_assets[rel].removeprefix(PREVIEW_FOLDER)
+        name = unique_name(rel.rsplit("/", 1)[-1], self.preview_names)
+        self.ctx.moved_assets[rel] = PREVIEW_FOLDER + name
+        return name
 
     def cite_key(self, pub_id: str) -> str:
         return self.keys.get(pub_id, _bib_key(pub_id))
@@ -560,6 +578,10 @@ def social_key(network: str, value: str) -> str:
         return network
     suffix = "url" if re.match(r"^https?://", value) else "id"
     return f"{slugify(network).replace('-', '_')}_{suffix}"
+
+
+#: where bib.liquid looks for a ``preview`` that is not a URL
+PREVIEW_FOLDER = "assets/img/publication_preview/"
 
 
 @lru_cache(maxsize=4096)

@@ -1,0 +1,84 @@
+"""Files the content references come along: copied at the same path (so every link to them
+still works), moved where a theme wants them (al-folio previews), reported when missing, and
+never read from outside the source."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitemigrate.assets import asset_path
+from sitemigrate.diagnostics import Diagnostics
+from sitemigrate.parsing.bibtex import parse_bibtex
+from sitemigrate.pipeline import migrate
+from sitemigrate.registry import target_themes
+
+
+def _site(root: Path) -> Path:
+    (root / "files").mkdir(parents=True)
+    (root / "images" / "pubpic").mkdir(parents=True)
+    (root / "_data").mkdir()
+    (root / "_config.yml").write_text("title: Lab\n", encoding="utf-8")
+    (root / "files" / "cv.pdf").write_bytes(b"%PDF-cv")
+    (root / "images" / "me.png").write_bytes(b"png-me")
+    (root / "images" / "pubpic" / "fig.png").write_bytes(b"png-fig")
+    (root / "_data" / "publist.yml").write_text(
+        "- title: A Paper\n  authors: A. B\n  image: fig.png\n  highlight: 1\n"
+        "  link:\n    url: /files/paper.pdf\n    display: Nature (2020)\n", encoding="utf-8")
+    (root / "_pages").mkdir()
+    (root / "_pages" / "cv.md").write_text(
+        "---\ntitle: CV\nlayout: textlay\npermalink: /cv/\n---\n"
+        "[My CV](/files/cv.pdf) ![me]({{ site.baseurl }}/images/me.png)\n", encoding="utf-8")
+    (root / "_pages" / "publications.md").write_text(
+        "---\ntitle: Publications\nlayout: gridlay\npermalink: /publications/\n---\n"
+        "{% for publi in site.data.publist %}{{ publi.title }}{% endfor %}\n", encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("target", target_themes())
+def test_referenced_files_are_copied_at_their_path(tmp_path: Path, target: str) -> None:
+    out = tmp_path / "out"
+    plan = migrate(_site(tmp_path / "site"), target, out)
+    assert (out / "files" / "cv.pdf").read_bytes() == b"%PDF-cv"
+    assert (out / "images" / "me.png").read_bytes() == b"png-me"
+    missing = [d for d in plan.diagnostics if d.code == "SM212"]
+    assert [d.message.split(" ")[0] for d in missing] == ["files/paper.pdf"]
+    assert missing[0].file == "_data/publist.yml"
+
+
+def test_al_folio_previews_move_to_the_preview_folder(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    migrate(_site(tmp_path / "site"), "al-folio", out)
+    bib = (out / "_bibliography" / "papers.bib").read_text("utf-8")
+    entries = parse_bibtex(bib, "papers.bib", Diagnostics())
+    assert entries[0].fields["preview"] == "fig.png"  # al-folio prefixes the folder itself
+    assert (out / "assets/img/publication_preview/fig.png").read_bytes() == b"png-fig"
+
+
+def test_nothing_outside_the_source_is_read(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.pdf"
+    secret.write_bytes(b"secret")
+    site = _site(tmp_path / "site")
+    (site / "files" / "link.pdf").symlink_to(secret)
+    page = site / "_pages" / "cv.md"
+    page.write_text(page.read_text("utf-8") + "[a](/files/link.pdf) [b](/../secret.pdf)\n",
+                    encoding="utf-8")
+    out = tmp_path / "out"
+    migrate(site, "allanlab", out)
+    assert not (out / "files" / "link.pdf").exists()
+    assert not any(p.name == "secret.pdf" for p in out.rglob("*"))
+
+
+@pytest.mark.parametrize(("reference", "expected"), [
+    ("/files/a.pdf", "files/a.pdf"),
+    ("files/a.pdf", "files/a.pdf"),
+    ("{{ base_path }}/images/x.png", "images/x.png"),
+    ("/images/x.png?v=2#top", "images/x.png"),
+    ("https://example.org/a.pdf", None),
+    ("/publications/", None),
+    ("notes/a.pdf", None),  # a relative path outside the usual folders: a page's own
+    ("/../etc/passwd.txt", None),
+])
+def test_asset_path(reference: str, expected: str | None) -> None:
+    assert asset_path(reference) == expected
