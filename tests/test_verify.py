@@ -133,6 +133,26 @@ def test_build_shows_every_item(tmp_path: Path) -> None:
     report = verify_site(out, "academicpages", build=True)
     assert report.built
     assert report.items_found == report.items_checked > 0, report.diagnostics
+    assert report.home
+    shown, expected = report.listings["publications"]
+    assert shown == expected > 0
+
+
+@pytest.mark.skipif(shutil.which("jekyll") is None
+                    or not os.environ.get("SITEMIGRATE_THEME_ACADEMICPAGES"),
+                    reason="needs jekyll and SITEMIGRATE_THEME_ACADEMICPAGES=<checkout>")
+def test_build_counts_the_listing_page_and_finds_template_leftovers(tmp_path: Path) -> None:
+    theme = Path(os.environ["SITEMIGRATE_THEME_ACADEMICPAGES"])
+    site = tmp_path / "site"
+    shutil.copytree(theme, site, ignore=shutil.ignore_patterns(".git", "Gemfile*"))
+    publications = next((site / "_pages").glob("publications.*"))
+    publications.write_text("---\ntitle: Publications\npermalink: /publications/\n---\n"
+                            "Nothing listed here.\n", encoding="utf-8")
+    report = verify_site(site, "academicpages", build=True)
+    shown, expected = report.listings["publications"]
+    assert shown == 0 < expected  # each paper's own page exists, but the listing is empty
+    codes = {d.code for d in report.diagnostics}
+    assert {"SM607", "SM611"} <= codes  # not listed; "Red Brick University" still shown
 
 
 def test_tags_inside_raw_and_comment_blocks_are_not_flagged(tmp_path: Path) -> None:

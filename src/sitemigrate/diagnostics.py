@@ -247,6 +247,10 @@ UNKNOWN_TAG = _code(
 NOT_RENDERED = _code(
     "SM607", "not-rendered", "error", LOST, "an item of the model is absent from the built HTML",
     "check the item's front matter against the theme's listing")
+TEMPLATE_LEFTOVER = _code(
+    "SM611", "template-leftover", "warning", CHANGED,
+    "the built site shows a sample value of the theme's template",
+    "set the value in _config.yml or the data file named, or clear it")
 BUILD_FAILED = _code(
     "SM608", "build-failed", "error", LOST, "Jekyll failed to build the site",
     "run `bundle exec jekyll build` in the folder for the full error")

@@ -35,12 +35,16 @@ def command(path: Path, theme: str | None, build: bool, as_json: bool) -> None:
     if as_json:
         echo_json({"path": report.path, "theme": report.theme, "ok": report.ok,
                    "built": report.built, "items_checked": report.items_checked,
-                   "items_found": report.items_found,
+                   "items_found": report.items_found, "home": report.home,
+                   "listings": {role: {"shown": shown, "expected": expected}
+                                for role, (shown, expected) in report.listings.items()},
                    "diagnostics": [to_plain(d) for d in report.diagnostics]})
     else:
         echo_diagnostics(report.diagnostics, limit=200)
-        found = (f"; built: {report.items_found}/{report.items_checked} items found in the HTML"
-                 if report.built else "")
+        found = (f"; built: {report.items_found}/{report.items_checked} items found"
+                 + "".join(f", {role} page {shown}/{expected}"
+                           for role, (shown, expected) in report.listings.items())
+                 + ("" if report.home else ", nothing at /") if report.built else "")
         status = "ok" if report.ok else "problems found"
         click.echo(f"{path}: {report.theme}: {status} ({len(report.diagnostics)} findings){found}")
     if not report.ok:

@@ -23,6 +23,9 @@ class VerifyReport:
     built: bool = False
     items_checked: int = 0
     items_found: int = 0
+    #: with a build: something served at ``/``, and per listing (shown, expected)
+    home: bool | None = None
+    listings: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -57,5 +60,8 @@ def verify_site(path: Path, theme: str | None = None, *, build: bool = False) ->
         report.built = outcome.built
         report.items_checked = outcome.checked
         report.items_found = outcome.found
+        if outcome.built:
+            report.home = outcome.home
+            report.listings = outcome.listings
     report.diagnostics = list(diagnostics)
     return report

@@ -8,11 +8,19 @@ import re
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..common.urls import url_key
 from ..converters import converter
-from ..diagnostics import BUILD_FAILED, BUILD_UNAVAILABLE, NOT_RENDERED, Diagnostics
+from ..diagnostics import (
+    BUILD_FAILED,
+    BUILD_UNAVAILABLE,
+    NOT_RENDERED,
+    TEMPLATE_LEFTOVER,
+    Diagnostics,
+)
+from ..model import Model
 from ..parsing.yamldump import dump_yaml
 from ..parsing.yamlio import load_yaml
 
@@ -27,6 +35,10 @@ class BuildOutcome:
     built: bool = False
     checked: int = 0
     found: int = 0
+    #: something is served at ``/``
+    home: bool = False
+    #: per listing (publications, projects): (shown on its page, expected)
+    listings: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def plugin_gem(plugin: str) -> str:
@@ -102,23 +114,68 @@ def _build_error(output: str) -> str:
 
 
 def _find_items(site: Path, theme: str, out: Path, diagnostics: Diagnostics) -> BuildOutcome:
+    """Each publication and project on its listing page (the page of that role the site
+    links, not anywhere in the HTML: an item page alone is not a listing), each page title
+    anywhere, a home page at ``/``, and no sample value of the template."""
     from ..pipeline import read_site
 
-    corpus = " ".join(_normalize(p.read_text("utf-8", "replace")) for p in out.rglob("*.html"))
+    pages = {p: _normalize(p.read_text("utf-8", "replace")) for p in out.rglob("*.html")}
+    corpus = " ".join(pages.values())
     model = read_site(site, theme)
-    outcome = BuildOutcome(built=True)
-    items = [("publication", p.title, p.origin) for p in model.publications]
-    items += [("project", p.title, p.origin) for p in model.projects]
-    items += [("page", p.title, p.origin) for p in model.pages if p.title]
-    for kind, title, origin in items:
+    outcome = BuildOutcome(built=True, home=(out / "index.html").is_file())
+    if not outcome.home:
+        diagnostics.report(NOT_RENDERED, "nothing is served at / (no index.html was built)")
+    listings = (("publication", "publications", [(p.title, p.origin) for p in model.publications]),
+                ("project", "projects", [(p.title, p.origin) for p in model.projects]))
+    for kind, role, records in listings:
+        if not records:
+            continue
+        listing = _listing_text(model, role, out, pages)
+        if listing is None:
+            diagnostics.report(NOT_RENDERED, f"no {role} page was built: {len(records)} "
+                               f"{kind}s are listed nowhere")
+        shown = 0
+        for title, origin in records:
+            outcome.checked += 1
+            if listing is not None and _normalize(title) in listing:
+                shown += 1
+                continue
+            where = "in the built HTML" if listing is None else f"on the {role} page"
+            diagnostics.report(NOT_RENDERED, f"{kind} {title!r} is not {where}",
+                               origin.file if origin else None, origin.line if origin else None)
+        outcome.found += shown
+        outcome.listings[role] = (shown, len(records))
+    for page in model.pages:
+        if not page.title:
+            continue
         outcome.checked += 1
-        if _normalize(title) in corpus:
+        if _normalize(page.title) in corpus:
             outcome.found += 1
         else:
-            diagnostics.report(
-                NOT_RENDERED,
-                f"{kind} {title!r} is not in the built HTML",
-                origin.file if origin else None,
-                origin.line if origin else None,
-            )
+            origin = page.origin
+            diagnostics.report(NOT_RENDERED, f"page {page.title!r} is not in the built HTML",
+                               origin.file if origin else None, origin.line if origin else None)
+    _report_leftovers(theme, corpus, diagnostics)
     return outcome
+
+
+def _listing_text(model: Model, role: str, out: Path, pages: dict[Path, str]) -> str | None:
+    """The normalized text of the built page of ``role`` (its permalink), else None."""
+    for page in model.pages:
+        if page.role != role or not page.permalink:
+            continue
+        link = url_key(page.permalink, keep_case=True).strip("/")
+        for candidate in (out / link / "index.html", out / f"{link}.html", out / link):
+            if candidate in pages:
+                return pages[candidate]
+    return None
+
+
+def _report_leftovers(theme: str, corpus: str, diagnostics: Diagnostics) -> None:
+    for rel, samples in (converter(theme).get("sample_values") or {}).items():
+        for key, sample in samples.items():
+            text = _normalize(str(sample)) if isinstance(sample, str) else ""
+            # a single word ("academicpages", "Earth") is also ordinary text of the theme
+            if " " in text and len(text) >= 8 and text in corpus:
+                diagnostics.report(TEMPLATE_LEFTOVER, f"the template's {key} ({sample!r}) "
+                                   "shows on the built site", rel)
