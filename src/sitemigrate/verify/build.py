@@ -57,6 +57,17 @@ def installed_gems() -> set[str] | None:
     return {line.strip() for line in result.stdout.splitlines() if line.strip()}
 
 
+def gems_installed(bundle: str, site: Path) -> bool:
+    """Whether every gem of ``site``'s Gemfile is installed (``bundle check``)."""
+    try:
+        # --dry-run: the Gemfile is not locked, so no Gemfile.lock is written into the site
+        result = subprocess.run([bundle, "check", "--dry-run"], cwd=site, capture_output=True,
+                                text=True, timeout=120, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return result.returncode == 0
+
+
 def _normalize(text: str) -> str:
     """Text as a reader sees it: no tags, entities decoded, no emphasis or math markup."""
     text = _MATH_DELIMITERS.sub("", html.unescape(_TAG.sub(" ", text)))
@@ -65,6 +76,9 @@ def _normalize(text: str) -> str:
 
 def build_and_find(site: Path, theme: str, diagnostics: Diagnostics) -> BuildOutcome:
     """Build into a temporary folder and look for each item of the site's model."""
+    bundle = shutil.which("bundle")
+    if bundle and (site / "Gemfile").is_file() and gems_installed(bundle, site):
+        return _build(site, theme, [bundle, "exec", "jekyll"], [], diagnostics, bundled=True)
     jekyll = shutil.which("jekyll")
     if jekyll is None:
         diagnostics.report(BUILD_UNAVAILABLE, "jekyll is not installed; only the static checks ran")
@@ -79,17 +93,31 @@ def build_and_find(site: Path, theme: str, diagnostics: Diagnostics) -> BuildOut
         diagnostics.report(BUILD_UNAVAILABLE, f"{', '.join(needed)} is not installed ({theme} "
                            "needs it); only the static checks ran")
         return BuildOutcome()
+    return _build(site, theme, [jekyll], [p for p in wanted if plugin_gem(p) in gems],
+                  diagnostics, missing=missing)
+
+
+def _build(site: Path, theme: str, command: list[str], plugins: list[str],
+           diagnostics: Diagnostics, *, bundled: bool = False,
+           missing: list[str] | None = None) -> BuildOutcome:
+    """Build a copy of ``site`` with ``command`` (``jekyll``, or ``bundle exec jekyll`` with
+    the site's Gemfile) into a temporary folder, then look for the items."""
+    ignore = ("_site", ".git", ".jekyll-cache") if bundled else \
+        ("_site", ".git", ".jekyll-cache", "Gemfile", "Gemfile.lock")
     with tempfile.TemporaryDirectory(prefix="sitemigrate-build-") as tmp:
         work = Path(tmp) / "src"
-        shutil.copytree(site, work, symlinks=True,
-                        ignore=shutil.ignore_patterns("_site", ".git", "Gemfile", "Gemfile.lock"))
-        override = Path(tmp) / "override.yml"
-        override.write_text(dump_yaml({"plugins": [p for p in wanted if plugin_gem(p) in gems]}))
-        env = dict(os.environ, JEKYLL_NO_BUNDLER_REQUIRE="true", JEKYLL_ENV="production")
+        shutil.copytree(site, work, symlinks=True, ignore=shutil.ignore_patterns(*ignore))
+        configs = "_config.yml"
+        env = dict(os.environ, JEKYLL_ENV="production")
+        if not bundled:  # only the plugins that are installed
+            override = Path(tmp) / "override.yml"
+            override.write_text(dump_yaml({"plugins": plugins}))
+            configs += f",{override}"
+            env["JEKYLL_NO_BUNDLER_REQUIRE"] = "true"
         result = subprocess.run(
-            [jekyll, "build", "--config", f"_config.yml,{override}", "-d", str(Path(tmp) / "out"),
-             "--quiet"], cwd=work, capture_output=True, text=True, timeout=BUILD_SECONDS,
-            env=env, check=False)
+            [*command, "build", "--config", configs, "-d", str(Path(tmp) / "out"), "--quiet"],
+            cwd=work, capture_output=True, text=True, timeout=BUILD_SECONDS, env=env,
+            check=False)
         if result.returncode != 0:
             diagnostics.report(
                 BUILD_FAILED, "jekyll build failed: " + _build_error(result.stderr + result.stdout)

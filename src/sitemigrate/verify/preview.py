@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import shutil
 import socket
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..parsing.yamldump import dump_yaml
 from ..parsing.yamlio import load_yaml
-from .build import installed_gems, plugin_gem
+from .build import gems_installed, installed_gems, plugin_gem
 
 HOST = "127.0.0.1"
 CONFIG_NAMES = ("_config.yml", "_config.yaml")
@@ -62,20 +61,10 @@ def _get_theme_hint(theme: str | None) -> str:
     return f"a checkout of {theme}: git clone {home} THEME_DIR"
 
 
-def _bundle_ready(bundle: str, site: Path) -> bool:
-    try:
-        # --dry-run: the Gemfile is not locked, so no Gemfile.lock is written into the site
-        result = subprocess.run([bundle, "check", "--dry-run"], cwd=site, capture_output=True,
-                                text=True, timeout=120, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return result.returncode == 0
-
-
 def plan_preview(site: Path, *, port: int, destination: Path, theme: str | None = None,
                  which: Callable[[str], str | None] = shutil.which,
                  gems: Callable[[], set[str] | None] = installed_gems,
-                 bundle_ready: Callable[[str, Path], bool] = _bundle_ready) -> PreviewPlan:
+                 bundle_ready: Callable[[str, Path], bool] = gems_installed) -> PreviewPlan:
     """The command that builds and serves ``site``, or ``PreviewUnavailable`` naming what is
     missing (the lookups are parameters so tests can run without Ruby)."""
     from ..converters import converter
