@@ -41,6 +41,7 @@ CODES: dict[str, tuple[str, str, str]] = {
     "SM402": ("merge-conflict", "warning", "merged records disagree on a field"),
     "SM403": ("url-repaired", "info", "a malformed URL was repaired"),
     "SM404": ("identifier-clash", "info", "records share an identifier but differ; kept apart"),
+    "SM405": ("possible-duplicate", "info", "two records may be one work; kept apart to decide"),
     "SM501": ("file-too-large", "error", "a file is over the size limit and was skipped"),
     "SM502": ("yaml-aliases", "error", "YAML expands too many aliases (alias bomb)"),
     "SM503": ("path-escape", "error", "a path would leave its root; refused"),
