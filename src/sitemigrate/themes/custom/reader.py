@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ...common.reader import Detection, ReadContext, Reader, peek_text
 from ...model import Model, Page, Project, Publication, Site, Source, Theme
 from ...paths import slugify
+from ...transforms.authors import people_index
 from ...transforms.fields import normalize_date
 from .data import MISSING, DataFile, DataTree, load_data
 from .records import (
@@ -82,6 +83,7 @@ class CustomReader(Reader):
         if config is not None:
             state.read_config(config)
         state.data = load_data(path / "_data", ctx)
+        state.people = _people_lookup(path, state.data, ctx)
         state.read_data_records()
         state.read_bibliographies(path / "_bibliography")
         state.read_collections(path)
@@ -164,6 +166,34 @@ def _pages_looping_over_data(path: Path) -> int:
     return count
 
 
+_PEOPLE_LOOKUP = re.compile(r"site\.data\.([\w.-]+)\s*\[\s*[\w.]+\s*\]\s*\.\s*"
+                            r"(?:name|full_name|display_name|first|last|given|family)\b")
+
+
+def _people_lookup(root: Path, data: DataTree, ctx: ReadContext) -> dict[str, dict[str, Any]]:
+    """People by key from the data files the layouts, includes and pages look names up
+    in (``{{ site.data.people[author].name }}``)."""
+    names: list[str] = []
+    suffixes = (".html", ".md", ".liquid")
+    paths = [p for p in sorted(root.iterdir())
+             if p.suffix in suffixes and p.is_file() and not p.is_symlink()]
+    for folder in (root / "_layouts", root / "_includes", root / "_pages"):
+        if folder.is_dir():
+            paths.extend(ctx.walk(folder, suffixes))
+    for path in paths:
+        text = ctx.read_text(path)
+        if text and "site.data." in text:
+            names.extend(m for m in _PEOPLE_LOOKUP.findall(text) if m not in names)
+    pairs: list[tuple[str | None, Any]] = []
+    for name in names:
+        value = data.get(tuple(name.split(".")))
+        if isinstance(value, dict):
+            pairs.extend((str(k), v) for k, v in value.items() if isinstance(v, dict))
+        elif isinstance(value, list):
+            pairs.extend((None, v) for v in value if isinstance(v, dict))
+    return people_index(pairs)
+
+
 def _page_files(root: Path, ctx: ReadContext) -> list[tuple[Path, str]]:
     """Pages Jekyll renders: top level, plain folders (``Research/index.md``), ``_pages``."""
     out: list[tuple[Path, str]] = []
@@ -206,6 +236,8 @@ class _State:
         self.themes_by_key: dict[tuple[str, str], Theme] = {}
         self.bib_files: dict[str, list[Publication]] = {}
         self.nav_urls: dict[str, int] = {}
+        #: people data the templates look authors up in (``site.data.people[key].name``)
+        self.people: dict[str, dict[str, Any]] = {}
 
     # config and navigation ----------------------------------------------------------------
 
@@ -282,7 +314,11 @@ class _State:
                 continue
             fallback = f"{stem}-{index + 1}"
             if category == "publications":
-                pub = item_to_publication(item, record_id(item, fallback), origin)
+                pub = item_to_publication(item, record_id(item, fallback), origin, self.people)
+                for ref in pub.extra.pop("unresolved_authors", []):
+                    self.ctx.report("SM204", f"author {ref!r} is not a key of the people data "
+                                    "the layouts look authors up in; kept as written",
+                                    data_file.path, line)
                 if not pub.title:
                     pub.title = pub.id
                     self.ctx.report("SM201", f"publication {pub.id!r} has no title; its id is "

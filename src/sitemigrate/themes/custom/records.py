@@ -8,6 +8,7 @@ from typing import Any
 
 from ...model import AuthorName, Item, Origin, Project, Publication, Theme
 from ...paths import slugify
+from ...transforms.authors import read_authors
 from ...transforms.fields import (
     as_bool,
     normalize_date,
@@ -71,12 +72,16 @@ def record_id(item: dict[str, Any], fallback: str) -> str:
     return slugify(clean_text(title), fallback=fallback) if title else fallback
 
 
-def item_to_publication(item: dict[str, Any], pub_id: str, origin: Origin) -> Publication:
+def item_to_publication(item: dict[str, Any], pub_id: str, origin: Origin,
+                        people: dict[str, dict[str, Any]] | None = None) -> Publication:
+    """One data item as a publication; ``people`` resolves author keys (unresolved ones
+    are left in ``extra["unresolved_authors"]`` for the reader to report)."""
     rest = dict(item)
     pub = Publication(id=pub_id, title="", origin=origin)
     title = _pop_first(rest, ("title",))
     pub.title = clean_text(title)
-    _map_authors(pub, _pop_first(rest, ("authors", "author")))
+    _map_authors(pub, _pop_first(rest, ("authors", "author", "author_list", "authors_list")),
+                 people or {})
     _map_dates(pub, rest)
     _venue_links(pub, rest)
     venue = _pop_first(rest, VENUE_KEYS)
@@ -166,8 +171,16 @@ def _is_nan(value: Any) -> bool:
     return isinstance(value, str) and value.strip().lower() in ("nan", "n/a")
 
 
-def _map_authors(pub: Publication, value: Any) -> None:
+def _map_authors(pub: Publication, value: Any, people: dict[str, dict[str, Any]]) -> None:
     if value is None:
+        return
+    if _structured(value, people):
+        found = read_authors(value, people)
+        pub.authors, pub.author_names = found.authors, found.names
+        if found.links:
+            pub.extra["author_links"] = found.links
+        if found.unresolved:
+            pub.extra["unresolved_authors"] = found.unresolved
         return
     if isinstance(value, str):
         raw_parts = _split_author_string(value)
@@ -186,6 +199,13 @@ def _map_authors(pub: Publication, value: Any) -> None:
             continue
         pub.authors.append(display)
         pub.author_names.append(name)
+
+
+def _structured(value: Any, people: dict[str, dict[str, Any]]) -> bool:
+    """Maps (names with marks, CSL names, member references) or keys of people data."""
+    items = value if isinstance(value, list) else [value]
+    return any(isinstance(v, dict) or (isinstance(v, str) and v.strip() in people)
+               for v in items)
 
 
 def _split_author_string(value: str) -> list[str]:
