@@ -16,9 +16,11 @@ from ...transforms.authors import read_authors
 from ...transforms.fields import (
     as_bool,
     collapse_space,
+    date_key,
     normalize_date,
     plain_text,
     split_authors,
+    year_month,
     year_of,
 )
 
@@ -142,7 +144,12 @@ def _date(meta: dict[str, Any], file_date: str | None) -> str | None:
     """``date``, else ``year``/``month``, else the file name; ``year`` marks a synthetic day."""
     year = year_of(meta.get("year"))
     month_num = _month(meta)
-    date = normalize_date(meta.get("date"))
+    key = date_key(meta)
+    date = normalize_date(meta.get(key)) if key else None
+    if month_num is None and year and isinstance(meta.get("month"), str):
+        named = year_month(year, meta["month"])  # "month: Apr" next to "year"
+        if named and len(named) == 7:
+            date = date or named
     partial = None
     if year:
         partial = f"{year}-{month_num:02d}" if month_num else str(year)

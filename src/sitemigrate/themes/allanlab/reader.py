@@ -25,7 +25,15 @@ from ...model import PUBLICATION_KINDS, Item, Model, Page, Project, Publication,
 from ...parsing.yamlio import YamlError, item_lines, load_yaml
 from ...paths import slugify
 from ...transforms.authors import people_index, read_authors
-from ...transforms.fields import as_int, normalize_date, plain_text, split_authors, year_of
+from ...transforms.fields import (
+    as_int,
+    date_key,
+    normalize_date,
+    plain_text,
+    split_authors,
+    year_month,
+    year_of,
+)
 
 ALLAN_LAYOUTS = ("textlay", "gridlay", "homelay", "piclay")
 #: The links of the template's hard-coded header (``_includes/header.html``), in order.
@@ -250,19 +258,23 @@ def _publication(item: dict[str, Any], path: Path, line: int | None, ctx: ReadCo
         venue = _venue_from_conf(item.get("conf")) or display
     elif display:
         extra["link_display"] = display
-    if "year" in item:
-        year = as_int(item.get("year"))
-    else:
-        year = year_of(venue) or year_of(item.get("date"))
+    key = date_key(item)
+    date_value = item.get(key) if key else None
+    year = as_int(item.get("year")) if not isinstance(item.get("year"), dict) \
+        else year_of(item["year"])
+    if year is None and "year" not in item:
+        year = year_of(venue) or year_of(date_value)
     pub = Publication(
         id=_text(item.get("id")) or slugify(title), title=title, year=year, venue=venue,
         authors=[], abstract=_text(item.get("description")), links=links,
         award=_text(item.get("news1")), image=_image(item.get("image")),
         citation=item["citation"] if isinstance(item.get("citation"), str) else None,
         selected=_highlight(item.get("highlight"), path, line, ctx),
-        date=normalize_date(item.get("date")), origin=ctx.origin(path, line))
-    if item.get("date") is not None and str(item.get("date")) != pub.date:
-        extra["date"] = item.get("date")
+        date=normalize_date(date_value), origin=ctx.origin(path, line))
+    if key == "date" and str(date_value) != pub.date:
+        extra["date"] = date_value  # the written form, for the writer to keep
+    if pub.date is None and year is not None and item.get("month") not in (None, ""):
+        pub.date = year_month(year, item.get("month"))
     _authors(pub, item, state.people, path, line, ctx)
     pub.kind = _kind(item)
     identifiers = item.get("identifiers")

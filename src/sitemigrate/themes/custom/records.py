@@ -11,10 +11,12 @@ from ...paths import slugify
 from ...transforms.authors import read_authors
 from ...transforms.fields import (
     as_bool,
+    date_key,
     normalize_date,
     plain_text,
     repair_url,
     split_authors,
+    year_month,
     year_of,
 )
 
@@ -254,7 +256,11 @@ def _vancouver(name: str) -> bool:
 
 
 def _map_dates(pub: Publication, rest: dict[str, Any]) -> None:
-    year, date = rest.pop("year", None), rest.pop("date", None)
+    """``date`` (or ``pubdate``/``published``/``issued``… as text, a map or CSL date-parts),
+    ``year`` and ``month``; what does not parse stays in ``extra`` under its own key."""
+    key = date_key(rest)
+    year, date = rest.pop("year", None), rest.pop(key, None) if key else None
+    month = rest.pop("month", None) if year is not None and date is None else None
     pub.date = normalize_date(date) if date is not None else None
     pub.year = year_of(year) if year is not None else None
     if pub.year is None:
@@ -262,7 +268,11 @@ def _map_dates(pub: Publication, rest: dict[str, Any]) -> None:
     if year is not None and pub.year is None:
         pub.extra["year"] = year
     if date is not None and pub.date is None:
-        pub.extra["date"] = date
+        pub.extra[key or "date"] = date
+    if month is not None:
+        pub.date = year_month(year, month)
+        if pub.date is None or len(pub.date) < 7:
+            pub.extra["month"] = month  # not a month we can read: kept
     if pub.date is None and pub.year is not None:
         pub.date = str(pub.year)
 
