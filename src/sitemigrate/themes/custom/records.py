@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from ...model import AuthorName, Item, Origin, Project, Publication, Theme
+from ...parsing.csl import csl_to_publication, is_csl_item
 from ...paths import slugify
 from ...transforms.authors import read_authors
 from ...transforms.fields import (
@@ -77,7 +78,10 @@ def record_id(item: dict[str, Any], fallback: str) -> str:
 def item_to_publication(item: dict[str, Any], pub_id: str, origin: Origin,
                         people: dict[str, dict[str, Any]] | None = None) -> Publication:
     """One data item as a publication; ``people`` resolves author keys (unresolved ones
-    are left in ``extra["unresolved_authors"]`` for the reader to report)."""
+    are left in ``extra["unresolved_authors"]`` for the reader to report).  A CSL item
+    (a Zotero/Better BibTeX export the layout loops over) is read as CSL."""
+    if is_csl_item(item):
+        return csl_to_publication(item, pub_id, origin, people)
     rest = dict(item)
     pub = Publication(id=pub_id, title="", origin=origin)
     title = _pop_first(rest, ("title",))
