@@ -26,6 +26,8 @@ from .common import (
 @click.option("--force", is_flag=True, help="Overwrite existing files that would change.")
 @click.option("--json", "as_json", is_flag=True, help="Print the plan/result as JSON.")
 @click.option("--no-dedupe", is_flag=True, help="Do not merge duplicate publications.")
+@click.option("--include-unused-bib", "include_unused", is_flag=True,
+              help="al-folio: read every .bib file, also those no page renders.")
 @click.option("--diff/--no-diff", "show_diff", default=True,
               help="With --dry-run, print unified diffs of changed files.")
 @click.option("--onto", type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -34,8 +36,8 @@ from .common import (
                    "whole theme minus its example content, with the migrated files on top.")
 @input_errors
 def command(src: Path, target: str, out_dir: Path, kind: str | None, dry_run: bool,
-            force: bool, as_json: bool, no_dedupe: bool, show_diff: bool,
-            onto: Path | None) -> None:
+            force: bool, as_json: bool, no_dedupe: bool, include_unused: bool,
+            show_diff: bool, onto: Path | None) -> None:
     """Migrate the site or page SRC to theme THEME, writing into OUT.
 
     Nothing is overwritten without --force, and the output folder is replaced
@@ -51,7 +53,7 @@ def command(src: Path, target: str, out_dir: Path, kind: str | None, dry_run: bo
     if onto is not None and onto.resolve() == out_dir.resolve():
         raise UsageError("--onto must not be the output folder: the checkout is only read")
     plan = migrate(src, target, out_dir, kind=kind, dry_run=dry_run, force=force,
-                   dedupe=not no_dedupe, onto=onto)
+                   dedupe=not no_dedupe, onto=onto, include_unused=include_unused)
     if as_json:
         echo_json(plan_to_dict(plan, with_diffs=dry_run))
     else:

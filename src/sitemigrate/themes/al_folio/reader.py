@@ -301,6 +301,20 @@ def _text_or_none(value: Any) -> str | None:
 
 # ---------------------------------------------------------------------- whole site
 
+_FILE_OPTION = re.compile(r"\{%-?\s*(?:bibliography|bibliography_count|cite|citation|"
+                          r"reference|nocite)\b[^%]*?--file\s+[\"']?([\w./-]+)")
+_BIB_ENTRY = re.compile(r"^\s*@(?!comment|string|preamble)[A-Za-z]+\s*[{(]", re.M | re.I)
+
+
+def _bib_name(path: Path, folder: Path) -> str:
+    """A .bib file as ``--file`` names it: its path below the source folder, no suffix."""
+    try:
+        rel = path.relative_to(folder).as_posix()
+    except ValueError:
+        rel = path.name
+    return rel.removesuffix(".bib")
+
+
 class _SiteReading:
     def __init__(self, root: Path, ctx: ReadContext, model: Model) -> None:
         self.root = root
@@ -385,13 +399,45 @@ class _SiteReading:
         return self.root / source, main
 
     def bib_files(self) -> list[Path]:
+        """The bibliographies the site renders: the configured ``scholar.bibliography`` and
+        the files pages name (``{% bibliography --file x %}``, ``{% cite k --file x %}``).
+        Other ``.bib`` files are reported as unused (entry counts) and skipped, unless the
+        read includes them (``--include-unused-bib``) or nothing else is there to read."""
         folder, main = self._bib_folder()
         if not self.ctx.inside_root(folder):
             self.ctx.report("SM503", "scholar.source leaves the site folder", "_config.yml")
             return []
         files = list(self.ctx.walk(folder, (".bib",)))
         files.sort(key=lambda p: (p.name != main or p.parent != folder, str(p)))
-        return files
+        named = self._named_bib_files()
+        used = [p for p in files if (p.name == main and p.parent == folder) or
+                _bib_name(p, folder) in named]
+        if not used or self.ctx.include_unused:
+            return files
+        for path in files:
+            if path not in used:
+                text = self.ctx.read_text(path) or ""
+                count = len(_BIB_ENTRY.findall(text))
+                self.ctx.report("SM209", f"{count} entr{'y' if count == 1 else 'ies'} in a "
+                                "bibliography no page renders (not scholar.bibliography nor "
+                                "named by --file); skipped (--include-unused-bib reads it)",
+                                path)
+        return used
+
+    def _named_bib_files(self) -> set[str]:
+        """Names (without ``.bib``) of the bibliographies pages and layouts name by ``--file``."""
+        names: set[str] = set()
+        suffixes = (".md", ".html", ".liquid", ".markdown")
+        paths = [p for p in sorted(self.root.iterdir())
+                 if p.suffix in suffixes and p.is_file() and not p.is_symlink()]
+        for sub in ("_pages", "_layouts", "_includes", "_projects", "_posts", "_news"):
+            if (self.root / sub).is_dir():
+                paths.extend(self.ctx.walk(self.root / sub, suffixes))
+        for path in paths:
+            text = self.ctx.read_text(path)
+            if text and "--file" in text:
+                names.update(m.removesuffix(".bib") for m in _FILE_OPTION.findall(text))
+        return names
 
     def _read_bibliography(self) -> None:
         try:

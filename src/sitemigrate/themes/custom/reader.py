@@ -143,10 +143,34 @@ def _detect_site(path: Path, config: Path, found: Detection) -> None:
         found.add(0.2, "jekyll-scholar bibliography with top-level pages")
         if len([p for p in path.glob("*.md") if p.stem != "index"]) >= 2:
             found.add(0.15, "site pages at the top level, no _pages/ folder")
-    if any((path / sign).is_dir() for sign in COMPETITOR_SIGNS) or \
+    declared = _declared_collections(text)
+    if any((path / sign).is_dir() and sign[1:] in declared for sign in COMPETITOR_SIGNS) or \
             (data.is_dir() and any(data.glob("publist*.y*ml"))):
         found.score = min(found.score, 0.25)
         found.evidence.append("theme folders of another kind present: score capped")
+
+
+_COLLECTIONS_BLOCK = re.compile(
+    r"^collections:[ \t]*(\[[^\]]*\])?[ \t]*\n((?:[ \t#].*\n|[ \t]*\n)*)", re.M)
+
+
+def _declared_collections(config_text: str) -> set[str]:
+    """Collection names a ``_config.yml`` declares (Jekyll renders only those and posts)."""
+    match = _COLLECTIONS_BLOCK.search(config_text if config_text.endswith("\n")
+                                      else config_text + "\n")
+    if not match:
+        return set()
+    if match.group(1):
+        return {n.strip(" '\"") for n in match.group(1).strip("[]").split(",") if n.strip()}
+    block = match.group(2)
+    indent = min((len(line) - len(line.lstrip()) for line in block.splitlines()
+                  if line.strip() and not line.lstrip().startswith("#")), default=0)
+    names = set()
+    for line in block.splitlines():
+        if line.strip() and not line.lstrip().startswith("#") and \
+                len(line) - len(line.lstrip()) == indent:
+            names.add(line.strip().lstrip("- ").split(":")[0].strip(" '\""))
+    return names
 
 
 def _pages_looping_over_data(path: Path) -> int:
