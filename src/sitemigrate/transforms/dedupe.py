@@ -284,8 +284,8 @@ def _components(facts: list[_Facts], pubs: list[Publication], diagnostics: Diagn
                     continue
                 if verdict[0] == MERGE:
                     rank = 1 if verdict[1].startswith("same title") else 0
-                    edges.append((rank, _origin_key(pubs[other]), _origin_key(pubs[index]),
-                                  other, index, verdict[1]))
+                    ends = sorted((_origin_key(pubs[other]), _origin_key(pubs[index])))
+                    edges.append((rank, ends[0], ends[1], other, index, verdict[1]))
                 else:
                     apart.append((other, index, *verdict))
             bucket.append(index)
