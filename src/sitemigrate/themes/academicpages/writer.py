@@ -40,6 +40,7 @@ from .config_writer import (
     TEMPLATE_COLLECTIONS,
     build_config,
     load_existing,
+    short_bio,
 )
 from .publications import (
     CATEGORY_OF_KIND,
@@ -585,9 +586,18 @@ class _Plan:
     def _config(self) -> None:
         existing = load_existing(self.ctx.existing("_config.yml"))
         dropped: list[str] = []
+        unplaced: list[str] = []
         text = build_config(self.model.site, existing, self.categories, self.collections,
-                            tuple(self.item_collections), dropped)
+                            tuple(self.item_collections), dropped, unplaced)
         self.files.add("_config.yml", text)
+        description = self.model.site.description
+        if description and short_bio(description) != description and \
+                not any(p.role == "about" for p in self.model.pages):
+            self._loss("the site description is longer than a sidebar bio and no about page "
+                       "holds it; author.bio has its first sentences only", self.model.site)
+        for link in unplaced:
+            self._loss(f"social link {link!r} has no place in the academicpages sidebar; kept "
+                       "under its own author key, not shown", self.model.site)
         for key in dropped:
             self._loss(f"config key {key!r} would make Jekyll build another theme or folder "
                        "layout; not written", self.model.site)

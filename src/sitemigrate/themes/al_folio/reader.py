@@ -55,6 +55,8 @@ SOCIAL_KEYS: dict[str, str] = {
     "mastodon_username": "mastodon",
     "medium_username": "medium",
 }
+#: between the role and the affiliation in the about page's ``subtitle`` (our writer's form)
+SUBTITLE_SEPARATOR = " · "
 _SOCIAL_KEY = re.compile(r"^[a-z_]+_(username|userid|id|url|profile|qr)$")
 #: project front matter the model holds; everything else goes to ``extra``.
 _PROJECT_KEYS = {"title", "description", "img", "importance", "category", "redirect",
@@ -383,6 +385,8 @@ class _SiteReading:
                 site.email = site.email or _text_or_none(value)
             elif isinstance(value, bool):
                 site.extra.setdefault("socials_flags", {})[str(key)] = value
+            elif isinstance(value, dict | list):  # custom_social: {url, title, logo}
+                site.extra.setdefault("socials_custom", {})[str(key)] = value
             elif _text_or_none(value):
                 site.socials[social_network(str(key))] = str(value).strip()
 
@@ -535,9 +539,15 @@ class _SiteReading:
         site = self.model.site
         subtitle = _text_or_none(page.extra.get("subtitle"))
         if subtitle and site.role is None:
-            site.role = subtitle
+            role, _, affiliation = subtitle.partition(SUBTITLE_SEPARATOR)
+            site.role = role.strip() or None
+            if affiliation.strip() and site.affiliation is None:
+                site.affiliation = affiliation.strip()
         profile = page.extra.get("profile")
         if isinstance(profile, dict):
+            more = plain_text(profile.get("more_info")) if profile.get("more_info") else ""
+            if more and site.location is None:
+                site.location = more
             image = _text_or_none(profile.get("image"))
             if image and site.avatar is None:
                 site.avatar = image if "/" in image else f"assets/img/{image}"

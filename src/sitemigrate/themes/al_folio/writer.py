@@ -32,6 +32,7 @@ Decisions, made once:
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from dataclasses import replace
@@ -60,11 +61,13 @@ from ...parsing.front_matter import render_front_matter
 from ...parsing.yamlio import dump_yaml
 from ...paths import slugify
 from ...transforms.fields import normalize_date
+from ...transforms.socials import normalize_social, social_value
 from .reader import (
     MARKER_KEY,
     MARKER_PAGE,
     MARKER_RESEARCH,
     SOCIAL_KEYS,
+    SUBTITLE_SEPARATOR,
     cite_keys,
     path_links_from_fields,
     research_content,
@@ -83,7 +86,7 @@ _PAGE_OWN = {"front_matter", "research_shape"}
 _ITEM_OWN = {"front_matter"}
 #: site extras the writer places (names, title, description, socials); others are reported
 _SITE_OWN = {"first_name", "middle_name", "last_name", "title_raw", "config_description",
-             "scholar", "socials_file", "socials_flags"}
+             "scholar", "socials_file", "socials_flags", "socials_custom"}
 _SMALL_WORDS = {"of", "on", "and", "the", "for", "in", "to", "a", "an", "at", "&"}
 
 
@@ -329,10 +332,13 @@ class _Writing:
         if layout != "about":
             extra.setdefault("source_layout", layout)
         extra["layout"] = "about"
-        if site.role and "subtitle" not in extra:
-            extra["subtitle"] = site.role
+        subtitle = SUBTITLE_SEPARATOR.join(v for v in (site.role, site.affiliation) if v)
+        if subtitle and "subtitle" not in extra:
+            extra["subtitle"] = subtitle  # about.liquid shows it under the name
         profile = dict(extra.get("profile") or {}) if isinstance(extra.get("profile"), dict) \
             else {}
+        if site.location and "more_info" not in profile:
+            profile["more_info"] = f"<p>{html.escape(site.location)}</p>"  # under the picture
         if site.avatar and "image" not in profile:
             profile.update({"align": "right", "image": _avatar_name(site.avatar),
                             "image_circular": False})
@@ -418,8 +424,24 @@ class _Writing:
         data: dict[str, Any] = {}
         if site.email:
             data["email"] = site.email
+        table = converter("al-folio").get("socials", {})
         for network, value in site.socials.items():
-            data[social_key(network, value)] = value
+            social = normalize_social(network, value)
+            key, form = table.get(social.service, (None, None))
+            written = social_value(social, form) if key and form else None
+            if key and written:
+                data[key] = written
+            elif social.url:  # social.liquid's else branch renders {url, title}
+                data[social.service] = {"url": social.url,
+                                        "title": social.service.replace("_", " ").title()}
+            else:
+                data[social_key(network, value)] = value
+                self.ctx.diagnostics.add(
+                    "SM301", f"social link {network}: {value!r} gives al-folio no id or URL "
+                    "it renders; written as is", "_data/socials.yml")
+        custom = site.extra.get("socials_custom")
+        if isinstance(custom, dict):
+            data.update({str(k): v for k, v in custom.items() if k not in data})
         flags = site.extra.get("socials_flags")
         if isinstance(flags, dict):
             data.update({str(k): v for k, v in flags.items() if k not in data})
