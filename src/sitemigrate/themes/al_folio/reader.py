@@ -79,6 +79,14 @@ _PATH_LINK_FIELDS = ("bibtex",)
 _LINKISH = re.compile(r"^((https?|ftp)://|\.{0,2}/|www\.)\S*$|^[\w.-]+/\S+$", re.I)
 
 
+def _plain_link(key: str, value: Any) -> bool:
+    """``{url, title}`` whose title is the key's service name: a social link written for a
+    service ``social.liquid`` has no case for (read back as that service's URL)."""
+    return isinstance(value, dict) and set(value) <= {"url", "title"} and \
+        isinstance(value.get("url"), str) and \
+        str(value.get("title", "")) == key.replace("_", " ").title()
+
+
 def social_network(key: str) -> str:
     """The network name for an al-folio social key (``github_username`` -> ``github``)."""
     if key in SOCIAL_KEYS:
@@ -385,6 +393,8 @@ class _SiteReading:
                 site.email = site.email or _text_or_none(value)
             elif isinstance(value, bool):
                 site.extra.setdefault("socials_flags", {})[str(key)] = value
+            elif _plain_link(str(key), value):  # our writer's {url, title} for a service
+                site.socials[str(key)] = str(value["url"]).strip()
             elif isinstance(value, dict | list):  # custom_social: {url, title, logo}
                 site.extra.setdefault("socials_custom", {})[str(key)] = value
             elif _text_or_none(value):
