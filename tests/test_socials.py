@@ -29,8 +29,10 @@ SCHOLAR = "https://scholar.google.com/citations?user=AbCdEfGhIjK&hl=en"
     ("github", "https://github.com/annlee", "github", "annlee"),
     ("semantic", "https://www.semanticscholar.org/author/Ann-Lee/12345", "semantic_scholar",
      "12345"),
+    ("uri", "https://lab.example.org", "work", None),
+    ("weibo", "2035075984", "weibo", "2035075984"),
 ])
-def test_normalize_social(key: str, value: str, service: str, user: str) -> None:
+def test_normalize_social(key: str, value: str, service: str, user: str | None) -> None:
     social = normalize_social(key, value)
     assert (social.service, social.user) == (service, user)
     assert social.url and social.url.startswith("https://")
@@ -112,3 +114,9 @@ def test_bio_is_short() -> None:
     assert bio and bio.startswith("I am a researcher in widgets.") and len(bio) <= 280
     assert "<meta" not in bio and "**" not in bio
     assert short_bio("PhD student.") == "PhD student."
+
+
+def test_email_under_socials_is_the_email() -> None:
+    social = normalize_social("email", "mailto:ann@example.org")
+    assert (social.service, social.user, social.url) == ("email", "ann@example.org",
+                                                         "mailto:ann@example.org")

@@ -37,6 +37,8 @@ ALIASES: dict[str, str] = {
     "wikipedia": "wikipedia", "work_url": "work", "blogger_url": "blogger",
     "telegram_username": "telegram", "telegram": "telegram", "pubmed": "pubmed",
     "arxiv": "arxiv", "academia": "academia", "impactstory": "impactstory",
+    "uri": "work", "website": "work", "homepage": "work", "weibo": "weibo",
+    "wechat_qr": "wechat_qr", "email": "email", "mail": "email",
 }
 #: service -> (profile URL built from the id, pattern reading the id from a URL)
 SERVICES: dict[str, tuple[str | None, re.Pattern[str] | None]] = {
@@ -66,6 +68,8 @@ SERVICES: dict[str, tuple[str | None, re.Pattern[str] | None]] = {
     "wikipedia": ("https://wikipedia.org/wiki/User:{}", re.compile(r"wiki/User:([^/?#]+)", re.I)),
     "telegram": ("https://telegram.me/{}", re.compile(r"(?:telegram\.me|t\.me)/([\w]+)", re.I)),
     "bluesky": ("https://bsky.app/profile/{}", re.compile(r"bsky\.app/profile/([^/?#]+)", re.I)),
+    "weibo": ("https://www.weibo.com/{}", re.compile(r"weibo\.com/(?:u/)?([\w]+)", re.I)),
+    "email": ("mailto:{}", None), "wechat_qr": (None, None),
     "mastodon": (None, None), "dblp": (None, None), "work": (None, None),
     "blogger": (None, None), "pubmed": (None, None), "arxiv": (None, None),
     "academia": (None, None), "impactstory": (None, None),
@@ -95,6 +99,9 @@ def normalize_social(key: str, value: Any) -> Social:
     template, pattern = SERVICES.get(service, (None, None))
     is_url = bool(re.match(r"^https?://", text, re.I))
     user: str | None = None
+    if service == "email":
+        user = re.sub(r"^mailto:", "", text, flags=re.I).strip()
+        return Social(service, user or None, f"mailto:{user}" if user else None)
     if service == "google_scholar":
         parts = split_url(text) if is_url else None
         users = parse_qs(parts.query).get("user") if parts else None

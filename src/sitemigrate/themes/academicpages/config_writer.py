@@ -116,7 +116,8 @@ def _author(site: Site, current: Any, unplaced: list[str] | None = None) -> Comm
         name, form = table.get(social.service, (None, None))
         written = social_value(social, form) if name and form else None
         if name and written:
-            author[name] = written
+            if name != "email" or not author.get("email"):  # the profile's e-mail first
+                author[name] = written
         else:
             author[key.lower() if key[:1].isupper() else key] = value
             if unplaced is not None:

@@ -430,7 +430,8 @@ class _Writing:
             key, form = table.get(social.service, (None, None))
             written = social_value(social, form) if key and form else None
             if key and written:
-                data[key] = written
+                if key != "email" or "email" not in data:  # the profile's e-mail first
+                    data[key] = written
             elif social.url:  # social.liquid's else branch renders {url, title}
                 data[social.service] = {"url": social.url,
                                         "title": social.service.replace("_", " ").title()}
