@@ -281,6 +281,11 @@ class _State:
         site.location = _text(author.get("location") or data.get("location"))
         site.url, site.baseurl = _text(data.get("url")), _text(data.get("baseurl"))
         site.socials = _socials(data, author)
+        mail = site.socials.get("email", "")
+        address = mail[7:].strip() if mail.lower().startswith("mailto:") else ""
+        if address and site.email in (None, address):  # an e-mail among the links
+            site.email = address
+            del site.socials["email"]
         used = {"title", "name", "description", "email", "avatar", "position", "affiliation",
                 "location", "url", "baseurl", "author", "links", "google_scholar",
                 "arxiv_link", "bluesky_link", "github_username", "twitter_username",
