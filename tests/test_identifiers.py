@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, SEEDS, requires_seeds
 
-from sitemigrate.model import Publication
-from sitemigrate.pipeline import read_site
+from sitemigrate.diagnostics import Diagnostics
+from sitemigrate.model import Model, Publication, Source
+from sitemigrate.pipeline import plan_migration, read_site
 from sitemigrate.transforms.identifiers import (
+    extract_identifiers,
     find_identifiers,
     normalize_arxiv,
     normalize_doi,
@@ -107,3 +110,88 @@ def test_seed_star_badges_name_code_repositories() -> None:
     repos = {normalize_github(b) for b in badges}
     assert None not in repos
     assert {"sail-sg/Adan", "salesforce/PCL", "DongSky/few-shot-vit"} <= repos
+
+
+@pytest.mark.parametrize("link,canonical,doi", [
+    ("doi.org/10.1038/Nphys3893", "https://doi.org/10.1038/Nphys3893", "10.1038/nphys3893"),
+    ("https://doi.org/doi.org/10.1038/nphys3893", "https://doi.org/10.1038/nphys3893",
+     "10.1038/nphys3893"),
+    ("http://dx.doi.org/10.1038/nphys3893", "https://doi.org/10.1038/nphys3893",
+     "10.1038/nphys3893"),
+    ("dx.doi.org/10.1038/nphys3893", "https://doi.org/10.1038/nphys3893", "10.1038/nphys3893"),
+    ("doi:10.1038/nphys3893", "https://doi.org/10.1038/nphys3893", "10.1038/nphys3893"),
+    ("DOI: 10.1038/nphys3893", "https://doi.org/10.1038/nphys3893", "10.1038/nphys3893"),
+    ("10.1038/nphys3893", "https://doi.org/10.1038/nphys3893", "10.1038/nphys3893"),
+    # a BibTeX escape kept in the DOI
+    ("https://doi.org/10.1364/cleo\\_si.2019.sth1h.3", "https://doi.org/10.1364/cleo_si.2019.sth1h.3",
+     "10.1364/cleo_si.2019.sth1h.3"),
+    # a publisher page under the doi label is a link of its own: kept as written
+    ("https://www.nature.com/articles/s41593-019-0559-0",
+     "https://www.nature.com/articles/s41593-019-0559-0", "10.1038/s41593-019-0559-0"),
+])
+def test_every_doi_spelling_gives_one_doi_and_one_link(link: str, canonical: str, doi: str) -> None:
+    model = Model(source=Source("test", "."), publications=[
+        Publication(id="a", title="T", links={"doi": link}),
+        Publication(id="b", title="U", identifiers={"doi": link})])
+    extract_identifiers(model, Diagnostics())
+    first, second = model.publications
+    assert first.links == {"doi": canonical}
+    assert first.identifiers == second.identifiers == {"doi": doi}
+    extract_identifiers(model, Diagnostics())  # idempotent
+    assert first.links == {"doi": canonical}
+
+
+@pytest.mark.parametrize("link,canonical", [
+    ("arXiv:2301.01530", "https://arxiv.org/abs/2301.01530"),
+    ("https://arxiv.org/abs/arXiv:2301.01530", "https://arxiv.org/abs/2301.01530"),
+    ("2301.01530", "https://arxiv.org/abs/2301.01530"),
+    ("https://arxiv.org/pdf/2301.01530v2.pdf", "https://arxiv.org/pdf/2301.01530v2.pdf"),
+])
+def test_arxiv_spellings_give_one_link(link: str, canonical: str) -> None:
+    model = Model(source=Source("test", "."), publications=[
+        Publication(id="a", title="T", links={"arxiv": link})])
+    extract_identifiers(model, Diagnostics())
+    assert model.publications[0].links == {"arxiv": canonical}
+    assert model.publications[0].identifiers == {"arxiv": "2301.01530"}
+
+
+def test_arxiv_doi_and_pubmed_spellings() -> None:
+    assert normalize_arxiv("https://doi.org/10.48550/arXiv.2301.01530") == "2301.01530"
+    assert normalize_pmid("PMID: 31234567") == normalize_pmid(
+        "https://pubmed.ncbi.nlm.nih.gov/31234567/") == "31234567"
+    model = Model(source=Source("test", "."), publications=[
+        Publication(id="a", title="T", links={"pmid": "PMID: 31234567"})])
+    extract_identifiers(model, Diagnostics())
+    assert model.publications[0].links == {"pmid": "https://pubmed.ncbi.nlm.nih.gov/31234567/"}
+
+
+def test_a_preprint_server_url_under_arxiv_is_a_link_not_an_arxiv_id() -> None:
+    """A custom data file puts PsyArXiv and bioRxiv URLs under ``arxiv:``."""
+    model = Model(source=Source("test", "."), publications=[
+        Publication(id="a", title="T", identifiers={"arxiv": "https://psyarxiv.com/abcde/"}),
+        Publication(id="b", title="U", identifiers={"arxiv": "see the preprint"},
+                    links={"arxiv": "https://x.org/1"})])
+    extract_identifiers(model, Diagnostics())
+    first, second = model.publications
+    assert (first.identifiers, first.links) == ({}, {"arxiv": "https://psyarxiv.com/abcde/"})
+    assert second.identifiers == {} and second.extra == {"arxiv_value": "see the preprint"}
+
+
+def test_custom_data_doi_without_scheme_reaches_al_folio_as_one_doi(tmp_path: Path) -> None:
+    """``doi: doi.org/10.…`` in a custom data file once became ``https://doi.org/doi.org/…``."""
+    (tmp_path / "_data").mkdir()
+    (tmp_path / "_data" / "publications.yml").write_text(
+        "- title: Widgets at Scale\n  authors: Ann Lee\n  year: 2021\n"
+        "  doi: doi.org/10.1038/s41586-021-00001-x\n", encoding="utf-8")
+    (tmp_path / "_config.yml").write_text("title: Lab\n", encoding="utf-8")
+    (tmp_path / "publications.md").write_text(
+        "---\nlayout: default\n---\n{% for p in site.data.publications %}{{ p.title }}"
+        "{% endfor %}\n", encoding="utf-8")
+    model = read_site(tmp_path, "custom")
+    (pub,) = model.publications
+    assert pub.links["doi"] == "https://doi.org/10.1038/s41586-021-00001-x"
+    assert pub.identifiers["doi"] == "10.1038/s41586-021-00001-x"
+    plan = plan_migration(model, "al-folio", tmp_path / "out")
+    text = plan.files.get("_bibliography/papers.bib").decode()
+    assert re.search(r"doi += {10.1038/s41586-021-00001-x}", text)
+    assert "doi.org/doi.org" not in text

@@ -205,6 +205,10 @@ IDENTIFIER_CLASH = _code(
     "SM404", "identifier-clash", "info", INFO,
     "records share an identifier but differ; kept apart",
     "check which record the identifier belongs to")
+POSSIBLE_DUPLICATE = _code(
+    "SM405", "possible-duplicate", "info", INFO,
+    "two records may be one work; kept apart to decide",
+    "merge them by hand if they are the same work")
 
 # --- SM5xx: safety limits -------------------------------------------------------------------
 FILE_TOO_LARGE = _code(
@@ -247,10 +251,6 @@ UNKNOWN_TAG = _code(
 NOT_RENDERED = _code(
     "SM607", "not-rendered", "error", LOST, "an item of the model is absent from the built HTML",
     "check the item's front matter against the theme's listing")
-TEMPLATE_LEFTOVER = _code(
-    "SM611", "template-leftover", "warning", CHANGED,
-    "the built site shows a sample value of the theme's template",
-    "set the value in _config.yml or the data file named, or clear it")
 BUILD_FAILED = _code(
     "SM608", "build-failed", "error", LOST, "Jekyll failed to build the site",
     "run `bundle exec jekyll build` in the folder for the full error")
@@ -262,6 +262,10 @@ WEAK_FRONT_MATTER = _code(
     "SM610", "weak-front-matter", "warning", INFO,
     "a file lacks a key its layout shows when present; it renders with less",
     "add the key named in the message")
+TEMPLATE_LEFTOVER = _code(
+    "SM611", "template-leftover", "warning", CHANGED,
+    "the built site shows a sample value of the theme's template",
+    "set the value in _config.yml or the data file named, or clear it")
 
 # --- SM9xx: internal ------------------------------------------------------------------------
 INTERNAL_ERROR = _code(

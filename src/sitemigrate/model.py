@@ -121,9 +121,10 @@ class AuthorName:
     family: str
     given: str | None = None
     suffix: str | None = None
-    marks: list[str] = field(default_factory=list)  #: "*", "†"… equal-contribution marks
+    marks: list[str] = field(default_factory=list)  #: "*" equal contribution, "†" corresponding…
     is_self: bool = False  #: bold/underlined by the site owner
     others: bool = False  #: stands for "and others" / "et al."
+    id: str | None = None  #: the person's key in the site's people data (member pages link)
 
 
 @dataclass(slots=True)

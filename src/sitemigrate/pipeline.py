@@ -44,13 +44,16 @@ class ReaderFailed(Exception):
 
 
 def read_site(path: str | Path, kind: str | None = None, *, dedupe: bool = True,
-              max_bytes: int | None = None) -> Model:
-    """Read a site folder or a single page into the normalized model."""
-    return read_site_counted(path, kind, dedupe=dedupe, max_bytes=max_bytes)[0]
+              max_bytes: int | None = None, include_unused: bool = False) -> Model:
+    """Read a site folder or a single page into the normalized model; ``include_unused``
+    reads sources the site does not render too (al-folio .bib files no page names)."""
+    return read_site_counted(path, kind, dedupe=dedupe, max_bytes=max_bytes,
+                             include_unused=include_unused)[0]
 
 
 def read_site_counted(path: str | Path, kind: str | None = None, *, dedupe: bool = True,
-                      max_bytes: int | None = None) -> tuple[Model, ReadContext]:
+                      max_bytes: int | None = None, include_unused: bool = False,
+                      ) -> tuple[Model, ReadContext]:
     """``read_site``, also returning the reading context: ``ctx.seen`` lists every record
     the reader met (the conservation test checks each is kept or reported lost)."""
     src = Path(path)
@@ -69,7 +72,7 @@ def read_site_counted(path: str | Path, kind: str | None = None, *, dedupe: bool
     reader = get_reader(kind)
     root = src if src.is_dir() else src.parent
     diagnostics = Diagnostics()
-    ctx = ReadContext(root, diagnostics, max_bytes)
+    ctx = ReadContext(root, diagnostics, max_bytes, include_unused=include_unused)
     with collector_paused():
         try:
             model = reader.read(src, ctx)
@@ -183,14 +186,14 @@ def _onto_files(model: Model, target: str, theme_dir: Path, ctx: WriteContext) -
 
 def migrate(src: str | Path, target: str, out_dir: str | Path, *, kind: str | None = None,
             dry_run: bool = False, force: bool = False, dedupe: bool = True,
-            onto: str | Path | None = None) -> Plan:
+            onto: str | Path | None = None, include_unused: bool = False) -> Plan:
     """Read ``src``, write it as ``target`` into ``out_dir`` (unless ``dry_run``)."""
     start = time.perf_counter()
     get_writer(target)  # an unknown target is a usage error before any reading
     # One pause for reading and writing: the model is then scanned by the collector once
     # afterwards, not again by every collection its writer's allocations would trigger.
     with collector_paused():
-        model = read_site(src, kind, dedupe=dedupe)
+        model = read_site(src, kind, dedupe=dedupe, include_unused=include_unused)
         plan = plan_migration(model, target, out_dir, onto=onto)
     if not dry_run and len(plan.files):
         write_atomically(plan.files, plan.out_dir, force=force)

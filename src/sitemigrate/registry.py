@@ -64,6 +64,7 @@ THEMES: list[ThemeSpec] = [
     ThemeSpec("plain", _THEMES + "plain",
               reads="plain Markdown research statement (no front matter)"),
     ThemeSpec("bibtex", _THEMES + "bibtex", reads="a BibTeX file (.bib)"),
+    ThemeSpec("csl", _THEMES + "csl", reads="a CSL-JSON or CSL-YAML file (Zotero, pandoc)"),
     ThemeSpec("tsv", _THEMES + "academicpages", reader_module="tsv",
               reads="academicpages markdown_generator publications.tsv"),
 ]

@@ -22,11 +22,13 @@ if TYPE_CHECKING:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")
 @click.option("--no-dedupe", is_flag=True, help="Do not merge duplicate publications.")
+@click.option("--include-unused-bib", "include_unused", is_flag=True,
+              help="al-folio: read every .bib file, also those no page renders.")
 @click.option("--compact", is_flag=True,
               help="JSON on one line, without indentation (several times faster to write).")
 @input_errors
 def command(path: Path, kind: str | None, fmt: str, output: Path | None,
-            no_dedupe: bool, compact: bool) -> None:
+            no_dedupe: bool, include_unused: bool, compact: bool) -> None:
     """Print the normalized model of the site or page at PATH.
 
     \b
@@ -35,7 +37,7 @@ def command(path: Path, kind: str | None, fmt: str, output: Path | None,
     """
     from ..pipeline import read_site
 
-    model = read_site(path, kind, dedupe=not no_dedupe)
+    model = read_site(path, kind, dedupe=not no_dedupe, include_unused=include_unused)
     if output is None:
         _write(model, fmt, compact, sys.stdout)
         return

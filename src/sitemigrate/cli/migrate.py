@@ -32,6 +32,8 @@ if TYPE_CHECKING:  # the command imports the pipeline only when it runs
 @click.option("--force", is_flag=True, help="Overwrite existing files that would change.")
 @click.option("--json", "as_json", is_flag=True, help="Print the plan/result as JSON.")
 @click.option("--no-dedupe", is_flag=True, help="Do not merge duplicate publications.")
+@click.option("--include-unused-bib", "include_unused", is_flag=True,
+              help="al-folio: read every .bib file, also those no page renders.")
 @click.option("--diff/--no-diff", "show_diff", default=True,
               help="With --dry-run, print unified diffs of changed files.")
 @click.option("--onto", type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -45,8 +47,8 @@ if TYPE_CHECKING:  # the command imports the pipeline only when it runs
                    "(self-contained page with the diffs), chosen by the extension.")
 @input_errors
 def command(src: Path, target: str, out_dir: Path, kind: str | None, dry_run: bool,
-            force: bool, as_json: bool, no_dedupe: bool, show_diff: bool,
-            onto: Path | None, strict: bool, report_path: Path | None) -> None:
+            force: bool, as_json: bool, no_dedupe: bool, include_unused: bool,
+            show_diff: bool, onto: Path | None, strict: bool, report_path: Path | None) -> None:
     """Migrate the site or page SRC to theme THEME, writing into OUT.
 
     Nothing is overwritten without --force, and the output folder is replaced
@@ -67,7 +69,7 @@ def command(src: Path, target: str, out_dir: Path, kind: str | None, dry_run: bo
     if onto is not None and onto.resolve() == out_dir.resolve():
         raise UsageError("--onto must not be the output folder: the checkout is only read")
     plan = migrate(src, target, out_dir, kind=kind, dry_run=dry_run, force=force,
-                   dedupe=not no_dedupe, onto=onto)
+                   dedupe=not no_dedupe, onto=onto, include_unused=include_unused)
     if report_path is not None:
         site = site_from_plan(plan, src.resolve().name, strict=strict)
         data = {"settings": {"command": "migrate", "input": str(src), "output": str(out_dir),

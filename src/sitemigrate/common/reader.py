@@ -60,8 +60,10 @@ class ReadContext:
     """The source root, the diagnostics collector and safe file access below the root."""
 
     def __init__(self, root: Path, diagnostics: Diagnostics | None = None,
-                 max_bytes: int | None = None) -> None:
+                 max_bytes: int | None = None, *, include_unused: bool = False) -> None:
         self.root = root.resolve()
+        #: read sources the site does not render too (al-folio: every .bib file)
+        self.include_unused = include_unused
         self.diagnostics = diagnostics if diagnostics is not None else Diagnostics()
         self.max_bytes = max_bytes if max_bytes is not None else max_file_bytes()
         #: ``rel`` of the plain files ``walk`` found, known without resolving them again

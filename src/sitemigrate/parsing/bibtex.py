@@ -699,7 +699,43 @@ def _put_people(pub: Publication, out: dict[str, str], raw: dict[str, Any]) -> N
     if not raw_author and isinstance(editor, str) and \
             [display_name(n) for n in parse_names(editor)] == authors:
         return  # the authors are the editors, written back from extra
-    out["author"] = authors_to_bibtex(authors)
+    if len(pub.author_names) == len(pub.authors):
+        out["author"] = " and ".join(
+            _structured_to_bibtex(name) if _structured_is_safer(text, name)
+            else _name_to_bibtex(marked)
+            for text, marked, name in zip(pub.authors, authors, pub.author_names, strict=True))
+    else:
+        out["author"] = authors_to_bibtex(authors)
+
+
+_NAME_LIKE = re.compile(r"[\w.'’\- ]+")
+
+
+def _structured_is_safer(text: str, name: AuthorName) -> bool:
+    """The structured name reads back as the display string ("Given Family Suffix") and
+    knows what splitting at the last word would get wrong: a family name of several words
+    ("zur Jacobsmühlen", "The Widget Consortium") or a suffix ("Jr.")."""
+    if name.others or not (" " in name.family or name.suffix) or \
+            not _NAME_LIKE.fullmatch(str(text)) or len(name.family.split()) > 4:
+        return False
+    words = " ".join(p for p in (name.given, name.family, name.suffix) if p).split()
+    return str(text).split() == words
+
+
+def _structured_to_bibtex(name: AuthorName) -> str:
+    """``von Family, Jr, Given`` with the marks after the family name, where al-folio reads
+    them; a family name without given names that has spaces (an organisation) is braced,
+    marks inside."""
+    family = " ".join(unicode_to_latex(w) for w in name.family.split())
+    marks = "".join(name.marks)
+    if "," in family or (not name.given and " " in family):
+        family = "{" + family + marks + "}"  # as _name_to_bibtex braces a name it cannot split
+    else:
+        family += marks
+    given = " ".join(unicode_to_latex(w) for w in (name.given or "").split())
+    if name.suffix and given:
+        return f"{family}, {unicode_to_latex(name.suffix)}, {given}"
+    return f"{family}, {given}" if given else family
 
 
 def _authors_with_marks(pub: Publication) -> list[str]:

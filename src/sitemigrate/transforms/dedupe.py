@@ -1,5 +1,12 @@
-"""Merging records of the same work: same DOI / arXiv / OpenReview / PubMed id, or the same
-title with a compatible year and overlapping authors.
+"""Merging records of the same work, and never two different works.
+
+A false merge loses a paper; a missed duplicate only shows it twice.  So records merge on
+the same DOI / arXiv / OpenReview / PubMed id with the same (or nearly the same) title and
+a compatible year, or on the same normalized title with a compatible year, venue type,
+well-known venue and overlapping authors.  A title that is part of another ("X" and
+"X: A Survey"), two venue types (a conference paper and its journal extension), years far
+apart, or a shared id with another title are kept apart and reported (SM405 possible
+duplicate, SM404 when only an identifier is shared).
 
 Candidates come from indexes (dicts keyed by identifier and by normalized title), never
 from comparing every pair, so 10k publications take well under a second.  Records that
@@ -21,16 +28,23 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Any
 
 from ..common.urls import link_key
-from ..diagnostics import IDENTIFIER_CLASH, MERGE_CONFLICT, MERGED_DUPLICATE, Diagnostics
+from ..diagnostics import (
+    IDENTIFIER_CLASH,
+    MERGE_CONFLICT,
+    MERGED_DUPLICATE,
+    POSSIBLE_DUPLICATE,
+    Diagnostics,
+)
 from ..model import Model, Origin, Publication
 from .fields import plain_text
 from .latex import latex_to_unicode
 from .names import family_key, parse_name
-from .venues import fold, is_preprint, venue_key
+from .venues import fold, is_preprint, known_venue, venue_key
 
 #: identifiers that name one work; compared exactly after normalization
 STRONG_IDS = ("doi", "arxiv", "openreview", "pmid")
@@ -67,6 +81,12 @@ class _Facts:
     families: frozenset[str]
     ids: dict[str, str]
     urls: frozenset[str]
+    kind: str | None  #: the venue type; None when unknown, "misc" or a preprint
+    venue: str  #: the key of a well-known venue, else ""
+
+
+#: kinds that say nothing about the venue type
+_ANY_KIND = (None, "misc", "preprint")
 
 
 def _facts(pub: Publication) -> _Facts:
@@ -74,15 +94,34 @@ def _facts(pub: Publication) -> _Facts:
     families = frozenset([family_key(n) for n in names if not n.others]) - {""}
     ids = {k: str(v) for k, v in pub.identifiers.items() if k in STRONG_IDS and v}
     urls = frozenset(link_key(u) for u in pub.links.values() if u)
-    return _Facts(normalized_title(pub.title), pub.year, is_preprint(pub), families, ids, urls)
+    preprint = is_preprint(pub)
+    kind = None if preprint or pub.kind in _ANY_KIND else pub.kind
+    venue = "" if preprint else known_venue(pub.venue)
+    return _Facts(normalized_title(pub.title), pub.year, preprint, families, ids, urls, kind,
+                  venue)
 
 
-def _titles_compatible(a: str, b: str) -> bool:
-    """Same id, plausible titles: equal, one inside the other, or half the words shared."""
-    if not a or not b or a == b or a in b or b in a:
-        return True
-    words_a, words_b = set(a.split()), set(b.split())
-    return len(words_a & words_b) * 2 >= min(len(words_a), len(words_b))
+#: how two normalized titles relate, from closest to farthest
+SAME, CLOSE, CONTAINED, RELATED, OTHER = "same", "close", "contained", "related", "other"
+#: word-sequence similarity above which two titles are spellings of one title
+_CLOSE_RATIO = 0.9
+#: a title shorter than this many words is not reported as the start of another
+_HEAD_WORDS = 3
+
+
+def title_relation(a: str, b: str) -> str:
+    """``same`` (equal, or one unknown), ``close`` (a word or two differ in a long title),
+    ``contained`` (one title is a part of the other: "X" and "X: A Survey"), ``related``
+    (half the words shared) or ``other``."""
+    if not a or not b or a == b:
+        return SAME
+    if f" {a} " in f" {b} " or f" {b} " in f" {a} ":
+        return CONTAINED
+    words_a, words_b = a.split(), b.split()
+    if SequenceMatcher(None, words_a, words_b, autojunk=False).ratio() >= _CLOSE_RATIO:
+        return CLOSE
+    shared = len(set(words_a) & set(words_b))
+    return RELATED if shared * 2 >= min(len(set(words_a)), len(set(words_b))) else OTHER
 
 
 def _years_compatible(a: _Facts, b: _Facts) -> bool:
@@ -91,8 +130,16 @@ def _years_compatible(a: _Facts, b: _Facts) -> bool:
     return abs(a.year - b.year) == 1 and (a.preprint or b.preprint)
 
 
-def _titles_close(a: str, b: str) -> bool:
-    return not a or not b or a == b or a in b or b in a
+def _venues_compatible(a: _Facts, b: _Facts) -> bool:
+    """Not two venue types (a journal and a conference, a talk and a paper) nor two
+    well-known venues; unknown venues and preprints are compatible with anything."""
+    if a.kind and b.kind and a.kind != b.kind:
+        return False
+    return not (a.venue and b.venue and a.venue != b.venue)
+
+
+def _ids_differ(a: _Facts, b: _Facts) -> bool:
+    return any(a.ids.get(k) and b.ids.get(k) and a.ids[k] != b.ids[k] for k in STRONG_IDS)
 
 
 def shared_id(a: _Facts, b: _Facts) -> str | None:
@@ -100,39 +147,74 @@ def shared_id(a: _Facts, b: _Facts) -> str | None:
     return next((k for k in STRONG_IDS if a.ids.get(k) and a.ids.get(k) == b.ids.get(k)), None)
 
 
-def same_work(a: _Facts, b: _Facts) -> str | None:
-    """Why two records are the same work, or ``None``."""
+#: verdicts of ``judge``
+MERGE, POSSIBLE, CLASH = "merge", "possible", "clash"
+
+
+def judge(a: _Facts, b: _Facts) -> tuple[str, str] | None:
+    """Whether two records are one work (``MERGE``), may be (``POSSIBLE``: kept apart and
+    reported), share an identifier but are not (``CLASH``), or are unrelated (``None``);
+    with the reason.  A false merge loses a paper, a missed one shows it twice: ask for
+    much before merging."""
+    relation = title_relation(a.title, b.title)
     kind = shared_id(a, b)
-    if kind == "doi":
-        # Sites copy a DOI from one entry to the next: a conference paper and its journal
-        # version then share one.  Ask for the same title and a compatible year too.
-        if _titles_close(a.title, b.title) and _years_compatible(a, b):
-            return f"same DOI {a.ids[kind]}"
-    elif kind and _titles_compatible(a.title, b.title):
-        return f"same {_ID_LABELS[kind]} {a.ids[kind]}"
+    if kind:
+        label = f"{_ID_LABELS[kind]} {a.ids[kind]}"
+        if relation in (SAME, CLOSE) and _years_compatible(a, b):
+            return MERGE, f"same {label}"
+        if relation == OTHER:
+            return CLASH, label
+        why = "one title is part of the other" if relation == CONTAINED else (
+            "different titles" if relation == RELATED else "years far apart")
+        return POSSIBLE, f"same {label} but {why}"
+    if relation == CONTAINED:
+        return POSSIBLE, "one title is part of the other"
     if not a.title or a.title != b.title:
         return None
-    if any(a.ids.get(k) and b.ids.get(k) and a.ids[k] != b.ids[k] for k in STRONG_IDS):
-        return None  # one title, two DOIs: a journal version and a conference version
+    if _ids_differ(a, b):
+        return POSSIBLE, "same title but different identifiers"
     if not _years_compatible(a, b):
-        return None
+        low, high = sorted((a.year or 0, b.year or 0))
+        return POSSIBLE, f"same title but years {low} and {high}"
+    if not _venues_compatible(a, b):
+        return POSSIBLE, "same title but different venues or venue types"
     if a.families and b.families:
-        return "same title, year and authors" if a.families & b.families else None
+        if a.families & b.families:
+            return MERGE, "same title, year and authors"
+        return POSSIBLE, "same title but no author in common"
     # Without authors a bare title is weak evidence: ask for one more shared fact.
     if a.urls & b.urls:
-        return "same title and link"
+        return MERGE, "same title and link"
     if a.year is not None and a.year == b.year:
-        return "same title and year"
+        return MERGE, "same title and year"
     if len(a.title.split()) >= 4:
-        return "same title"
-    return None
+        return MERGE, "same title"
+    return POSSIBLE, "same short title only"
+
+
+def same_work(a: _Facts, b: _Facts) -> str | None:
+    """Why two records are the same work, or ``None``."""
+    verdict = judge(a, b)
+    return verdict[1] if verdict and verdict[0] == MERGE else None
+
+
+def _apart(a: _Facts, b: _Facts) -> bool:
+    """Facts that keep two records apart whatever joins them through a third: other ids,
+    other titles, years far apart, other venue types (unless one identifier names both:
+    then the venue is the site's mistake, kept as a conflict)."""
+    return (_ids_differ(a, b) or title_relation(a.title, b.title) not in (SAME, CLOSE)
+            or not _years_compatible(a, b)
+            or (not _venues_compatible(a, b) and shared_id(a, b) is None))
 
 
 class _Components:
-    """Union-find over record positions; remembers why each record joined."""
+    """Union-find over record positions; remembers why each record joined and refuses a
+    union that would put two records with contradicting facts in one component."""
 
-    def __init__(self, size: int) -> None:
-        self.parent = list(range(size))
+    def __init__(self, facts: list[_Facts]) -> None:
+        self.facts = facts
+        self.parent = list(range(len(facts)))
+        self.members: dict[int, list[int]] = {}
         self.reason: dict[int, tuple[int, str]] = {}
 
     def find(self, i: int) -> int:
@@ -141,51 +223,95 @@ class _Components:
             i = self.parent[i]
         return i
 
-    def union(self, i: int, j: int, reason: str) -> None:
+    def union(self, i: int, j: int, reason: str) -> bool:
         root_i, root_j = self.find(i), self.find(j)
-        if root_i != root_j:
-            self.parent[max(root_i, root_j)] = min(root_i, root_j)
-            self.reason.setdefault(j, (i, reason))
-            self.reason.setdefault(i, (j, reason))
+        if root_i == root_j:
+            return True
+        group_i = self.members.get(root_i, [root_i])
+        group_j = self.members.get(root_j, [root_j])
+        if any(_apart(self.facts[x], self.facts[y]) for x in group_i for y in group_j):
+            return False
+        low, high = min(root_i, root_j), max(root_i, root_j)
+        self.parent[high] = low
+        self.members[low] = group_i + group_j
+        self.members.pop(high, None)
+        self.reason.setdefault(j, (i, reason))
+        self.reason.setdefault(i, (j, reason))
+        return True
 
 
 def _components(facts: list[_Facts], pubs: list[Publication], diagnostics: Diagnostics,
                 changed: set[int] | None) -> _Components:
     """Components of the "same work" graph; with ``changed``, only edges touching a
-    changed record are looked for (the others were looked at in an earlier round)."""
-    comps = _Components(len(facts))
+    changed record are looked for (the others were looked at in an earlier round).
+
+    Edges are joined in an order that does not depend on the input order (identifier
+    matches first, then by where the records were read), so the result does not either."""
+    comps = _Components(facts)
     buckets: dict[tuple[str, str], list[int]] = defaultdict(list)
+    edges: list[tuple[int, tuple[Any, ...], tuple[Any, ...], int, int, str]] = []
+    apart: list[tuple[int, int, str, str]] = []
+    judged: set[tuple[int, int]] = set()
     for index, fact in enumerate(facts):
         keys = [(kind, value) for kind, value in fact.ids.items()]
         if fact.title:
             keys.append(("title", fact.title))
+            words = fact.title.split()
+            if len(words) >= _HEAD_WORDS:
+                keys.append(("head", " ".join(words[:_HEAD_WORDS])))
         for key in keys:
             bucket = buckets[key]
             for other in bucket[:_BUCKET_LIMIT]:
                 if changed is not None and index not in changed and other not in changed:
                     continue
-                if comps.find(other) == comps.find(index):
+                if (other, index) in judged:
                     continue
-                reason = same_work(facts[other], fact)
-                if reason:
-                    comps.union(other, index, reason)
-                elif key[0] in STRONG_IDS:
-                    _report_kept_apart(diagnostics, pubs[other], pubs[index], key)
+                if key[0] == "head":
+                    # titles that begin alike: only "one is the start of the other" counts
+                    if title_relation(facts[other].title, fact.title) == CONTAINED:
+                        judged.add((other, index))
+                        apart.append((other, index, POSSIBLE, "one title is part of the other"))
+                    continue
+                judged.add((other, index))
+                verdict = judge(facts[other], fact)
+                if verdict is None:
+                    continue
+                if verdict[0] == MERGE:
+                    rank = 1 if verdict[1].startswith("same title") else 0
+                    ends = sorted((_origin_key(pubs[other]), _origin_key(pubs[index])))
+                    edges.append((rank, ends[0], ends[1], other, index, verdict[1]))
+                else:
+                    apart.append((other, index, *verdict))
             bucket.append(index)
+    for _rank, _ka, _kb, other, index, reason in sorted(edges, key=lambda e: e[:3]):
+        if not comps.union(other, index, reason):
+            apart.append((other, index, POSSIBLE, f"{reason}, but a record joined to one of "
+                          "them contradicts the other"))
+    for other, index, outcome, reason in apart:
+        if comps.find(other) != comps.find(index):
+            _report_kept_apart(diagnostics, pubs[other], pubs[index], outcome, reason)
     return comps
 
 
 def _report_kept_apart(diagnostics: Diagnostics, first: Publication, second: Publication,
-                       key: tuple[str, str]) -> None:
-    origin = second.origin
-    diagnostics.report(
-        IDENTIFIER_CLASH,
-        f"{second.id} ({_where(second)}) and {first.id} ({_where(first)}) share the "
-        f"{_ID_LABELS[key[0]]} {key[1]} but not title and year; kept apart (a copied "
-        "identifier?)",
-        origin.file if origin else None,
-        origin.line if origin else None,
-    )
+                       verdict: str, reason: str) -> None:
+    a, b = sorted((first, second), key=_origin_key)
+    origin = b.origin
+    pair = f"{b.id} ({_where(b)}) and {a.id} ({_where(a)})"
+    if verdict == CLASH:
+        diagnostics.report(
+            IDENTIFIER_CLASH,
+            f"{pair} share the {reason} but not title and year; kept apart (a copied identifier?)",
+            origin.file if origin else None,
+            origin.line if origin else None,
+        )
+    else:
+        diagnostics.report(
+            POSSIBLE_DUPLICATE,
+            f"{pair} may be one work ({reason}); kept apart: merge them by hand if they are",
+            origin.file if origin else None,
+            origin.line if origin else None,
+        )
 
 
 def _origin_key(pub: Publication) -> tuple[bool, str, int, str]:

@@ -6,6 +6,8 @@ means the same thing whichever theme it came from.
 
 from __future__ import annotations
 
+import calendar
+import datetime as _dt
 import html
 import re
 from functools import lru_cache
@@ -17,12 +19,113 @@ _COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})?\s*$")  # 202206, 20220614
 
 
 def normalize_date(value: Any) -> str | None:
-    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` from the many ways sites write dates."""
-    if value is None or value == "":
+    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` from the many ways sites write dates: ISO
+    text, YAML dates, month names in several languages ("13 avril 2026", "Apr 13, 2026"),
+    maps (``{year, month, day}``, ``mday``) and CSL dates (``{date-parts: [[2026, 4, 13]]}``,
+    ``raw``, ``literal``)."""
+    if value is None or value == "" or isinstance(value, bool):
         return None
     if isinstance(value, int) and 1000 <= value <= 9999:
         return str(value)
+    if isinstance(value, dict):
+        return _date_from_map(value)
+    if isinstance(value, list | tuple):
+        return _date_from_parts(value)
+    if isinstance(value, _dt.date):
+        return value.isoformat()[:10]
     return _normalize_date_text(str(value).strip())
+
+
+def _date_from_parts(parts: Any) -> str | None:
+    """CSL ``date-parts``: ``[[2026, 4, 13]]`` (the first date of a range) or ``[2026, 4]``."""
+    if parts and isinstance(parts[0], list | tuple):
+        parts = parts[0]
+    numbers = [as_int(p) if not isinstance(p, str) or p.strip().isdigit() else _month(p)
+               for p in list(parts)[:3]]
+    return _build(*(numbers + [None, None, None])[:3])
+
+
+def _date_from_map(value: dict[Any, Any]) -> str | None:
+    lowered = {str(k).lower().replace("_", "-"): v for k, v in value.items()}
+    if lowered.get("date-parts"):
+        return _date_from_parts(lowered["date-parts"])
+    year = as_int(lowered.get("year"))
+    if year is None:
+        for key in ("raw", "literal", "date", "iso", "value"):
+            if lowered.get(key) not in (None, ""):
+                return normalize_date(lowered[key])
+        return None
+    month_value = lowered.get("month")
+    month = as_int(month_value) if not isinstance(month_value, str) or \
+        month_value.strip().isdigit() else _month(month_value)
+    day = next((as_int(lowered[k]) for k in ("day", "mday", "date") if lowered.get(k)), None)
+    return _build(year, month, day)
+
+
+def _build(year: int | None, month: int | None, day: int | None) -> str | None:
+    if year is None or not 1000 <= year <= 9999:
+        return None
+    if month is None or not 1 <= month <= 12:
+        return str(year)
+    if day is None or not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return f"{year}-{month:02d}"
+    return f"{year}-{month:02d}-{day:02d}"
+
+
+#: month names and abbreviations (accents folded) in English, French, German, Spanish,
+#: Italian, Portuguese and Dutch
+_MONTH_NAMES: dict[str, int] = {}
+for _number, _names in enumerate((
+        "january jan janvier janv januar jan jaen enero ene gennaio gen janeiro januari",
+        "february feb fevrier fevr fev februar febrero febbraio fevereiro februari",
+        "march mar mars marz maerz marzo marco maart mrt",
+        "april apr avril avr abril abr aprile",
+        "may mai mayo maggio mag maio mei",
+        "june jun juin juni junio giugno giu junho",
+        "july jul juillet juil juli julio luglio lug julho",
+        "august aug aout august agosto ago augustus",
+        "september sep sept septembre septiembre setiembre settembre set setembro",
+        "october oct octobre oktober okt octubre ottobre ott outubro out",
+        "november nov novembre noviembre novembro",
+        "december dec decembre dezember dez diciembre dic dicembre dezembro"), 1):
+    for _name in _names.split():
+        _MONTH_NAMES.setdefault(_name, _number)
+_WORD = re.compile(r"[^\W\d_]+|\d+")
+_CJK_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
+
+
+def _fold_word(word: str) -> str:
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def _month(value: Any) -> int | None:
+    return _MONTH_NAMES.get(_fold_word(str(value).strip().rstrip(".")))
+
+
+def _named_date(text: str) -> str | None:
+    """A date written with a month name: "13 April 2026", "Apr. 13, 2026", "13. März 2024",
+    "abril de 2023", "2026 Apr 13"; or "2026年4月13日"."""
+    cjk = _CJK_DATE.search(text)
+    if cjk:
+        return _build(*(int(g) if g else None for g in cjk.groups()))
+    tokens = _WORD.findall(text)
+    months = [(i, _MONTH_NAMES[_fold_word(t)]) for i, t in enumerate(tokens)
+              if not t.isdigit() and _fold_word(t) in _MONTH_NAMES]
+    years = [i for i, t in enumerate(tokens) if t.isdigit() and len(t) == 4]
+    if not months or not years:
+        return None
+    index, month = months[0]
+    year_index = years[0]
+    day = None
+    for near in (index - 1, index + 1):
+        if 0 <= near < len(tokens) and near != year_index and tokens[near].isdigit() and \
+                len(tokens[near]) <= 2:
+            day = int(tokens[near])
+            break
+    return _build(int(tokens[year_index]), month, day)
 
 
 @lru_cache(maxsize=16384)  # a site's records share few distinct dates
@@ -33,6 +136,9 @@ def _normalize_date_text(text: str) -> str | None:
         if 1 <= int(month) <= 12:
             return f"{year}-{month}" + (f"-{day}" if day else "")
     match = _ISO.match(text)
+    if match and not match.group(2) and text[4:].strip(" ,.") and \
+            (named := _named_date(text)):
+        return named  # "2026 Apr 13"
     if match:
         year, month, day = match.groups()
         if month and not 1 <= int(month) <= 12:
@@ -43,13 +149,33 @@ def _normalize_date_text(text: str) -> str | None:
         if month and day:
             parts.append(f"{int(day):02d}")
         return "-".join(parts)
-    return None
+    return _named_date(text)
+
+
+#: keys a record's date is read from, first found wins (``year``/``month`` are separate)
+DATE_KEYS = ("date", "pubdate", "pub_date", "published", "issued", "publication_date",
+             "date_published", "published_date")
+
+
+def date_key(meta: dict[str, Any]) -> str | None:
+    """The first of ``DATE_KEYS`` that ``meta`` holds a value under."""
+    return next((k for k in DATE_KEYS if meta.get(k) not in (None, "")), None)
+
+
+def year_month(year: Any, month: Any) -> str | None:
+    """``YYYY`` or ``YYYY-MM`` from separate ``year`` and ``month`` values (month as a
+    number or a name in any of the languages ``normalize_date`` knows)."""
+    return normalize_date({"year": year, "month": month}) if year_of(year) else None
 
 
 def year_of(value: Any) -> int | None:
-    """The year in a date, an int, or free text ("Nature, 2021"); ``None`` if there is none."""
+    """The year in a date, an int, or free text ("Nature, 2021"); ``None`` if there is none.
+    Maps and CSL dates give the year of their date."""
     if value is None or isinstance(value, bool):
         return None
+    if isinstance(value, dict | list | tuple):
+        date = normalize_date(value)
+        return int(date[:4]) if date else None
     if isinstance(value, int):
         return value if 1000 <= value <= 2999 else None
     match = _YEAR.search(str(value))

@@ -18,6 +18,9 @@ from ..diagnostics import Diagnostics
 from ..model import Model, Publication
 
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"'<>{}]+)", re.I)
+#: BibTeX escapes kept in a DOI: "10.1364/cleo\\_si.2019" is "10.1364/cleo_si.2019"
+_LATEX_ESCAPE = re.compile(r"\\([_%&#$])")
+_DOI_PREFIXES = re.compile(r"^(?:(?:https?://)?(?:dx\.)?doi\.org/|doi\s*:\s*)+", re.I)
 _DOI_TAIL = re.compile(r"[.,;:)\]]+$")
 _PATH_DOI = re.compile(r"/(10\.\d{4,9}/.+)$")
 _PATH_TAIL = re.compile(r"(?:/(?:pdf|epdf|full|abstract|meta|summary|fulltext|html)|"
@@ -25,6 +28,7 @@ _PATH_TAIL = re.compile(r"(?:/(?:pdf|epdf|full|abstract|meta|summary|fulltext|ht
 _PREPRINT_VERSION = re.compile(r"(10\.1101/[\d.]+)v\d+$", re.I)
 _ARXIV_NEW = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v\d+)?(?![\d])")
 _ARXIV_OLD = re.compile(r"\b([a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?\b")
+_ARXIV_DOI = re.compile(r"10\.48550/arxiv\.(\S+?)/?$", re.I)
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf|html|format)/([^?#\s]+?)(?:\.pdf)?/?$", re.I)
 _ARXIV_TEXT = re.compile(r"arxiv\s*[:/]?\s*((?:\d{4}\.\d{4,5})|(?:[a-z-]+(?:\.[A-Z]{2})?/\d{7}))",
                          re.I)
@@ -65,7 +69,9 @@ def normalize_doi(value: Any) -> str | None:
 
 
 def _normalize_doi(raw: str) -> str | None:
-    text = unquote(raw.strip())
+    text = _LATEX_ESCAPE.sub(r"\1", unquote(raw.strip()))
+    if text[:4].lower() == "doi." or text[:3].lower() == "dx.":
+        text = "https://" + text  # "doi.org/10.1038/…", "dx.doi.org/10.1038/…"
     if not text:
         return None
     parts = split_url(text) if "://" in text else None
@@ -73,7 +79,8 @@ def _normalize_doi(raw: str) -> str | None:
         host = parts.netloc.lower()
         path = parts.path
         if host.endswith("doi.org"):
-            candidate = path.lstrip("/")
+            # "https://doi.org/doi.org/10.…": a site's doi.org/ prefix under a built link
+            candidate = _DOI_PREFIXES.sub("", path.lstrip("/"))
         elif host.endswith("nature.com") and path.startswith("/articles/"):
             candidate = "10.1038/" + path.removeprefix("/articles/").split("/")[0]
             candidate = candidate.removesuffix(".pdf")
@@ -103,6 +110,9 @@ def normalize_arxiv(value: Any, *, bare: bool = True) -> str | None:
         return None
     if not bare and not mentions(text, "arxiv"):
         return None  # both patterns below need the word
+    datacite = _ARXIV_DOI.search(text)
+    if datacite:  # arXiv's own DOI: 10.48550/arXiv.2301.01530
+        return _bare_arxiv(datacite.group(1))
     url = _ARXIV_URL.search(text.split("#")[0].split("?")[0])
     if url:
         return _bare_arxiv(url.group(1))
@@ -305,7 +315,63 @@ def find_identifiers(pub: Publication) -> dict[str, str]:
     return found
 
 
+#: identifier kinds whose value must be an id of that kind (else it is no such id)
+_STRICT = ("doi", "arxiv", "pmid")
+_DOI_LINK = re.compile(r"^https://doi\.org/10\.[^\s\\]+$")
+_DOI_SPELLING = re.compile(r"^(?:https?://)?(?:(?:dx\.)?doi\.org/|doi\s*:\s*)|^10\.", re.I)
+_ARXIV_SPELLING = re.compile(
+    r"^(?:https?://)?(?:www\.)?arxiv\.org/abs/arxiv:|^arxiv\s*:|^\d{4}\.\d", re.I)
+
+
+def _doi_as_written(text: str) -> str | None:
+    """The DOI in a doi spelling, case kept (DOIs ignore case; a written link keeps it)."""
+    match = _DOI.search(_LATEX_ESCAPE.sub(r"\1", unquote(text.strip())))
+    return _DOI_TAIL.sub("", match.group(1)) if match else None
+
+
+def canonical_links(pub: Publication) -> None:
+    """One link per identifier, in one form: ``doi.org/10.…``, ``dx.doi.org/…``, ``doi:10.…``
+    or a bare ``10.…`` under the ``doi`` label become ``https://doi.org/10.…``; a bare or
+    ``arXiv:``-prefixed arXiv id under ``arxiv`` becomes ``https://arxiv.org/abs/<id>``; a
+    bare PubMed id under ``pmid``/``pubmed`` its PubMed page.  Other links stay as written."""
+    doi_link = pub.links.get("doi")
+    if doi_link and not _DOI_LINK.match(str(doi_link)) and _DOI_SPELLING.match(str(doi_link)) \
+            and (doi := _doi_as_written(str(doi_link))):
+        pub.links["doi"] = f"https://doi.org/{doi}"
+    arxiv_link = pub.links.get("arxiv")
+    if arxiv_link and _ARXIV_SPELLING.match(str(arxiv_link).strip()) and \
+            (arxiv := normalize_arxiv(arxiv_link)):
+        pub.links["arxiv"] = f"https://arxiv.org/abs/{arxiv}"
+    for label in ("pmid", "pubmed"):
+        value = pub.links.get(label)
+        if value and "://" not in str(value) and (pmid := normalize_pmid(value)):
+            pub.links[label] = f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
+
+
+def _settle_identifiers(pub: Publication, found: dict[str, str]) -> None:
+    """A doi/arxiv/pmid value that is no such id (a PsyArXiv URL under ``arxiv``) leaves
+    ``identifiers``: a URL becomes a link of that label unless some link holds it already,
+    other text stays in ``extra`` as ``<kind>_value``; nothing is lost."""
+    for kind in _STRICT:
+        value = found.get(kind)
+        if value is None or _NORMALIZERS[kind](value):
+            continue
+        del found[kind]
+        if "://" in value:
+            if value not in pub.links.values():
+                label, n = kind, 2
+                while label in pub.links:
+                    label, n = f"{kind}_{n}", n + 1
+                pub.links[label] = value
+        else:
+            pub.extra.setdefault(f"{kind}_value", value)
+
+
 def extract_identifiers(model: Model, diagnostics: Diagnostics) -> None:
-    """Fill ``identifiers`` on every publication (idempotent)."""
+    """Fill ``identifiers`` on every publication and give each its canonical links
+    (idempotent)."""
     for pub in model.publications:
-        pub.identifiers = find_identifiers(pub)
+        canonical_links(pub)
+        found = find_identifiers(pub)
+        _settle_identifiers(pub, found)
+        pub.identifiers = found

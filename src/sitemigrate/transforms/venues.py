@@ -105,6 +105,12 @@ def venue_key(venue: str | None) -> str:
     return " ".join(text.split())
 
 
+def known_venue(venue: str | None) -> str:
+    """The key of a well-known venue ("NeurIPS 2023" -> "neurips"), else ""."""
+    key = venue_key(venue)
+    return key if key in _KNOWN else ""
+
+
 _KIND_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("thesis", re.compile(r"\b(thesis|dissertation|phd|ph d|master s|habilitation)\b")),
     ("preprint", re.compile(r"\b(arxiv|biorxiv|medrxiv|chemrxiv|preprint|ssrn|submitted|"

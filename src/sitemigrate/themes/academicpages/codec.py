@@ -20,9 +20,6 @@ CATEGORY_TITLES: dict[str, str] = {k: v["title"] for k, v in _DATA["categories"]
 KIND_OF_CATEGORY: dict[str, str] = {k: v["kind"] for k, v in _DATA["categories"].items()}
 #: ``author:`` keys that are model fields, not social networks
 AUTHOR_FIELDS: dict[str, str] = dict(_DATA["author_fields"])
-#: social key written the al-folio way -> (``author:`` key, URL template for a bare id)
-AUTHOR_SOCIALS: dict[str, tuple[str, str | None]] = {
-    k: (v["key"], v.get("url")) for k, v in _DATA["author_socials"].items()}
 #: Liquid tags Jekyll and the theme's plugins know; any other tag aborts the build
 KNOWN_TAGS: frozenset[str] = STANDARD_TAGS | frozenset(_DATA["plugin_tags"])
 #: the template's includes, layouts and data files

@@ -3,24 +3,59 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ...common.site_config import complete_config
+from ...converters import converter
 from ...model import Site
 from ...parsing.config_yaml import dump_config, merge_config
-from .codec import AUTHOR_SOCIALS, CATEGORY_TITLES, ITEMS_MARK, TEMPLATE_COLLECTIONS
+from ...transforms.fields import plain_text
+from ...transforms.socials import normalize_social, social_value
+from .codec import CATEGORY_TITLES, ITEMS_MARK, TEMPLATE_COLLECTIONS
 
 #: source settings that would make Jekyll build another site: a gem theme replacing the
 #: layouts, other folders for collections, layouts, includes, data or plugins
 FOREIGN_KEYS = frozenset({"theme", "remote_theme", "collections_dir", "source", "destination",
                           "layouts_dir", "includes_dir", "data_dir", "plugins_dir", "safe"})
+#: the sidebar shows ``author.bio`` on every page: at most this many characters
+BIO_LIMIT = 280
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+def short_bio(text: str | None) -> str | None:
+    """A sidebar bio from a description that may be a whole about page: the text of its
+    first paragraph without markup (HTML, Liquid, Markdown links), cut after the last
+    sentence that fits ``BIO_LIMIT`` (a short description is kept as written)."""
+    if not text:
+        return None
+    if len(text) <= BIO_LIMIT and "\n" not in text.strip() and "<" not in text:
+        return text
+    body = re.sub(r"\{%.*?%\}|\{\{.*?\}\}", " ", text, flags=re.S)
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S | re.I)
+    paragraphs = [p for p in re.split(r"\n\s*\n", body)
+                  if plain_text(_MD_LINK.sub(r"\1", p)).strip(" #*>-")]
+    if not paragraphs:
+        return None
+    first = plain_text(_MD_LINK.sub(r"\1", paragraphs[0])).replace("**", "").replace("__", "")
+    first = first.strip(" #*>-")
+    if len(first) <= BIO_LIMIT:
+        return first
+    kept = ""
+    for sentence in _SENTENCE.split(first):
+        if len(kept) + len(sentence) + 1 > BIO_LIMIT:
+            break
+        kept = f"{kept} {sentence}".strip()
+    return kept or first[:BIO_LIMIT - 1].rsplit(" ", 1)[0] + "…"
 
 
 def build_config(site: Site, existing: CommentedMap | None, categories: list[str],
                  collections: list[str], item_collections: tuple[str, ...] = (),
-                 dropped: list[str] | None = None) -> str:
+                 dropped: list[str] | None = None,
+                 unplaced: list[str] | None = None) -> str:
     """The config text: ``existing`` (or the source's own keys) plus the model's profile.
 
     Source keys in ``FOREIGN_KEYS`` are left out and named in ``dropped``."""
@@ -30,7 +65,7 @@ def build_config(site: Site, existing: CommentedMap | None, categories: list[str
     merge_config(config, {"title": site.title, "name": site.name,
                           "description": description if isinstance(description, str) else None,
                           "url": site.url, "baseurl": site.baseurl})
-    config["author"] = _author(site, config.get("author"))
+    config["author"] = _author(site, config.get("author"), unplaced)
     source_config = site.extra.get("config")
     if isinstance(source_config, dict):
         for key, value in source_config.items():
@@ -49,19 +84,29 @@ def build_config(site: Site, existing: CommentedMap | None, categories: list[str
     return dump_config(config)
 
 
-def _author(site: Site, current: Any) -> CommentedMap:
+def _author(site: Site, current: Any, unplaced: list[str] | None = None) -> CommentedMap:
+    """The ``author:`` block: profile fields, and each social link under the key and in the
+    form ``_includes/author-profile.html`` reads (``converters/academicpages.yml``); a link
+    the sidebar has no place for is kept under its own key and named in ``unplaced``."""
     author = current if isinstance(current, CommentedMap) else CommentedMap()
     author_extra = site.extra.get("author")
     author_extra = author_extra if isinstance(author_extra, dict) else {}
     fields = (("name", author_extra.get("name") or site.name), ("avatar", site.avatar),
-              ("bio", site.description), ("location", site.location),
+              ("bio", short_bio(site.description)), ("location", site.location),
               ("employer", site.affiliation), ("email", site.email), ("role", site.role))
     merge_config(author, dict(fields))
+    table = converter("academicpages").get("socials", {})
     for key, value in site.socials.items():
-        name, template = AUTHOR_SOCIALS.get(key, (key, None))
-        if template and not str(value).startswith(("http://", "https://")):
-            value = template.format(value)
-        author[name.lower() if name[:1].isupper() else name] = value
+        social = normalize_social(key, value)
+        name, form = table.get(social.service, (None, None))
+        written = social_value(social, form) if name and form else None
+        if name and written:
+            if name != "email" or not author.get("email"):  # the profile's e-mail first
+                author[name] = written
+        else:
+            author[key.lower() if key[:1].isupper() else key] = value
+            if unplaced is not None:
+                unplaced.append(f"{key}: {value}")
     for key, value in author_extra.items():
         if key != "name" and key not in author:
             author[key] = value

@@ -12,13 +12,16 @@ from functools import lru_cache
 from typing import Any
 
 from ...model import Origin, Publication
+from ...transforms.authors import read_authors
 from ...transforms.fields import (
     as_bool,
     collapse_space,
+    date_key,
     normalize_date,
     plain_text,
     split_authors,
     text_or_none,
+    year_month,
     year_of,
 )
 from .codec import KIND_OF_CATEGORY
@@ -44,7 +47,10 @@ _CATEGORY_WORDS = (
 URL_KEYS = {"slidesurl": "slides", "bibtexurl": "bibtex"}
 IDENTIFIER_KEYS = ("doi", "arxiv", "pmid", "pmcid", "isbn", "issn", "hal", "dblp")
 #: keys this module turns into model fields (everything else goes to ``extra``)
-_CONSUMED = {"title", "authors", "year", "month", "date", "venue", "category", "paperurl",
+#: front-matter keys an author list is read from, first found wins
+AUTHOR_KEYS = ("authors", "author", "author_list", "authors_list")
+_CONSUMED = {"title", "authors", "author", "author_list", "authors_list", "year", "month",
+             "date", "venue", "category", "paperurl",
              "paperurl_label", "link", "citation", "award", "selected", "header",
              "collection", "identifiers", "venue_html"}
 _DATE_PREFIX = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})-")
@@ -98,8 +104,15 @@ def publication_from_meta(meta: dict[str, Any], body: str, stem: str, origin: Or
                                 if (text := text_or_none(v))})
     citation = meta.get("citation")
     pub.citation = str(citation) if text_or_none(citation) else None
-    if meta.get("authors") not in (None, ""):
-        pub.authors = split_authors(meta["authors"])
+    author_key = next((k for k in AUTHOR_KEYS if meta.get(k) not in (None, "")), None)
+    if author_key is not None:
+        found = read_authors(meta[author_key])
+        pub.authors, pub.author_names = found.authors, found.names
+        if found.links:
+            pub.extra["author_links"] = found.links
+        for other in AUTHOR_KEYS:
+            if other != author_key and meta.get(other) not in (None, ""):
+                pub.extra[other] = meta[other]  # a second list: kept as written
     elif pub.citation:
         pub.authors = authors_from_citation(pub.citation, title)
     pub.award = text_or_none(meta.get("award"))
@@ -121,7 +134,12 @@ def _date(meta: dict[str, Any], file_date: str | None) -> str | None:
     """``date``, else ``year``/``month``, else the file name; ``year`` marks a synthetic day."""
     year = year_of(meta.get("year"))
     month_num = _month(meta)
-    date = normalize_date(meta.get("date"))
+    key = date_key(meta)
+    date = normalize_date(meta.get(key)) if key else None
+    if month_num is None and year and isinstance(meta.get("month"), str):
+        named = year_month(year, meta["month"])  # "month: Apr" next to "year"
+        if named and len(named) == 7:
+            date = date or named
     partial = None
     if year:
         partial = f"{year}-{month_num:02d}" if month_num else str(year)

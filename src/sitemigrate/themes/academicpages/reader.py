@@ -86,15 +86,19 @@ def _detect_site(root: Path) -> Detection:
     has_pubs = pubs.is_dir() and any(p.suffix in DOC_SUFFIXES for p in pubs.iterdir())
     author = config.get("author")
     flat_scholar = isinstance(author, dict) and "googlescholar" in author
-    if has_pubs:
+    collections = config.get("collections")
+    declared = isinstance(collections, dict | list) and "publications" in collections
+    if has_pubs and (declared or collections is None and flat_scholar):
         found.add(0.45, "_publications/ folder")
+    elif has_pubs:
+        # Jekyll renders no undeclared collection: data a page loops over should win
+        found.add(0.2, "_publications/ folder (not in collections:, so not rendered)")
     if flat_scholar:
         found.add(0.3, "flat author.googlescholar in config")
     if isinstance(author, dict) and "avatar" in author:
         found.add(0.05, "author.avatar in config")
     if "publication_category" in config:
         found.add(0.2, "publication_category in config")
-    collections = config.get("collections")
     if isinstance(collections, dict | list) and \
             {"publications", "talks", "portfolio"} & set(collections):
         found.add(0.15, "collections: publications/talks/portfolio")

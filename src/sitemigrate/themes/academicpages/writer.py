@@ -58,7 +58,7 @@ from .codec import (
     THEME_INCLUDES,
     THEME_LAYOUTS,
 )
-from .config_writer import build_config
+from .config_writer import build_config, short_bio
 from .publications import (
     CATEGORY_OF_KIND,
     IDENTIFIER_KEYS,
@@ -601,9 +601,20 @@ class _Plan:
 
     def _config(self) -> None:
         dropped: list[str] = []
+        unplaced: list[str] = []
         text = build_config(self.model.site, self.existing_config, self.categories,
-                            self.collections, tuple(self.item_collections), dropped)
+                            self.collections, tuple(self.item_collections), dropped, unplaced)
         self.files.add("_config.yml", text)
+        description = self.model.site.description
+        if description and short_bio(description) != description and \
+                not any(p.role == "about" for p in self.model.pages):
+            self._loss(FIELD_DROPPED, "the site description is longer than a sidebar bio and "
+                       "no about page "
+                       "holds it; author.bio has its first sentences only", self.model.site)
+        for link in unplaced:
+            self._loss(FIELD_DROPPED, f"social link {link!r} has no place in the academicpages "
+                       "sidebar; kept "
+                       "under its own author key, not shown", self.model.site)
         for key in dropped:
             self._loss(
                 SETTING_DROPPED,

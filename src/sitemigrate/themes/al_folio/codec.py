@@ -19,6 +19,8 @@ RENDERED_BIB_FIELDS = frozenset(str(f).lower() for f in _DATA["rendered_bib_fiel
 FILTERED_BIB_FIELDS: tuple[str, ...] = tuple(_DATA["filtered_bib_fields"])
 #: al-folio social key -> network name used in ``Site.socials``
 SOCIAL_KEYS: dict[str, str] = dict(_DATA["social_keys"])
+#: between the role and the affiliation in the about page's ``subtitle`` (our writer's form)
+SUBTITLE_SEPARATOR = " · "
 #: front-matter key our writer sets on the research page it generates (and ``page`` on a page
 #: it copies whose text would otherwise read as themes)
 MARKER_KEY = "sitemigrate"

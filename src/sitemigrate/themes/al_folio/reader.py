@@ -37,6 +37,7 @@ from ...diagnostics import (
     MISSING_TITLE,
     NO_FRONT_MATTER,
     PATH_ESCAPE,
+    UNRENDERED_FOLDER,
     UNRESOLVED_REFERENCE,
     Code,
 )
@@ -45,6 +46,7 @@ from ...paths import IdPool, unique_name
 from ...transforms.fields import as_bool, as_int, normalize_date, plain_text, text_or_none
 from .codec import (
     CITE_TAG,
+    SUBTITLE_SEPARATOR,
     cite_keys,
     path_links_from_fields,
     research_content,
@@ -58,6 +60,12 @@ _PROJECT_KEYS = {"title", "description", "img", "importance", "category", "redir
 _PAGE_KEYS = {"title", "permalink", "nav", "nav_order"}
 _POST_NAME = re.compile(r"^(\d{2,4}-\d{1,2}-\d{1,2})-(.+)$")
 _DOC_SUFFIXES = (".md", ".markdown", ".html")
+def _plain_link(key: str, value: Any) -> bool:
+    """``{url, title}`` whose title is the key's service name: a social link written for a
+    service ``social.liquid`` has no case for (read back as that service's URL)."""
+    return isinstance(value, dict) and set(value) <= {"url", "title"} and \
+        isinstance(value.get("url"), str) and \
+        str(value.get("title", "")) == key.replace("_", " ").title()
 
 
 class AlfolioReader(Reader):
@@ -225,6 +233,20 @@ def _dedupe(values: list[str]) -> list[str]:
 
 # ---------------------------------------------------------------------- whole site
 
+_FILE_OPTION = re.compile(r"\{%-?\s*(?:bibliography|bibliography_count|cite|citation|"
+                          r"reference|nocite)\b[^%]*?--file\s+[\"']?([\w./-]+)")
+_BIB_ENTRY = re.compile(r"^\s*@(?!comment|string|preamble)[A-Za-z]+\s*[{(]", re.M | re.I)
+
+
+def _bib_name(path: Path, folder: Path) -> str:
+    """A .bib file as ``--file`` names it: its path below the source folder, no suffix."""
+    try:
+        rel = path.relative_to(folder).as_posix()
+    except ValueError:
+        rel = path.name
+    return rel.removesuffix(".bib")
+
+
 class _SiteReading:
     def __init__(self, root: Path, ctx: ReadContext, model: Model) -> None:
         self.root = root
@@ -292,6 +314,10 @@ class _SiteReading:
                 site.email = site.email or text_or_none(value)
             elif isinstance(value, bool):
                 site.extra.setdefault("socials_flags", {})[str(key)] = value
+            elif _plain_link(str(key), value):  # our writer's {url, title} for a service
+                site.socials[str(key)] = str(value["url"]).strip()
+            elif isinstance(value, dict | list):  # custom_social: {url, title, logo}
+                site.extra.setdefault("socials_custom", {})[str(key)] = value
             elif text_or_none(value):
                 site.socials[social_network(str(key))] = str(value).strip()
 
@@ -309,13 +335,48 @@ class _SiteReading:
         return self.root / source, main
 
     def bib_files(self) -> list[Path]:
+        """The bibliographies the site renders: the configured ``scholar.bibliography`` and
+        the files pages name (``{% bibliography --file x %}``, ``{% cite k --file x %}``).
+        Other ``.bib`` files are reported as unused (entry counts) and skipped, unless the
+        read includes them (``--include-unused-bib``) or nothing else is there to read."""
         folder, main = self._bib_folder()
         if not self.ctx.inside_root(folder):
             self.ctx.report(PATH_ESCAPE, "scholar.source leaves the site folder", "_config.yml")
             return []
         files = list(self.ctx.walk(folder, (".bib",)))
         files.sort(key=lambda p: (p.name != main or p.parent != folder, str(p)))
-        return files
+        named = self._named_bib_files()
+        used = [p for p in files if (p.name == main and p.parent == folder) or
+                _bib_name(p, folder) in named]
+        if not used or self.ctx.include_unused:
+            return files
+        for path in files:
+            if path not in used:
+                text = self.ctx.read_text(path) or ""
+                count = len(_BIB_ENTRY.findall(text))
+                self.ctx.report(
+                    UNRENDERED_FOLDER,
+                    f"{count} entr{'y' if count == 1 else 'ies'} in a "
+                    "bibliography no page renders (not scholar.bibliography nor "
+                    "named by --file); skipped (--include-unused-bib reads it)",
+                    path,
+                )
+        return used
+
+    def _named_bib_files(self) -> set[str]:
+        """Names (without ``.bib``) of the bibliographies pages and layouts name by ``--file``."""
+        names: set[str] = set()
+        suffixes = (".md", ".html", ".liquid", ".markdown")
+        paths = [p for p in sorted(self.root.iterdir())
+                 if p.suffix in suffixes and p.is_file() and not p.is_symlink()]
+        for sub in ("_pages", "_layouts", "_includes", "_projects", "_posts", "_news"):
+            if (self.root / sub).is_dir():
+                paths.extend(self.ctx.walk(self.root / sub, suffixes))
+        for path in paths:
+            text = self.ctx.read_text(path)
+            if text and "--file" in text:
+                names.update(m.removesuffix(".bib") for m in _FILE_OPTION.findall(text))
+        return names
 
     def _read_bibliography(self) -> None:
         try:
@@ -415,9 +476,15 @@ class _SiteReading:
         site = self.model.site
         subtitle = text_or_none(page.extra.get("subtitle"))
         if subtitle and site.role is None:
-            site.role = subtitle
+            role, _, affiliation = subtitle.partition(SUBTITLE_SEPARATOR)
+            site.role = role.strip() or None
+            if affiliation.strip() and site.affiliation is None:
+                site.affiliation = affiliation.strip()
         profile = page.extra.get("profile")
         if isinstance(profile, dict):
+            more = plain_text(profile.get("more_info")) if profile.get("more_info") else ""
+            if more and site.location is None:
+                site.location = more
             image = text_or_none(profile.get("image"))
             if image and site.avatar is None:
                 site.avatar = image if "/" in image else f"assets/img/{image}"

@@ -32,6 +32,7 @@ Decisions, made once:
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from dataclasses import replace
@@ -53,7 +54,8 @@ from ...common.settings import report_unwritten
 from ...common.site_config import complete_config
 from ...common.urls import url_key
 from ...common.writer import WriteContext, Writer
-from ...diagnostics import AMBIGUOUS_CONTENT, PAGE_TEXT_REPLACED, Diagnostics
+from ...converters import converter
+from ...diagnostics import AMBIGUOUS_CONTENT, FIELD_DROPPED, PAGE_TEXT_REPLACED, Diagnostics
 from ...fileset import FileSet
 from ...model import Item, Model, Origin, Page, Project, Publication, Theme
 from ...parsing.bibtex import (
@@ -72,6 +74,7 @@ from ...parsing.front_matter import render_front_matter
 from ...parsing.yamldump import dump_yaml
 from ...paths import slugify, unique_name
 from ...transforms.fields import normalize_date
+from ...transforms.socials import normalize_social, social_value
 from .codec import (
     FILTERED_BIB_FIELDS,
     LAYOUTS,
@@ -80,6 +83,7 @@ from .codec import (
     MARKER_RESEARCH,
     RENDERED_BIB_FIELDS,
     SOCIAL_KEYS,
+    SUBTITLE_SEPARATOR,
     cite_keys,
     path_links_from_fields,
     research_content,
@@ -91,7 +95,7 @@ _PAGE_OWN = {"front_matter", "research_shape"}
 _ITEM_OWN = {"front_matter"}
 #: site extras the writer places (names, title, description, socials); others are reported
 _SITE_OWN = {"first_name", "middle_name", "last_name", "title_raw", "config_description",
-             "scholar", "socials_file", "socials_flags"}
+             "scholar", "socials_file", "socials_flags", "socials_custom"}
 
 
 class AlfolioWriter(Writer):
@@ -369,10 +373,13 @@ class _Writing:
         if layout != "about":
             extra.setdefault("source_layout", layout)
         extra["layout"] = "about"
-        if site.role and "subtitle" not in extra:
-            extra["subtitle"] = site.role
+        subtitle = SUBTITLE_SEPARATOR.join(v for v in (site.role, site.affiliation) if v)
+        if subtitle and "subtitle" not in extra:
+            extra["subtitle"] = subtitle  # about.liquid shows it under the name
         profile = dict(extra.get("profile") or {}) if isinstance(extra.get("profile"), dict) \
             else {}
+        if site.location and "more_info" not in profile:
+            profile["more_info"] = f"<p>{html.escape(site.location)}</p>"  # under the picture
         if site.avatar and "image" not in profile:
             profile.update({"align": "right", "image": _avatar_name(site.avatar),
                             "image_circular": False})
@@ -458,8 +465,28 @@ class _Writing:
         data: dict[str, Any] = {}
         if site.email:
             data["email"] = site.email
+        table = converter("al-folio").get("socials", {})
         for network, value in site.socials.items():
-            data[social_key(network, value)] = value
+            social = normalize_social(network, value)
+            key, form = table.get(social.service, (None, None))
+            written = social_value(social, form) if key and form else None
+            if key and written:
+                if key != "email" or "email" not in data:  # the profile's e-mail first
+                    data[key] = written
+            elif social.url:  # social.liquid's else branch renders {url, title}
+                data[social.service] = {"url": social.url,
+                                        "title": social.service.replace("_", " ").title()}
+            else:
+                data[social_key(network, value)] = value
+                self.ctx.diagnostics.report(
+                    FIELD_DROPPED,
+                    f"social link {network}: {value!r} gives al-folio no id or URL "
+                    "it renders; written as is",
+                    "_data/socials.yml",
+                )
+        custom = site.extra.get("socials_custom")
+        if isinstance(custom, dict):
+            data.update({str(k): v for k, v in custom.items() if k not in data})
         flags = site.extra.get("socials_flags")
         if isinstance(flags, dict):
             data.update({str(k): v for k, v in flags.items() if k not in data})

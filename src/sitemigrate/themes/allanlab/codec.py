@@ -25,7 +25,7 @@ GENERATED_PAGES = ("research", "publications", "projects")
 #: and the writer sets itself (an ``extra`` key of the same name is not written)
 PUBLIST_KEYS = frozenset(("id", "title", "authors", "authors_list", "description", "image",
                           "link", "highlight", "news1", "venue", "year", "kind", "identifiers",
-                          "citation", "date", "extra_links"))
+                          "citation", "date", "extra_links", "author", "author_list"))
 
 
 def venue_from_conf(conf: Any) -> str | None:

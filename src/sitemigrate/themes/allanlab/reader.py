@@ -27,16 +27,20 @@ from ...diagnostics import (
     MISSING_TITLE,
     NO_FRONT_MATTER,
     RECORD_DROPPED,
+    UNRESOLVED_REFERENCE,
 )
 from ...model import PUBLICATION_KINDS, Item, Model, Page, Project, Publication, Site, Source, Theme
 from ...parsing.yamlio import YamlError, item_lines, load_yaml
 from ...paths import slugify
+from ...transforms.authors import people_index, read_authors
 from ...transforms.fields import (
     as_int,
+    date_key,
     normalize_date,
     plain_text,
     split_authors,
     text_or_none,
+    year_month,
     year_of,
 )
 from ...transforms.venues import is_link_label
@@ -50,6 +54,9 @@ from .codec import (
     venue_from_conf,
 )
 
+#: keys an author list is read from, first found wins (``authors_list`` of strings first)
+AUTHOR_KEYS = ("authors_list", "authors", "author", "author_list")
+
 PEOPLE_FILES = re.compile(r"^(team_members.*|students.*|alumni.*|team|investigadores)$")
 LINKS_BLOCK = re.compile(r"\n*<!-- links -->.*?<!-- /links -->\n*", re.S)
 
@@ -62,6 +69,8 @@ class _State:
     link_folders: dict[str, str] = field(default_factory=dict)  #: link label -> folder
     project_by_url: dict[str, Project] = field(default_factory=dict)
     consumed_pages: set[Path] = field(default_factory=set)
+    #: team and alumni members by key, link and name slug (authors reference them)
+    people: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 class AllanlabReader(Reader):
@@ -160,6 +169,7 @@ def _raw(value: Any) -> str | None:
 
 def _read_data(folder: Path, ctx: ReadContext, state: _State) -> None:
     kept: dict[str, Any] = {}
+    publists: list[tuple[Path, str, Any]] = []  # read last: authors may name members
     for path in ctx.walk(folder, (".yml", ".yaml", ".csv", ".tsv", ".json")):
         rel = path.relative_to(folder).as_posix()
         stem = path.stem
@@ -176,13 +186,17 @@ def _read_data(folder: Path, ctx: ReadContext, state: _State) -> None:
             continue
         data = ctx.parse_yaml(path, text)
         if stem.startswith("publist") or (stem == "publications" and _nested_lists(data)):
-            _read_publist(path, text, data, ctx, state)
+            publists.append((path, text, data))
         elif PEOPLE_FILES.match(stem) and "/" not in rel:
             _read_people(path, text, data, ctx, state.model)
         elif stem == "news" and "/" not in rel:
             _read_news(path, text, data, ctx, state.model)
         elif data is not None:
             kept[rel] = data
+    state.people = people_index(
+        (None, item.extra) for item in state.model.items if item.collection == "people")
+    for path, text, data in publists:
+        _read_publist(path, text, data, ctx, state)
     if kept:
         state.model.site.extra["allanlab_data"] = kept
 
@@ -252,19 +266,24 @@ def _publication(item: dict[str, Any], path: Path, line: int | None, ctx: ReadCo
             venue = venue or display
     elif display:
         extra["link_display"] = display
-    if "year" in item:
-        year = as_int(item.get("year"))
-    else:
-        year = year_of(venue) or year_of(item.get("date"))
+    key = date_key(item)
+    date_value = item.get(key) if key else None
+    year = as_int(item.get("year")) if not isinstance(item.get("year"), dict) \
+        else year_of(item["year"])
+    if year is None and "year" not in item:
+        year = year_of(venue) or year_of(date_value)
     pub = Publication(
         id=text_or_none(item.get("id")) or slugify(title), title=title, year=year, venue=venue,
-        authors=_authors(item), abstract=text_or_none(item.get("description")), links=links,
+        authors=[], abstract=text_or_none(item.get("description")), links=links,
         award=text_or_none(item.get("news1")), image=_image(item.get("image")),
         citation=item["citation"] if isinstance(item.get("citation"), str) else None,
         selected=_highlight(item.get("highlight"), path, line, ctx),
-        date=normalize_date(item.get("date")), origin=ctx.origin(path, line))
-    if item.get("date") is not None and str(item.get("date")) != pub.date:
-        extra["date"] = item.get("date")
+        date=normalize_date(date_value), origin=ctx.origin(path, line))
+    if key == "date" and str(date_value) != pub.date:
+        extra["date"] = date_value  # the written form, for the writer to keep
+    if pub.date is None and year is not None and item.get("month") not in (None, ""):
+        pub.date = year_month(year, item.get("month"))
+    _authors(pub, item, state.people, path, line, ctx)
     pub.kind = _kind(item)
     identifiers = item.get("identifiers")
     if isinstance(identifiers, dict):
@@ -279,11 +298,26 @@ def _publication(item: dict[str, Any], path: Path, line: int | None, ctx: ReadCo
     return pub
 
 
-def _authors(item: dict[str, Any]) -> list[str]:
+def _authors(pub: Publication, item: dict[str, Any], people: dict[str, dict[str, Any]],
+             path: Path, line: int | None, ctx: ReadContext) -> None:
+    """``authors_list`` as written, else ``authors``/``author``/``author_list`` in any shape
+    (a string, names, maps with marks, member keys or links)."""
     exact = item.get("authors_list")
-    if isinstance(exact, list):
-        return [str(a) for a in exact]
-    return split_authors(text_or_none(item.get("authors")))
+    if isinstance(exact, list) and all(isinstance(a, str) for a in exact):
+        pub.authors = [str(a) for a in exact]
+        return
+    value = next((item[k] for k in AUTHOR_KEYS if item.get(k) not in (None, "")), None)
+    found = read_authors(value, people)
+    pub.authors, pub.author_names = found.authors, found.names
+    if found.links:
+        pub.extra["author_links"] = found.links
+    for ref in found.unresolved:
+        ctx.report(
+            UNRESOLVED_REFERENCE,
+            f"author {ref!r} names no member of the team or alumni data; kept as written",
+            path,
+            line,
+        )
 
 
 def _kind(item: dict[str, Any]) -> str | None:

@@ -29,6 +29,7 @@ from ...diagnostics import (
 )
 from ...model import Model, Page, Project, Publication, Site, Source, Theme
 from ...paths import slugify
+from ...transforms.authors import people_index
 from ...transforms.fields import normalize_date, text_or_none
 from .data import MISSING, DataFile, DataTree, load_data
 from .records import (
@@ -93,6 +94,7 @@ class CustomReader(Reader):
         if config is not None:
             state.read_config(config)
         state.data = load_data(path / "_data", ctx)
+        state.people = _people_lookup(path, state.data, ctx)
         state.read_data_records()
         state.read_bibliographies(path / "_bibliography")
         state.read_collections(path)
@@ -145,10 +147,34 @@ def _detect_site(path: Path, config: Path, found: Detection) -> None:
         found.add(0.2, "jekyll-scholar bibliography with top-level pages")
         if len([p for p in path.glob("*.md") if p.stem != "index"]) >= 2:
             found.add(0.15, "site pages at the top level, no _pages/ folder")
-    if any((path / sign).is_dir() for sign in COMPETITOR_SIGNS) or \
+    declared = _declared_collections(text)
+    if any((path / sign).is_dir() and sign[1:] in declared for sign in COMPETITOR_SIGNS) or \
             (data.is_dir() and any(data.glob("publist*.y*ml"))):
         found.score = min(found.score, 0.25)
         found.evidence.append("theme folders of another kind present: score capped")
+
+
+_COLLECTIONS_BLOCK = re.compile(
+    r"^collections:[ \t]*(\[[^\]]*\])?[ \t]*\n((?:[ \t#].*\n|[ \t]*\n)*)", re.M)
+
+
+def _declared_collections(config_text: str) -> set[str]:
+    """Collection names a ``_config.yml`` declares (Jekyll renders only those and posts)."""
+    match = _COLLECTIONS_BLOCK.search(config_text if config_text.endswith("\n")
+                                      else config_text + "\n")
+    if not match:
+        return set()
+    if match.group(1):
+        return {n.strip(" '\"") for n in match.group(1).strip("[]").split(",") if n.strip()}
+    block = match.group(2)
+    indent = min((len(line) - len(line.lstrip()) for line in block.splitlines()
+                  if line.strip() and not line.lstrip().startswith("#")), default=0)
+    names = set()
+    for line in block.splitlines():
+        if line.strip() and not line.lstrip().startswith("#") and \
+                len(line) - len(line.lstrip()) == indent:
+            names.add(line.strip().lstrip("- ").split(":")[0].strip(" '\""))
+    return names
 
 
 def _pages_looping_over_data(path: Path) -> int:
@@ -166,6 +192,34 @@ def _pages_looping_over_data(path: Path) -> int:
         if _LOOP_OVER_DATA.search(text) or re.search(r"=\s*site\.data\.", text):
             count += 1
     return count
+
+
+_PEOPLE_LOOKUP = re.compile(r"site\.data\.([\w.-]+)\s*\[\s*[\w.]+\s*\]\s*\.\s*"
+                            r"(?:name|full_name|display_name|first|last|given|family)\b")
+
+
+def _people_lookup(root: Path, data: DataTree, ctx: ReadContext) -> dict[str, dict[str, Any]]:
+    """People by key from the data files the layouts, includes and pages look names up
+    in (``{{ site.data.people[author].name }}``)."""
+    names: list[str] = []
+    suffixes = (".html", ".md", ".liquid")
+    paths = [p for p in sorted(root.iterdir())
+             if p.suffix in suffixes and p.is_file() and not p.is_symlink()]
+    for folder in (root / "_layouts", root / "_includes", root / "_pages"):
+        if folder.is_dir():
+            paths.extend(ctx.walk(folder, suffixes))
+    for path in paths:
+        text = ctx.read_text(path)
+        if text and "site.data." in text:
+            names.extend(m for m in _PEOPLE_LOOKUP.findall(text) if m not in names)
+    pairs: list[tuple[str | None, Any]] = []
+    for name in names:
+        value = data.get(tuple(name.split(".")))
+        if isinstance(value, dict):
+            pairs.extend((str(k), v) for k, v in value.items() if isinstance(v, dict))
+        elif isinstance(value, list):
+            pairs.extend((None, v) for v in value if isinstance(v, dict))
+    return people_index(pairs)
 
 
 def _page_files(root: Path, ctx: ReadContext) -> list[tuple[Path, str]]:
@@ -210,6 +264,8 @@ class _State:
         self.themes_by_key: dict[tuple[str, str], Theme] = {}
         self.bib_files: dict[str, list[Publication]] = {}
         self.nav_urls: dict[str, int] = {}
+        #: people data the templates look authors up in (``site.data.people[key].name``)
+        self.people: dict[str, dict[str, Any]] = {}
 
     # config and navigation ----------------------------------------------------------------
 
@@ -231,6 +287,11 @@ class _State:
         site.location = text_or_none(author.get("location") or data.get("location"))
         site.url, site.baseurl = text_or_none(data.get("url")), text_or_none(data.get("baseurl"))
         site.socials = _socials(data, author)
+        mail = site.socials.get("email", "")
+        address = mail[7:].strip() if mail.lower().startswith("mailto:") else ""
+        if address and site.email in (None, address):  # an e-mail among the links
+            site.email = address
+            del site.socials["email"]
         used = {"title", "name", "description", "email", "avatar", "position", "affiliation",
                 "location", "url", "baseurl", "author", "links", "google_scholar",
                 "arxiv_link", "bluesky_link", "github_username", "twitter_username",
@@ -292,7 +353,15 @@ class _State:
                 continue
             fallback = f"{stem}-{index + 1}"
             if category == "publications":
-                pub = item_to_publication(item, record_id(item, fallback), origin)
+                pub = item_to_publication(item, record_id(item, fallback), origin, self.people)
+                for ref in pub.extra.pop("unresolved_authors", []):
+                    self.ctx.report(
+                        UNRESOLVED_REFERENCE,
+                        f"author {ref!r} is not a key of the people data "
+                        "the layouts look authors up in; kept as written",
+                        data_file.path,
+                        line,
+                    )
                 if not pub.title:
                     pub.title = pub.id
                     self.ctx.report(

@@ -7,13 +7,17 @@ import re
 from typing import Any
 
 from ...model import AuthorName, Item, Origin, Project, Publication, Theme
+from ...parsing.csl import csl_to_publication, is_csl_item
 from ...paths import slugify
+from ...transforms.authors import read_authors
 from ...transforms.fields import (
     as_bool,
+    date_key,
     normalize_date,
     plain_text,
     repair_url,
     split_authors,
+    year_month,
     year_of,
 )
 
@@ -71,12 +75,19 @@ def record_id(item: dict[str, Any], fallback: str) -> str:
     return slugify(clean_text(title), fallback=fallback) if title else fallback
 
 
-def item_to_publication(item: dict[str, Any], pub_id: str, origin: Origin) -> Publication:
+def item_to_publication(item: dict[str, Any], pub_id: str, origin: Origin,
+                        people: dict[str, dict[str, Any]] | None = None) -> Publication:
+    """One data item as a publication; ``people`` resolves author keys (unresolved ones
+    are left in ``extra["unresolved_authors"]`` for the reader to report).  A CSL item
+    (a Zotero/Better BibTeX export the layout loops over) is read as CSL."""
+    if is_csl_item(item):
+        return csl_to_publication(item, pub_id, origin, people)
     rest = dict(item)
     pub = Publication(id=pub_id, title="", origin=origin)
     title = _pop_first(rest, ("title",))
     pub.title = clean_text(title)
-    _map_authors(pub, _pop_first(rest, ("authors", "author")))
+    _map_authors(pub, _pop_first(rest, ("authors", "author", "author_list", "authors_list")),
+                 people or {})
     _map_dates(pub, rest)
     _venue_links(pub, rest)
     venue = _pop_first(rest, VENUE_KEYS)
@@ -166,8 +177,16 @@ def _is_nan(value: Any) -> bool:
     return isinstance(value, str) and value.strip().lower() in ("nan", "n/a")
 
 
-def _map_authors(pub: Publication, value: Any) -> None:
+def _map_authors(pub: Publication, value: Any, people: dict[str, dict[str, Any]]) -> None:
     if value is None:
+        return
+    if _structured(value, people):
+        found = read_authors(value, people)
+        pub.authors, pub.author_names = found.authors, found.names
+        if found.links:
+            pub.extra["author_links"] = found.links
+        if found.unresolved:
+            pub.extra["unresolved_authors"] = found.unresolved
         return
     if isinstance(value, str):
         raw_parts = _split_author_string(value)
@@ -185,6 +204,13 @@ def _map_authors(pub: Publication, value: Any) -> None:
             continue
         pub.authors.append(display)
         pub.author_names.append(name)
+
+
+def _structured(value: Any, people: dict[str, dict[str, Any]]) -> bool:
+    """Maps (names with marks, CSL names, member references) or keys of people data."""
+    items = value if isinstance(value, list) else [value]
+    return any(isinstance(v, dict) or (isinstance(v, str) and v.strip() in people)
+               for v in items)
 
 
 def _split_author_string(value: str) -> list[str]:
@@ -233,7 +259,11 @@ def _vancouver(name: str) -> bool:
 
 
 def _map_dates(pub: Publication, rest: dict[str, Any]) -> None:
-    year, date = rest.pop("year", None), rest.pop("date", None)
+    """``date`` (or ``pubdate``/``published``/``issued``… as text, a map or CSL date-parts),
+    ``year`` and ``month``; what does not parse stays in ``extra`` under its own key."""
+    key = date_key(rest)
+    year, date = rest.pop("year", None), rest.pop(key, None) if key else None
+    month = rest.pop("month", None) if year is not None and date is None else None
     pub.date = normalize_date(date) if date is not None else None
     pub.year = year_of(year) if year is not None else None
     if pub.year is None:
@@ -241,7 +271,11 @@ def _map_dates(pub: Publication, rest: dict[str, Any]) -> None:
     if year is not None and pub.year is None:
         pub.extra["year"] = year
     if date is not None and pub.date is None:
-        pub.extra["date"] = date
+        pub.extra[key or "date"] = date
+    if month is not None:
+        pub.date = year_month(year, month)
+        if pub.date is None or len(pub.date) < 7:
+            pub.extra["month"] = month  # not a month we can read: kept
     if pub.date is None and pub.year is not None:
         pub.date = str(pub.year)
 
