@@ -24,7 +24,7 @@ from sitemigrate.model import Item, Model, Page, Project, Publication
 from sitemigrate.parsing.bibtex import parse_bibtex
 from sitemigrate.parsing.config_yaml import load_config
 from sitemigrate.parsing.yamlio import load_yaml
-from sitemigrate.pipeline import read_site
+from sitemigrate.pipeline import plan_migration, read_site
 from sitemigrate.themes.al_folio.reader import READER
 from sitemigrate.themes.al_folio.writer import WRITER, merge_config, short_venue
 
@@ -422,3 +422,25 @@ def test_one_about_page_at_root_and_generated_pages_take_free_urls() -> None:
     assert (home["layout"], home["permalink"]) == ("about", "/")
     assert pictures["layout"] == "page" and "permalink" not in pictures
     assert _front_matter(files["_pages/talks.md"])["permalink"] == "/talks-2/"
+
+
+def test_a_bibliography_a_page_names_stays_a_file_of_its_own(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "_bibliography" / "people").mkdir(parents=True)
+    (site / "_pages").mkdir()
+    (site / "_config.yml").write_text(
+        "title: Lab\nscholar:\n  bibliography: papers.bib\n", encoding="utf-8")
+    (site / "_bibliography" / "papers.bib").write_text(
+        "@article{a1, title={Lab Paper}, author={One, Ann}, journal={J}, year={2020}}\n",
+        encoding="utf-8")
+    (site / "_bibliography" / "people" / "ada.bib").write_text(
+        "@article{b1, title={Ada Paper}, author={Lovelace, Ada}, journal={K}, year={2021}}\n",
+        encoding="utf-8")
+    (site / "_pages" / "ada.md").write_text(
+        "---\nlayout: page\ntitle: Ada\npermalink: /people/ada/\n---\n"
+        "{% bibliography --file people/ada %}\n", encoding="utf-8")
+    files = plan_migration(read_site(site), "al-folio", tmp_path / "out").files
+    assert b"Lab Paper" in (files.get("_bibliography/papers.bib") or b"")
+    ada = files.get("_bibliography/people/ada.bib") or b""
+    assert b"Ada Paper" in ada and b"Lab Paper" not in ada
+    assert b"Ada Paper" not in (files.get("_bibliography/papers.bib") or b"")

@@ -152,17 +152,34 @@ class _Writing:
 
     def _bibliography(self) -> None:
         used: set[str] = set()
+        named = self._named_bib_files() - {"papers"}
         entries: list[str] = []
+        by_file: dict[str, list[str]] = {}  #: entries of the other .bib files pages name
         for pub in self.model.publications:
             key = unique_name(_bib_key(pub.id), used)
             self.keys[pub.id] = key
             prepared = _as_read_back(self._prepare(pub, key))
             entry_type = entry_type_of(prepared)
             fields = publication_fields(prepared, entry_type)
-            entries.append(format_entry(entry_type, bibtex_key(prepared.id), fields))
+            entry = format_entry(entry_type, bibtex_key(prepared.id), fields)
             self.bib_fields.update(name.lower() for name in fields)
+            source = _bib_file_name(pub)
+            if source in named:
+                by_file.setdefault(source, []).append(entry)
+            else:
+                entries.append(entry)
         if entries:
             self.files.add("_bibliography/papers.bib", "\n".join(entries))
+        for name, kept in sorted(by_file.items()):
+            self.files.add(f"_bibliography/{name}.bib", "\n".join(kept))
+
+    def _named_bib_files(self) -> set[str]:
+        """The bibliographies pages name (``{% bibliography --file people/ada %}``): each
+        stays a file of its own, so those pages keep showing just their entries; the rest
+        go to ``papers.bib``."""
+        bodies = [p.body for p in self.model.pages] + [p.body or "" for p in self.model.projects]
+        return {match.group(1).removesuffix(".bib")
+                for body in bodies if "--file" in body for match in _BIB_FILE.finditer(body)}
 
     def _prepare(self, pub: Publication, key: str) -> Publication:
         extra = dict(pub.extra)
@@ -762,6 +779,18 @@ def _demote_headings(text: str) -> str:
 
 
 WRITER = AlfolioWriter()
+
+
+_BIB_FILE = re.compile(r"\{%-?\s*(?:bibliography|cite|reference|bibliography_count)\b[^%]*?"
+                       r"--file\s+[\"']?([\w./-]+)")
+
+
+def _bib_file_name(pub: Publication) -> str | None:
+    """``people/ada`` for an entry read from ``_bibliography/people/ada.bib``."""
+    origin = pub.origin.file if pub.origin else ""
+    if not origin.startswith("_bibliography/") or not origin.endswith(".bib"):
+        return None
+    return origin.removeprefix("_bibliography/").removesuffix(".bib")
 
 
 def _above(source_body: str, listing: str) -> str:
