@@ -25,6 +25,32 @@ class ReaderFailed(Exception):
     """A reader crashed (a bug, not bad input): nothing is migrated from that source."""
 
 
+def check_apart(src: str | Path, out_dir: str | Path, what: str = "source") -> None:
+    """Refuse an output folder equal to, inside, or containing ``src`` (``SourceError``).
+
+    The source is only ever read: writing into it would overwrite it (with ``--force``) and
+    a later run would read its own previous output back in.  ``--force`` does not change
+    this.  For a single file, only an output folder holding the file is refused.
+    """
+    source = Path(src).resolve()
+    out = Path(out_dir).resolve()
+    if source.is_dir():
+        if out == source:
+            problem = "is the"
+        elif out.is_relative_to(source):
+            problem = "is inside the"
+        elif source.is_relative_to(out):
+            problem = "contains the"
+        else:
+            return
+    elif source.is_relative_to(out):
+        problem = "contains the"
+    else:
+        return
+    raise SourceError(f"output folder {out_dir} {problem} {what} {src}; the {what} is only "
+                      "read, so write to a separate folder (--force does not change this)")
+
+
 def read_site(path: str | Path, kind: str | None = None, *, dedupe: bool = True,
               max_bytes: int | None = None) -> Model:
     """Read a site folder or a single page into the normalized model."""
@@ -149,6 +175,9 @@ def migrate(src: str | Path, target: str, out_dir: str | Path, *, kind: str | No
     """Read ``src``, write it as ``target`` into ``out_dir`` (unless ``dry_run``)."""
     start = time.perf_counter()
     get_writer(target)  # an unknown target is a usage error before any reading
+    check_apart(src, out_dir)
+    if onto is not None:
+        check_apart(onto, out_dir, "--onto checkout")
     # One pause for reading and writing: the model is then scanned by the collector once
     # afterwards, not again by every collection its writer's allocations would trigger.
     with collector_paused():
