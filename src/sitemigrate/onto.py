@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .converters import converter, matches
 from .fileset import FileSet
+from .parsing.text import read_regular
 
 
 @dataclass(slots=True)
@@ -43,7 +44,7 @@ def theme_base(theme_dir: Path, theme: str) -> ThemeBase:
                 base.skipped.append(rel)
                 continue
             try:
-                base.files.add(rel, path.read_bytes())
+                base.files.add(rel, read_regular(path))
             except (OSError, ValueError):
                 base.skipped.append(rel)
     return base

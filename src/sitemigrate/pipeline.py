@@ -78,6 +78,12 @@ def read_site(path: str | Path, kind: str | None = None, *, dedupe: bool = True,
         except Exception as exc:  # noqa: BLE001
             raise _failed(src, f"the {kind} reader", exc) from exc
         model.source = Source(kind, str(path), confidence, evidence)
+        if evidence == ["named with --from"] and _empty(model):
+            problems = "; ".join(d.location() + ": " + d.message for d in diagnostics
+                                 if d.level != "info")[:600]
+            raise SourceError(f"{src}: read as {kind} (--from), it holds nothing a {kind} "
+                              f"reader understands{' (' + problems + ')' if problems else ''};"
+                              " check the path and the kind (`sitemigrate inspect` detects it)")
         diagnostics.extend(model.diagnostics)
         try:
             normalize(model, diagnostics, dedupe=dedupe)
@@ -85,6 +91,13 @@ def read_site(path: str | Path, kind: str | None = None, *, dedupe: bool = True,
             raise _failed(src, "normalizing what was read", exc) from exc
     model.diagnostics = list(diagnostics)
     return model
+
+
+def _empty(model: Model) -> bool:
+    """True when a reader found no record and no site setting at all."""
+    site = model.site
+    return not (model.publications or model.projects or model.themes or model.pages
+                or model.items or site.title or site.name or site.description)
 
 
 def _failed(src: Path, stage: str, exc: Exception) -> ReaderFailed:

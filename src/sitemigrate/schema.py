@@ -110,10 +110,10 @@ def validate_data(data: Any) -> list[str]:
 
 def load_model_file(path: Path) -> Any:
     """A model written by ``export``, JSON or YAML; ``ValueError`` names file and line."""
-    from .parsing.text import decode
+    from .parsing.text import decode, read_regular
     from .parsing.yamlio import YamlError, load_yaml
 
-    text = decode(path.read_bytes()).text
+    text = decode(read_regular(path)).text
     if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
         try:
             return json.loads(text)

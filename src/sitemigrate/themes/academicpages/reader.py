@@ -17,6 +17,7 @@ from ...common.reader import Detection, ReadContext, Reader
 from ...model import Item, Model, Page, Project, Publication, Source, Theme
 from ...parsing.front_matter import FrontMatter, split_front_matter
 from ...parsing.markdown_sections import extract_research
+from ...parsing.text import read_regular_text, regular_opener
 from ...parsing.yamlio import YamlError, load_yaml
 from ...paths import slugify
 from ...transforms.fields import normalize_date
@@ -70,7 +71,7 @@ def _config_path(root: Path) -> Path | None:
 
 def _quiet_yaml(path: Path) -> Any:
     try:
-        return load_yaml(path.read_text(encoding="utf-8", errors="replace")).data
+        return load_yaml(read_regular_text(path)).data
     except (YamlError, OSError):
         return None
 
@@ -111,7 +112,7 @@ def _detect_page(path: Path) -> Detection:
     if path.suffix.lower() not in DOC_SUFFIXES:
         return found
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        text = read_regular_text(path)
     except OSError:
         return found
     fm = split_front_matter(text.replace("\r\n", "\n"))
@@ -385,7 +386,11 @@ class _SiteReader:
         paths = list(self.ctx.walk(self.root / "_pages", DOC_SUFFIXES))
         for child in sorted(self.root.iterdir()):
             if child.is_file() and child.suffix.lower() in DOC_SUFFIXES:
-                if _has_front_matter(child):
+                why = self.ctx.excluded(child, child.name)
+                if why is not None:
+                    self.ctx.report("SM210", f"not read: Jekyll does not publish it ({why})",
+                                    child.name)
+                elif _has_front_matter(child):
                     paths.append(child)
             elif (child.is_dir() and not child.name.startswith((".", "_"))
                   and child.name.lower() not in ASSET_FOLDERS and not child.is_symlink()):
@@ -480,7 +485,7 @@ def _with_precision(date: str | None, meta: dict[str, Any]) -> str | None:
 
 def _has_front_matter(path: Path) -> bool:
     try:
-        with path.open("rb") as handle:
+        with open(path, "rb", opener=regular_opener) as handle:
             first = handle.readline()
     except OSError:
         return False

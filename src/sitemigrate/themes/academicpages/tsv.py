@@ -16,6 +16,7 @@ from typing import Any
 
 from ...common.reader import Detection, ReadContext, Reader
 from ...model import Model, Publication, Source
+from ...parsing.text import regular_opener
 from ...paths import slugify
 from ...transforms.fields import normalize_date
 from .publications import publication_from_meta
@@ -116,7 +117,8 @@ class TsvReader(Reader):
         if not path.is_file() or path.suffix.lower() not in (".tsv", ".txt"):
             return found
         try:
-            with path.open("r", encoding="utf-8-sig", errors="replace") as handle:
+            with open(path, encoding="utf-8-sig", errors="replace",
+                      opener=regular_opener) as handle:
                 first = handle.readline()
         except OSError:
             return found

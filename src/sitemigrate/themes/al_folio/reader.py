@@ -32,6 +32,7 @@ from typing import Any
 from ...common.reader import Detection, ReadContext, Reader
 from ...model import Item, Model, Page, Project, Publication, Site, Source, Theme
 from ...parsing.html_research import Report, ResearchContent, parse_research_page
+from ...parsing.text import read_regular_text
 from ...paths import IdPool
 from ...transforms.fields import as_bool, as_int, normalize_date, plain_text
 
@@ -110,7 +111,7 @@ class AlfolioReader(Reader):
         if config is None:
             return found
         try:
-            text = config.read_text("utf-8", errors="replace")[:200_000]
+            text = read_regular_text(config, 200_000)
         except OSError:
             return found
         if re.search(r"^first_name:", text, re.M) and re.search(r"^last_name:", text, re.M):
@@ -130,7 +131,7 @@ class AlfolioReader(Reader):
     def _detect_page(self, path: Path) -> Detection:
         found = Detection()
         try:
-            text = path.read_text("utf-8", errors="replace")[:500_000]
+            text = read_regular_text(path, 500_000)
         except OSError:
             return found
         head = text[:2000]

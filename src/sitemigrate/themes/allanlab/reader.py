@@ -22,6 +22,7 @@ from urllib.parse import urlparse
 
 from ...common.reader import Detection, ReadContext, Reader, peek_text
 from ...model import PUBLICATION_KINDS, Item, Model, Page, Project, Publication, Site, Source, Theme
+from ...parsing.text import regular_opener
 from ...parsing.yamlio import YamlError, item_lines, load_yaml
 from ...paths import slugify
 from ...transforms.fields import as_int, normalize_date, plain_text, split_authors, year_of
@@ -107,7 +108,7 @@ def _detect_page(path: Path, found: Detection) -> Detection:
 
 def _page_layout(path: Path) -> str | None:
     try:
-        with path.open(encoding="utf-8", errors="replace") as handle:
+        with open(path, encoding="utf-8", errors="replace", opener=regular_opener) as handle:
             head = handle.read(2000)
     except OSError:
         return None
