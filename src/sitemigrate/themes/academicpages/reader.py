@@ -20,7 +20,7 @@ from ...parsing.markdown_sections import extract_research
 from ...parsing.text import read_regular_text, regular_opener
 from ...parsing.yamlio import YamlError, load_yaml
 from ...paths import slugify
-from ...transforms.fields import normalize_date
+from ...transforms.fields import date_problem, normalize_date
 from .config import navigation, site_from_config
 from .config_writer import ITEMS_MARK
 from .publications import publication_from_meta, stem_parts
@@ -203,9 +203,11 @@ class _SiteReader:
                                                self.ctx.origin(path, 1))
             for note in notes:
                 self.ctx.report("SM201", note, path, 1)
-            if fm.meta.get("date") is not None and normalize_date(fm.meta["date"]) is None:
-                self.ctx.report("SM202", f"date {fm.meta['date']!r} is not a date", path, 1)
-                pub.extra.setdefault("date", fm.meta["date"])
+            problem = date_problem(fm.meta.get("date"))
+            if problem is not None:
+                self.ctx.report("SM202", f"date {fm.meta['date']!r}: {problem}", path, 1)
+                if normalize_date(fm.meta["date"]) is None:
+                    pub.extra.setdefault("date", fm.meta["date"])
             self.model.publications.append(pub)
         if self.model.publications:
             self._check_declared(folder)
@@ -308,9 +310,10 @@ class _SiteReader:
         title = meta.pop("title", None)
         raw_date = meta.get("date")
         date = normalize_date(raw_date)
-        if raw_date is not None and date is None:
-            self.ctx.report("SM202", f"date {raw_date!r} is not a date", path, 1)
-        else:
+        problem = date_problem(raw_date)
+        if problem is not None:
+            self.ctx.report("SM202", f"date {raw_date!r}: {problem}", path, 1)
+        if raw_date is None or date is not None:
             meta.pop("date", None)
         if date is None:
             date = stem_parts(path.stem)[0]

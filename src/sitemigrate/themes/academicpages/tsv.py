@@ -18,7 +18,7 @@ from ...common.reader import Detection, ReadContext, Reader
 from ...model import Model, Publication, Source
 from ...parsing.text import regular_opener
 from ...paths import slugify
-from ...transforms.fields import normalize_date
+from ...transforms.fields import date_problem, normalize_date
 from .publications import publication_from_meta
 
 #: TSV header (lower-cased) -> academicpages front-matter key
@@ -93,8 +93,9 @@ def _publication(cells: dict[str, str], overflow: list[str], path: Path, line: i
         return None
     slug = str(meta.pop("url_slug", "") or slugify(str(meta["title"])))
     date = normalize_date(meta.get("date"))
-    if meta.get("date") and date is None:
-        ctx.report("SM202", f"pub_date {meta['date']!r} is not a date", path, line)
+    problem = date_problem(meta.get("date"))
+    if problem:
+        ctx.report("SM202", f"pub_date {meta['date']!r}: {problem}", path, line)
     stem = f"{date}-{slug}" if date and len(date) == 10 else slug
     pub, notes = publication_from_meta(meta, "", stem, ctx.origin(path, line))
     for note in notes:
