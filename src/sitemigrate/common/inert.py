@@ -11,7 +11,9 @@ model every value that did not come from a Liquid-rendered body is made inert:
   does not see a tag, the HTML shows ``{``;
 * HTML other than a short list of harmless inline tags (without attributes, or ``<a href>``
   and ``<img src>`` with a safe URL) gets its ``<`` written as ``&lt;``, so ``<script>``,
-  event handlers and ``<iframe>`` show as text;
+  event handlers and ``<iframe>`` show as text; a double quote is written ``&quot;`` (and a
+  single quote that would open another attribute ``&#39;``): layouts print titles inside
+  attributes (``<meta content="{{ page.title }}">``) without escaping them;
 * Markdown links and every URL field whose scheme is not http(s), mailto or relative are
   dropped (SM507); braces in kept URLs are percent-encoded.
 
@@ -39,7 +41,10 @@ BODY_FIELD: dict[type, str] = {Publication: "abstract", Project: "body", Page: "
                                Item: "body", Theme: "body"}
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 
-_SUSPECT = re.compile(r"[{<]|\]\s*[(:]")
+_SUSPECT = re.compile(r"[{<\"=]|\]\s*[(:]")
+#: a quote that would end an HTML attribute and start another (``x' onmouseover='…``);
+#: double quotes are always escaped (themes print titles inside ``content="…"``)
+_QUOTE = re.compile(r"<[^<>]*>|\"|'(?=[\s/]*(?:[\w:.-]+[\s/]+)*[\w:.-]+\s*=)")
 _OPENER = re.compile(r"\{(?=[{%:]|$)")
 _ANGLE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)((?:\s+[^<>]*?)?)\s*/?>|<(?=[A-Za-z/!?])")
 _ATTR = re.compile(r"""\s*([A-Za-z-]+)\s*=\s*(?:"([^"<>`]*)"|'([^'<>`]*)')""")
@@ -61,7 +66,12 @@ ATTR_TAGS: dict[str, tuple[frozenset[str], str]] = {
 #: ``extra`` keys that are structure, not text (left alone)
 STRUCTURAL_KEYS = frozenset({"layout", "permalink", "collection", "date", "redirect_from",
                              "redirect_to", "category", "categories", "tags", "type", "nav",
-                             "nav_order", "published", "sitemap", "author_profile"})
+                             "nav_order", "published", "sitemap", "author_profile",
+                             "bibtex_field_names"})
+#: ``extra`` keys holding raw LaTeX (kept for a byte-identical BibTeX rewrite) or the
+#: record of a merge (written as JSON): braces and quotes are syntax there, so only HTML and
+#: unsafe links are escaped (layouts never print these keys; Liquid never runs on them)
+RAW_KEYS = frozenset({"bibtex_raw_fields", "conflicts", "variants"})
 _URL_KEY = re.compile(r"(url|link|href|src|image|avatar|pdf|website|teaser)$", re.I)
 
 
@@ -76,6 +86,13 @@ def safe_url(url: str) -> bool:
     """True for http(s), mailto and relative URLs (no scheme)."""
     scheme = url_scheme(url)
     return scheme is None or scheme in SAFE_SCHEMES
+
+
+def _quote_entity(match: re.Match[str]) -> str:
+    found = match.group(0)
+    if found.startswith("<"):
+        return found  # a harmless tag kept (every other ``<`` is ``&lt;`` by now)
+    return "&quot;" if found == '"' else "&#39;"
 
 
 def _url_text(url: str) -> str:
@@ -101,6 +118,8 @@ class _Escaper:
         if out != value:
             self.diagnostics.add("SM508", f"{self.field}: Liquid or HTML written as text",
                                  *self.where)
+        if '"' in out or "'" in out:
+            out = _QUOTE.sub(_quote_entity, out)
         return out
 
     def url(self, value: str) -> str | None:
@@ -145,18 +164,23 @@ class _Escaper:
 
     # -- containers ------------------------------------------------------------------------
 
-    def any(self, value: Any, key: str = "") -> Any:
+    def any(self, value: Any, key: str = "", latex: bool = False) -> Any:
         """Strings in ``value`` escaped (URL-like keys as URLs), recursively."""
         if isinstance(value, str):
+            if latex:
+                if "](" in value:
+                    value = _MD_LINK.sub(self._md_link, value)
+                return _ANGLE.sub(self._tag, value) if "<" in value else value
             if _URL_KEY.search(key) and not any(c.isspace() for c in value.strip()):
                 kept = self.url(value)
                 return "" if kept is None else kept
             return self.text(value)
         if isinstance(value, dict):
             return {k: v if str(k) in STRUCTURAL_KEYS or str(k).startswith("sitemigrate_")
-                    else self.any(v, str(k)) for k, v in value.items()}
+                    else self.any(v, str(k), latex or str(k) in RAW_KEYS)
+                    for k, v in value.items()}
         if isinstance(value, list):
-            return [self.any(v, key) for v in value]
+            return [self.any(v, key, latex) for v in value]
         return value
 
     def fields(self, record: Any, names: tuple[str, ...]) -> None:
