@@ -179,7 +179,7 @@ def _write_beside(files: FileSet, out_dir: Path, existed: bool) -> None:
         if existed:
             shutil.rmtree(staging)
             shutil.copytree(out_dir, staging, symlinks=True, copy_function=_link_or_copy)
-        _fill(staging, files, existed)
+        _fill(staging, files, existed, out_dir)
         try:
             _swap_in(staging, out_dir)
         except OSError as exc:
@@ -193,16 +193,19 @@ def _write_beside(files: FileSet, out_dir: Path, existed: bool) -> None:
         raise
 
 
-def _fill(staging: Path, files: FileSet, copied: bool) -> None:
+def _fill(staging: Path, files: FileSet, copied: bool, out_dir: Path) -> None:
+    """Write ``files`` below ``staging``; an error names the file as it would be in
+    ``out_dir`` (the staging folder is gone by the time anyone reads the message)."""
     made: set[Path] = set()
     for rel, data in files.items():
         target = staging / rel
         if target.parent not in made:
-            _named(target.parent, lambda t=target: t.parent.mkdir(parents=True, exist_ok=True))
+            _named(out_dir / rel,
+                   lambda t=target: t.parent.mkdir(parents=True, exist_ok=True))
             made.add(target.parent)
         if copied:  # never write into a file in place: it may be a link to the live output
             target.unlink(missing_ok=True)
-        _named(target, lambda t=target, d=data: t.write_bytes(d))
+        _named(out_dir / rel, lambda t=target, d=data: t.write_bytes(d))
 
 
 def _named(path: Path, action):  # type: ignore[no-untyped-def]
@@ -243,7 +246,7 @@ def _write_inside(files: FileSet, out_dir: Path) -> None:
             if current.is_dir() and not current.is_symlink():
                 shutil.copytree(current, staging / name, symlinks=True,
                                 copy_function=_link_or_copy)
-        _fill(staging, files, True)
+        _fill(staging, files, True, out_dir)
         _named(old, lambda: old.mkdir())
         for name in touched:
             if (out_dir / name).exists() or (out_dir / name).is_symlink():
