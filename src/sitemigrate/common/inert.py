@@ -104,12 +104,16 @@ class _Escaper:
         self.diagnostics = diagnostics
         self.where: tuple[str | None, int | None] = (None, None)
         self.field = ""
+        self._clean: set[str] = set()
 
     # -- values ----------------------------------------------------------------------------
 
     def text(self, value: str) -> str:
         """``value`` as inert text (Liquid, kramdown and HTML openers escaped)."""
-        if not _SUSPECT.search(value):
+        if "{" not in value and "<" not in value and '"' not in value and "=" not in value \
+                and "]" not in value:
+            return value  # the common case, without a regex
+        if value in self._clean or not _SUSPECT.search(value):
             return value
         out = _MD_LINK.sub(self._md_link, value)
         out = _MD_REF.sub(self._md_link, out)
@@ -120,6 +124,8 @@ class _Escaper:
                                  *self.where)
         if '"' in out or "'" in out:
             out = _QUOTE.sub(_quote_entity, out)
+        if out == value:
+            self._clean.add(value)  # venues, names and citations repeat across records
         return out
 
     def url(self, value: str) -> str | None:
