@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections import Counter
 from pathlib import Path
 
@@ -15,7 +16,9 @@ READER_FOR = {"academicpages": "academicpages", "al-folio": "al-folio", "allanla
 
 
 def _norm(text: str | None) -> str:
-    return " ".join((text or "").split())
+    """Text as a reader sees it: entities decoded (inert text is written with ``&quot;``,
+    ``&lt;``, ``&#123;``, which some readers decode again), whitespace collapsed."""
+    return " ".join(html.unescape(text or "").split())
 
 
 def publication_signatures(model: Model) -> Counter[tuple[object, ...]]:

@@ -284,7 +284,7 @@ def test_foreign_liquid_is_converted_and_reported() -> None:
     model.pages.append(Page(id="research", title="Research", permalink="/research/", body=(
         "See {% cite smith2020 %}.\n{% include figure.liquid path=\"assets/img/a.png\" %}\n"
         "{% bibliography --query @*[selected=true]* %}\n{% include base_path %}\n"),
-        role="research"))
+        role="research", origin=Origin("_pages/research.md", 1)))
     model.themes.append(Theme(id="tides", title="Tides", publication_ids=["smith2020"]))
     model.items.append(Item(collection="news", id="n1", title="Hello", date="2024-01-02"))
     files, diagnostics = write(model)

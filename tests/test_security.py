@@ -226,6 +226,13 @@ def _copies_of_real_sites(tmp_path: Path) -> dict[Path, str]:
     return copies
 
 
+def _sources_in(folder: Path) -> list[Path]:
+    """A site folder itself, or the files of a single-file kind's sample (bibtex, tsv…)."""
+    if any((folder / name).is_file() for name in ("_config.yml", "_config.yaml")):
+        return [folder]
+    return sorted(p for p in folder.iterdir() if p.is_file())
+
+
 def test_migrations_of_samples_and_corpus_sites_leave_the_source_unchanged(
         tmp_path: Path) -> None:
     copies = _copies_of_real_sites(tmp_path)
@@ -236,7 +243,9 @@ def test_migrations_of_samples_and_corpus_sites_leave_the_source_unchanged(
     targets = sorted(target_themes())
     for n, (site, kind) in enumerate(copies.items()):  # each site to one target, in turn
         target = targets[n % len(targets)]
-        migrate(site, target, tmp_path / "out" / site.name / target, kind=kind)
+        for source in _sources_in(site):
+            migrate(source, target, tmp_path / "out" / site.name / target / source.name,
+                    kind=kind)
     for site in copies:
         assert _tree_hash(site) == before[site], site.name
         assert sorted((p.as_posix(), p.stat().st_mtime_ns) for p in site.rglob("*")) == \
@@ -261,8 +270,10 @@ def test_no_migration_touches_the_network(tmp_path: Path, monkeypatch: pytest.Mo
     assert samples
     for sample in samples:
         for target in sorted(target_themes()):
-            plan = migrate(sample, target, tmp_path / sample.name / target, kind=sample.name)
-            assert plan.written
+            for source in _sources_in(sample):
+                plan = migrate(source, target, tmp_path / sample.name / target / source.name,
+                               kind=sample.name)
+                assert plan.written
     assert attempts == []
 
 

@@ -9,6 +9,7 @@ site failing, even with an exception or a crashed worker, never stops the others
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -16,8 +17,6 @@ import time
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ from typing import Any
 import yaml
 
 from .common.reader import config_path
-from .diagnostics import SEVERITIES
+from .diagnostics import SEVERITIES, TIMEOUT
 from .paths import slugify
 
 MANIFEST_SUFFIXES = (".yml", ".yaml", ".csv", ".tsv")
@@ -58,6 +57,8 @@ class SiteJob:
 class BatchResult:
     sites: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
+    interrupted: bool = False  #: stopped by Ctrl-C; ``sites`` holds what finished
+    not_run: list[str] = field(default_factory=list)  #: names of the sites that did not finish
 
     @property
     def failed(self) -> bool:
@@ -140,8 +141,12 @@ def is_manifest(path: Path) -> bool:
     return path.is_file() and path.suffix.lower() in MANIFEST_SUFFIXES
 
 
-def load_manifest(path: Path) -> list[SiteJob]:
-    """Jobs listed in a YAML or CSV manifest; sources are relative to the manifest."""
+def load_manifest(path: Path, *, allow_outside: bool = False) -> list[SiteJob]:
+    """Jobs listed in a YAML or CSV manifest; sources are relative to the manifest.
+
+    A source outside the manifest's folder (an absolute path, ``..``, a symlink leading
+    out) is refused unless ``allow_outside``: a manifest cannot publish ``/etc/passwd``.
+    """
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -152,7 +157,7 @@ def load_manifest(path: Path) -> list[SiteJob]:
         rows = _yaml_rows(path, text)
     if not rows:
         raise ManifestError(path, None, "lists no sites")
-    jobs = [_job_from_row(path, line, row) for line, row in rows]
+    jobs = [_job_from_row(path, line, row, allow_outside) for line, row in rows]
     return name_jobs(jobs)
 
 
@@ -203,7 +208,8 @@ def _yaml_rows(path: Path, text: str) -> list[tuple[int, dict[str, Any]]]:
     return rows
 
 
-def _job_from_row(path: Path, line: int, row: dict[str, Any]) -> SiteJob:
+def _job_from_row(path: Path, line: int, row: dict[str, Any],
+                  allow_outside: bool = False) -> SiteJob:
     unknown = sorted(set(map(str, row)) - set(MANIFEST_KEYS))
     if unknown:
         raise ManifestError(path, line, f"unknown key(s) {', '.join(unknown)}; "
@@ -214,6 +220,11 @@ def _job_from_row(path: Path, line: int, row: dict[str, Any]) -> SiteJob:
     full = (path.parent / source).resolve() if not Path(source).is_absolute() else Path(source)
     if not full.exists():
         raise ManifestError(path, line, f"source {source!r} does not exist ({full})")
+    home = path.parent.resolve()
+    if not allow_outside and not full.resolve().is_relative_to(home):
+        raise ManifestError(path, line, f"source {source!r} ({full.resolve()}) is outside the "
+                                        f"manifest's folder {home}; pass --allow-outside to "
+                                        "migrate it")
     target = _optional_text(path, line, row, "target")
     kind = _optional_text(path, line, row, "from")
     _check_known(path, line, target, kind)
@@ -325,7 +336,7 @@ def _empty_result(job: SiteJob, out_root: str, default_target: str | None) -> di
 def _run_site(job: SiteJob, out_root: Path, result: dict[str, Any], dry_run: bool,
               force: bool, strict: bool, with_diffs: bool) -> None:
     from .fileset import check_output_folder, untouched_files, write_atomically
-    from .pipeline import plan_migration, read_site
+    from .pipeline import check_apart, plan_migration, read_site
     from .report import plan_diffs, summarize_diagnostics
 
     target = result["target"]
@@ -333,6 +344,7 @@ def _run_site(job: SiteJob, out_root: Path, result: dict[str, Any], dry_run: boo
         raise ValueError("no target theme: give --to or a 'target' in the manifest")
     out_dir = out_root / job.name
     check_output_folder(out_dir)
+    check_apart(job.source, out_dir)
     model = read_site(job.source, job.kind, dedupe=job.dedupe)
     result["kind"] = model.source.kind
     result["confidence"] = model.source.confidence
@@ -374,101 +386,284 @@ def _expected(exc: BaseException) -> bool:
 
 
 Callback = Callable[[dict[str, Any]], None]
+#: default ``--timeout``: generous, a site of 10,000 publications takes about 10 s
+DEFAULT_TIMEOUT = 600.0
+#: how long a stopped worker gets to remove its staging folder before it is killed
+STOP_GRACE = 0.4
 
 
 def run_batch(jobs: list[SiteJob], out_root: Path, *, target: str | None = None,
               workers: int = 1, dry_run: bool = False, force: bool = False,
               strict: bool = False, with_diffs: bool = False,
+              timeout: float | None = DEFAULT_TIMEOUT,
               on_start: Callable[[SiteJob], None] | None = None,
               on_result: Callback | None = None,
               initializer: Callable[[], None] | None = None) -> BatchResult:
     """Migrate every job; results come back in job order, whatever order they finish in.
 
-    Sites run in worker processes, so a site that crashes its process costs only itself;
-    ``workers=0`` runs them in this process instead (for debugging).  ``on_start`` is
-    called before each site when one runs at a time; ``on_result`` after each site.
-    ``initializer`` runs once in each worker process (in this process when ``workers=0``).
+    Sites run in worker processes, so a site that crashes its process costs only itself
+    and one that runs longer than ``timeout`` seconds is stopped (its worker replaced);
+    ``workers=0`` runs them in this process instead (for debugging; no timeout).
+    ``on_start`` is called before each site when one runs at a time; ``on_result`` after
+    each site.  ``initializer`` runs once in each worker process (in this process when
+    ``workers=0``).  Ctrl-C (``KeyboardInterrupt``) stops the workers within a second,
+    each removing its staging folder, and returns what finished with ``interrupted`` set.
+    While it runs the batch holds ``out_root``'s lock: a second batch into it fails.
     """
+    from contextlib import nullcontext
+
+    from .fileset import check_output_folder, output_lock
+
     start = time.perf_counter()
     if not dry_run:
-        from .fileset import check_output_folder
-
         check_output_folder(out_root)
     args = (str(out_root), target, dry_run, force, strict, with_diffs)
-    if workers <= 0:
-        results = _run_here(jobs, args, on_start, on_result, initializer)
-    elif workers == 1:
-        results = _run_one_by_one(jobs, args, on_start, on_result, initializer)
-    else:
-        results = _run_parallel(jobs, args, workers, on_result, initializer)
-    ordered = [results[job.name] for job in jobs]
-    return BatchResult(ordered, round(time.perf_counter() - start, 3))
+    results: dict[str, dict[str, Any]] = {}
+    interrupted = False
+    with nullcontext() if dry_run else output_lock(out_root):
+        try:
+            if workers <= 0:
+                _run_here(jobs, args, on_start, on_result, initializer, results)
+            else:
+                _run_workers(jobs, args, workers, timeout, on_start, on_result, initializer,
+                             results)
+        except KeyboardInterrupt:
+            interrupted = True
+    ordered = [results[job.name] for job in jobs if job.name in results]
+    return BatchResult(ordered, round(time.perf_counter() - start, 3), interrupted,
+                       [job.name for job in jobs if job.name not in results])
 
 
 def _run_here(jobs: list[SiteJob], args: tuple[Any, ...],
-                on_start: Callable[[SiteJob], None] | None, on_result: Callback | None,
-                initializer: Callable[[], None] | None) -> dict[str, dict[str, Any]]:
+              on_start: Callable[[SiteJob], None] | None, on_result: Callback | None,
+              initializer: Callable[[], None] | None,
+              results: dict[str, dict[str, Any]]) -> None:
     if initializer is not None:
         initializer()
-    results: dict[str, dict[str, Any]] = {}
     for job in jobs:
         if on_start:
             on_start(job)
         results[job.name] = run_site(job, *args)
         if on_result:
             on_result(results[job.name])
-    return results
 
 
-def _run_one_by_one(jobs: list[SiteJob], args: tuple[Any, ...],
-                    on_start: Callable[[SiteJob], None] | None, on_result: Callback | None,
-                    initializer: Callable[[], None] | None) -> dict[str, dict[str, Any]]:
-    results: dict[str, dict[str, Any]] = {}
-    _warm_up()
-    pool = ProcessPoolExecutor(max_workers=1, initializer=initializer)
+class _Stopped(BaseException):
+    """Raised in a worker told to stop (SIGTERM): unwinds it so staging folders go."""
+
+
+def _stop_worker(signum: int, frame: Any) -> None:
+    raise _Stopped()
+
+
+def _worker_main(conn: Any, initializer: Callable[[], None] | None) -> None:
+    """A worker process: migrate the jobs the parent sends until told to stop."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, _stop_worker)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    _die_with_parent()
     try:
-        for job in jobs:
-            if on_start:
-                on_start(job)
+        if initializer is not None:
+            initializer()
+        while True:
             try:
-                results[job.name] = pool.submit(run_site, job, *args).result()
-            except BrokenProcessPool:
-                results[job.name] = _crashed(job, args)
-                pool.shutdown(wait=True)
-                pool = ProcessPoolExecutor(max_workers=1, initializer=initializer)
+                message = conn.recv()
+            except (EOFError, OSError):
+                return
+            if message is None:
+                return
+            job, args = message
+            conn.send(run_site(job, *args))
+    except _Stopped:
+        return
+
+
+def _die_with_parent() -> None:
+    """On Linux, have the kernel kill this worker if the parent dies (no orphans)."""
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+class _Worker:
+    def __init__(self, initializer: Callable[[], None] | None) -> None:
+        import multiprocessing
+
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_worker_main, args=(child, initializer),
+                                       daemon=True)
+        import signal
+
+        # the new worker must not see Ctrl-C before it has set itself to ignore it
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        try:
+            self.process.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        child.close()
+        self.job: SiteJob | None = None
+        self.deadline = 0.0
+
+    def give(self, job: SiteJob, args: tuple[Any, ...], timeout: float | None) -> None:
+        self.job = job
+        self.deadline = time.monotonic() + timeout if timeout else float("inf")
+        self.conn.send((job, args))
+
+    def stop(self) -> None:
+        """Ask the worker to stop (it unwinds and removes its staging folder)."""
+        if self.process.is_alive():
+            self.process.terminate()
+
+    def close(self, grace: float) -> None:
+        self.process.join(grace)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(1)
+        self.conn.close()
+
+
+def _run_workers(jobs: list[SiteJob], args: tuple[Any, ...], workers: int,
+                 timeout: float | None, on_start: Callable[[SiteJob], None] | None,
+                 on_result: Callback | None, initializer: Callable[[], None] | None,
+                 results: dict[str, dict[str, Any]]) -> None:
+    from collections import deque
+    from multiprocessing.connection import wait
+
+    _warm_up()
+    # Largest sites first, so one big site does not run alone at the end.
+    pending = deque(sorted(jobs, key=_weight, reverse=True) if workers > 1 else jobs)
+    idle: list[_Worker] = []
+    busy: list[_Worker] = []
+
+    def finish(worker: _Worker, result: dict[str, Any], reusable: bool) -> None:
+        busy.remove(worker)
+        assert worker.job is not None
+        results[worker.job.name] = result
+        worker.job = None
+        if reusable:
+            idle.append(worker)
+        else:
+            _retire(worker, args)
+        if on_result:
+            on_result(result)
+
+    try:
+        while pending or busy:
+            while pending and len(busy) < workers:
+                worker = idle.pop() if idle else _Worker(initializer)
+                job = pending.popleft()
+                if on_start and workers == 1:
+                    on_start(job)
+                worker.give(job, args, timeout)
+                busy.append(worker)
+            now = time.monotonic()
+            wait_for = max(0.0, min(min(w.deadline for w in busy) - now, 0.5))
+            ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy],
+                             timeout=wait_for))
+            for worker in list(busy):
+                running = worker.job
+                assert running is not None
+                if worker.conn in ready or worker.process.sentinel in ready:
+                    try:
+                        result = worker.conn.recv()
+                    except (EOFError, OSError):
+                        finish(worker, _crashed(running, args), reusable=False)
+                    else:
+                        finish(worker, result, reusable=True)
+                elif time.monotonic() > worker.deadline:
+                    finish(worker, _timed_out(running, args, timeout or 0.0), reusable=False)
+    except KeyboardInterrupt:
+        import signal
+
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C waits
+        try:
+            _stop_all(busy, args, results, on_result)
+            for worker in idle:
+                worker.stop()
+                worker.close(STOP_GRACE)
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        raise
+    for worker in idle:
+        with contextlib.suppress(OSError):
+            worker.conn.send(None)
+        worker.close(STOP_GRACE)
+
+
+def _stop_all(busy: list[_Worker], args: tuple[Any, ...], results: dict[str, dict[str, Any]],
+              on_result: Callback | None) -> None:
+    """Stop every busy worker at once; keep results already sent; clean their outputs."""
+    for worker in busy:
+        if worker.job is not None and worker.conn.poll():
+            try:
+                result = worker.conn.recv()
+            except (EOFError, OSError):
+                continue
+            results[worker.job.name] = result
+            worker.job = None
             if on_result:
-                on_result(results[job.name])
-    finally:
-        pool.shutdown(wait=True)
-    return results
+                on_result(result)
+    for worker in busy:
+        worker.stop()
+    deadline = time.monotonic() + STOP_GRACE
+    for worker in busy:
+        worker.close(max(0.0, deadline - time.monotonic()))
+        if worker.job is not None:
+            _clean_output(worker.job, args)
+
+
+def _retire(worker: _Worker, args: tuple[Any, ...]) -> None:
+    worker.stop()
+    worker.close(STOP_GRACE)
+
+
+def _clean_output(job: SiteJob, args: tuple[Any, ...]) -> None:
+    """Undo what a stopped site may have left (staging folder, half-done swap)."""
+    if args[2]:  # dry run: nothing was written
+        return
+    from .fileset import recover_interrupted
+
+    with contextlib.suppress(OSError):
+        recover_interrupted(Path(args[0]) / job.name)
 
 
 def _crashed(job: SiteJob, args: tuple[Any, ...]) -> dict[str, Any]:
     from .report import verdict
 
+    _clean_output(job, args)
     result = _empty_result(job, args[0], args[1])
     result["error"] = "the worker process died while migrating this site"
     result["verdict"] = verdict(result, failed=True, error=result["error"])
     return result
 
 
-def _run_parallel(jobs: list[SiteJob], args: tuple[Any, ...], workers: int,
-                  on_result: Callback | None,
-                  initializer: Callable[[], None] | None) -> dict[str, dict[str, Any]]:
-    results: dict[str, dict[str, Any]] = {}
-    _warm_up()
-    # Largest sites first, so one big site does not run alone at the end.
-    by_size = sorted(jobs, key=_weight, reverse=True)
-    with ProcessPoolExecutor(max_workers=workers, initializer=initializer) as pool:
-        futures = {pool.submit(run_site, job, *args): job for job in by_size}
-        _collect(futures, results, on_result, crashed_out=None)
-    # A worker that died (killed, out of memory) breaks the whole pool: rerun the sites it
-    # took down one at a time, each in a fresh process, so only the culprit is lost.
-    for job in [job for job in jobs if job.name not in results]:
-        with ProcessPoolExecutor(max_workers=1, initializer=initializer) as pool:
-            _collect({pool.submit(run_site, job, *args): job}, results, on_result,
-                     crashed_out=args)
-    return results
+def _timed_out(job: SiteJob, args: tuple[Any, ...], timeout: float) -> dict[str, Any]:
+    from .diagnostics import Diagnostics
+    from .report import summarize_diagnostics, verdict
+
+    _clean_output(job, args)
+    result = _empty_result(job, args[0], args[1])
+    message = f"stopped after {timeout:g} s (--timeout); nothing was written for this site"
+    found = Diagnostics()
+    found.report(TIMEOUT, message, job.source)
+    result.update(summarize_diagnostics(list(found), failed=True))
+    result["error"] = message
+    result["verdict"] = verdict(result, failed=True, error=message)
+    result["seconds"] = round(timeout, 3)
+    return result
 
 
 def _warm_up() -> None:
@@ -492,22 +687,6 @@ def _weight(job: SiteJob, limit: int = 20_000) -> int:
         if count >= limit:
             break
     return count
-
-
-def _collect(futures: dict[Future[dict[str, Any]], SiteJob], results: dict[str, dict[str, Any]],
-             on_result: Callback | None, crashed_out: tuple[Any, ...] | None) -> None:
-    """Gather finished sites; a crashed worker is retried later, or reported when retried."""
-    for future in as_completed(futures):
-        job = futures[future]
-        try:
-            result = future.result()
-        except BrokenProcessPool:
-            if crashed_out is None:
-                continue
-            result = _crashed(job, crashed_out)
-        results[job.name] = result
-        if on_result:
-            on_result(result)
 
 
 # --------------------------------------------------------------------------- reports

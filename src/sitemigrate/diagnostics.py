@@ -160,6 +160,13 @@ DUPLICATE_BIBTEX_KEY = _code(
 UNRENDERED_FOLDER = _code(
     "SM209", "unrendered-folder", "info", INFO, "a folder is not a declared collection",
     "declare it under collections: in _config.yml if it should be rendered")
+NOT_PUBLISHED = _code(
+    "SM210", "not-published", "info", INFO,
+    "a file Jekyll does not publish (dotfile, _-prefixed page, exclude:) was not read",
+    "nothing to do; rename the file if it should be published")
+UNDEFINED_MACRO = _code(
+    "SM211", "undefined-macro", "warning", CHANGED, "a BibTeX @string macro is not defined",
+    "define the macro with @string or write the value out")
 MISSING_ASSET = _code(
     "SM212", "missing-asset", "warning", INFO,
     "a file the content references (image, PDF, slides) is not in the source folder",
@@ -227,6 +234,21 @@ SYMLINK_SKIPPED = _code(
 TOO_DEEP = _code(
     "SM505", "too-deep", "error", LOST, "nesting is too deep; refused",
     "flatten the data")
+
+SPECIAL_FILE = _code(
+    "SM506", "special-file", "warning", INFO, "a device, FIFO or socket was not read",
+    "nothing to do; such files are never content")
+UNSAFE_URL = _code(
+    "SM507", "unsafe-url", "warning", CHANGED,
+    "a URL whose scheme is not http(s), mailto or relative was dropped",
+    "link the page over https instead")
+MARKUP_ESCAPED = _code(
+    "SM508", "markup-escaped", "info", INFO,
+    "Liquid or HTML in text the source never rendered is written as text",
+    "nothing to do; move live markup into a page body if it was meant to run")
+TIMEOUT = _code(
+    "SM509", "timeout", "error", LOST, "a site took longer than --timeout and was stopped",
+    "run it alone or raise --timeout")
 
 # --- SM6xx: checks of a migrated site (verify) ----------------------------------------------
 MISSING_KEY = _code(

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import difflib
+import errno
 import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path, PurePosixPath
+from typing import TypeVar
 
 from .paths import UnsafePathError, safe_relative_path
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on POSIX
+    fcntl = None  # type: ignore[assignment]
+
+_T = TypeVar("_T")
 
 
 class FileSet:
@@ -134,45 +145,196 @@ def write_atomically(files: FileSet, out_dir: Path, *, force: bool = False) -> l
     system has no exchange).  Files in ``out_dir`` the plan does not mention are kept.
     Existing files that would change are refused unless ``force``.  Staging folders left
     by a killed run are removed first (and ``out_dir`` restored if it was caught mid-swap).
+    A run holds ``out_dir``'s lock file from start to end: a second run into the same
+    folder fails with ``OutputLocked``.  An ``out_dir`` that is a mount point cannot be
+    renamed: its top-level entries are swapped one by one from a staging folder inside it.
     """
     check_output_folder(out_dir)
-    recover_interrupted(out_dir)
-    changes = plan_changes(files, out_dir)
-    conflicts = [c.path for c in changes if c.action == "change"]
-    if conflicts and not force:
-        raise OverwriteRefused(conflicts)
-    if all(c.action == "same" for c in changes) and out_dir.is_dir():
-        return changes
-    existed = out_dir.is_dir()
-    if existed:  # below a folder that does not exist yet there is no symlink to find
-        checked: set[str] = set()
-        for rel in files:
-            folder = rel.rpartition("/")[0]
-            if folder not in checked:
-                _check_no_symlink_parents(out_dir, rel)
-                checked.add(folder)
+    with output_lock(out_dir):
+        recover_interrupted(out_dir)
+        changes = plan_changes(files, out_dir)
+        conflicts = [c.path for c in changes if c.action == "change"]
+        if conflicts and not force:
+            raise OverwriteRefused(conflicts)
+        if all(c.action == "same" for c in changes) and out_dir.is_dir():
+            return changes
+        existed = out_dir.is_dir()
+        if existed:  # below a folder that does not exist yet there is no symlink to find
+            checked: set[str] = set()
+            for rel in files:
+                folder = rel.rpartition("/")[0]
+                if folder not in checked:
+                    _check_no_symlink_parents(out_dir, rel)
+                    checked.add(folder)
+        if existed and is_mount_point(out_dir):
+            _write_inside(files, out_dir)
+        else:
+            _write_beside(files, out_dir, existed)
+    return changes
+
+
+def _write_beside(files: FileSet, out_dir: Path, existed: bool) -> None:
     parent = out_dir.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}{STAGING_MARK}", dir=parent))
+    _named(parent, lambda: parent.mkdir(parents=True, exist_ok=True))
+    staging = Path(_named(parent, lambda: tempfile.mkdtemp(
+        prefix=f".{out_dir.name}{STAGING_MARK}", dir=parent)))
     os.chmod(staging, 0o777 & ~_umask())  # mkdtemp's 0700 would hide a new site from servers
     try:
         if existed:
             shutil.rmtree(staging)
             shutil.copytree(out_dir, staging, symlinks=True, copy_function=_link_or_copy)
-        made: set[Path] = set()
-        for rel, data in files.items():
-            target = staging / rel
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            if existed:  # never write into a file in place: it may be a link to the live output
-                target.unlink(missing_ok=True)
-            target.write_bytes(data)
-        _swap_in(staging, out_dir)
+        _fill(staging, files, existed, out_dir)
+        try:
+            _swap_in(staging, out_dir)
+        except OSError as exc:
+            if exc.errno not in (errno.EBUSY, errno.EXDEV) or not out_dir.is_dir():
+                raise
+            # a mount point the check did not recognise: swap inside it instead
+            shutil.rmtree(staging, ignore_errors=True)
+            _write_inside(files, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return changes
+
+
+def _fill(staging: Path, files: FileSet, copied: bool, out_dir: Path) -> None:
+    """Write ``files`` below ``staging``; an error names the file as it would be in
+    ``out_dir`` (the staging folder is gone by the time anyone reads the message)."""
+    made: set[Path] = set()
+    for rel, data in files.items():
+        target = staging / rel
+        if target.parent not in made:
+            _named(out_dir / rel, partial(target.parent.mkdir, parents=True, exist_ok=True))
+            made.add(target.parent)
+        if copied:  # never write into a file in place: it may be a link to the live output
+            target.unlink(missing_ok=True)
+        _named(out_dir / rel, partial(target.write_bytes, data))
+
+
+def _named(path: Path, action: Callable[[], _T]) -> _T:
+    """Run ``action``; an ``OSError`` without a file name gets ``path`` (a full disk says
+    where it was full)."""
+    try:
+        return action()
+    except OSError as exc:
+        if not exc.filename:
+            exc.filename = str(path)
+        raise
+
+
+#: inside a mount-point output: the staging folder and the folder old entries go to
+INSIDE_STAGING = ".sitemigrate-staging"
+INSIDE_OLD = ".sitemigrate-old"
+
+
+def is_mount_point(path: Path) -> bool:
+    """True when ``path`` is a mount point (it cannot be renamed or replaced)."""
+    try:
+        return os.path.ismount(path) or path.stat().st_dev != path.resolve().parent.stat().st_dev
+    except OSError:
+        return False
+
+
+def _write_inside(files: FileSet, out_dir: Path) -> None:
+    """Copy-and-swap inside ``out_dir``: the top-level entries the plan touches are built in
+    ``OUT/.sitemigrate-staging`` (hard links of what is there plus the new files), then each
+    is swapped in by rename; the old ones wait in ``OUT/.sitemigrate-old`` until all are in."""
+    staging = out_dir / INSIDE_STAGING
+    old = out_dir / INSIDE_OLD
+    touched = sorted({rel.split("/", 1)[0] for rel in files})
+    try:
+        _named(staging, lambda: staging.mkdir())
+        for name in touched:
+            current = out_dir / name
+            if current.is_dir() and not current.is_symlink():
+                shutil.copytree(current, staging / name, symlinks=True,
+                                copy_function=_link_or_copy)
+        _fill(staging, files, True, out_dir)
+        _named(old, lambda: old.mkdir())
+        for name in touched:
+            if (out_dir / name).exists() or (out_dir / name).is_symlink():
+                os.replace(out_dir / name, old / name)
+            os.replace(staging / name, out_dir / name)
+    except BaseException:
+        _restore_inside(out_dir)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _restore_inside(out_dir: Path) -> None:
+    """Put back the entries a stopped in-place swap had moved aside; drop its staging."""
+    old = out_dir / INSIDE_OLD
+    if old.is_dir() and not old.is_symlink():
+        for entry in sorted(old.iterdir()):
+            current = out_dir / entry.name
+            if current.is_dir() and not current.is_symlink():
+                shutil.rmtree(current, ignore_errors=True)
+            elif current.exists() or current.is_symlink():
+                current.unlink()
+            os.replace(entry, current)
+        shutil.rmtree(old, ignore_errors=True)
+    staging = out_dir / INSIDE_STAGING
+    if staging.is_dir() and not staging.is_symlink():
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+class OutputLocked(Exception):
+    """Another run is writing the same output folder."""
+
+
+def lock_path(out_dir: Path) -> Path:
+    """The lock file of ``out_dir``: beside it, so swapping the folder keeps the lock."""
+    out = out_dir.absolute()
+    if out.is_dir() and is_mount_point(out):  # its parent may not be ours to write
+        return out / ".sitemigrate.lock"
+    return out.parent / f".{out.name}.sitemigrate.lock"
+
+
+@contextlib.contextmanager
+def output_lock(out_dir: Path) -> Iterator[None]:
+    """Hold ``out_dir``'s lock; ``OutputLocked`` at once when another run holds it."""
+    if fcntl is None:  # pragma: no cover - not on POSIX
+        yield
+        return
+    path = lock_path(out_dir)
+    _named(path.parent, lambda: path.parent.mkdir(parents=True, exist_ok=True))
+    while True:
+        fd = _named(path, lambda: os.open(path, os.O_RDWR | os.O_CREAT, 0o644))
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _lock_holder(fd)
+            os.close(fd)
+            raise OutputLocked(
+                f"{out_dir}: another sitemigrate run{holder} is writing this folder "
+                f"(lock file {path}); wait for it to finish and run again") from None
+        except BaseException:
+            os.close(fd)
+            raise
+        try:
+            same = os.fstat(fd).st_ino == os.stat(path).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)  # the holder removed the file as we opened it: lock the new one
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        os.close(fd)
+
+
+def _lock_holder(fd: int) -> str:
+    try:
+        pid = os.pread(fd, 32, 0).decode().strip()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return f" (process {pid})" if pid.isdigit() else ""
 
 
 def check_output_folder(out_dir: Path) -> None:
@@ -198,6 +360,8 @@ def staging_folders(out_dir: Path) -> list[Path]:
 
 def recover_interrupted(out_dir: Path) -> None:
     """Undo what a killed run left: restore a backup swapped out of the way, drop staging."""
+    if out_dir.is_dir() and not out_dir.is_symlink():
+        _restore_inside(out_dir)
     leftovers = staging_folders(out_dir)
     backups = [p for p in leftovers if p.name.endswith(".old") and p.is_dir()]
     if backups and not out_dir.exists() and not out_dir.is_symlink():

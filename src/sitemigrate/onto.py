@@ -15,6 +15,7 @@ from typing import Any
 from .converters import converter, matches
 from .fileset import FileSet
 from .parsing.config_yaml import dump_config, load_config
+from .parsing.text import read_regular
 from .parsing.yamlio import YamlError
 
 
@@ -46,7 +47,7 @@ def theme_base(theme_dir: Path, theme: str) -> ThemeBase:
                 base.skipped.append(rel)
                 continue
             try:
-                base.files.add(rel, path.read_bytes())
+                base.files.add(rel, read_regular(path))
             except (OSError, ValueError):
                 base.skipped.append(rel)
     return base

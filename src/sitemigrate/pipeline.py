@@ -43,6 +43,32 @@ class ReaderFailed(Exception):
     """A reader crashed (a bug, not bad input): nothing is migrated from that source."""
 
 
+def check_apart(src: str | Path, out_dir: str | Path, what: str = "source") -> None:
+    """Refuse an output folder equal to, inside, or containing ``src`` (``SourceError``).
+
+    The source is only ever read: writing into it would overwrite it (with ``--force``) and
+    a later run would read its own previous output back in.  ``--force`` does not change
+    this.  For a single file, only an output folder holding the file is refused.
+    """
+    source = Path(src).resolve()
+    out = Path(out_dir).resolve()
+    if source.is_dir():
+        if out == source:
+            problem = "is the"
+        elif out.is_relative_to(source):
+            problem = "is inside the"
+        elif source.is_relative_to(out):
+            problem = "contains the"
+        else:
+            return
+    elif source.is_relative_to(out):
+        problem = "contains the"
+    else:
+        return
+    raise SourceError(f"output folder {out_dir} {problem} {what} {src}; the {what} is only "
+                      "read, so write to a separate folder (--force does not change this)")
+
+
 def read_site(path: str | Path, kind: str | None = None, *, dedupe: bool = True,
               max_bytes: int | None = None, include_unused: bool = False) -> Model:
     """Read a site folder or a single page into the normalized model; ``include_unused``
@@ -81,6 +107,12 @@ def read_site_counted(path: str | Path, kind: str | None = None, *, dedupe: bool
         model.source = Source(kind, str(path), confidence, evidence)
         if not model.site.key_lines:  # where each config key is, for setting-loss messages
             model.site.key_lines = ctx.config_key_lines
+        if evidence == ["named with --from"] and _empty(model):
+            problems = "; ".join(d.location() + ": " + d.message for d in diagnostics
+                                 if d.level != "info")[:600]
+            raise SourceError(f"{src}: read as {kind} (--from), it holds nothing a {kind} "
+                              f"reader understands{' (' + problems + ')' if problems else ''};"
+                              " check the path and the kind (`sitemigrate inspect` detects it)")
         diagnostics.extend(model.diagnostics)
         try:
             normalize(model, diagnostics, dedupe=dedupe)
@@ -88,6 +120,13 @@ def read_site_counted(path: str | Path, kind: str | None = None, *, dedupe: bool
             raise _failed(src, "normalizing what was read", exc) from exc
     model.diagnostics = list(diagnostics)
     return model, ctx
+
+
+def _empty(model: Model) -> bool:
+    """True when a reader found no record and no site setting at all."""
+    site = model.site
+    return not (model.publications or model.projects or model.themes or model.pages
+                or model.items or site.title or site.name or site.description)
 
 
 def _failed(src: Path, stage: str, exc: Exception) -> ReaderFailed:
@@ -190,6 +229,9 @@ def migrate(src: str | Path, target: str, out_dir: str | Path, *, kind: str | No
     """Read ``src``, write it as ``target`` into ``out_dir`` (unless ``dry_run``)."""
     start = time.perf_counter()
     get_writer(target)  # an unknown target is a usage error before any reading
+    check_apart(src, out_dir)
+    if onto is not None:
+        check_apart(onto, out_dir, "--onto checkout")
     # One pause for reading and writing: the model is then scanned by the collector once
     # afterwards, not again by every collection its writer's allocations would trigger.
     with collector_paused():

@@ -254,6 +254,8 @@ def markdown_report(data: dict[str, Any]) -> str:
         + ("; strict" if settings.get("strict") else ""),
         f"- sites: {total['sites']} ({_verdict_counts(data['sites'])}); "
         f"{total['failed']} failed; wall time {data.get('wall_seconds', 0):.1f} s",
+        *([f"- **interrupted** (Ctrl-C): {len(settings.get('not_run') or [])} sites did not "
+           "finish and are not listed"] if settings.get("interrupted") else []),
         f"- findings: content lost {sev['content-lost']}, content changed "
         f"{sev['content-changed']}, settings not carried {sev['setting-not-carried']}, "
         f"info {sev['info']}", "",

@@ -113,19 +113,47 @@ def validate_data(data: Any) -> list[str]:
 
 def load_model_file(path: Path) -> Any:
     """A model written by ``export``, JSON or YAML; ``ValueError`` names file and line."""
-    from .parsing.text import decode
+    from .parsing.text import decode, read_regular
     from .parsing.yamlio import YamlError, load_yaml
 
-    text = decode(path.read_bytes()).text
-    if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
+    text = decode(read_regular(path)).text
+    if path.suffix.lower() == ".json" or text.lstrip().startswith(("{", "[")):
         try:
-            return json.loads(text)
+            data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise ValueError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}") from None
-    try:
-        return load_yaml(text).data
-    except YamlError as exc:
-        raise ValueError(f"{path}:{exc.line or 1}: {exc.message}") from None
+        except RecursionError:
+            data = _TOO_DEEP
+    else:
+        try:
+            data = load_yaml(text).data
+        except YamlError as exc:
+            raise ValueError(f"{path}:{exc.line or 1}: {exc.message}") from None
+        except RecursionError:
+            data = _TOO_DEEP
+    if data is _TOO_DEEP or _depth_over(data, MAX_MODEL_DEPTH):
+        raise ValueError(f"{path}: nested deeper than {MAX_MODEL_DEPTH} levels; no model is "
+                         "(refused before validating)")
+    return data
+
+
+#: a model is at most a dozen levels deep; far deeper input is refused, not recursed into
+MAX_MODEL_DEPTH = 100
+_TOO_DEEP = object()
+
+
+def _depth_over(data: Any, limit: int) -> bool:
+    """True when ``data`` nests lists/dicts more than ``limit`` levels (no recursion)."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    return False
 
 
 if __name__ == "__main__":

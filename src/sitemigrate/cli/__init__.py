@@ -82,8 +82,18 @@ def _restore_env(previous: str | None) -> None:
 
 def main() -> None:
     try:
-        cli.main(prog_name="sitemigrate", standalone_mode=True)
-    except KeyboardInterrupt:  # pragma: no cover - interactive only
+        cli.main(prog_name="sitemigrate", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort as exc:
+        # click turns Ctrl-C into Abort; it ends with 130 like any interrupted command
+        interrupted = isinstance(exc.__cause__ or exc.__context__, KeyboardInterrupt)
+        click.echo("interrupted" if interrupted else "Aborted!", err=True)
+        sys.exit(130 if interrupted else 1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
     except BrokenPipeError:
@@ -92,3 +102,15 @@ def main() -> None:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(0)
+    except RecursionError:
+        click.echo("Error: the input is nested too deeply to process", err=True)
+        sys.exit(2)
+    except Exception as exc:
+        # a bug, not the input's fault: one line, not a traceback (SITEMIGRATE_DEBUG=1 shows it)
+        import os
+
+        if os.environ.get("SITEMIGRATE_DEBUG"):
+            raise
+        click.echo(f"internal error: {type(exc).__name__}: {exc}; please report this "
+                   "(SITEMIGRATE_DEBUG=1 shows the traceback)", err=True)
+        sys.exit(1)

@@ -29,11 +29,17 @@ from .common import UsageError, echo_json, input_errors, kind_option, strict_opt
 @click.option("--force", is_flag=True, help="Overwrite existing files that would change.")
 @click.option("--no-dedupe", is_flag=True, help="Do not merge duplicate publications.")
 @click.option("--json", "as_json", is_flag=True, help="Print the whole report as JSON.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=600.0,
+              show_default=True, metavar="SECONDS",
+              help="Stop a site that runs longer than this (it fails; the others go on).")
+@click.option("--allow-outside", is_flag=True,
+              help="Let a manifest name sources outside the manifest's folder.")
 @strict_option
 @input_errors
 def command(source: Path, target: str | None, out_root: Path, kind: str | None, jobs: int,
             report_path: Path | None, dry_run: bool, shard: str | None, force: bool,
-            no_dedupe: bool, as_json: bool, strict: bool) -> None:
+            no_dedupe: bool, as_json: bool, timeout: float, allow_outside: bool,
+            strict: bool) -> None:
     """Migrate every site of a folder or a manifest, each into OUT/<name>/.
 
     MANIFEST|DIR is a folder of sites (subfolders with a _config.yml, or anything a reader
@@ -51,7 +57,7 @@ def command(source: Path, target: str | None, out_root: Path, kind: str | None, 
     """
     from .. import batch
 
-    site_jobs = _jobs(source, out_root, kind, not no_dedupe)
+    site_jobs = _jobs(source, out_root, kind, not no_dedupe, allow_outside)
     selected = batch.select_shard(site_jobs, _shard(shard))
     _check_targets(selected, target)
     reporter = _Reporter(len(selected), dry_run)
@@ -59,11 +65,13 @@ def command(source: Path, target: str | None, out_root: Path, kind: str | None, 
         html = report_path is not None and report_path.suffix.lower() in (".html", ".htm")
         result = batch.run_batch(selected, out_root, target=target, workers=jobs,
                                  dry_run=dry_run, force=force, strict=strict,
-                                 with_diffs=html, on_start=reporter.start,
+                                 with_diffs=html, timeout=timeout, on_start=reporter.start,
                                  on_result=reporter.done)
     settings = batch.job_settings(input=source, output=out_root, target=target, jobs=jobs,
                                   shard=shard, dry_run=dry_run, force=force, strict=strict,
-                                  selected=len(selected), discovered=len(site_jobs))
+                                  selected=len(selected), discovered=len(site_jobs),
+                                  timeout=timeout, interrupted=result.interrupted,
+                                  not_run=result.not_run)
     if report_path is not None:
         for path in batch.write_reports(result, settings, report_path):
             click.echo(f"report: {path}", err=True)
@@ -71,12 +79,19 @@ def command(source: Path, target: str | None, out_root: Path, kind: str | None, 
         echo_json(batch.report_dict(result, settings))
     else:
         _print_summary(result, dry_run, out_root)
+    if result.interrupted:
+        click.echo(f"interrupted: {len(result.sites)} of {len(selected)} sites finished; "
+                   "the sites still running were stopped and their staging folders removed",
+                   err=True)
+        sys.exit(130)
     if result.failed:
         sys.exit(1)
 
 
-def _jobs(source: Path, out_root: Path, kind: str | None, dedupe: bool) -> list[Any]:
+def _jobs(source: Path, out_root: Path, kind: str | None, dedupe: bool,
+          allow_outside: bool) -> list[Any]:
     from .. import batch
+    from ..pipeline import check_apart
 
     if source.is_dir():
         jobs = batch.discover_sites(source, skip=[out_root])
@@ -85,7 +100,7 @@ def _jobs(source: Path, out_root: Path, kind: str | None, dedupe: bool) -> list[
                              f"_config.yml, two levels deep, and pages a reader recognises)")
     elif batch.is_manifest(source):
         try:
-            jobs = batch.load_manifest(source)
+            jobs = batch.load_manifest(source, allow_outside=allow_outside)
         except batch.ManifestError as exc:
             raise UsageError(f"bad manifest: {exc}") from None
     else:
@@ -93,6 +108,7 @@ def _jobs(source: Path, out_root: Path, kind: str | None, dedupe: bool) -> list[
     for job in jobs:
         job.kind = job.kind or kind
         job.dedupe = job.dedupe and dedupe
+        check_apart(job.source, out_root, f"source of site {job.name!r}")
     return jobs
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable
 from functools import wraps
@@ -29,7 +30,7 @@ def input_errors(func: Callable[P, R]) -> Callable[P, R]:
     @wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         from ..diagnostics import format_diagnostic
-        from ..fileset import OverwriteRefused
+        from ..fileset import OutputLocked, OverwriteRefused
         from ..paths import UnsafePathError
         from ..pipeline import ReaderFailed, SourceError, UnknownKind
 
@@ -48,13 +49,25 @@ def input_errors(func: Callable[P, R]) -> Callable[P, R]:
                              f"--dry-run to see the diff:\n  {listing}{more}") from None
         except UnsafePathError as exc:
             raise UsageError(f"refused an unsafe output path: {exc}") from None
+        except OutputLocked as exc:
+            raise UsageError(str(exc)) from None
         except BrokenPipeError:
             raise  # the reader of our output went away (| head): not an input error
         except OSError as exc:
-            where = getattr(exc, "filename", "") or ""
-            raise UsageError(f"{where}: {exc.strerror or exc}") from None
+            raise UsageError(describe_os_error(exc)) from None
 
     return wrapper
+
+
+def describe_os_error(exc: OSError) -> str:
+    """``path: reason`` (both paths for a rename); never a message without its path."""
+    where = exc.filename
+    if where and exc.filename2:
+        where = f"{where} -> {exc.filename2}"
+    reason = exc.strerror or str(exc)
+    if where:
+        return f"{os.fsdecode(where)}: {reason}"
+    return reason if reason else type(exc).__name__
 
 
 def echo_json(data: Any) -> None:

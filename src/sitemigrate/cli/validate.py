@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from .common import UsageError, echo_json
+from .common import UsageError, describe_os_error, echo_json
 
 
 @click.command("validate")
@@ -23,6 +23,8 @@ def command(file: Path, as_json: bool) -> None:
         data = load_model_file(file)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(describe_os_error(exc)) from None
     errors = validate_data(data)
     if as_json:
         echo_json({"file": str(file), "valid": not errors, "errors": errors})

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
+import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +15,8 @@ from ..diagnostics import (
     BAD_ENCODING,
     DUPLICATE_KEY,
     FILE_TOO_LARGE,
+    NOT_PUBLISHED,
+    SPECIAL_FILE,
     SYMLINK_SKIPPED,
     UNREADABLE_FILE,
     Code,
@@ -19,7 +24,7 @@ from ..diagnostics import (
 )
 from ..model import Model, Origin
 from ..parsing.front_matter import FrontMatter, split_front_matter
-from ..parsing.text import decode, max_file_bytes
+from ..parsing.text import SpecialFileError, decode, max_file_bytes, read_regular, special_kind
 from ..parsing.yamlio import YamlError, load_yaml
 from .settings import top_level_key_lines
 
@@ -42,9 +47,8 @@ def peek_text(path: Path, limit: int = 200_000) -> str:
     Detection runs before any size limit applies, so it never reads a whole file.
     """
     try:
-        with path.open("rb") as handle:
-            return decode(handle.read(limit)).text
-    except OSError:
+        return decode(read_regular(path, limit)).text
+    except OSError:  # unreadable, or a FIFO/device/socket (never opened for reading)
         return ""
 
 
@@ -54,6 +58,24 @@ def config_path(root: Path) -> Path | None:
         if (root / name).is_file():
             return root / name
     return None
+
+
+#: what Jekyll leaves out of every site unless ``include:`` names it (its defaults)
+JEKYLL_EXCLUDES = (".sass-cache", ".jekyll-cache", "gemfiles", "Gemfile", "Gemfile.lock",
+                   "node_modules", "vendor/bundle/", "vendor/cache/", "vendor/gems/",
+                   "vendor/ruby/")
+#: page files whose name starts with one of these are not published by Jekyll
+_SPECIAL_LEADING = (".", "_", "#", "~")
+_DOCUMENT_SUFFIXES = (".md", ".markdown", ".mkd", ".mkdn", ".html", ".htm")
+
+
+def jekyll_skips(name: str) -> bool:
+    """True for a file name Jekyll never publishes as a page or document: dotfiles (macOS
+    ``._*`` AppleDouble files among them), ``_``/``#``/``~``-prefixed names, backups
+    ending in ``~``.  Data files are only skipped when they are dotfiles."""
+    if name.startswith(".") or name.endswith("~"):
+        return True
+    return name.startswith(_SPECIAL_LEADING) and name.lower().endswith(_DOCUMENT_SUFFIXES)
 
 
 class ReadContext:
@@ -72,6 +94,7 @@ class ReadContext:
         self.config_key_lines: dict[str, int] = {}
         #: every record a reader met, as ``(kind, file, line)`` (see ``saw``)
         self.seen: list[tuple[str, str, int | None]] = []
+        self._rules: tuple[re.Pattern[str], frozenset[str]] | None = None
 
     def rel(self, path: Path) -> str:
         """``path`` relative to the source root, POSIX style (for diagnostics and origins)."""
@@ -128,13 +151,19 @@ class ReadContext:
         data = self._read_walked(path) if walked else None
         if data is None:
             try:
+                kind = special_kind(path)
+                if kind is not None:
+                    raise SpecialFileError(0, f"{kind}; not read", str(path))
                 size = path.stat().st_size
                 if size > self.max_bytes:
                     self.report(
                         FILE_TOO_LARGE, f"{size} bytes is over the limit of {self.max_bytes}", path
                     )
                     return None
-                data = path.read_bytes()
+                data = read_regular(path)
+            except SpecialFileError as exc:
+                self.report(SPECIAL_FILE, exc.strerror or "not a regular file; not read", path)
+                return None
             except OSError as exc:
                 self.report(UNREADABLE_FILE, f"cannot read: {exc.strerror or exc}", path)
                 return None
@@ -147,14 +176,61 @@ class ReadContext:
 
     def _read_walked(self, path: Path) -> bytes | None:
         """The bytes of a file within the size limit; ``None`` for anything else (too big,
-        unreadable), which the caller then reads and reports the usual way."""
+        unreadable, not a regular file), which the caller then reads and reports."""
         try:
-            with path.open("rb") as handle:
-                if os.fstat(handle.fileno()).st_size > self.max_bytes:
+            with open(path, "rb", opener=_nonblocking) as handle:
+                st = os.fstat(handle.fileno())
+                if not stat.S_ISREG(st.st_mode) or st.st_size > self.max_bytes:
                     return None
                 return handle.read()
         except OSError:
             return None
+
+    # -- what Jekyll itself leaves out ---------------------------------------------------
+
+    def _config_rules(self) -> tuple[re.Pattern[str], frozenset[str]]:
+        """(one regex for ``exclude:`` with Jekyll's defaults, ``include:`` names)."""
+        if self._rules is None:
+            exclude: list[str] = list(JEKYLL_EXCLUDES)
+            include: set[str] = set()
+            for name in ("_config.yml", "_config.yaml"):
+                try:
+                    data = load_yaml(decode(read_regular(self.root / name, 2_000_000)).text).data
+                except (OSError, YamlError, ValueError, RecursionError):
+                    continue
+                if isinstance(data, dict):
+                    exclude += [str(x) for x in _as_list(data.get("exclude")) if x]
+                    include |= {str(x).strip("/") for x in _as_list(data.get("include")) if x}
+                break
+            parts = []
+            for pattern in exclude:
+                bare = pattern.strip("/")
+                if bare:
+                    # the pattern itself, or a folder it names with anything below
+                    parts.append(fnmatch.translate(bare)[:-2] + r"(?:/.*)?\Z")
+            self._rules = (re.compile("|".join(f"(?:{p})" for p in parts), re.S),
+                           frozenset(include))
+        return self._rules
+
+    def excluded(self, path: Path, rel: str | None = None) -> str | None:
+        """Why Jekyll would not publish ``path`` (a dotfile or AppleDouble ``._*`` file, a
+        ``_``-prefixed page, a match of ``exclude:``), or ``None``."""
+        name = path.name
+        pattern, include = self._config_rules()
+        if name in include:
+            return None
+        if jekyll_skips(name):
+            if name.startswith("._"):
+                return "a macOS AppleDouble file"
+            return "a backup file" if name.endswith("~") else f"its name starts with {name[0]!r}"
+        if not name.lower().endswith(_DOCUMENT_SUFFIXES):
+            return None  # data, BibTeX and TSV files are read as data, published or not
+        if rel is None:
+            rel = self.rel(path)
+        if rel in include:
+            return None
+        match = pattern.match(rel)
+        return f"exclude: in _config.yml or Jekyll's defaults matches {rel}" if match else None
 
     def front_matter(self, path: Path, text: str | None = None) -> FrontMatter | None:
         """Split a page's front matter, reporting YAML errors and duplicate keys."""
@@ -215,6 +291,18 @@ class ReadContext:
                 path = current / name
                 if suffixes and path.suffix.lower() not in suffixes:
                     continue
+                rel = None if folder_rel is None else (
+                    name if folder_rel == "." else f"{folder_rel}/{name}")
+                why = self.excluded(path, rel)
+                if why is not None:
+                    self.report(
+                        NOT_PUBLISHED, f"not read: Jekyll does not publish it ({why})", path
+                    )
+                    continue
+                kind = special_kind(path)
+                if kind is not None and not path.is_symlink():
+                    self.report(SPECIAL_FILE, f"{kind}; not read", path)
+                    continue
                 if path.is_symlink():
                     if not self.inside_root(path):
                         self.report(
@@ -225,6 +313,17 @@ class ReadContext:
                     # a plain file in a folder below the root: no need to resolve it again
                     self._walked[path] = name if folder_rel == "." else f"{folder_rel}/{name}"
                 yield path
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _nonblocking(path: str, flags: int) -> int:
+    """``open`` flags that never wait on a FIFO (the caller checks it is a regular file)."""
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
 
 
 class Reader:

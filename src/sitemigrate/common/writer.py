@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
@@ -13,6 +14,7 @@ from ..fileset import FileSet
 from ..model import Model
 from ..parsing.config_yaml import load_config
 from ..parsing.yamlio import YamlError
+from .inert import make_inert
 
 
 class WriteContext:
@@ -69,9 +71,25 @@ class WriteContext:
 
 
 class Writer:
-    """Base class: subclasses set ``name`` and implement ``write``, which never touches disk."""
+    """Base class: subclasses set ``name`` and implement ``write``, which never touches disk.
+
+    Every subclass's ``write`` first makes the model's inert values inert for good
+    (``common.inert``): no writer can place a BibTeX abstract or a front-matter value where
+    Liquid or HTML would run it.
+    """
 
     name: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("write")
+        if own is not None:
+            @functools.wraps(own)
+            def write(self: Writer, model: Model, ctx: WriteContext) -> FileSet:
+                make_inert(model, ctx.diagnostics)
+                return own(self, model, ctx)
+
+            cls.write = write  # type: ignore[method-assign]
 
     def write(self, model: Model, ctx: WriteContext) -> FileSet:
         raise NotImplementedError

@@ -35,6 +35,8 @@ from ..diagnostics import (
     DUPLICATE_KEY,
     INVALID_BIBTEX,
     MISSING_TITLE,
+    UNDEFINED_MACRO,
+    UNRESOLVED_REFERENCE,
     Diagnostics,
 )
 from ..model import PUBLICATION_KINDS, AuthorName, Origin, Publication
@@ -93,7 +95,7 @@ def parse_bibtex(text: str, file: str, diagnostics: Diagnostics) -> list[BibEntr
             entry = _entry_of_block(block, file, diagnostics)
             if entry is None:
                 continue
-            bib = _to_bib_entry(entry, macros)
+            bib = _to_bib_entry(entry, macros, file, diagnostics)
         except Exception as exc:  # noqa: BLE001 — one odd block must not cost the file
             diagnostics.report(
                 INVALID_BIBTEX,
@@ -105,7 +107,43 @@ def parse_bibtex(text: str, file: str, diagnostics: Diagnostics) -> list[BibEntr
             continue
         _make_key_unique(bib, keys, file, diagnostics)
         entries.append(bib)
+    _resolve_crossrefs(entries, file, diagnostics)
     return entries
+
+
+#: month names BibTeX styles define; any other bare word is an undefined @string macro
+MONTH_MACROS = frozenset({"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep",
+                          "oct", "nov", "dec"})
+
+
+def _resolve_crossrefs(entries: list[BibEntry], file: str, diagnostics: Diagnostics) -> None:
+    """Fill each entry's missing fields from the entry its ``crossref`` names, as BibTeX
+    does (a proceedings' ``title`` becomes the child's ``booktitle``); SM204 when the parent
+    is not in the file."""
+    by_key = {entry.key.lower(): entry for entry in entries}
+    for entry in entries:
+        ref = entry.fields.get("crossref", "").strip()
+        if not ref:
+            continue
+        parent = by_key.get(ref.lower())
+        line = entry.field_lines.get("crossref", entry.line)
+        if parent is None or parent is entry:
+            diagnostics.report(
+                UNRESOLVED_REFERENCE,
+                f"entry {entry.key!r}: crossref {ref!r} names no entry of "
+                "this file; its venue and date stay empty",
+                file,
+                line,
+            )
+            continue
+        for name, value in parent.fields.items():
+            if name in ("crossref", "key", "ids") or name in entry.fields:
+                continue
+            entry.fields[name] = value
+        title = parent.fields.get("title")
+        if title and "booktitle" not in entry.fields and parent.entry_type in (
+                "proceedings", "book", "mvbook", "mvproceedings", "collection"):
+            entry.fields["booktitle"] = title
 
 
 def _entry_of_block(block: bibmodel.Block, file: str,
@@ -156,14 +194,25 @@ def _collect_macros(blocks: list[bibmodel.Block]) -> dict[str, str]:
     return macros
 
 
-def _to_bib_entry(entry: bibmodel.Entry, macros: dict[str, str]) -> BibEntry:
+def _to_bib_entry(entry: bibmodel.Entry, macros: dict[str, str], file: str | None = None,
+                  diagnostics: Diagnostics | None = None) -> BibEntry:
     fields: dict[str, str] = {}
     lines: dict[str, int] = {}
     for fld in entry.fields:
         name = fld.key.strip().lower()
         fields.pop(name, None)  # a repeated field moves to its last position, last value wins
-        fields[name] = evaluate_value(str(fld.value), macros)
+        undefined: list[str] = []
+        fields[name] = evaluate_value(str(fld.value), macros, undefined)
         lines[name] = (fld.start_line or 0) + 1
+        if diagnostics is not None:
+            for macro in undefined:
+                diagnostics.report(
+                    UNDEFINED_MACRO,
+                    f"entry {entry.key.strip()!r}, field {name!r}: "
+                    f"@string {macro!r} is not defined; its name was kept",
+                    file,
+                    lines[name],
+                )
     line = (entry.start_line or 0) + 1
     key = entry.key.strip() or f"entry-line-{line}"
     return BibEntry(key, entry.entry_type.strip().lower(), fields, line, entry.raw or "", lines)
@@ -190,19 +239,27 @@ def _make_key_unique(bib: BibEntry, keys: dict[str, int], file: str,
     keys[new_key] = bib.line
 
 
-def evaluate_value(value: str, macros: dict[str, str]) -> str:
-    """A field's value as BibTeX sees it: delimiters off, macros expanded, ``#`` joined."""
+def evaluate_value(value: str, macros: dict[str, str],
+                   undefined: list[str] | None = None) -> str:
+    """A field's value as BibTeX sees it: delimiters off, macros expanded, ``#`` joined.
+    Names that are neither macros nor months are kept as written and added to
+    ``undefined``."""
     parts = _split_concatenation(value.strip())
-    return "".join(_evaluate_part(part.strip(), macros) for part in parts)
+    return "".join(_evaluate_part(part.strip(), macros, undefined) for part in parts)
 
 
-def _evaluate_part(part: str, macros: dict[str, str]) -> str:
+def _evaluate_part(part: str, macros: dict[str, str], undefined: list[str] | None) -> str:
     if len(part) >= 2 and ((part[0] == "{" and part[-1] == "}")
                            or (part[0] == '"' and part[-1] == '"')):
         return part[1:-1]
     if part.isdigit():
         return part
-    return macros.get(part.lower(), part)  # unknown names (month "may") stay as written
+    found = macros.get(part.lower())
+    if found is not None:
+        return found
+    if undefined is not None and part and part.lower() not in MONTH_MACROS:
+        undefined.append(part)
+    return part  # unknown names (month "may") stay as written
 
 
 def _split_concatenation(value: str) -> list[str]:

@@ -80,3 +80,72 @@ def decode(data: bytes) -> Decoded:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return Decoded(text, encoding, had_bom, fallback, had_nul)
+
+
+class SpecialFileError(OSError):
+    """A path that is not a regular file (FIFO, device, socket, folder): never read."""
+
+
+def _kind(mode: int) -> str:
+    import stat
+
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "not a regular file"
+
+
+def special_kind(path: os.PathLike[str] | str) -> str | None:
+    """What ``path`` is when it is not a regular file (following symlinks), else ``None``."""
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    return None if stat.S_ISREG(mode) else _kind(mode)
+
+
+def read_regular(path: os.PathLike[str] | str, limit: int | None = None) -> bytes:
+    """The bytes of a regular file (at most ``limit``); ``SpecialFileError`` for a FIFO,
+    device or socket, found without blocking: the file is opened non-blocking and checked
+    with ``fstat`` before anything is read."""
+    import stat
+
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    fd = os.open(path, flags)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise SpecialFileError(0, f"{_kind(mode)}; not read", os.fspath(path))
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read() if limit is None else handle.read(limit)
+    finally:
+        os.close(fd)
+
+
+def read_regular_text(path: os.PathLike[str] | str, limit: int | None = None) -> str:
+    """``read_regular`` decoded (``decode``'s fallbacks: never a decoding error)."""
+    return decode(read_regular(path, limit)).text
+
+
+def regular_opener(path: str, flags: int) -> int:
+    """An ``opener`` for ``open()`` that refuses (``SpecialFileError``) anything but a
+    regular file, without ever blocking on a FIFO."""
+    import stat
+
+    fd = os.open(path, flags | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+    except OSError:
+        os.close(fd)
+        raise
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise SpecialFileError(0, f"{_kind(mode)}; not read", path)
+    return fd

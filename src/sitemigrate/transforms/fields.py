@@ -143,7 +143,7 @@ def _normalize_date_text(text: str) -> str | None:
         year, month, day = match.groups()
         if month and not 1 <= int(month) <= 12:
             return year
-        if day and not 1 <= int(day) <= 31:
+        if day and not 1 <= int(day) <= _days_in(int(year), int(month)):
             day = None
         parts = [year] + ([f"{int(month):02d}"] if month else [])
         if month and day:
@@ -166,6 +166,36 @@ def year_month(year: Any, month: Any) -> str | None:
     """``YYYY`` or ``YYYY-MM`` from separate ``year`` and ``month`` values (month as a
     number or a name in any of the languages ``normalize_date`` knows)."""
     return normalize_date({"year": year, "month": month}) if year_of(year) else None
+
+
+def _days_in(year: int, month: int) -> int:
+    import calendar
+
+    return calendar.monthrange(year, month)[1] if 1 <= month <= 12 else 31
+
+
+def date_problem(value: Any) -> str | None:
+    """Why ``value`` is not a valid date (``None`` when it is one, or empty): not a date at
+    all, or a month or day that does not exist (``2023-13-45``, ``2023-02-30``), which
+    ``normalize_date`` shortens to what is valid."""
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    import datetime
+
+    if isinstance(value, datetime.date | int):
+        return None if normalize_date(value) else "not a date"
+    text = str(value).strip()
+    result = normalize_date(text)
+    if result is None:
+        return "not a date"
+    match = _ISO.match(text)
+    if match and match.group(2):
+        year, month, day = match.groups()
+        if not 1 <= int(month) <= 12:
+            return f"month {month} does not exist; kept as {result}"
+        if day and not 1 <= int(day) <= _days_in(int(year), int(month)):
+            return f"day {day} does not exist in {year}-{int(month):02d}; kept as {result}"
+    return None
 
 
 def year_of(value: Any) -> int | None:

@@ -20,7 +20,7 @@ from ..diagnostics import (
     Diagnostics,
 )
 from ..parsing.front_matter import FrontMatter, split_front_matter
-from ..parsing.text import decode
+from ..parsing.text import decode, read_regular
 from ..parsing.yamlio import YamlError, load_yaml
 
 PAGE_SUFFIXES = (".md", ".markdown", ".html")
@@ -46,7 +46,10 @@ class SiteFiles:
         path = self.root / rel
         if not path.is_file():
             return None
-        return decode(path.read_bytes()).text
+        try:
+            return decode(read_regular(path)).text
+        except OSError:
+            return None
 
     def data_file(self, rel: str) -> Any:
         text = self.text(rel)

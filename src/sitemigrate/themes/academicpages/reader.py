@@ -21,14 +21,16 @@ from ...diagnostics import (
     FRONT_MATTER_NOT_MAPPING,
     MISSING_TITLE,
     NO_FRONT_MATTER,
+    NOT_PUBLISHED,
     UNRENDERED_FOLDER,
 )
 from ...model import Item, Model, Page, Project, Publication, Source, Theme
 from ...parsing.front_matter import FrontMatter, split_front_matter
 from ...parsing.markdown_sections import extract_research
+from ...parsing.text import read_regular_text, regular_opener
 from ...parsing.yamlio import YamlError, load_yaml
 from ...paths import slugify
-from ...transforms.fields import as_int, normalize_date
+from ...transforms.fields import as_int, date_problem, normalize_date
 from .codec import ITEM_COLLECTIONS, ITEMS_MARK
 from .config import navigation, site_from_config
 from .publications import publication_from_meta, stem_parts
@@ -70,7 +72,7 @@ class AcademicpagesReader(Reader):
 
 def _quiet_yaml(path: Path) -> Any:
     try:
-        return load_yaml(path.read_text(encoding="utf-8", errors="replace")).data
+        return load_yaml(read_regular_text(path)).data
     except (YamlError, OSError):
         return None
 
@@ -115,7 +117,7 @@ def _detect_page(path: Path) -> Detection:
     if path.suffix.lower() not in DOC_SUFFIXES:
         return found
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        text = read_regular_text(path)
     except OSError:
         return found
     fm = split_front_matter(text.replace("\r\n", "\n"))
@@ -174,9 +176,7 @@ class _SiteReader:
             return
         data = self.ctx.load_yaml_file(path)
         if data is not None and not isinstance(data, dict):
-            self.ctx.report(
-                FRONT_MATTER_NOT_MAPPING, "config is not a key: value map", path, 1
-            )
+            self.ctx.report(FRONT_MATTER_NOT_MAPPING, "config is not a key: value map", path, 1)
             data = None
         self.config = data or {}
         site = site_from_config(self.config)
@@ -209,9 +209,11 @@ class _SiteReader:
                                                self.ctx.origin(path, 1))
             for note in notes:
                 self.ctx.report(MISSING_TITLE, note, path, 1)
-            if fm.meta.get("date") is not None and normalize_date(fm.meta["date"]) is None:
-                self.ctx.report(BAD_DATE, f"date {fm.meta['date']!r} is not a date", path, 1)
-                pub.extra.setdefault("date", fm.meta["date"])
+            problem = date_problem(fm.meta.get("date"))
+            if problem is not None:
+                self.ctx.report(BAD_DATE, f"date {fm.meta['date']!r}: {problem}", path, 1)
+                if normalize_date(fm.meta["date"]) is None:
+                    pub.extra.setdefault("date", fm.meta["date"])
             self.model.publications.append(pub)
         if self.model.publications:
             self._check_declared(folder)
@@ -322,9 +324,10 @@ class _SiteReader:
         title = meta.pop("title", None)
         raw_date = meta.get("date")
         date = normalize_date(raw_date)
-        if raw_date is not None and date is None:
-            self.ctx.report(BAD_DATE, f"date {raw_date!r} is not a date", path, 1)
-        else:
+        problem = date_problem(raw_date)
+        if problem is not None:
+            self.ctx.report(BAD_DATE, f"date {raw_date!r}: {problem}", path, 1)
+        if raw_date is None or date is not None:
             meta.pop("date", None)
         if date is None:
             date = stem_parts(path.stem)[0]
@@ -404,7 +407,11 @@ class _SiteReader:
         paths = list(self.ctx.walk(self.root / "_pages", DOC_SUFFIXES))
         for child in sorted(self.root.iterdir()):
             if child.is_file() and child.suffix.lower() in DOC_SUFFIXES:
-                if _has_front_matter(child):
+                why = self.ctx.excluded(child, child.name)
+                if why is not None:
+                    self.ctx.report(NOT_PUBLISHED, f"not read: Jekyll does not publish it ({why})",
+                                    child.name)
+                elif _has_front_matter(child):
                     paths.append(child)
             elif (child.is_dir() and not child.name.startswith((".", "_"))
                   and child.name.lower() not in ASSET_FOLDERS and not child.is_symlink()):
@@ -511,7 +518,7 @@ def _with_precision(date: str | None, meta: dict[str, Any]) -> str | None:
 
 def _has_front_matter(path: Path) -> bool:
     try:
-        with path.open("rb") as handle:
+        with open(path, "rb", opener=regular_opener) as handle:
             first = handle.readline()
     except OSError:
         return False

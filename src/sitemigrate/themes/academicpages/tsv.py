@@ -17,8 +17,9 @@ from typing import Any
 from ...common.reader import Detection, ReadContext, Reader
 from ...diagnostics import BAD_DATE, INVALID_CSV, MISSING_TITLE, RECORD_DROPPED
 from ...model import Model, Publication, Source
+from ...parsing.text import regular_opener
 from ...paths import slugify
-from ...transforms.fields import normalize_date
+from ...transforms.fields import date_problem, normalize_date
 from .publications import publication_from_meta
 
 #: TSV header (lower-cased) -> academicpages front-matter key
@@ -95,8 +96,9 @@ def _publication(cells: dict[str, str], overflow: list[str], path: Path, line: i
         return None
     slug = str(meta.pop("url_slug", "") or slugify(str(meta["title"])))
     date = normalize_date(meta.get("date"))
-    if meta.get("date") and date is None:
-        ctx.report(BAD_DATE, f"pub_date {meta['date']!r} is not a date", path, line)
+    problem = date_problem(meta.get("date"))
+    if problem:
+        ctx.report(BAD_DATE, f"pub_date {meta['date']!r}: {problem}", path, line)
     stem = f"{date}-{slug}" if date and len(date) == 10 else slug
     pub, notes = publication_from_meta(meta, "", stem, ctx.origin(path, line))
     for note in notes:
@@ -119,7 +121,8 @@ class TsvReader(Reader):
         if not path.is_file() or path.suffix.lower() not in (".tsv", ".txt"):
             return found
         try:
-            with path.open("r", encoding="utf-8-sig", errors="replace") as handle:
+            with open(path, encoding="utf-8-sig", errors="replace",
+                      opener=regular_opener) as handle:
                 first = handle.readline()
         except OSError:
             return found

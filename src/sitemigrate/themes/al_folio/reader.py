@@ -42,6 +42,7 @@ from ...diagnostics import (
     Code,
 )
 from ...model import Item, Model, Page, Project, Publication, Site, Source, Theme
+from ...parsing.text import read_regular_text
 from ...paths import IdPool, unique_name
 from ...transforms.fields import as_bool, as_int, normalize_date, plain_text, text_or_none
 from .codec import (
@@ -86,7 +87,7 @@ class AlfolioReader(Reader):
         if config is None:
             return found
         try:
-            text = config.read_text("utf-8", errors="replace")[:200_000]
+            text = read_regular_text(config, 200_000)
         except OSError:
             return found
         if re.search(r"^first_name:", text, re.M) and re.search(r"^last_name:", text, re.M):
@@ -106,7 +107,7 @@ class AlfolioReader(Reader):
     def _detect_page(self, path: Path) -> Detection:
         found = Detection()
         try:
-            text = path.read_text("utf-8", errors="replace")[:500_000]
+            text = read_regular_text(path, 500_000)
         except OSError:
             return found
         head = text[:2000]

@@ -30,6 +30,7 @@ from ...diagnostics import (
     UNRESOLVED_REFERENCE,
 )
 from ...model import PUBLICATION_KINDS, Item, Model, Page, Project, Publication, Site, Source, Theme
+from ...parsing.text import regular_opener
 from ...parsing.yamlio import YamlError, item_lines, load_yaml
 from ...paths import slugify
 from ...transforms.authors import people_index, read_authors
@@ -129,7 +130,7 @@ def _detect_page(path: Path, found: Detection) -> Detection:
 
 def _page_layout(path: Path) -> str | None:
     try:
-        with path.open(encoding="utf-8", errors="replace") as handle:
+        with open(path, encoding="utf-8", errors="replace", opener=regular_opener) as handle:
             head = handle.read(2000)
     except OSError:
         return None

@@ -8,6 +8,7 @@ from pathlib import Path
 from ...common.reader import Detection, ReadContext, Reader
 from ...model import Model, Source
 from ...parsing.bibtex import read_bib_file
+from ...parsing.text import regular_opener
 
 _ENTRY_START = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]", re.M)
 _SNIFF_BYTES = 64 * 1024
@@ -53,7 +54,7 @@ def _starts_with_entry(text: str) -> bool:
 
 def _head(path: Path) -> str:
     try:
-        with path.open("rb") as handle:
+        with open(path, "rb", opener=regular_opener) as handle:
             return handle.read(_SNIFF_BYTES).decode("utf-8", errors="replace")
     except OSError:
         return ""

@@ -15,10 +15,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ...common.reader import Detection, ReadContext, Reader
+from ...common.reader import Detection, ReadContext, Reader, jekyll_skips
 from ...diagnostics import AMBIGUOUS_CONTENT, UNRESOLVED_REFERENCE
 from ...model import Model, Page, Publication, Site, Source, Theme
 from ...parsing.front_matter import split_front_matter
+from ...parsing.text import read_regular_text
 from ...paths import slugify
 from ...transforms.fields import split_authors, year_of
 
@@ -57,8 +58,10 @@ class PlainReader(Reader):
         found = Detection()
         if not path.is_file() or path.suffix.lower() not in (".md", ".markdown", ".txt"):
             return found
-        with path.open(encoding="utf-8", errors="replace") as handle:
-            head = handle.read(4000)
+        try:
+            head = read_regular_text(path, 4000)
+        except OSError:
+            return found
         if head.startswith("---"):
             return found
         found.add(0.3, "a lone Markdown file without front matter")
@@ -84,7 +87,8 @@ class PlainReader(Reader):
 
 
 def _first_markdown(folder: Path) -> Path | None:
-    return next(iter(sorted(folder.glob("*.md"))), None)
+    return next(iter(sorted(p for p in folder.glob("*.md")
+                            if not jekyll_skips(p.name) and p.is_file())), None)
 
 
 def read_statement(lines: list[_Line], path: Path, ctx: ReadContext, model: Model) -> None:
