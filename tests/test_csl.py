@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from sitemigrate.detect import detect
-from sitemigrate.pipeline import plan_migration, read_site
+from sitemigrate.pipeline import SourceError, plan_migration, read_site
 
 ITEMS = [
     {"id": "lee2021widgets", "type": "article-journal", "title": "Widgets at Scale",
@@ -69,12 +71,13 @@ def test_csl_yaml_references_file(tmp_path: Path) -> None:
     assert all(p.origin and p.origin.line for p in model.publications)
 
 
-def test_not_csl_is_reported(tmp_path: Path) -> None:
+def test_not_csl_is_an_input_error_naming_why(tmp_path: Path) -> None:
+    """Read with --from csl, a file holding no CSL item is bad input (exit 2), not an empty
+    site; the message says what the reader found."""
     path = tmp_path / "other.json"
     path.write_text('[{"name": "x"}]', encoding="utf-8")
-    model = read_site(path, "csl")
-    assert not model.publications
-    assert [d.code for d in model.diagnostics] == ["SM110"]
+    with pytest.raises(SourceError, match="holds no CSL items"):
+        read_site(path, "csl")
 
 
 def test_custom_layout_looping_over_csl_data(tmp_path: Path) -> None:

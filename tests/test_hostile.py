@@ -94,6 +94,13 @@ def _site(kind: str, root: Path, payload: str) -> Path:
     elif kind == "bibtex":
         files = {"papers.bib": bib}
         src = root / "papers.bib"
+    elif kind == "csl":
+        item = {"id": "hostile2020", "type": "article-journal", "title": payload,
+                "container-title": payload, "abstract": payload, "URL": "javascript:PWN()",
+                "author": [{"family": "Doe", "given": "Jane"}],
+                "issued": {"date-parts": [[2020]]}}
+        files = {"refs.json": json.dumps([item])}
+        src = root / "refs.json"
     elif kind == "tsv":
         files = {"publications.tsv": "pub_date\ttitle\tvenue\texcerpt\tcitation\turl_slug\t"
                                      f"paper_url\n2020-01-01\t{payload}\t{payload}\t{payload}\t"

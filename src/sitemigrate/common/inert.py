@@ -229,6 +229,12 @@ class _Escaper:
             record.extra = self.any(record.extra)
 
 
+def inert_text(value: str) -> str:
+    """``value`` as inert text, for text a writer derives after ``make_inert`` ran (a plain-
+    text excerpt decodes the entities it escaped)."""
+    return _Escaper(Diagnostics()).text(value)
+
+
 def rendered(model: Model, record: Any) -> bool:
     """True when ``record``'s body field was read from a page Jekyll renders with Liquid."""
     if model.source.kind not in SITE_KINDS or record.origin is None:

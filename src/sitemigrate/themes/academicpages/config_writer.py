@@ -8,6 +8,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from ...common.inert import inert_text
 from ...common.site_config import complete_config
 from ...converters import converter
 from ...model import Site
@@ -43,13 +44,14 @@ def short_bio(text: str | None) -> str | None:
     first = plain_text(_MD_LINK.sub(r"\1", paragraphs[0])).replace("**", "").replace("__", "")
     first = first.strip(" #*>-")
     if len(first) <= BIO_LIMIT:
-        return first
+        return inert_text(first)
     kept = ""
     for sentence in _SENTENCE.split(first):
         if len(kept) + len(sentence) + 1 > BIO_LIMIT:
             break
         kept = f"{kept} {sentence}".strip()
-    return kept or first[:BIO_LIMIT - 1].rsplit(" ", 1)[0] + "…"
+    # plain_text decoded the entities that kept the text inert: escape again
+    return inert_text(kept or first[:BIO_LIMIT - 1].rsplit(" ", 1)[0] + "…")
 
 
 def build_config(site: Site, existing: CommentedMap | None, categories: list[str],
