@@ -33,7 +33,7 @@ from bibtexparser.middlewares.names import (
 from ..diagnostics import Diagnostics
 from ..model import PUBLICATION_KINDS, AuthorName, Origin, Publication
 from ..transforms.fields import as_bool, as_int, normalize_date, split_authors, year_of
-from ..transforms.latex import latex_to_unicode, unicode_to_latex
+from ..transforms.latex import latex_to_markdown, latex_to_unicode, unicode_to_latex
 
 if TYPE_CHECKING:
     from ..common.reader import ReadContext
@@ -299,7 +299,7 @@ def entry_to_publication(entry: BibEntry, origin: Origin) -> Publication:
     pub.kind = _kind_of(entry.entry_type, entry.fields)
     abstract_raw = take("abstract")
     if abstract_raw is not None:
-        pub.abstract = latex_to_unicode(abstract_raw, collapse_space=False) or None
+        pub.abstract = latex_to_markdown(abstract_raw) or None
         _keep_raw(raw_fields, "abstract", abstract_raw, unicode_to_latex(pub.abstract or ""))
     _map_links(pub, fields, raw_fields, field_names)
     _map_flags(pub, fields, raw_fields)
@@ -645,7 +645,7 @@ def publication_fields(pub: Publication, entry_type: str) -> dict[str, str]:
     _put_date(pub, out, raw)
     if pub.abstract:
         put("abstract", unicode_to_latex(pub.abstract), pub.abstract,
-            lambda v: latex_to_unicode(v, collapse_space=False) or None)
+            lambda v: latex_to_markdown(v) or None)
     _put_links(pub, out, names)
     if pub.award:
         out["award"] = _balanced(pub.award)
