@@ -12,6 +12,7 @@ from ..diagnostics import Diagnostics
 from ..model import Model, Origin
 from ..parsing.front_matter import FrontMatter, split_front_matter
 from ..parsing.text import decode, max_file_bytes
+from ..parsing.text import max_bib_bytes as bib_limit
 from ..parsing.yamlio import YamlError, load_yaml
 
 
@@ -43,19 +44,23 @@ class ReadContext:
     """The source root, the diagnostics collector and safe file access below the root."""
 
     def __init__(self, root: Path, diagnostics: Diagnostics | None = None,
-                 max_bytes: int | None = None) -> None:
+                 max_bytes: int | None = None, max_bib_bytes: int | None = None) -> None:
         self.root = root.resolve()
         self.diagnostics = diagnostics if diagnostics is not None else Diagnostics()
         self.max_bytes = max_bytes if max_bytes is not None else max_file_bytes()
+        #: a bibliography holds every entry in one file: it has a limit of its own
+        self.max_bib_bytes = max_bib_bytes if max_bib_bytes is not None else bib_limit()
         #: ``rel`` of the plain files ``walk`` found, known without resolving them again
         self._walked: dict[Path, str] = {}
+        self._rels: dict[Path, str] = {}  #: ``rel`` of other paths, resolved once
 
     def rel(self, path: Path) -> str:
         """``path`` relative to the source root, POSIX style (for diagnostics and origins)."""
-        known = self._walked.get(path)
-        if known is not None:
-            return known
-        return self._resolved_rel(path)
+        known = self._walked.get(path) or self._rels.get(path)
+        if known is None:
+            # one .bib file is the origin of thousands of entries: resolve it once
+            known = self._rels[path] = self._resolved_rel(path)
+        return known
 
     def _resolved_rel(self, path: Path) -> str:
         try:
@@ -90,9 +95,12 @@ class ReadContext:
         if data is None:
             try:
                 size = path.stat().st_size
-                if size > self.max_bytes:
-                    self.report("SM501", f"{size} bytes is over the limit of {self.max_bytes}",
-                                path)
+                limit = self.limit_for(path)
+                if size > limit:
+                    option = "--max-bib-size" if path.suffix.lower() == ".bib" \
+                        else "--max-file-size"
+                    self.report("SM501", f"{size} bytes is over the limit of {limit} (raise it"
+                                f" with {option})", path)
                     return None
                 data = path.read_bytes()
             except OSError as exc:
@@ -105,12 +113,16 @@ class ReadContext:
             self.report("SM108", "NUL bytes removed", path)
         return decoded.text
 
+    def limit_for(self, path: Path) -> int:
+        """The size limit of ``path``: a ``.bib`` bibliography's, or a page's."""
+        return self.max_bib_bytes if path.suffix.lower() == ".bib" else self.max_bytes
+
     def _read_walked(self, path: Path) -> bytes | None:
         """The bytes of a file within the size limit; ``None`` for anything else (too big,
         unreadable), which the caller then reads and reports the usual way."""
         try:
             with path.open("rb") as handle:
-                if os.fstat(handle.fileno()).st_size > self.max_bytes:
+                if os.fstat(handle.fileno()).st_size > self.limit_for(path):
                     return None
                 return handle.read()
         except OSError:

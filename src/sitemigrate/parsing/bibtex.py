@@ -353,9 +353,50 @@ def _split_names(value: str) -> tuple[str, ...]:
     """``split_multiple_persons_names``; a regular expression does when nothing is braced or
     escaped, which the library walks character by character."""
     if "{" in value or "}" in value or "\\" in value:
-        return tuple(split_multiple_persons_names(value))
+        value = value.strip(" \r\n\t")
+        masked = _mask_groups(value)
+        if masked is None:
+            return tuple(split_multiple_persons_names(value))
+        names, pos = [], 0
+        for match in _AND.finditer(masked):
+            names.append(value[pos:match.start()])
+            pos = match.end()
+        names.append(value[pos:])
+        return tuple(names) if value else ()
     value = value.strip(" \r\n\t")
     return tuple(_AND.split(value)) if value else ()
+
+
+_BRACE_OR_ESCAPE = re.compile(r"\\.?|[{}]", re.S)
+
+
+def _mask_groups(value: str) -> str | None:
+    """``value`` with every brace group blanked out (``"x"`` per character), so that an
+    "and" inside braces is not a separator; ``None`` when a backslash stands outside braces,
+    escapes a brace or a "}" closes nothing (the library's character walk has rules of its
+    own there)."""
+    depth, opened, pieces, pos = 0, 0, [], 0
+    for match in _BRACE_OR_ESCAPE.finditer(value):
+        token = match.group(0)
+        if token[0] == "\\":
+            if depth == 0 or token[1:] in ("{", "}"):
+                return None
+        elif token == "{":
+            if depth == 0:
+                opened = match.start()
+            depth += 1
+        elif depth == 0:
+            return None  # a stray "}"
+        else:
+            depth -= 1
+            if depth == 0:
+                pieces += (value[pos:opened], "x" * (match.end() - opened))
+                pos = match.end()
+    if depth:
+        pieces += (value[pos:opened], "x" * (len(value) - opened))
+    else:
+        pieces.append(value[pos:])
+    return "".join(pieces)
 
 
 def _parse_name(name: str) -> AuthorName:
