@@ -473,10 +473,11 @@ def _map_venue(pub: Publication, entry_type: str, fields: dict[str, str],
     preferred = _VENUE_FIELDS.get(entry_type, ("howpublished",))
     for name in (*preferred, *_ANY_VENUE):
         raw = fields.get(name)
-        if raw is None or not latex_to_unicode(raw):
+        venue = latex_to_unicode(raw) if raw is not None else ""
+        if not venue:
             continue
         del fields[name]
-        pub.venue = latex_to_unicode(raw)
+        pub.venue = venue
         _keep_raw(raw_fields, name, raw, unicode_to_latex(pub.venue))
         if name != venue_field_for(entry_type):
             field_names["venue"] = name

@@ -23,7 +23,12 @@ _LIGATURES = (("---", "\u2014"), ("--", "\u2013"), ("``", "\u201c"), ("''", "\u2
               ("!`", "\u00a1"), ("?`", "\u00bf"), ("~", "\u00a0"))
 
 
+_LIGATURE_SIGNS = re.compile(r"--|``|''|!`|\?`|~")
+
+
 def _replace_ligatures(text: str) -> str:
+    if not _LIGATURE_SIGNS.search(text):
+        return text
     for ligature, char in _LIGATURES:
         text = text.replace(ligature, char)
     return text
@@ -104,6 +109,10 @@ def latex_to_unicode(text: str, *, collapse_space: bool = True) -> str:
     """
     if not text:
         return ""
+    if _KNOWN:
+        known = _KNOWN.pop(text, None)
+        if known is not None:
+            return _tidy(known, collapse_space)
     return _decode(text, collapse_space, False)
 
 
@@ -112,7 +121,47 @@ def latex_to_markdown(text: str) -> str:
     ``\emph``/``\textit``/``\textsl`` as ``*…*``, ``\textbf`` as ``**…**``."""
     if not text:
         return ""
+    if _KNOWN:
+        known = _KNOWN.pop(text, None)
+        if known is not None:
+            return _tidy(known, False)
     return _decode(text, False, True)
+
+
+#: LaTeX ``unicode_to_latex`` wrote -> the text it wrote it from, whose tidied form is the
+#: decoding, known without decoding (see ``expect_read_back``); taken out when used
+_KNOWN: dict[str, str] = {}
+_KNOWN_MAX = 4096
+#: ``$`` only in ``$…$`` spans of non-blank math (no ``\$``, braces balanced), one after
+#: another (never ``$$``), and between them nothing escaped with a backslash or brace
+_MATH_LAYOUT = re.compile(
+    r"[^$\\{}]*(?:\$(?=\S)(?:[^$\\{}]|\\[^${}]|\{[^$\\{}]*\})+(?<=\S)\$[^$\\{}]*)*")
+#: white space other than a space or a line break, control characters
+_ODD_SPACE = re.compile(r"[^\S \n]|[\x00-\x1f\x7f-\x9f]")
+
+
+def _plain_math_layout(text: str, latex: str) -> bool:
+    """``text`` holds math spans that ``unicode_to_latex`` kept as they are, amid plain
+    text: then its decoding is ``text`` tidied (see ``expect_read_back``)."""
+    return bool(_MATH_LAYOUT.fullmatch(text)) and latex.count("$") == text.count("$") \
+        and not _ODD_SPACE.search(text.replace("\n", " "))
+
+
+def expect_read_back(text: str) -> str:
+    """``unicode_to_latex(text)``, noting what decoding it will give so that reading back a
+    value just written (the al-folio writer re-reads every entry it writes) need not parse it.
+
+    What is noted is what the decoder returns anyway: ``text`` with its white space tidied.
+    That holds for every text without ``$`` and for text whose ``$`` all open or close math
+    spans ``unicode_to_latex`` keeps verbatim (property-tested); other text is not noted.
+    """
+    latex = unicode_to_latex(text)
+    if "$" in text and not _plain_math_layout(text, latex):
+        return latex
+    if len(_KNOWN) >= _KNOWN_MAX:
+        _KNOWN.clear()  # values written and never read back: forget them
+    _KNOWN[latex] = text
+    return latex
 
 
 @lru_cache(maxsize=4096)  # venues, names and months repeat across a file
@@ -225,8 +274,10 @@ def _decode_simple(text: str, markdown: bool = False) -> str | None:
         pieces.append(value)
         return f"\x02{len(pieces) - 1}\x02"
 
-    if "\\" in text:
-        text = _CITE.sub(lambda m: piece(m.group(0)), text)
+    backslash, brace = "\\" in text, "{" in text
+    if backslash:
+        if "\\cite" in text:
+            text = _CITE.sub(lambda m: piece(m.group(0)), text)
         text = _ACCENT.sub(lambda m: _decode_token(m.group(0)), text)
         text = _ESCAPED.sub(lambda m: "\x00" + str(ord(m.group(0)[1])) + "\x00", text)
 
@@ -244,7 +295,7 @@ def _decode_simple(text: str, markdown: bool = False) -> str | None:
         return "\x01" + piece(before) + arg + piece(after) + "\x01"
 
     previous = None
-    while previous != text:
+    while brace and previous != text:
         # a brace still ends a ligature: "{a-}-b" is "a--b", not "a–b"
         previous = text
         if "\\" in text:
@@ -252,8 +303,11 @@ def _decode_simple(text: str, markdown: bool = False) -> str | None:
         text = _PROTECTING_BRACES.sub(_group, text)
     if _MARKUP.search(text):
         return None
-    text = _replace_ligatures(text).replace("\x01", "")
-    text = _PLACEHOLDER.sub(lambda m: chr(int(m.group(1))), text)
+    text = _replace_ligatures(text)
+    if brace:
+        text = text.replace("\x01", "")
+    if backslash:
+        text = _PLACEHOLDER.sub(lambda m: chr(int(m.group(1))), text)
     return _PIECE.sub(lambda m: pieces[int(m.group(1))], text) if pieces else text
 
 
