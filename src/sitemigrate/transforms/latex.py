@@ -43,7 +43,7 @@ EMPHASIS_MACROS = {"emph": "*", "textit": "*", "textsl": "*", "textbf": "**"}
 def _emphasis(text: str, marker: str) -> str:
     """``*text*`` with the white space at either end kept outside the markers (Markdown
     emphasis must not start or end with a space); nothing to emphasize gives the text."""
-    core = text.strip(" \t\n")
+    core = text.strip(" \t\n\x01")  # \x01: a group boundary of the fast path
     if not core:
         return text
     start = text.index(core)
@@ -269,12 +269,16 @@ def _decode_simple(text: str, markdown: bool = False) -> str | None:
     pieces: list[str] = []
 
     def piece(value: str) -> str:
+        if not value:
+            return "\x01"  # nothing, but still between two signs: "-\foo-" is no en dash
         if not value.strip():
-            return value  # white space (or nothing) as it is: emphasis trims it
+            return value  # white space as it is: emphasis trims it
         pieces.append(value)
         return f"\x02{len(pieces) - 1}\x02"
 
     backslash, brace = "\\" in text, "{" in text
+    if "\\\\" in text:
+        return None  # a line break, or a backslash the next step could mistake for a command
     if backslash:
         if "\\cite" in text:
             text = _CITE.sub(lambda m: piece(m.group(0)), text)
@@ -304,7 +308,7 @@ def _decode_simple(text: str, markdown: bool = False) -> str | None:
     if _MARKUP.search(text):
         return None
     text = _replace_ligatures(text)
-    if brace:
+    if "\x01" in text:
         text = text.replace("\x01", "")
     if backslash:
         text = _PLACEHOLDER.sub(lambda m: chr(int(m.group(1))), text)
