@@ -81,3 +81,36 @@ def test_batch_alternates_kinds(tmp_path: Path) -> None:
 def test_readers_detect_the_generated_sites(tmp_path: Path, kind: str) -> None:
     site = generate.generate_site(kind, tmp_path / kind, 5)
     assert detect(site).kind == kind
+
+
+def _load_bibgen():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("bench_bibgen", BENCH / "bibgen.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_bibliography_generator_is_deterministic_and_latex_heavy(tmp_path: Path) -> None:
+    from sitemigrate.diagnostics import Diagnostics
+    from sitemigrate.parsing.bibtex import parse_bibtex
+    from sitemigrate.pipeline import read_site
+
+    bibgen = _load_bibgen()
+    text = bibgen.generate_bib(300)
+    assert text == bibgen.generate_bib(300) != bibgen.generate_bib(300, seed=1)
+    for sign in ("@string{", "crossref = {DBLP:conf/", r"\emph{", r"\textit{", r"\textbf{",
+                 r"\url{", r"\cite{", "$", "{GPU}", r"{\"u}", r"{\v{S}}", "Collaboration}",
+                 r"\&", "abstract = {"):
+        assert sign in text, sign
+    assert any(f"{{{name} and " in text for name in bibgen._SINGLE)  # single-name authors
+    diagnostics = Diagnostics()
+    entries = parse_bibtex(text, "refs.bib", diagnostics)
+    assert len(entries) == 300 + 12 and not list(diagnostics)  # 12 @proceedings
+    path = tmp_path / "refs.bib"
+    path.write_text(text, encoding="utf-8")
+    model = read_site(path)
+    assert len(model.publications) == 312
+    abstracts = [p.abstract for p in model.publications if p.abstract]
+    assert any("*" in a for a in abstracts) and any(r"\cite{" in a for a in abstracts)
+    assert not any("<cit.>" in a for a in abstracts)

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitemigrate.common.reader import ReadContext
@@ -355,3 +355,20 @@ def test_big_files_parse_whole() -> None:
         assert len(pubs) == count
         assert pubs[-1].authors[0] == f"Anna Müller{count - 1}"
         assert [e.line for e in entries[:2]] == [1, 9]  # 7 lines + a blank one
+
+
+_NAME_LISTS = st.lists(st.sampled_from(
+    list("aAnNdD xy\t\n{}\\\"'~") + [" and ", " AND ", "{and}", "{\\\"u}", "\\\"{u}", "and{",
+                                     "}and", "\\{", "\\}", "{\\v{S}}imi{\\'c}", ", "]),
+    max_size=25).map("".join)
+
+
+@settings(max_examples=2000)
+@given(_NAME_LISTS)
+def test_name_lists_split_like_bibtexparser(value: str) -> None:
+    """The brace-masking shortcut splits "A and {B and C}" exactly like the library's walk."""
+    from bibtexparser.middlewares.names import split_multiple_persons_names
+
+    from sitemigrate.parsing.bibtex import _split_names
+
+    assert list(_split_names.__wrapped__(value)) == split_multiple_persons_names(value)

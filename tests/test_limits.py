@@ -296,3 +296,55 @@ def test_an_existing_config_that_does_not_load_is_reported_and_replaced(
     refused = [d for d in plan.diagnostics if d.file == "_config.yml" and d.code == code]
     assert len(refused) == 1 and "written afresh" in refused[0].message
     assert b"title: Lab" in plan.files.get("_config.yml")
+
+
+def _bib(entries: int) -> str:
+    return "".join(f"@article{{k{i}, title={{Paper {i}}}, author={{Doe, Jane}}, year={{2020}},"
+                   f" abstract={{{'An abstract. ' * 20}}}}}\n" for i in range(entries))
+
+
+def test_a_bibliography_has_a_limit_of_its_own(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page limit small enough to refuse a page still admits a bibliography."""
+    monkeypatch.setenv("SITEMIGRATE_MAX_FILE_SIZE", "50MB")
+    monkeypatch.setenv("SITEMIGRATE_MAX_BIB_SIZE", "512MB")
+    bib = tmp_path / "refs.bib"
+    bib.write_text(_bib(40))  # ~12 kB
+    result = CliRunner().invoke(cli, ["--max-file-size", "4KB", "migrate", str(bib), "--to",
+                                      "academicpages", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert len(list((tmp_path / "out" / "_publications").iterdir())) == 40
+    result = CliRunner().invoke(cli, ["--max-bib-size", "4KB", "export", str(bib)])
+    assert '"code": "SM501"' in result.output and "--max-bib-size" in result.output
+    assert '"publications": []' in result.output
+
+
+@pytest.mark.parametrize("big", ["refs.bib", "page"])
+def test_a_refused_input_writes_no_output_folder(big: str, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SITEMIGRATE_MAX_FILE_SIZE", "50MB")
+    monkeypatch.setenv("SITEMIGRATE_MAX_BIB_SIZE", "512MB")
+    if big == "refs.bib":
+        src = tmp_path / "refs.bib"
+        src.write_text(_bib(40))
+        limit = ["--max-bib-size", "4KB"]
+    else:
+        src = tmp_path / "site"
+        (src / "_publications").mkdir(parents=True)
+        (src / "_config.yml").write_text("title: Lab\n")
+        (src / "_publications" / "2020-01-01-big.md").write_text(
+            "---\ntitle: Big\ncollection: publications\ndate: 2020-01-01\n---\n" + "x" * 8000)
+        limit = ["--max-file-size", "4KB"]
+    out = tmp_path / "out"
+    for target in ("academicpages", "al-folio"):
+        result = CliRunner().invoke(cli, [*limit, "migrate", str(src), "--to", target,
+                                          "-o", str(out)])
+        assert result.exit_code == 2, result.output
+        assert "nothing was written" in result.output
+        assert not out.exists()  # not even the _config.yml of a half-made site
+    out.mkdir()
+    (out / "mine.md").write_text("kept")
+    result = CliRunner().invoke(cli, [*limit, "migrate", str(src), "--to", "academicpages",
+                                      "-o", str(out), "--force"])
+    assert result.exit_code == 2
+    assert [p.name for p in out.iterdir()] == ["mine.md"]

@@ -12,6 +12,7 @@ from .common.writer import WriteContext
 from .detect import detect
 from .diagnostics import (
     AMBIGUOUS_CONTENT,
+    FILE_TOO_LARGE,
     INTERNAL_ERROR,
     SYMLINK_SKIPPED,
     UNKNOWN_KIND,
@@ -237,6 +238,10 @@ def migrate(src: str | Path, target: str, out_dir: str | Path, *, kind: str | No
     with collector_paused():
         model = read_site(src, kind, dedupe=dedupe, include_unused=include_unused)
         plan = plan_migration(model, target, out_dir, onto=onto)
+    refused = [d for d in plan.diagnostics if d.code == FILE_TOO_LARGE]
+    if refused and not dry_run:
+        # A site without the files that were too big to read is not the site: write nothing
+        raise SourceError(f"{refused[0].file}: {refused[0].message}; nothing was written")
     if not dry_run and len(plan.files):
         write_atomically(plan.files, plan.out_dir, force=force)
         plan.written = True

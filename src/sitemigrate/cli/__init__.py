@@ -44,8 +44,11 @@ class LazyGroup(click.Group):
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="sitemigrate")
 @click.option("--max-file-size", metavar="SIZE", envvar="SITEMIGRATE_MAX_FILE_SIZE",
-              help="Refuse input files larger than this (default 50MB).")
-def cli(max_file_size: str | None) -> None:
+              help="Refuse pages and data files larger than this (default 50MB).")
+@click.option("--max-bib-size", metavar="SIZE", envvar="SITEMIGRATE_MAX_BIB_SIZE",
+              help="Refuse .bib bibliographies larger than this (default 512MB, about "
+                   "250,000 entries).")
+def cli(max_file_size: str | None, max_bib_size: str | None) -> None:
     """Move academic Jekyll sites between themes without losing a publication.
 
     Read a site (academicpages, al-folio, Allan lab, custom data-driven layouts, plain
@@ -57,27 +60,35 @@ def cli(max_file_size: str | None) -> None:
 
     Exit codes: 0 ok; 1 finished, with losses or errors reported; 2 usage or bad input.
     """
-    if max_file_size:
-        import os
-
-        from ..parsing.text import parse_size
-
-        try:
-            parse_size(max_file_size)
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--max-file-size") from None
-        previous = os.environ.get("SITEMIGRATE_MAX_FILE_SIZE")
-        os.environ["SITEMIGRATE_MAX_FILE_SIZE"] = max_file_size  # inherited by batch workers
-        click.get_current_context().call_on_close(lambda: _restore_env(previous))
+    for option, variable, value in (("--max-file-size", "SITEMIGRATE_MAX_FILE_SIZE",
+                                     max_file_size),
+                                    ("--max-bib-size", "SITEMIGRATE_MAX_BIB_SIZE",
+                                     max_bib_size)):
+        if value:
+            _set_limit(option, variable, value)
 
 
-def _restore_env(previous: str | None) -> None:
+def _set_limit(option: str, variable: str, value: str) -> None:
+    import os
+
+    from ..parsing.text import parse_size
+
+    try:
+        parse_size(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint=option) from None
+    previous = os.environ.get(variable)
+    os.environ[variable] = value  # inherited by batch workers
+    click.get_current_context().call_on_close(lambda: _restore_env(variable, previous))
+
+
+def _restore_env(variable: str, previous: str | None) -> None:
     import os
 
     if previous is None:
-        os.environ.pop("SITEMIGRATE_MAX_FILE_SIZE", None)
+        os.environ.pop(variable, None)
     else:
-        os.environ["SITEMIGRATE_MAX_FILE_SIZE"] = previous
+        os.environ[variable] = previous
 
 
 def main() -> None:

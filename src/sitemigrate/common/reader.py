@@ -25,6 +25,7 @@ from ..diagnostics import (
 from ..model import Model, Origin
 from ..parsing.front_matter import FrontMatter, split_front_matter
 from ..parsing.text import SpecialFileError, decode, max_file_bytes, read_regular, special_kind
+from ..parsing.text import max_bib_bytes as bib_limit
 from ..parsing.yamlio import YamlError, load_yaml
 from .settings import top_level_key_lines
 
@@ -82,12 +83,15 @@ class ReadContext:
     """The source root, the diagnostics collector and safe file access below the root."""
 
     def __init__(self, root: Path, diagnostics: Diagnostics | None = None,
-                 max_bytes: int | None = None, *, include_unused: bool = False) -> None:
+                 max_bytes: int | None = None, max_bib_bytes: int | None = None, *,
+                 include_unused: bool = False) -> None:
         self.root = root.resolve()
         #: read sources the site does not render too (al-folio: every .bib file)
         self.include_unused = include_unused
         self.diagnostics = diagnostics if diagnostics is not None else Diagnostics()
         self.max_bytes = max_bytes if max_bytes is not None else max_file_bytes()
+        #: a bibliography holds every entry in one file: it has a limit of its own
+        self.max_bib_bytes = max_bib_bytes if max_bib_bytes is not None else bib_limit()
         #: ``rel`` of the plain files ``walk`` found, known without resolving them again
         self._walked: dict[Path, str] = {}
         #: line of each top-level key of the root's ``_config.yml``, once it was parsed
@@ -95,13 +99,15 @@ class ReadContext:
         #: every record a reader met, as ``(kind, file, line)`` (see ``saw``)
         self.seen: list[tuple[str, str, int | None]] = []
         self._rules: tuple[re.Pattern[str], frozenset[str]] | None = None
+        self._rels: dict[Path, str] = {}  #: ``rel`` of other paths, resolved once
 
     def rel(self, path: Path) -> str:
         """``path`` relative to the source root, POSIX style (for diagnostics and origins)."""
-        known = self._walked.get(path)
-        if known is not None:
-            return known
-        return self._resolved_rel(path)
+        known = self._walked.get(path) or self._rels.get(path)
+        if known is None:
+            # one .bib file is the origin of thousands of entries: resolve it once
+            known = self._rels[path] = self._resolved_rel(path)
+        return known
 
     def _resolved_rel(self, path: Path) -> str:
         try:
@@ -155,9 +161,14 @@ class ReadContext:
                 if kind is not None:
                     raise SpecialFileError(0, f"{kind}; not read", str(path))
                 size = path.stat().st_size
-                if size > self.max_bytes:
+                limit = self.limit_for(path)
+                if size > limit:
+                    option = "--max-bib-size" if path.suffix.lower() == ".bib" \
+                        else "--max-file-size"
                     self.report(
-                        FILE_TOO_LARGE, f"{size} bytes is over the limit of {self.max_bytes}", path
+                        FILE_TOO_LARGE,
+                        f"{size} bytes is over the limit of {limit} (raise it with {option})",
+                        path,
                     )
                     return None
                 data = read_regular(path)
@@ -174,13 +185,17 @@ class ReadContext:
             self.report(BAD_ENCODING, "NUL bytes removed", path)
         return decoded.text
 
+    def limit_for(self, path: Path) -> int:
+        """The size limit of ``path``: a ``.bib`` bibliography's, or a page's."""
+        return self.max_bib_bytes if path.suffix.lower() == ".bib" else self.max_bytes
+
     def _read_walked(self, path: Path) -> bytes | None:
         """The bytes of a file within the size limit; ``None`` for anything else (too big,
         unreadable, not a regular file), which the caller then reads and reports."""
         try:
             with open(path, "rb", opener=_nonblocking) as handle:
                 st = os.fstat(handle.fileno())
-                if not stat.S_ISREG(st.st_mode) or st.st_size > self.max_bytes:
+                if not stat.S_ISREG(st.st_mode) or st.st_size > self.limit_for(path):
                     return None
                 return handle.read()
         except OSError:

@@ -41,7 +41,7 @@ from ..diagnostics import (
 )
 from ..model import PUBLICATION_KINDS, AuthorName, Origin, Publication
 from ..transforms.fields import as_bool, as_int, normalize_date, split_authors, year_of
-from ..transforms.latex import latex_to_unicode, unicode_to_latex
+from ..transforms.latex import latex_to_markdown, latex_to_unicode, unicode_to_latex
 
 if TYPE_CHECKING:
     from ..common.reader import ReadContext
@@ -379,7 +379,7 @@ def entry_to_publication(entry: BibEntry, origin: Origin) -> Publication:
     pub.kind = _kind_of(entry.entry_type, entry.fields)
     abstract_raw = take("abstract")
     if abstract_raw is not None:
-        pub.abstract = latex_to_unicode(abstract_raw, collapse_space=False) or None
+        pub.abstract = latex_to_markdown(abstract_raw) or None
         _keep_raw(raw_fields, "abstract", abstract_raw, unicode_to_latex(pub.abstract or ""))
     _map_links(pub, fields, raw_fields, field_names)
     _map_flags(pub, fields, raw_fields)
@@ -433,9 +433,51 @@ def _split_names(value: str) -> tuple[str, ...]:
     """``split_multiple_persons_names``; a regular expression does when nothing is braced or
     escaped, which the library walks character by character."""
     if "{" in value or "}" in value or "\\" in value:
-        return tuple(split_multiple_persons_names(value))
+        value = value.strip(" \r\n\t")
+        masked = _mask_groups(value)
+        if masked is None:
+            return tuple(split_multiple_persons_names(value))
+        names, pos = [], 0
+        for match in _AND.finditer(masked):
+            names.append(value[pos:match.start()])
+            pos = match.end()
+        names.append(value[pos:])
+        return tuple(names) if value else ()
     value = value.strip(" \r\n\t")
     return tuple(_AND.split(value)) if value else ()
+
+
+_BRACE_OR_ESCAPE = re.compile(r"\\.?|[{}]", re.S)
+
+
+def _mask_groups(value: str) -> str | None:
+    """``value`` with every brace group blanked out (``"x"`` per character), so that an
+    "and" inside braces is not a separator; ``None`` when a backslash stands outside braces,
+    escapes a brace or a "}" closes nothing (the library's character walk has rules of its
+    own there)."""
+    depth, opened, pos = 0, 0, 0
+    pieces: list[str] = []
+    for match in _BRACE_OR_ESCAPE.finditer(value):
+        token = match.group(0)
+        if token[0] == "\\":
+            if depth == 0 or token[1:] in ("{", "}"):
+                return None
+        elif token == "{":
+            if depth == 0:
+                opened = match.start()
+            depth += 1
+        elif depth == 0:
+            return None  # a stray "}"
+        else:
+            depth -= 1
+            if depth == 0:
+                pieces += (value[pos:opened], "x" * (match.end() - opened))
+                pos = match.end()
+    if depth:
+        pieces += (value[pos:opened], "x" * (len(value) - opened))
+    else:
+        pieces.append(value[pos:])
+    return "".join(pieces)
 
 
 def _parse_name(name: str) -> AuthorName:
@@ -512,10 +554,11 @@ def _map_venue(pub: Publication, entry_type: str, fields: dict[str, str],
     preferred = _VENUE_FIELDS.get(entry_type, ("howpublished",))
     for name in (*preferred, *_ANY_VENUE):
         raw = fields.get(name)
-        if raw is None or not latex_to_unicode(raw):
+        venue = latex_to_unicode(raw) if raw is not None else ""
+        if not venue:
             continue
         del fields[name]
-        pub.venue = latex_to_unicode(raw)
+        pub.venue = venue
         _keep_raw(raw_fields, name, raw, unicode_to_latex(pub.venue))
         if name != venue_field_for(entry_type):
             field_names["venue"] = name
@@ -725,7 +768,7 @@ def publication_fields(pub: Publication, entry_type: str) -> dict[str, str]:
     _put_date(pub, out, raw)
     if pub.abstract:
         put("abstract", unicode_to_latex(pub.abstract), pub.abstract,
-            lambda v: latex_to_unicode(v, collapse_space=False) or None)
+            lambda v: latex_to_markdown(v) or None)
     _put_links(pub, out, names)
     if pub.award:
         out["award"] = _balanced(pub.award)

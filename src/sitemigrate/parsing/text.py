@@ -8,8 +8,13 @@ import re
 from dataclasses import dataclass
 
 #: Files larger than this are refused (SM501); ``--max-file-size`` or the environment
-#: variable ``SITEMIGRATE_MAX_FILE_SIZE`` (e.g. ``200MB``) changes it.
+#: variable ``SITEMIGRATE_MAX_FILE_SIZE`` (e.g. ``200MB``) changes it.  A page, a data file
+#: or a config this large is not a real one.
 FALLBACK_MAX_BYTES = 50 * 1024 * 1024
+#: The limit for a ``.bib`` bibliography (``--max-bib-size``, ``SITEMIGRATE_MAX_BIB_SIZE``):
+#: a bibliography is one file holding every entry, ~1-2 kB each with abstracts, so this
+#: admits a 100,000-entry export.
+FALLBACK_MAX_BIB_BYTES = 512 * 1024 * 1024
 
 _SIZE = re.compile(r"^\s*(\d+)\s*([kmg]?)b?\s*$", re.I)
 
@@ -24,13 +29,23 @@ def parse_size(text: str) -> int:
 
 
 def max_file_bytes() -> int:
-    env = os.environ.get("SITEMIGRATE_MAX_FILE_SIZE")
+    """The size limit of a page or data file (``SITEMIGRATE_MAX_FILE_SIZE`` or 50 MB)."""
+    return _limit("SITEMIGRATE_MAX_FILE_SIZE", FALLBACK_MAX_BYTES)
+
+
+def max_bib_bytes() -> int:
+    """The size limit of a ``.bib`` file (``SITEMIGRATE_MAX_BIB_SIZE`` or 512 MB)."""
+    return _limit("SITEMIGRATE_MAX_BIB_SIZE", FALLBACK_MAX_BIB_BYTES)
+
+
+def _limit(variable: str, fallback: int) -> int:
+    env = os.environ.get(variable)
     if env:
         try:
             return parse_size(env)
         except ValueError:
             pass
-    return FALLBACK_MAX_BYTES
+    return fallback
 
 
 _BOMS = (

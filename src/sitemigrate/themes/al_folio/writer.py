@@ -74,6 +74,7 @@ from ...parsing.front_matter import render_front_matter
 from ...parsing.yamldump import dump_yaml
 from ...paths import slugify, unique_name
 from ...transforms.fields import normalize_date
+from ...transforms.latex import expect_read_back
 from ...transforms.socials import normalize_social, social_value
 from .codec import (
     FILTERED_BIB_FIELDS,
@@ -702,6 +703,9 @@ def _as_read_back(pub: Publication) -> Publication:
     """
     entry_type = entry_type_of(pub)
     key, fields = bibtex_key(pub.id), publication_fields(pub, entry_type)
+    for text in (pub.title, pub.venue, pub.abstract):
+        if text:
+            expect_read_back(text)  # what the written value decodes to, known: not parsed
     entry = entry_as_parsed(entry_type, key, fields)
     if entry is None:
         entries = parse_bibtex(format_entry(entry_type, key, fields), "papers.bib",
