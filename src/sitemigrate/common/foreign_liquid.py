@@ -209,6 +209,7 @@ def make_safe(text: str, liquid: LiquidTarget, meta: dict[str, object],
 
 _FIRST_LIQUID = re.compile(r"\{%|\{\{")
 _LISTING_TAG = re.compile(r"\{%-?\s*(?:for|tablerow|bibliography)\b")
+_HEADING_LINE = re.compile(r"^\s{0,3}#{1,6}\s|^\s*<h[1-6][\s>].*</h[1-6]>\s*$", re.I)
 _WRAPPER_LINE = re.compile(r"^\s*<(?!/?(?:p|em|strong|a|br|b|i|code)\b)[^>]*>\s*$")
 
 
@@ -225,6 +226,9 @@ def intro_above_listing(body: str) -> str:
     so the target's own listing can follow it."""
     match = _FIRST_LIQUID.search(body)
     lines = (body[:match.start()] if match else body).rstrip().split("\n")
-    while lines and (not lines[-1].strip() or _WRAPPER_LINE.match(lines[-1])):
+    # a heading right above the loop names what the loop listed ("## Highlights"): it goes
+    # with the loop, not with the intro
+    while lines and (not lines[-1].strip() or _WRAPPER_LINE.match(lines[-1])
+                     or _HEADING_LINE.match(lines[-1])):
         lines.pop()
     return "\n".join(lines).strip("\n")

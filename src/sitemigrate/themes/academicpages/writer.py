@@ -552,8 +552,8 @@ class _Plan:
             self._layout(meta, page)
             return text, False
         _keep_liquid(meta, [text])
-        intro = intro_above_listing(page.body)
-        if intro:
+        intro = intro_above_listing(page.body) if native is not None else ""
+        if intro:  # the text above a listing, not a research page's (its themes follow)
             listing = f"{intro}\n\n{listing}"
         self._layout(meta, page, "archive")
         meta.setdefault("author_profile", True)
