@@ -79,3 +79,25 @@ def test_onto_clears_the_template_profile_the_source_does_not_set(tmp_path: Path
     assert "# your name" in text  # comments stay for the user to fill in
     for sample in ("Your Sidebar Name", "Red Brick University", "yourorcidurl"):
         assert sample not in text
+
+
+def test_onto_rewrites_the_allan_lab_templates_own_lab_in_its_includes(tmp_path: Path) -> None:
+    theme = tmp_path / "allanlab"
+    (theme / "_includes").mkdir(parents=True)
+    (theme / "_config.yml").write_text('title: "The Allan Lab"\n', encoding="utf-8")
+    (theme / "_includes" / "header.html").write_text(
+        '<a class="navbar-brand" href="{{ site.url }}/">Allan Lab @ Leiden University</a>\n',
+        encoding="utf-8")
+    (theme / "_includes" / "footer.html").write_text(
+        '<div class="col-sm-4">\n  <p>&copy 2016 Allan Lab. Site made with Jekyll</p>\n'
+        '  <p>We are part of the <a href="https://www.physics.leidenuniv.nl/">Leiden Institute'
+        ' of Physics</a>.</p>\n</div>\n<div class="col-sm-4">\n  Funding:<br />\n  - NWO\n'
+        '</div>\n<div class="col-sm-4">\n  Contact:<br />\n  Oort building, Leiden University'
+        '\n</div>\n', encoding="utf-8")
+    out = tmp_path / "out"
+    migrate(_custom_site(tmp_path / "site"), "allanlab", out, onto=theme)
+    header = (out / "_includes" / "header.html").read_text(encoding="utf-8")
+    footer = (out / "_includes" / "footer.html").read_text(encoding="utf-8")
+    assert "{{ site.title }}</a>" in header and "Leiden" not in header
+    assert "Leiden" not in footer and "NWO" not in footer and "Allan Lab" not in footer
+    assert "Site made with Jekyll" in footer  # the rest of the footer stays

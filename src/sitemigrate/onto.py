@@ -8,6 +8,7 @@ files are laid on top, and the writer merges ``_config.yml`` with the checkout's
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -123,3 +124,22 @@ def _clear(mapping: Any, path: list[str], sample: Any, *, keep_key: bool) -> boo
     else:
         del mapping[head]
     return True
+
+
+def clear_sample_text(files: FileSet, theme: str) -> list[str]:
+    """Rewrite the template's own text in its includes (``sample_text`` in its converters
+    data: the Allan lab template names its lab, funding and address in the HTML); return
+    the files changed.  A pattern that does not match (another version) changes nothing."""
+    changed: list[str] = []
+    for rule in converter(theme).get("sample_text") or []:
+        rel = str(rule["file"])
+        data = files.get(rel)
+        if data is None:
+            continue
+        text = data.decode("utf-8", "replace")
+        new = re.sub(str(rule["pattern"]), str(rule["replace"]), text, flags=re.S)
+        if new != text:
+            files.add(rel, new)
+            if rel not in changed:
+                changed.append(rel)
+    return changed

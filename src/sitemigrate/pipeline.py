@@ -197,7 +197,7 @@ def plan_migration(model: Model, target: str, out_dir: str | Path, *,
 
 
 def _onto_files(model: Model, target: str, theme_dir: Path, ctx: WriteContext) -> FileSet:
-    from .onto import clear_sample_values, drop_shadowed_pages, theme_base
+    from .onto import clear_sample_text, clear_sample_values, drop_shadowed_pages, theme_base
 
     if not theme_dir.is_dir():
         raise SourceError(f"{theme_dir}: --onto needs a folder holding a checkout of {target}")
@@ -214,6 +214,9 @@ def _onto_files(model: Model, target: str, theme_dir: Path, ctx: WriteContext) -
         )
     for rel, data in written.items():
         base.files.add(rel, data)
+    for rel in clear_sample_text(base.files, target):
+        diagnostics.report(AMBIGUOUS_CONTENT, "the template's own lab name, funding and address "
+                           "replaced by this site's (or removed)", rel)
     for key in clear_sample_values(base.files, target):
         diagnostics.report(
             AMBIGUOUS_CONTENT,
