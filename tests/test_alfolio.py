@@ -444,3 +444,26 @@ def test_a_bibliography_a_page_names_stays_a_file_of_its_own(tmp_path: Path) -> 
     ada = files.get("_bibliography/people/ada.bib") or b""
     assert b"Ada Paper" in ada and b"Lab Paper" not in ada
     assert b"Ada Paper" not in (files.get("_bibliography/papers.bib") or b"")
+
+
+def test_an_undated_entry_stays_undated_and_keeps_jekyll_scholar_building(tmp_path: Path) -> None:
+    """jekyll-scholar groups the publications page by year and stops on an entry with no year
+    field (nil.numeric?): the writer gives it an empty one, never an invented year."""
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{a, title={No Year}, author={Doe, Jane}, journal={J}}\n",
+                   encoding="utf-8")
+    files = plan_migration(read_site(bib), "al-folio", tmp_path / "out").files
+    text = (files.get("_bibliography/papers.bib") or b"").decode()
+    assert re.search(r"^\s*year\s*=\s*\{\}", text, re.M), text
+    out = tmp_path / "out"
+    for rel, data in files.items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_bytes(data)
+    assert [p.year for p in read_site(out).publications] == [None]
+
+
+def test_short_bibliography_options_name_files_too(tmp_path: Path) -> None:
+    from sitemigrate.themes.al_folio.codec import named_bib_files
+
+    assert named_bib_files("{% bibliography -f people/ada%} {% cite x --file b.bib %}") == \
+        {"people/ada", "b"}

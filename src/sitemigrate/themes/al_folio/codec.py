@@ -35,6 +35,17 @@ _PATH_LINK_FIELDS = ("bibtex",)
 _LINKISH = re.compile(r"^((https?|ftp)://|\.{0,2}/|www\.)\S*$|^[\w.-]+/\S+$", re.I)
 #: a ``{% cite … %}`` tag
 CITE_TAG = re.compile(r"{%-?\s*cite\s+([^%]+?)\s*-?%}")
+#: the bibliography a jekyll-scholar tag names with ``--file x`` (or ``-f x``)
+FILE_OPTION = re.compile(r"\{%-?\s*(?:bibliography|bibliography_count|cite|citation|"
+                         r"reference|nocite)\b[^%]*?(?:--file|-f)\s+[\"']?([\w./-]+?)[\"']?"
+                         r"(?=[\s%]|$)")
+
+
+def named_bib_files(text: str) -> set[str]:
+    """The bibliographies (names without ``.bib``) the jekyll-scholar tags in ``text`` name."""
+    if "-f" not in text:
+        return set()
+    return {name.removesuffix(".bib") for name in FILE_OPTION.findall(text)}
 
 
 def social_network(key: str) -> str:

@@ -49,6 +49,7 @@ from .codec import (
     CITE_TAG,
     SUBTITLE_SEPARATOR,
     cite_keys,
+    named_bib_files,
     path_links_from_fields,
     research_content,
     social_network,
@@ -234,8 +235,6 @@ def _dedupe(values: list[str]) -> list[str]:
 
 # ---------------------------------------------------------------------- whole site
 
-_FILE_OPTION = re.compile(r"\{%-?\s*(?:bibliography|bibliography_count|cite|citation|"
-                          r"reference|nocite)\b[^%]*?--file\s+[\"']?([\w./-]+)")
 _BIB_ENTRY = re.compile(r"^\s*@(?!comment|string|preamble)[A-Za-z]+\s*[{(]", re.M | re.I)
 
 
@@ -374,9 +373,7 @@ class _SiteReading:
             if (self.root / sub).is_dir():
                 paths.extend(self.ctx.walk(self.root / sub, suffixes))
         for path in paths:
-            text = self.ctx.read_text(path)
-            if text and "--file" in text:
-                names.update(m.removesuffix(".bib") for m in _FILE_OPTION.findall(text))
+            names.update(named_bib_files(self.ctx.read_text(path) or ""))
         return names
 
     def _read_bibliography(self) -> None:

@@ -86,6 +86,7 @@ from .codec import (
     SOCIAL_KEYS,
     SUBTITLE_SEPARATOR,
     cite_keys,
+    named_bib_files,
     path_links_from_fields,
     research_content,
 )
@@ -162,25 +163,29 @@ class _Writing:
             prepared = _as_read_back(self._prepare(pub, key))
             entry_type = entry_type_of(prepared)
             fields = publication_fields(prepared, entry_type)
+            if not any(name.lower() == "year" for name in fields):
+                # jekyll-scholar groups the page by year and stops the build on an entry
+                # without one (nil.numeric?): an empty year keeps it undated, under no year
+                fields["year"] = ""
             entry = format_entry(entry_type, bibtex_key(prepared.id), fields)
             self.bib_fields.update(name.lower() for name in fields)
-            source = _bib_file_name(pub)
-            if source in named:
+            sources = _bib_file_names(pub)
+            for source in sources & named:
                 by_file.setdefault(source, []).append(entry)
-            else:
+            if not sources or sources - named:  # read from the main file, or not from a .bib
                 entries.append(entry)
         if entries:
             self.files.add("_bibliography/papers.bib", "\n".join(entries))
-        for name, kept in sorted(by_file.items()):
-            self.files.add(f"_bibliography/{name}.bib", "\n".join(kept))
+        for name in sorted(named):
+            # a page naming a file jekyll-scholar cannot find stops the whole build
+            self.files.add(f"_bibliography/{name}.bib", "\n".join(by_file.get(name, [])))
 
     def _named_bib_files(self) -> set[str]:
         """The bibliographies pages name (``{% bibliography --file people/ada %}``): each
         stays a file of its own, so those pages keep showing just their entries; the rest
         go to ``papers.bib``."""
         bodies = [p.body for p in self.model.pages] + [p.body or "" for p in self.model.projects]
-        return {match.group(1).removesuffix(".bib")
-                for body in bodies if "--file" in body for match in _BIB_FILE.finditer(body)}
+        return {name for body in bodies for name in named_bib_files(body)}
 
     def _prepare(self, pub: Publication, key: str) -> Publication:
         extra = dict(pub.extra)
@@ -785,16 +790,12 @@ def _demote_headings(text: str) -> str:
 WRITER = AlfolioWriter()
 
 
-_BIB_FILE = re.compile(r"\{%-?\s*(?:bibliography|cite|reference|bibliography_count)\b[^%]*?"
-                       r"--file\s+[\"']?([\w./-]+)")
-
-
-def _bib_file_name(pub: Publication) -> str | None:
-    """``people/ada`` for an entry read from ``_bibliography/people/ada.bib``."""
-    origin = pub.origin.file if pub.origin else ""
-    if not origin.startswith("_bibliography/") or not origin.endswith(".bib"):
-        return None
-    return origin.removeprefix("_bibliography/").removesuffix(".bib")
+def _bib_file_names(pub: Publication) -> set[str]:
+    """``{"people/ada"}`` for an entry read from ``_bibliography/people/ada.bib`` (and the
+    files of the records merged into it)."""
+    origins = [pub.origin, *pub.merged_from] if pub.origin else list(pub.merged_from)
+    return {o.file.removeprefix("_bibliography/").removesuffix(".bib") for o in origins
+            if o.file.startswith("_bibliography/") and o.file.endswith(".bib")}
 
 
 def _above(source_body: str, listing: str) -> str:
