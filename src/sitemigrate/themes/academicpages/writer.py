@@ -482,6 +482,15 @@ class _Plan:
                         role="research", extra={"author_profile": True})
             self.nav_extra.append({"title": "Research", "url": "/research/"})
             self._page(page, themes_here=True)
+        if self.model.publications and not any(p.role == "publications"
+                                               for p in self.model.pages):
+            # no page listed them (a data loop the reader resolved, an include): the theme's
+            # own listing, so that every publication is on a page the navigation reaches
+            link = self._free_permalink("/publications/")
+            page = Page(id="publications", title="Publications", permalink=link, nav=True,
+                        role="publications", extra={"layout": "archive", "author_profile": True})
+            self.nav_extra.append({"title": "Publications", "url": link})
+            self._page(page, themes_here=False)
 
     def _research_page(self) -> Page | None:
         theme_files = {t.origin.file for t in self.model.all_themes() if t.origin}
@@ -496,7 +505,9 @@ class _Plan:
 
     def _page(self, page: Page, themes_here: bool) -> None:
         stem = safe_stem(page.id, "page")
-        path = self.files.unique_path(f"_pages/{stem}.md")
+        # an HTML page stays HTML: its indented markup would be a code block in Markdown
+        html = page.origin is not None and page.origin.file.endswith((".html", ".htm"))
+        path = self.files.unique_path(f"_pages/{stem}{'.html' if html else '.md'}")
         if _write_raw(self.files, path, page.extra, page.body):
             return
         meta: dict[str, Any] = {}
@@ -539,14 +550,17 @@ class _Plan:
         page whose Liquid reads what the target lacks, the theme's own listing (or the
         themes, on the research page) with the source body kept under ``sitemigrate_liquid``."""
         listing = LISTINGS.get(page.role or "")
+        native = NATIVE_LOOPS.get(page.role or "")
         if page.role == "research":
             listing = "" if themes_here and self.model.themes else LISTINGS["projects"]
         if listing is None:
             body = self._body(page.body, page, meta)
             self._layout(meta, page)
             return body, False
+        if native is not None and not page.body.strip():  # a listing page we generate
+            self._layout(meta, page, "archive")
+            return listing, False
         text = _clean(page.body, self, page)
-        native = NATIVE_LOOPS.get(page.role or "")
         foreign = native is not None and is_foreign_listing(page.body, native)
         if not foreign and not guard(text, self.target()).cuts:
             self._layout(meta, page)
