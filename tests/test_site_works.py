@@ -101,3 +101,15 @@ def test_onto_rewrites_the_allan_lab_templates_own_lab_in_its_includes(tmp_path:
     assert "{{ site.title }}</a>" in header and "Leiden" not in header
     assert "Leiden" not in footer and "NWO" not in footer and "Allan Lab" not in footer
     assert "Site made with Jekyll" in footer  # the rest of the footer stays
+
+
+def test_a_page_keeps_the_url_jekyll_gave_it_in_the_source(tmp_path: Path) -> None:
+    site = _custom_site(tmp_path / "site")
+    (site / "_config.yml").write_text("title: Lab\npermalink: pretty\n", encoding="utf-8")
+    (site / "members").mkdir()
+    (site / "members" / "index.md").write_text("---\ntitle: Members\n---\nUs.\n", "utf-8")
+    (site / "contact.md").write_text("---\ntitle: Contact\n---\nMail us.\n", "utf-8")
+    links = {p.title: p.permalink for p in read_site(site).pages}
+    assert links["Members"] == "/members/" and links["Contact"] == "/contact/"
+    (site / "_config.yml").write_text("title: Lab\n", encoding="utf-8")  # Jekyll's default
+    assert {p.title: p.permalink for p in read_site(site).pages}["Contact"] == "/contact.html"

@@ -14,19 +14,21 @@ if TYPE_CHECKING:
 
 
 def normalize(model: Model, diagnostics: Diagnostics, *, dedupe: bool = True) -> Model:
-    """Unique ids -> the home page at ``/`` -> author names -> identifiers -> kinds ->
-    (optionally) merge duplicates -> check every reference.  Each step is idempotent, so a
-    model read back from a written site normalizes to the same records."""
+    """Unique ids -> the home page at ``/`` and other pages' source URLs -> author names ->
+    identifiers -> kinds -> (optionally) merge duplicates -> check every reference.  Each
+    step is idempotent, so a model read back from a written site normalizes to the same
+    records."""
     from ..parsing.yamlio import collector_paused
     from .identifiers import extract_identifiers
     from .integrity import check_references, unique_ids
     from .names import structure_names
-    from .pages import home_at_root
+    from .pages import home_at_root, source_urls
     from .venues import fill_kinds
 
     with collector_paused():  # records and their names are many small acyclic objects
         unique_ids(model, diagnostics)
         home_at_root(model)
+        source_urls(model)
         structure_names(model, diagnostics)
         extract_identifiers(model, diagnostics)
         fill_kinds(model, diagnostics)

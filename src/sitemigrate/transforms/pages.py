@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..model import Model
 
 #: files Jekyll serves at ``/`` when they sit at the site root without a permalink
@@ -21,3 +23,40 @@ def home_at_root(model: Model) -> None:
         if (at_root and not page.permalink) or page.permalink in HOME_SPELLINGS:
             page.permalink = "/"
             return
+
+
+#: source kinds that are Jekyll sites, whose pages had the URLs Jekyll gives
+JEKYLL_SITES = frozenset({"academicpages", "al-folio", "allanlab", "custom"})
+#: page files Jekyll renders (others are copied as they are)
+PAGE_SUFFIXES = frozenset({"md", "markdown", "html", "htm"})
+
+
+def source_urls(model: Model) -> None:
+    """A page outside ``_`` folders without a permalink was served where Jekyll puts it
+    (``/research/`` for ``research/index.md``; ``/publications.html``, or
+    ``/publications/`` with ``permalink: pretty``): say so, since a writer moving it into
+    ``_pages/`` would otherwise give it another URL (or ``/_pages/…``) and break its links."""
+    if model.source.kind not in JEKYLL_SITES:  # a page alone, a .bib: no Jekyll URLs
+        return
+    pretty = _permalink_style(model) == "pretty"
+    for page in model.pages:
+        origin = page.origin
+        if page.permalink or origin is None or origin.file.startswith("_"):
+            continue
+        folder, _, name = origin.file.rpartition("/")
+        stem, _, suffix = name.rpartition(".")
+        if not stem or suffix.lower() not in PAGE_SUFFIXES or "/_" in f"/{folder}":
+            continue
+        base = f"/{folder}/" if folder else "/"
+        if stem == "index":
+            page.permalink = base
+        else:
+            page.permalink = f"{base}{stem}/" if pretty else f"{base}{stem}.html"
+
+
+def _permalink_style(model: Model) -> Any:
+    extra = model.site.extra
+    config = extra.get("config")
+    if isinstance(config, dict) and "permalink" in config:
+        return config["permalink"]
+    return extra.get("permalink")
