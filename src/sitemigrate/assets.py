@@ -112,6 +112,17 @@ def copy_assets(files: FileSet, model: Model, diagnostics: Diagnostics, max_byte
             continue
         files.add(target, data)
         copied += 1
+    referenced = {ref.rel for ref in site_assets(model)}
+    for source_rel, target in sorted(moved.items()):  # files a writer needs (profiles' texts)
+        if source_rel in referenced or target in files:
+            continue
+        data = _read_confined(root, source_rel, max_bytes)
+        if data is None:
+            diagnostics.report(MISSING_ASSET, f"{source_rel} is named by a page but not in "
+                               "the source folder; not copied", source_rel)
+            continue
+        files.add(target, data)
+        copied += 1
     return copied
 
 

@@ -465,10 +465,41 @@ class _SiteReading:
             if page.role == "about":
                 self._profile_from_about(page)
             attach_research(page, body_line, self.ctx, self.model)
+        self._inline_profile_texts()
         self.model.site.navigation = [
             {"title": p.title or p.id, "url": p.permalink or f"/{p.id}/"}
             for p in sorted((p for p in self.model.pages if p.nav),
                             key=lambda p: (p.nav_order is None, p.nav_order or 0, p.id))]
+
+    def _inline_profile_texts(self) -> None:
+        """A file the profiles layout includes as a profile's ``content`` is part of that
+        page, not a page of its own: its text goes into the profile (the writer writes it
+        back as such a file)."""
+        texts = {page.origin.file: page for page in self.model.pages
+                 if page.origin and page.extra.get("front_matter") is False}
+        used: set[str] = set()
+        for page in self.model.pages:
+            entries = page.extra.get("profiles")
+            if page.extra.get("layout") != "profiles" or not page.origin or \
+                    not isinstance(entries, list):
+                continue
+            folder = page.origin.file.rpartition("/")[0]
+            inlined = []
+            for entry in entries:
+                content = entry.get("content") if isinstance(entry, dict) else None
+                text = texts.get(f"{folder}/{content.strip()}") if isinstance(content, str) \
+                    else None
+                if text is not None and text.origin is not None:
+                    used.add(text.origin.file)
+                    entry = {**entry, "content": text.body.strip("\n")}
+                inlined.append(entry)
+            page.extra["profiles"] = inlined
+        for rel in sorted(used):
+            self.ctx.unsee(self.root / rel)
+            self.ctx.report(AMBIGUOUS_CONTENT, "a profile's text, included by the profiles "
+                            "page: read into that page", rel, 1)
+        self.model.pages = [p for p in self.model.pages
+                            if not (p.origin and p.origin.file in used)]
 
     def _profile_from_about(self, page: Page) -> None:
         site = self.model.site

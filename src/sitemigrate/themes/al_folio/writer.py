@@ -121,6 +121,7 @@ class _Writing:
         self.urls: dict[int, str | None] = {}  #: ``id(record)`` -> its URL here
         self.publications_url: str | None = None
         self.preview_names: set[str] = set()  #: files in the preview folder, by name
+        self.profile_names: set[str] = set()  #: profile texts written as files, by name
 
     def run(self) -> FileSet:
         self._bibliography()
@@ -330,6 +331,22 @@ class _Writing:
                         f"{LIQUID_KEY})", *(_origin_of(page)))
         return replace(page, extra=extra)
 
+    def _profile(self, entry: Any, page: Page) -> Any:
+        """al-folio's profiles layout reads each profile's ``content`` as a file next to the
+        page (``include_relative``): a file the source has is copied, text written inline
+        becomes such a file (Jekyll stops the build on text there)."""
+        if not isinstance(entry, dict) or not isinstance(entry.get("content"), str):
+            return entry
+        content = entry["content"].strip()
+        folder = page.origin.file.rpartition("/")[0] if page.origin else "_pages"
+        if _CONTENT_FILE.fullmatch(content):
+            source = f"{folder}/{content}" if folder else content
+            self.ctx.moved_assets.setdefault(source, f"_pages/{content}")
+            return entry
+        name = unique_name(slugify(str(entry.get("name") or "profile"), 60), self.profile_names)
+        self.files.add(f"_pages/profiles/{name}.md", content + "\n")
+        return {**entry, "content": f"profiles/{name}.md"}
+
     def _free_permalink(self, slug: str) -> str:
         """``/<slug>/`` for a generated page, ``/<slug>-2/``… when a page of the model has it."""
         candidate, n = f"/{slug}/", 2
@@ -366,6 +383,8 @@ class _Writing:
         for key, value in page.extra.items():
             if key not in _PAGE_OWN and key not in meta:
                 meta[key] = value
+        if meta.get("layout") == "profiles" and isinstance(meta.get("profiles"), list):
+            meta["profiles"] = [self._profile(entry, page) for entry in meta["profiles"]]
         if display_categories:
             existing = meta.get("display_categories")
             listed = [str(c) for c in existing] if isinstance(existing, list) else []
@@ -630,6 +649,8 @@ def social_key(network: str, value: str) -> str:
     return f"{slugify(network).replace('-', '_')}_{suffix}"
 
 
+#: a profile ``content`` that names a file (not text written inline)
+_CONTENT_FILE = re.compile(r"[\w./-]+\.(?:md|markdown|html)")
 #: where bib.liquid looks for a ``preview`` that is not a URL
 PREVIEW_FOLDER = "assets/img/publication_preview/"
 
