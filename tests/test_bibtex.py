@@ -372,3 +372,17 @@ def test_name_lists_split_like_bibtexparser(value: str) -> None:
     from sitemigrate.parsing.bibtex import _split_names
 
     assert list(_split_names.__wrapped__(value)) == split_multiple_persons_names(value)
+
+
+@pytest.mark.parametrize("value", ["{\\\\}", "line\\\\", "ends with \\", "a {b\\\\} c"])
+def test_a_written_value_ending_a_group_in_a_line_break_still_parses(value: str) -> None:
+    """bibtexparser's splitter takes a brace after any backslash as escaped; the writer
+    keeps such values readable (hypothesis found ``{\\\\}``, which swallowed the file)."""
+    from sitemigrate.parsing.bibtex import format_entry
+
+    diagnostics = Diagnostics()
+    entries = parse_bibtex(format_entry("article", "k", {"note": value, "year": "2020"}),
+                           "x.bib", diagnostics)
+    assert [e.key for e in entries] == ["k"] and entries[0].fields["year"] == "2020"
+    assert entries[0].fields["note"].rstrip() == value.rstrip() or \
+        entries[0].fields["note"].replace(" ", "") == value.replace(" ", "")

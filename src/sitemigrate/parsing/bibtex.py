@@ -679,11 +679,40 @@ def publication_to_bibtex(pub: Publication) -> str:
     return format_entry(entry_type, bibtex_key(pub.id), publication_fields(pub, entry_type))
 
 
+#: a run of escaped backslashes (``\\``, a LaTeX line break) right before a brace
+_BACKSLASHES_BEFORE_BRACE = re.compile(r"(?<!\\)((?:\\\\)+)(?=[{}])")
+
+
+def _splitter_safe(value: str) -> str:
+    """``value`` as bibtexparser's splitter reads it back: the splitter takes any brace after
+    a backslash as escaped, so ``{\\}`` (a group holding a line break) or a value ending in
+    a backslash would swallow the rest of the file.  Then a space goes between (the same
+    LaTeX); a value the splitter already pairs is left as it is."""
+    if "\\" not in value:
+        return value
+    if value.endswith("\\"):
+        value += " "
+    if _splitter_pairs(value):
+        return value
+    return _BACKSLASHES_BEFORE_BRACE.sub(r"\1 ", value)
+
+
+def _splitter_pairs(value: str) -> bool:
+    depth = 0
+    for index, char in enumerate(value):
+        if char in "{}" and (index == 0 or value[index - 1] != "\\"):
+            depth += 1 if char == "{" else -1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
 def format_entry(entry_type: str, key: str, fields: dict[str, str]) -> str:
     """The text of one entry whose fields ``publication_fields`` gave."""
     width = max((len(name) for name in fields), default=0)
     lines = [f"@{entry_type}{{{key},"]
-    lines += [f"  {name.ljust(width)} = {{{value}}}," for name, value in fields.items()]
+    lines += [f"  {name.ljust(width)} = {{{_splitter_safe(value)}}},"
+              for name, value in fields.items()]
     if len(lines) > 1:
         lines[-1] = lines[-1].rstrip(",")
     lines.append("}")
@@ -697,7 +726,7 @@ def entry_as_parsed(entry_type: str, key: str, fields: dict[str, str]) -> BibEnt
     pair differently, a carriage return the parser normalizes): only parsing tells then.
     """
     for value in fields.values():
-        if "\r" in value or _balanced(value) != value:
+        if "\r" in value or _balanced(value) != value or _splitter_safe(value) != value:
             return None
     names = {name.strip().lower() for name in fields}
     if len(names) != len(fields) or not key.strip():
