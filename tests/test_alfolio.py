@@ -447,19 +447,29 @@ def test_a_bibliography_a_page_names_stays_a_file_of_its_own(tmp_path: Path) -> 
 
 
 def test_an_undated_entry_stays_undated_and_keeps_jekyll_scholar_building(tmp_path: Path) -> None:
-    """jekyll-scholar groups the publications page by year and stops on an entry with no year
-    field (nil.numeric?): the writer gives it an empty one, never an invented year."""
+    """jekyll-scholar groups the publications page by year and stops on an entry without
+    one (nil.numeric?, and an empty year fails the sort): undated entries get a bibliography
+    of their own, listed below the year groups without grouping; no year is invented."""
     bib = tmp_path / "refs.bib"
-    bib.write_text("@article{a, title={No Year}, author={Doe, Jane}, journal={J}}\n",
+    bib.write_text("@article{a, title={No Year}, author={Doe, Jane}, journal={J}}\n"
+                   "@article{b, title={Dated}, author={Roe, R}, journal={J}, year={2020}}\n",
                    encoding="utf-8")
     files = plan_migration(read_site(bib), "al-folio", tmp_path / "out").files
-    text = (files.get("_bibliography/papers.bib") or b"").decode()
-    assert re.search(r"^\s*year\s*=\s*\{\}", text, re.M), text
+    papers = (files.get("_bibliography/papers.bib") or b"").decode()
+    undated = (files.get("_bibliography/undated.bib") or b"").decode()
+    assert "Dated" in papers and "No Year" not in papers
+    assert "No Year" in undated and "year" not in undated
+    page = next(data.decode() for rel, data in files.items() if rel.startswith("_pages/")
+                and b"{% bibliography %}" in data)
+    assert "{% bibliography --file undated --group_by none %}" in page
     out = tmp_path / "out"
     for rel, data in files.items():
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         (out / rel).write_bytes(data)
-    assert [p.year for p in read_site(out).publications] == [None]
+    assert sorted((p.title, p.year) for p in read_site(out).publications) == \
+        [("Dated", 2020), ("No Year", None)]
+    again = plan_migration(read_site(out), "al-folio", tmp_path / "again").files
+    assert again.get("_bibliography/undated.bib") == files.get("_bibliography/undated.bib")
 
 
 def test_short_bibliography_options_name_files_too(tmp_path: Path) -> None:

@@ -19,6 +19,9 @@ RENDERED_BIB_FIELDS = frozenset(str(f).lower() for f in _DATA["rendered_bib_fiel
 FILTERED_BIB_FIELDS: tuple[str, ...] = tuple(_DATA["filtered_bib_fields"])
 #: al-folio social key -> network name used in ``Site.socials``
 SOCIAL_KEYS: dict[str, str] = dict(_DATA["social_keys"])
+#: the bibliography the writer gives entries without a year (jekyll-scholar's group_by year
+#: stops on them), listed below the year groups of the publications page
+UNDATED = "undated"
 #: between the role and the affiliation in the about page's ``subtitle`` (our writer's form)
 SUBTITLE_SEPARATOR = " · "
 #: front-matter key our writer sets on the research page it generates (and ``page`` on a page

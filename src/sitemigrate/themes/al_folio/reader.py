@@ -48,6 +48,7 @@ from ...transforms.fields import as_bool, as_int, normalize_date, plain_text, te
 from .codec import (
     CITE_TAG,
     SUBTITLE_SEPARATOR,
+    UNDATED,
     cite_keys,
     named_bib_files,
     path_links_from_fields,
@@ -346,8 +347,8 @@ class _SiteReading:
         files = list(self.ctx.walk(folder, (".bib",)))
         files.sort(key=lambda p: (p.name != main or p.parent != folder, str(p)))
         named = self._named_bib_files()
-        used = [p for p in files if (p.name == main and p.parent == folder) or
-                _bib_name(p, folder) in named]
+        used = [p for p in files if (p.name in (main, f"{UNDATED}.bib") and p.parent == folder)
+                or _bib_name(p, folder) in named]
         if not used or self.ctx.include_unused:
             return files
         for path in files:
@@ -386,7 +387,8 @@ class _SiteReading:
             for pub in read_bib_file(path, self.ctx):
                 path_links_from_fields(pub)
                 source = self.ctx.rel(path)
-                if not source.endswith("/" + self._bib_folder()[1]):
+                main = source.endswith("/" + self._bib_folder()[1])
+                if not main and path.stem != UNDATED:  # the writer's own file for undated
                     pub.extra.setdefault("bib_file", source)
                 self.model.publications.append(pub)
 

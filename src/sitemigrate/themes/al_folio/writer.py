@@ -85,6 +85,7 @@ from .codec import (
     RENDERED_BIB_FIELDS,
     SOCIAL_KEYS,
     SUBTITLE_SEPARATOR,
+    UNDATED,
     cite_keys,
     named_bib_files,
     path_links_from_fields,
@@ -122,6 +123,7 @@ class _Writing:
         self.publications_url: str | None = None
         self.preview_names: set[str] = set()  #: files in the preview folder, by name
         self.profile_names: set[str] = set()  #: profile texts written as files, by name
+        self.undated = False  #: entries without a year went to their own bibliography
 
     def run(self) -> FileSet:
         self._bibliography()
@@ -164,22 +166,30 @@ class _Writing:
             prepared = _as_read_back(self._prepare(pub, key))
             entry_type = entry_type_of(prepared)
             fields = publication_fields(prepared, entry_type)
-            if not any(name.lower() == "year" for name in fields):
-                # jekyll-scholar groups the page by year and stops the build on an entry
-                # without one (nil.numeric?): an empty year keeps it undated, under no year
-                fields["year"] = ""
             entry = format_entry(entry_type, bibtex_key(prepared.id), fields)
             self.bib_fields.update(name.lower() for name in fields)
             sources = _bib_file_names(pub)
             for source in sources & named:
                 by_file.setdefault(source, []).append(entry)
-            if not sources or sources - named:  # read from the main file, or not from a .bib
+            if sources and not sources - named:
+                continue
+            if any(name.lower() == "year" for name in fields):
                 entries.append(entry)
+            else:  # jekyll-scholar's group_by year stops the build on an entry without one
+                by_file.setdefault(UNDATED, []).append(entry)
         if entries:
             self.files.add("_bibliography/papers.bib", "\n".join(entries))
-        for name in sorted(named):
+        for name in sorted(named | ({UNDATED} if UNDATED in by_file else set())):
             # a page naming a file jekyll-scholar cannot find stops the whole build
             self.files.add(f"_bibliography/{name}.bib", "\n".join(by_file.get(name, [])))
+        self.undated = UNDATED in by_file
+
+    def _with_undated(self, body: str) -> str:
+        """The publications page's bibliography, then the undated entries without grouping
+        by year (they stay undated: no year is invented)."""
+        if not self.undated or UNDATED_TAG in body or PLAIN_BIBLIOGRAPHY not in body:
+            return body
+        return body.replace(PLAIN_BIBLIOGRAPHY, f"{PLAIN_BIBLIOGRAPHY}\n\n{UNDATED_TAG}", 1)
 
     def _named_bib_files(self) -> set[str]:
         """The bibliographies pages name (``{% bibliography --file people/ada %}``): each
@@ -296,7 +306,10 @@ class _Writing:
                     body = body.rstrip("\n") + ("\n\n" if body.strip() else "") + PROJECTS_BODY
                 self._page_file(page, body, display_categories=True)
             elif page.role == "publications" and is_foreign_listing(page.body, "{% bibliography"):
-                self._page_file(self._listing_page(page), _above(page.body, PUBLICATIONS_BODY))
+                self._page_file(self._listing_page(page),
+                                self._with_undated(_above(page.body, PUBLICATIONS_BODY)))
+            elif page.role == "publications":
+                self._page_file(page, self._with_undated(page.body))
             elif page is about:
                 self._page_file(self._about_page(page), page.body)
             else:
@@ -318,7 +331,8 @@ class _Writing:
             self._page_file(Page(id="publications", title="publications",
                                  permalink=self._free_permalink("publications"), nav=True,
                                  role="publications",
-                                 extra={"description": ""}), PUBLICATIONS_BODY)
+                                 extra={"description": ""}),
+                            self._with_undated(PUBLICATIONS_BODY))
 
     def _listing_page(self, page: Page) -> Page:
         """Another theme's listing page replaced by al-folio's own, at its permalink and nav
@@ -649,6 +663,8 @@ def social_key(network: str, value: str) -> str:
     return f"{slugify(network).replace('-', '_')}_{suffix}"
 
 
+PLAIN_BIBLIOGRAPHY = "{% bibliography %}"
+UNDATED_TAG = "{% bibliography --file undated --group_by none %}"
 #: a profile ``content`` that names a file (not text written inline)
 _CONTENT_FILE = re.compile(r"[\w./-]+\.(?:md|markdown|html)")
 #: where bib.liquid looks for a ``preview`` that is not a URL
