@@ -348,3 +348,11 @@ def test_a_refused_input_writes_no_output_folder(big: str, tmp_path: Path,
                                       "-o", str(out), "--force"])
     assert result.exit_code == 2
     assert [p.name for p in out.iterdir()] == ["mine.md"]
+
+
+def test_a_name_the_file_system_refuses_names_no_existing_file(tmp_path: Path) -> None:
+    """A carried page can include a file with any name; looking it up in the output folder
+    must not crash the writer (the corpus fuzz test found ENAMETOOLONG)."""
+    from sitemigrate.common.writer import WriteContext
+
+    assert WriteContext.from_folder(tmp_path).existing("_includes/" + "x" * 5000) is None

@@ -62,10 +62,13 @@ class WriteContext:
         root = out_dir.resolve()
 
         def existing(rel: str) -> bytes | None:
-            path = (root / rel).resolve()
-            if not path.is_relative_to(root) or not path.is_file():
+            try:  # a name the file system refuses (too long…) names no file there
+                path = (root / rel).resolve()
+                if not path.is_relative_to(root) or not path.is_file():
+                    return None
+                return path.read_bytes()
+            except OSError:
                 return None
-            return path.read_bytes()
 
         return WriteContext(diagnostics, existing)
 
