@@ -184,6 +184,23 @@ class _Writing:
             self.files.add(f"_bibliography/{name}.bib", "\n".join(by_file.get(name, [])))
         self.undated = UNDATED in by_file
 
+    def _own_templates(self, body: str, page: Page) -> str:
+        """``{% bibliography --template bib-custom %}`` renders nothing when the site has no
+        such layout (the source's own, not carried): the theme's ``bib`` renders it."""
+        if "--template" not in body:
+            return body
+
+        def keep_or_drop(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name in LAYOUTS or self.ctx.existing(f"_layouts/{name}.liquid") is not None \
+                    or self.ctx.existing(f"_layouts/{name}.html") is not None:
+                return match.group(0)
+            self.ctx.report(FIELD_DROPPED, f"bibliography template {name!r} is the source's "
+                            "own layout; al-folio's bib layout used", *_origin_of(page))
+            return ""
+
+        return _TEMPLATE_OPTION.sub(keep_or_drop, body)
+
     def _with_undated(self, body: str) -> str:
         """The publications page's bibliography, then the undated entries without grouping
         by year (they stay undated: no year is invented)."""
@@ -378,6 +395,7 @@ class _Writing:
                    theme_source: bool = False, generated_research: bool = False) -> None:
         """``theme_source``: the page the model's themes were read from, written as it was;
         ``generated_research``: the research page built from the themes."""
+        body = self._own_templates(body, page)
         path = self.files.unique_path(f"_pages/{slugify(page.id, 100)}.md")
         self.page_paths.add(path)
         if page.role == "publications" and self.publications_url is None:
@@ -664,6 +682,7 @@ def social_key(network: str, value: str) -> str:
 
 
 PLAIN_BIBLIOGRAPHY = "{% bibliography %}"
+_TEMPLATE_OPTION = re.compile(r"\s--template\s+[\"']?([\w.-]+)[\"']?(?=[^%]*%\})")
 UNDATED_TAG = "{% bibliography --file undated --group_by none %}"
 #: a profile ``content`` that names a file (not text written inline)
 _CONTENT_FILE = re.compile(r"[\w./-]+\.(?:md|markdown|html)")
