@@ -13,6 +13,7 @@ that name (USC-NSL ``pubs.md``); only the research page yields themes.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -221,21 +222,30 @@ def _item_lines(text: str) -> dict[tuple[str | None, int], int]:
             for key, line in item_lines(text).items() if isinstance(key[-1], int)}
 
 
-def _read_publist(path: Path, text: str, data: Any, ctx: ReadContext, state: _State) -> None:
-    lines = _item_lines(text)
-    file_kind = {"publist_conf": "conference", "publist_journal": "journal"}.get(path.stem)
+def _entries(data: Any, lines: dict[tuple[str | None, int], int], path: Path, ctx: ReadContext,
+             kind: str, what: str, default_line: int | None = None,
+             ) -> Iterator[tuple[str | None, int, dict[str, Any], int | None]]:
+    """(group, index, entry, line) of each ``key: value`` entry of a data file's lists, each
+    counted as a ``kind`` record; an entry that is not a map is reported as a loss."""
     for group, items in _groups(data):
         for index, item in enumerate(items):
-            line = lines.get((group, index))
-            ctx.saw("publication", path, line)
-            if not isinstance(item, dict):
-                _not_a_map(ctx, "publication", item, path, line)
-                continue
-            pub = _publication(item, path, line, ctx, state)
-            if group is not None:
-                pub.extra["group"] = group
-            pub.kind = pub.kind or file_kind
-            state.model.publications.append(pub)
+            line = lines.get((group, index)) or default_line
+            ctx.saw(kind, path, line)
+            if isinstance(item, dict):
+                yield group, index, item, line
+            else:
+                _not_a_map(ctx, what, item, path, line)
+
+
+def _read_publist(path: Path, text: str, data: Any, ctx: ReadContext, state: _State) -> None:
+    file_kind = {"publist_conf": "conference", "publist_journal": "journal"}.get(path.stem)
+    for group, _index, item, line in _entries(data, _item_lines(text), path, ctx,
+                                              "publication", "publication"):
+        pub = _publication(item, path, line, ctx, state)
+        if group is not None:
+            pub.extra["group"] = group
+        pub.kind = pub.kind or file_kind
+        state.model.publications.append(pub)
 
 
 def _not_a_map(ctx: ReadContext, what: str, value: Any, path: Path, line: int | None) -> None:
@@ -392,44 +402,33 @@ def _link_folders(pages: Path, ctx: ReadContext) -> dict[str, str]:
 
 
 def _read_people(path: Path, text: str, data: Any, ctx: ReadContext, model: Model) -> None:
-    lines = _item_lines(text)
-    for group, items in _groups(data):
-        for index, person in enumerate(items):
-            ctx.saw("item", path, lines.get((group, index)))
-            if not isinstance(person, dict):
-                _not_a_map(ctx, "person", person, path, lines.get((group, index)))
-                continue
-            name = text_or_none(person.get("name")) or f"{path.stem}-{index + 1}"
-            extra = dict(person)
-            extra["data_file"] = path.stem
-            if group is not None:
-                extra["data_key"] = group
-            model.items.append(Item(
-                collection="people", id=slugify(name), title=name, extra=extra,
-                origin=ctx.origin(path, lines.get((group, index)))))
+    for group, index, person, line in _entries(data, _item_lines(text), path, ctx, "item",
+                                               "person"):
+        name = text_or_none(person.get("name")) or f"{path.stem}-{index + 1}"
+        extra = dict(person)
+        extra["data_file"] = path.stem
+        if group is not None:
+            extra["data_key"] = group
+        model.items.append(Item(
+            collection="people", id=slugify(name), title=name, extra=extra,
+            origin=ctx.origin(path, line)))
 
 
 def _read_news(path: Path, text: str, data: Any, ctx: ReadContext, model: Model) -> None:
-    lines = _item_lines(text)
-    for group, items in _groups(data):
-        for index, entry in enumerate(items):
-            line = lines.get((group, index))
-            ctx.saw("item", path, line)
-            if not isinstance(entry, dict):
-                _not_a_map(ctx, "news", entry, path, line)
-                continue
-            raw_date = text_or_none(entry.get("date"))
-            date = parse_free_date(raw_date)
-            if raw_date and date is None:
-                ctx.report(BAD_DATE, f"news date {raw_date!r} not understood; kept as text",
-                           path, line)
-            extra = {k: v for k, v in entry.items() if k != "headline"}
-            if group is not None:
-                extra["data_key"] = group
-            model.items.append(Item(
-                collection="news", id=f"news-{len(model.items) + 1}", date=date,
-                body=str(entry.get("headline") or ""), extra=extra,
-                origin=ctx.origin(path, line)))
+    for group, _index, entry, line in _entries(data, _item_lines(text), path, ctx, "item",
+                                               "news"):
+        raw_date = text_or_none(entry.get("date"))
+        date = parse_free_date(raw_date)
+        if raw_date and date is None:
+            ctx.report(BAD_DATE, f"news date {raw_date!r} not understood; kept as text",
+                       path, line)
+        extra = {k: v for k, v in entry.items() if k != "headline"}
+        if group is not None:
+            extra["data_key"] = group
+        model.items.append(Item(
+            collection="news", id=f"news-{len(model.items) + 1}", date=date,
+            body=str(entry.get("headline") or ""), extra=extra,
+            origin=ctx.origin(path, line)))
 
 
 def parse_free_date(text: str | None) -> str | None:
@@ -509,27 +508,22 @@ def _list_chunks(text: str) -> list[tuple[str, int]]:
 
 def _projects_from_items(data: Any, lines: dict[tuple[str | None, int], int], path: Path,
                          ctx: ReadContext, state: _State, first_line: int) -> None:
-    for group, items in _groups(data):
-        for index, item in enumerate(items):
-            line = lines.get((group, index)) or first_line or None
-            ctx.saw("project", path, line)
-            if not isinstance(item, dict):
-                _not_a_map(ctx, "project", item, path, line)
-                continue
-            title = plain_text(item.get("title") or item.get("name"))
-            if not title:
-                ctx.report(MISSING_TITLE, "project has no title", path, line)
-                title = f"Project {len(state.model.projects) + 1}"
-            links, display, _ = _links(item.get("link"), {}, path, line, ctx)
-            extra = {k: v for k, v in item.items()
-                     if k not in ("title", "name", "description", "image", "photo", "link")}
-            if display:
-                extra["link_display"] = display
-            state.model.projects.append(Project(
-                id=slugify(title), title=title, description=text_or_none(item.get("description")),
-                image=text_or_none(item.get("image") or item.get("photo")), links=links,
-                order=len(state.model.projects) + 1, extra=extra,
-                origin=ctx.origin(path, line)))
+    for _group, _index, item, line in _entries(data, lines, path, ctx, "project", "project",
+                                               first_line or None):
+        title = plain_text(item.get("title") or item.get("name"))
+        if not title:
+            ctx.report(MISSING_TITLE, "project has no title", path, line)
+            title = f"Project {len(state.model.projects) + 1}"
+        links, display, _ = _links(item.get("link"), {}, path, line, ctx)
+        extra = {k: v for k, v in item.items()
+                 if k not in ("title", "name", "description", "image", "photo", "link")}
+        if display:
+            extra["link_display"] = display
+        state.model.projects.append(Project(
+            id=slugify(title), title=title, description=text_or_none(item.get("description")),
+            image=text_or_none(item.get("image") or item.get("photo")), links=links,
+            order=len(state.model.projects) + 1, extra=extra,
+            origin=ctx.origin(path, line)))
 
 
 def _read_bibliographies(folder: Path, ctx: ReadContext, model: Model) -> None:
