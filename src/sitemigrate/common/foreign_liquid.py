@@ -220,6 +220,12 @@ def is_foreign_listing(body: str, native: str) -> bool:
     return _LISTING_TAG.search(body) is not None and native not in body
 
 
+def under_intro(source_body: str, listing: str) -> str:
+    """The target's ``listing`` below the intro the user wrote above the source's loop."""
+    intro = intro_above_listing(source_body)
+    return f"{intro}\n\n{listing}" if intro else listing
+
+
 def intro_above_listing(body: str) -> str:
     """What the user wrote above a listing's Liquid: the text before its first tag or output,
     without the HTML wrapper lines that opened the listing (``<div class="publications">``),

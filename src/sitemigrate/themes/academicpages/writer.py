@@ -29,7 +29,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
-from ...common.foreign_liquid import intro_above_listing, is_foreign_listing
+from ...common.foreign_liquid import is_foreign_listing, under_intro
 from ...common.links import BodyLinks, PermalinkMap, TargetUrls, source_permalink
 from ...common.liquid_guard import Target, guard
 from ...common.settings import report_unwritten
@@ -566,9 +566,8 @@ class _Plan:
             self._layout(meta, page)
             return text, False
         _keep_liquid(meta, [text])
-        intro = intro_above_listing(page.body) if native is not None else ""
-        if intro:  # the text above a listing, not a research page's (its themes follow)
-            listing = f"{intro}\n\n{listing}"
+        if native is not None:  # a research page keeps no intro: its themes follow
+            listing = under_intro(page.body, listing)
         self._layout(meta, page, "archive")
         meta.setdefault("author_profile", True)
         self.ctx.report(

@@ -45,9 +45,9 @@ from ruamel.yaml.comments import CommentedMap
 from ...assets import asset_path
 from ...common.foreign_liquid import (
     LIQUID_KEY,
-    intro_above_listing,
     is_foreign_listing,
     theme_target,
+    under_intro,
 )
 from ...common.links import BodyLinks, PermalinkMap, TargetUrls, source_permalink
 from ...common.settings import report_unwritten
@@ -324,7 +324,7 @@ class _Writing:
                 self._page_file(page, body, display_categories=True)
             elif page.role == "publications" and is_foreign_listing(page.body, "{% bibliography"):
                 self._page_file(self._listing_page(page),
-                                self._with_undated(_above(page.body, PUBLICATIONS_BODY)))
+                                self._with_undated(under_intro(page.body, PUBLICATIONS_BODY)))
             elif page.role == "publications":
                 self._page_file(page, self._with_undated(page.body))
             elif page is about:
@@ -852,12 +852,6 @@ def _bib_file_names(pub: Publication) -> set[str]:
     origins = [pub.origin, *pub.merged_from] if pub.origin else list(pub.merged_from)
     return {o.file.removeprefix("_bibliography/").removesuffix(".bib") for o in origins
             if o.file.startswith("_bibliography/") and o.file.endswith(".bib")}
-
-
-def _above(source_body: str, listing: str) -> str:
-    """The intro the user wrote above a listing, then the target's listing."""
-    intro = intro_above_listing(source_body)
-    return f"{intro}\n\n{listing}" if intro else listing
 
 
 def _origin_of(record: Page) -> tuple[str | None, int | None]:
