@@ -82,3 +82,36 @@ def test_nothing_outside_the_source_is_read(tmp_path: Path) -> None:
 ])
 def test_asset_path(reference: str, expected: str | None) -> None:
     assert asset_path(reference) == expected
+
+
+def _profile_site(root: Path, theme: str) -> Path:
+    """A site whose profile picture sits where ``theme`` keeps it."""
+    if theme == "academicpages":
+        files = {"_config.yml": "title: T\nauthor:\n  name: Ada Lovelace\n  avatar: me.jpg\n",
+                 "images/me.jpg": "JPEG", "_publications/2020-01-01-p.md":
+                 "---\ntitle: A Paper\ncollection: publications\ndate: 2020-01-01\n---\n"}
+    else:
+        files = {"_config.yml": "title: T\nfirst_name: Ada\nlast_name: Lovelace\n",
+                 "_pages/about.md": "---\nlayout: about\npermalink: /\nprofile:\n"
+                                    "  image: people/me.jpg\n---\nHello.\n",
+                 "assets/img/people/me.jpg": "JPEG",
+                 "_bibliography/papers.bib": "@article{p, title={A Paper}, year={2020}}\n"}
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize(("source", "target", "shown_as", "copied_to"), [
+    ("academicpages", "al-folio", "image: me.jpg", "assets/img/me.jpg"),
+    ("al-folio", "academicpages", "avatar: me.jpg", "images/me.jpg"),
+    ("academicpages", "academicpages", "avatar: me.jpg", "images/me.jpg"),
+    ("al-folio", "al-folio", "image: people/me.jpg", "assets/img/people/me.jpg"),
+])
+def test_the_profile_picture_goes_where_the_target_shows_it(
+        tmp_path: Path, source: str, target: str, shown_as: str, copied_to: str) -> None:
+    out = tmp_path / "out"
+    migrate(_profile_site(tmp_path / "site", source), target, out)
+    assert (out / copied_to).read_text(encoding="utf-8") == "JPEG"
+    written = "_config.yml" if target == "academicpages" else "_pages/about.md"
+    assert shown_as in (out / written).read_text(encoding="utf-8")

@@ -48,7 +48,7 @@ def asset_path(reference: str) -> str | None:
     ref = _LIQUID_PREFIX.sub("", reference.strip())
     if not ref or "://" in ref or ref.startswith(("//", "mailto:", "#", "data:", "{")):
         return None
-    ref = ref.split("#", 1)[0].split("?", 1)[0]
+    ref = ref.split("#", 1)[0].split("?", 1)[0].removeprefix("./")
     if not ref.startswith("/") and not ref.startswith(_ASSET_FOLDERS):
         return None
     rel = ref.lstrip("/")
@@ -58,6 +58,20 @@ def asset_path(reference: str) -> str | None:
         return safe_relative_path(rel)
     except UnsafePathError:
         return None
+
+
+def placed_image(reference: str | None, folder: str, moved: dict[str, str]) -> str | None:
+    """The name a theme that prepends ``folder`` to an image (academicpages' ``images/``,
+    al-folio's ``assets/img/``) needs for the site-relative ``reference``: the path under
+    ``folder``; a file elsewhere is moved into ``folder`` (recorded in ``moved`` for
+    ``copy_assets``).  None for a URL or a reference that is not a local file."""
+    rel = asset_path(reference or "")
+    if rel is None:
+        return None
+    if rel.startswith(folder):
+        return rel[len(folder):]
+    placed = moved.setdefault(rel, folder + rel.rsplit("/", 1)[-1])
+    return placed[len(folder):] if placed.startswith(folder) else None
 
 
 def site_assets(model: Model) -> list[AssetRef]:

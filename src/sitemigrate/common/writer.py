@@ -11,7 +11,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from ..diagnostics import Code, Diagnostics, code_named
 from ..fileset import FileSet
-from ..model import Model
+from ..model import Model, Origin
 from ..parsing.config_yaml import load_config
 from ..parsing.yamlio import YamlError
 from .inert import make_inert
@@ -37,6 +37,12 @@ class WriteContext:
     def report(self, code: Code, message: str, file: str | None = None,
                line: int | None = None, *, hint: str | None = None) -> None:
         self.diagnostics.report(code, message, file, line, hint=hint)
+
+    def report_at(self, code: Code, message: str, origin: Origin | None, *,
+                  hint: str | None = None) -> None:
+        """``report`` at the file and line ``origin`` names (none when it is unknown)."""
+        self.report(code, message, origin.file if origin else None,
+                    origin.line if origin else None, hint=hint)
 
     def existing_config(self) -> CommentedMap | None:
         """The output folder's ``_config.yml`` as a comment-keeping map to merge into, or

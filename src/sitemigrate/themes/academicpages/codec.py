@@ -20,6 +20,7 @@ CATEGORY_TITLES: dict[str, str] = {k: v["title"] for k, v in _DATA["categories"]
 KIND_OF_CATEGORY: dict[str, str] = {k: v["kind"] for k, v in _DATA["categories"].items()}
 #: ``author:`` keys that are model fields, not social networks
 AUTHOR_FIELDS: dict[str, str] = dict(_DATA["author_fields"])
+AVATAR_FOLDER: str = _DATA["avatar_folder"]
 #: Liquid tags Jekyll and the theme's plugins know; any other tag aborts the build
 KNOWN_TAGS: frozenset[str] = STANDARD_TAGS | frozenset(_DATA["plugin_tags"])
 #: the template's includes, layouts and data files

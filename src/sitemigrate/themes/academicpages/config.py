@@ -6,7 +6,7 @@ from typing import Any
 
 from ...model import Site
 from ...transforms.fields import text_or_none
-from .codec import AUTHOR_FIELDS
+from .codec import AUTHOR_FIELDS, AVATAR_FOLDER
 
 #: top-level config keys that are model fields
 SITE_FIELDS = ("title", "name", "description", "url", "baseurl")
@@ -27,6 +27,8 @@ def site_from_config(config: dict[str, Any]) -> Site:
             _author_key(site, str(key), value, author_extra)
     elif author not in (None, ""):
         author_extra["author"] = author
+    if site.avatar and "://" not in site.avatar:
+        site.avatar = AVATAR_FOLDER + site.avatar.lstrip("/")  # the sidebar prepends it
     if site.description is None:
         site.description = description
     elif description:

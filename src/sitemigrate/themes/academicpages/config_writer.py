@@ -57,8 +57,9 @@ def short_bio(text: str | None) -> str | None:
 def build_config(site: Site, existing: CommentedMap | None, categories: list[str],
                  collections: list[str], item_collections: tuple[str, ...] = (),
                  dropped: list[str] | None = None,
-                 unplaced: list[str] | None = None) -> str:
-    """The config text: ``existing`` (or the source's own keys) plus the model's profile.
+                 unplaced: list[str] | None = None, avatar: str | None = None) -> str:
+    """The config text: ``existing`` (or the source's own keys) plus the model's profile,
+    with ``avatar`` as the sidebar names it (under ``images/``, or a URL).
 
     Source keys in ``FOREIGN_KEYS`` are left out and named in ``dropped``."""
     fresh = existing is None
@@ -67,7 +68,7 @@ def build_config(site: Site, existing: CommentedMap | None, categories: list[str
     merge_config(config, {"title": site.title, "name": site.name,
                           "description": description if isinstance(description, str) else None,
                           "url": site.url, "baseurl": site.baseurl})
-    config["author"] = _author(site, config.get("author"), unplaced)
+    config["author"] = _author(site, config.get("author"), avatar, unplaced)
     source_config = site.extra.get("config")
     if isinstance(source_config, dict):
         for key, value in source_config.items():
@@ -86,14 +87,15 @@ def build_config(site: Site, existing: CommentedMap | None, categories: list[str
     return dump_config(config)
 
 
-def _author(site: Site, current: Any, unplaced: list[str] | None = None) -> CommentedMap:
+def _author(site: Site, current: Any, avatar: str | None,
+            unplaced: list[str] | None = None) -> CommentedMap:
     """The ``author:`` block: profile fields, and each social link under the key and in the
     form ``_includes/author-profile.html`` reads (``converters/academicpages.yml``); a link
     the sidebar has no place for is kept under its own key and named in ``unplaced``."""
     author = current if isinstance(current, CommentedMap) else CommentedMap()
     author_extra = site.extra.get("author")
     author_extra = author_extra if isinstance(author_extra, dict) else {}
-    fields = (("name", author_extra.get("name") or site.name), ("avatar", site.avatar),
+    fields = (("name", author_extra.get("name") or site.name), ("avatar", avatar),
               ("bio", short_bio(site.description)), ("location", site.location),
               ("employer", site.affiliation), ("email", site.email), ("role", site.role))
     merge_config(author, dict(fields))

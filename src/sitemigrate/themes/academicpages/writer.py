@@ -29,6 +29,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
+from ...assets import placed_image
 from ...common.foreign_liquid import is_foreign_listing, under_intro
 from ...common.links import BodyLinks, PermalinkMap, TargetUrls, source_permalink
 from ...common.liquid_guard import Target, guard
@@ -51,6 +52,7 @@ from ...paths import unique_name
 from ...transforms.fields import normalize_date, year_of
 from ...transforms.identifiers import find_identifiers
 from .codec import (
+    AVATAR_FOLDER,
     ITEM_COLLECTIONS,
     KNOWN_TAGS,
     TEMPLATE_COLLECTIONS,
@@ -615,8 +617,12 @@ class _Plan:
     def _config(self) -> None:
         dropped: list[str] = []
         unplaced: list[str] = []
+        avatar = self.model.site.avatar
+        if avatar and "://" not in avatar:
+            avatar = placed_image(avatar, AVATAR_FOLDER, self.ctx.moved_assets)
         text = build_config(self.model.site, self.existing_config, self.categories,
-                            self.collections, tuple(self.item_collections), dropped, unplaced)
+                            self.collections, tuple(self.item_collections), dropped, unplaced,
+                            avatar)
         self.files.add("_config.yml", text)
         description = self.model.site.description
         if description and short_bio(description) != description and \

@@ -518,7 +518,7 @@ class _SiteReading:
                 site.location = more
             image = text_or_none(profile.get("image"))
             if image and site.avatar is None:
-                site.avatar = image if "/" in image else f"assets/img/{image}"
+                site.avatar = image if "://" in image else f"assets/img/{image.lstrip('/')}"
         body = page.body.strip()
         if body and site.description is None:
             site.description = body

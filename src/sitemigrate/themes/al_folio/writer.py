@@ -42,7 +42,7 @@ from urllib.parse import unquote
 
 from ruamel.yaml.comments import CommentedMap
 
-from ...assets import asset_path
+from ...assets import asset_path, placed_image
 from ...common.foreign_liquid import (
     LIQUID_KEY,
     is_foreign_listing,
@@ -454,9 +454,12 @@ class _Writing:
             else {}
         if site.location and "more_info" not in profile:
             profile["more_info"] = f"<p>{html.escape(site.location)}</p>"  # under the picture
-        if site.avatar and "image" not in profile:
-            profile.update({"align": "right", "image": _avatar_name(site.avatar),
-                            "image_circular": False})
+        image = placed_image(site.avatar, IMAGE_FOLDER, self.ctx.moved_assets)
+        if site.avatar and image is None:
+            self.ctx.report_at(FIELD_DROPPED, f"profile picture {site.avatar!r}: al-folio "
+                               f"shows only a file under {IMAGE_FOLDER}", site.origin)
+        if image and "image" not in profile:
+            profile.update({"align": "right", "image": image, "image_circular": False})
         if profile:
             extra["profile"] = profile
         if any(p.selected for p in self.model.publications):
@@ -688,6 +691,8 @@ UNDATED_TAG = "{% bibliography --file undated --group_by none %}"
 _CONTENT_FILE = re.compile(r"[\w./-]+\.(?:md|markdown|html)")
 #: where bib.liquid looks for a ``preview`` that is not a URL
 PREVIEW_FOLDER = "assets/img/publication_preview/"
+#: what the about and profiles layouts prepend to a profile ``image``
+IMAGE_FOLDER = "assets/img/"
 
 
 @lru_cache(maxsize=4096)
@@ -724,14 +729,6 @@ def _names(name: str | None, extra: dict[str, Any]) -> tuple[str, str, str]:
     if len(words) <= 1:
         return (name or "", "", "")
     return words[0], " ".join(words[1:-1]), words[-1]
-
-
-def _avatar_name(avatar: str) -> str:
-    """al-folio prefixes ``assets/img/``; a path already under it is given relative to it."""
-    for prefix in ("/assets/img/", "assets/img/"):
-        if avatar.startswith(prefix):
-            return avatar[len(prefix):]
-    return avatar
 
 
 def _bib_key(pub_id: str) -> str:
