@@ -3,6 +3,7 @@ leaves none of the template's sample profile behind."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,40 @@ def test_a_page_keeps_the_url_jekyll_gave_it_in_the_source(tmp_path: Path) -> No
     assert links["Members"] == "/members/" and links["Contact"] == "/contact/"
     (site / "_config.yml").write_text("title: Lab\n", encoding="utf-8")  # Jekyll's default
     assert {p.title: p.permalink for p in read_site(site).pages}["Contact"] == "/contact.html"
+
+
+_ALLANLAB_HEADER = (
+    '<a class="navbar-brand" href="{{ site.url }}/">Lab</a>\n'
+    '<ul class="nav navbar-nav navbar-right">\n'
+    '\t\t<li><a href="{{ site.url }}{{ site.baseurl }}/">Home</a></li>\n'
+    '\t\t<li><a href="{{ site.url }}{{ site.baseurl }}/team">Team</a></li>\n'
+    '\t\t<li><a href="{{ site.url }}{{ site.baseurl }}/research">Research</a></li>\n'
+    '\t\t<li><a href="{{ site.url }}{{ site.baseurl }}/pictures">(Pics)</a></li>\n'
+    '\t  </ul>\n')
+
+
+def _nav_links(header: str) -> list[tuple[str, str]]:
+    return re.findall(r'<li><a href="\{\{ site.url \}\}\{\{ site.baseurl \}\}([^"]*)">'
+                      r"([^<]*)</a></li>", header)
+
+
+def test_the_allan_lab_header_lists_the_sites_own_pages(tmp_path: Path) -> None:
+    """The hard-coded header links what the migrated site serves, in the source's order;
+    none of the template's pages the site does not have."""
+    theme = tmp_path / "allanlab"
+    (theme / "_includes").mkdir(parents=True)
+    (theme / "_includes" / "header.html").write_text(_ALLANLAB_HEADER, encoding="utf-8")
+    site = _custom_site(tmp_path / "site")
+    (site / "_data" / "navigation.yml").write_text(
+        "main:\n- title: Papers\n  url: /papers/\n- title: Gone\n  url: /nowhere/\n",
+        encoding="utf-8")
+    (site / "_config.yml").write_text("title: Lab of Tests\nnavigation: main\n",
+                                      encoding="utf-8")
+    out = tmp_path / "out"
+    migrate(site, "allanlab", out, onto=theme)
+    links = _nav_links((out / "_includes" / "header.html").read_text(encoding="utf-8"))
+    served = set(_permalinks(out))
+    assert links[0][0] == "/"
+    assert ("/papers/", "Papers") in links
+    assert all(url in served for url, _ in links), (links, served)
+    assert not {"/team", "/research", "/pictures", "/nowhere/"} & {u for u, _ in links}

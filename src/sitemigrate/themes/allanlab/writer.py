@@ -50,6 +50,7 @@ from .codec import (
     PUBPIC,
     venue_from_conf,
 )
+from .header import HEADER_FILE, navigation, served_urls, with_navigation
 
 #: Publist keys the writer sets itself; an ``extra`` key of the same name is not written.
 MANAGED_KEYS = PUBLIST_KEYS | {"link_display"}
@@ -75,7 +76,10 @@ class AllanlabWriter(Writer):
         if model.themes or _page_with_role(model, "research"):
             files.add("_pages/research.md", _research_page(model, lab, body, slots))
         _write_projects(model, lab, files, body, slots)
-        _write_pages(model, files, body)
+        written = _write_pages(model, files, body)
+        if not _write_header(model, files, ctx, links, _listings(model, lab)):
+            for page in written:
+                _check_nav(page, ctx)
         return files
 
 
@@ -554,7 +558,33 @@ def _write_kept_data(model: Model, files: FileSet, ctx: WriteContext) -> None:
 
 # --- other pages ----------------------------------------------------------------------------
 
-def _write_pages(model: Model, files: FileSet, body: _Bodies) -> None:
+def _listings(model: Model, lab: str) -> list[tuple[str, str]]:
+    """(title, URL) of the pages this writer generates, for the header."""
+    listings = [("Publications", _publications_url(model, lab))]
+    if model.themes or _page_with_role(model, "research"):
+        page = _page_with_role(model, "research")
+        listings.append(("Research", str(_page_front(page, lab, "Research", "x")["permalink"])))
+    return listings
+
+
+def _write_header(model: Model, files: FileSet, ctx: WriteContext, links: PermalinkMap,
+                  listings: list[tuple[str, str]]) -> bool:
+    """Rewrite the header's navigation (``header.py``) when the template's header is at hand;
+    False when it is not, or is a fork's own that the rewrite does not recognise."""
+    data = ctx.existing(HEADER_FILE)
+    if data is None:
+        return False
+    entries = navigation(model, links, served_urls(files), listings)
+    header = with_navigation(data.decode("utf-8", "replace"), entries)
+    if header is None:
+        return False
+    files.add(HEADER_FILE, header)
+    return True
+
+
+def _write_pages(model: Model, files: FileSet, body: _Bodies) -> list[Page]:
+    """Write the source's pages (other than those a generated page takes over); return them."""
+    written: list[Page] = []
     for page in model.pages:
         generated = page.role != "projects" or model.projects  # else no projects page
         if page.role in GENERATED_PAGES and generated and \
@@ -575,7 +605,8 @@ def _write_pages(model: Model, files: FileSet, body: _Bodies) -> None:
             if key not in meta and key not in ("layout", "source_path"):
                 meta[key] = value
         files.add(path, render_front_matter(meta, body(page.body, page, meta)))
-        _check_nav(page, body.ctx)
+        written.append(page)
+    return written
 
 
 def _check_nav(page: Page, ctx: WriteContext) -> None:
