@@ -99,6 +99,24 @@ def test_a_moved_page_takes_its_links_along() -> None:
     assert links.rewrite("[cv](/cv)", WriteContext(), None) == "[cv](/cv-2/)"
 
 
+@pytest.mark.parametrize(("link", "expected"), [
+    ("[Ada](../people/ada.md)", "[Ada](/team/ada/)"),  # relative to _pages/
+    ("[Ada](/people/ada.md#bio)", "[Ada](/team/ada/#bio)"),
+    ('<a href="../people/ada.md">Ada</a>', '<a href="/team/ada/">Ada</a>'),
+    ("[CV](cv.md)", "[CV](/cv/)"),  # a sibling in _pages/, kept at its URL
+    ("[Gone](../people/bob.md)", "[Gone](../people/bob.md)"),  # no such record: untouched
+])
+def test_links_to_a_pages_source_file_point_at_its_url(link: str, expected: str) -> None:
+    """GitHub Pages turns links to ``.md`` files into page URLs (jekyll-relative-links);
+    the target may not, and may rename the file, so the link becomes the page's URL."""
+    model = _model(link)
+    model.pages.append(Page(id="ada", permalink="/people/ada/", origin=Origin("people/ada.md")))
+    model.pages.append(Page(id="cv", permalink="/cv/", origin=Origin("_pages/cv.md")))
+    urls = TargetUrls(page=lambda p: "/team/ada/" if p.id == "ada" else p.permalink)
+    links = PermalinkMap.build(model, urls, "x")
+    assert links.rewrite(link, WriteContext(), model.pages[0].origin) == expected
+
+
 @pytest.mark.parametrize("theme", ["academicpages", "al-folio", "allanlab"])
 def test_every_writer_rewrites_links_to_moved_records(theme: str) -> None:
     model = _model("[T](/portfolio/tide/#m) and [P](/publication/2021-p1)")

@@ -16,6 +16,7 @@ is known (publication pages are written before the pages that link to them, and 
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -46,6 +47,12 @@ _BODY_LINK = re.compile(
 _LIQUID_LINK = re.compile(
     r"(?P<lead>\{\{-?\s*(?P<quote>['\"]))(?P<prefix>)(?P<path>/[^'\"#?\s{}]*)"
     r"(?P<rest>[?#][^'\"\s{}]*)?(?=(?P=quote)\s*\|\s*(?:relative_url|absolute_url)\b)")
+
+#: ``](file.md`` or ``href="file.md"``: a link to a page's source file, relative or not.
+_FILE_LINK = re.compile(
+    r"(?P<lead>\]\(\s*<?|\bhref=[\"'])(?P<path>[^\s)\"'#?<>{}|:]+\.(?:md|markdown))"
+    r"(?P<rest>[?#][^\s)\"'<>{}]*)?")
+_PAGE_FILES = (".md", ".markdown")
 
 
 def source_permalink(record: Record | Page) -> str | None:
@@ -83,6 +90,8 @@ class PermalinkMap:
 
     theme: str = "the target theme"
     moved: dict[str, str] = field(default_factory=dict)  #: old URL key -> new URL
+    #: source file (``people/ada.md``) -> its URL in the target, for links to the file
+    by_file: dict[str, str] = field(default_factory=dict)
     homeless: dict[str, str] = field(default_factory=dict)  #: old URL key -> record label
     reported: set[tuple[str, str | None]] = field(default_factory=set)
 
@@ -102,6 +111,8 @@ class PermalinkMap:
         return links
 
     def _add(self, record: Record | Page, new: str | None, kept: set[str]) -> None:
+        if new is not None and record.origin and record.origin.file.endswith(_PAGE_FILES):
+            self.by_file.setdefault(record.origin.file, new)
         old = source_permalink(record)
         key = url_key(old) if old else None
         if key is None or key == "/" or key in kept:
@@ -112,7 +123,11 @@ class PermalinkMap:
             self.moved.setdefault(key, new)
 
     def rewrite(self, text: str, ctx: WriteContext, origin: Origin | None) -> str:
-        """``text`` with links to moved records pointing at their new URLs."""
+        """``text`` with links to moved records pointing at their new URLs, and links to a
+        record's source file (``[Ada](../people/ada.md)``, which GitHub Pages' default
+        jekyll-relative-links turns into the page's URL) pointing at its URL."""
+        if self.by_file and (".md" in text or ".markdown" in text):
+            text = self._file_links(text, origin)
         if not (self.moved or self.homeless) or "/" not in text:
             return text
 
@@ -127,6 +142,20 @@ class PermalinkMap:
             return match.group(0)
 
         return _LIQUID_LINK.sub(replace, _BODY_LINK.sub(replace, text))
+
+    def _file_links(self, text: str, origin: Origin | None) -> str:
+        folder = posixpath.dirname(origin.file) if origin else ""
+
+        def replace(match: re.Match[str]) -> str:
+            path = match.group("path")
+            source = posixpath.normpath(path.lstrip("/") if path.startswith("/")
+                                        else posixpath.join(folder, path))
+            new = self.by_file.get(source)
+            if new is None:
+                return match.group(0)
+            return f"{match.group('lead')}{_with_rest(new, match.group('rest') or '')}"
+
+        return _FILE_LINK.sub(replace, text)
 
     def _report(self, url: str, label: str, ctx: WriteContext, origin: Origin | None) -> None:
         file = origin.file if origin else None
