@@ -6,6 +6,7 @@ import html
 from collections import Counter
 from pathlib import Path
 
+from sitemigrate.common.kept_liquid import gather_kept_liquid
 from sitemigrate.common.writer import WriteContext
 from sitemigrate.fileset import FileSet
 from sitemigrate.model import Model
@@ -50,4 +51,8 @@ def write_files(files: FileSet, out: Path) -> None:
 
 
 def plan_files(model: Model, target: str) -> FileSet:
-    return get_writer(target).write(model, WriteContext())
+    """The files ``migrate`` writes for ``model`` (the writer's, with the removed Liquid
+    gathered as the pipeline does), without assets or an output folder."""
+    files = get_writer(target).write(model, WriteContext())
+    gather_kept_liquid(files)
+    return files

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assets import copy_assets
+from .common.kept_liquid import attach_kept_liquid, gather_kept_liquid
 from .common.reader import ReadContext
 from .common.writer import WriteContext
 from .detect import detect
@@ -106,6 +107,8 @@ def read_site_counted(path: str | Path, kind: str | None = None, *, dedupe: bool
         except Exception as exc:  # noqa: BLE001
             raise _failed(src, f"the {kind} reader", exc) from exc
         model.source = Source(kind, str(path), confidence, evidence)
+        if src.is_dir():
+            attach_kept_liquid(model, ctx)
         if not model.site.key_lines:  # where each config key is, for setting-loss messages
             model.site.key_lines = ctx.config_key_lines
         if evidence == ["named with --from"] and _empty(model):
@@ -180,6 +183,7 @@ def plan_migration(model: Model, target: str, out_dir: str | Path, *,
         # Nothing is written from a failed writer; the run ends with exit code 1.
         diagnostics.report(INTERNAL_ERROR, f"{target} writer failed: {type(exc).__name__}: {exc}")
         files, ctx = FileSet(), WriteContext(diagnostics)
+    gather_kept_liquid(files)
     assets = copy_assets(files, model, diagnostics, max_file_bytes(),
                          ctx.moved_assets) if len(files) else 0
     changes = plan_changes(files, out)

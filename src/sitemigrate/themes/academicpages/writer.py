@@ -9,7 +9,7 @@ Everything the reader reads back is written, so academicpages -> academicpages r
 
 The output must build with Jekyll (``verify --build``):
 * Liquid that reads data, collections or includes the target lacks is cut out
-  (``_academicpages.liquid_guard``), kept under ``sitemigrate_liquid`` and reported (SM303);
+  (``_academicpages.liquid_guard``), kept (``common/kept_liquid.py``) and reported (SM303);
   a publications/talks/teaching/projects/research page whose Liquid needs such things gets
   the theme's own listing instead (its whole source body kept the same way).
 * Layouts the theme lacks become ``single`` (``archive`` for listings), kept as
@@ -30,7 +30,8 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap
 
 from ...assets import placed_image
-from ...common.foreign_liquid import is_foreign_listing, under_intro
+from ...common.foreign_liquid import LIQUID_KEY, is_foreign_listing, under_intro
+from ...common.kept_liquid import KEPT_FILE
 from ...common.links import BodyLinks, PermalinkMap, TargetUrls, source_permalink
 from ...common.liquid_guard import Target, guard
 from ...common.settings import report_unwritten
@@ -75,8 +76,6 @@ EXTRA_CATEGORY_OF_KIND = {"preprint": "preprints", "thesis": "theses", "patent":
                           "software": "software", "dataset": "datasets", "misc": "other"}
 ITEM_FOLDERS = {"talks": "_talks", "teaching": "_teaching", "posts": "_posts"}
 DATA_SUFFIXES = (".yml", ".yaml", ".json", ".csv", ".tsv")
-#: front-matter key keeping the Liquid cut out of a body (nothing is lost)
-LIQUID_KEY = "sitemigrate_liquid"
 #: the theme's own listing for pages whose role the writer renders natively
 LISTINGS = {
     "publications": (
@@ -223,7 +222,7 @@ class _Plan:
 
     def _body(self, text: str, record: Any, meta: dict[str, Any]) -> str:
         """The body with Liquid converted (``_clean``) and what cannot run cut out; the cut
-        Liquid is kept under ``sitemigrate_liquid`` and reported (SM303) with its line."""
+        Liquid is kept (``common/kept_liquid.py``) and reported (SM303) with its line."""
         return self._guard(_clean(text, self, record), record, meta)
 
     def _guard(self, text: str, record: Any, meta: dict[str, Any]) -> str:
@@ -236,7 +235,7 @@ class _Plan:
             self.ctx.report(
                 LIQUID_KEPT,
                 f"body line {cut.line}: Liquid academicpages cannot run "
-                f"({cut.reason}) removed; kept under {LIQUID_KEY}",
+                f"({cut.reason}) removed; kept in {KEPT_FILE}",
                 *_where(record),
             )
         return guarded.text
@@ -550,7 +549,7 @@ class _Plan:
                    ) -> tuple[str, bool]:
         """(body, replaced): the page's own body when the target can run it; for a listing
         page whose Liquid reads what the target lacks, the theme's own listing (or the
-        themes, on the research page) with the source body kept under ``sitemigrate_liquid``."""
+        themes, on the research page) with the source body kept (``common/kept_liquid.py``)."""
         listing = LISTINGS.get(page.role or "")
         native = NATIVE_LOOPS.get(page.role or "")
         if page.role == "research":
@@ -575,7 +574,7 @@ class _Plan:
         self.ctx.report(
             PAGE_TEXT_REPLACED,
             f"{page.role} page: another theme's listing, or Liquid reading what academicpages "
-            f"lacks; the theme's own listing used (the source body is kept under {LIQUID_KEY})",
+            f"lacks; the theme's own listing used (the source body is kept in {KEPT_FILE})",
             *_where(page),
         )
         return listing, True

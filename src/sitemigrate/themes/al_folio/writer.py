@@ -49,6 +49,7 @@ from ...common.foreign_liquid import (
     theme_target,
     under_intro,
 )
+from ...common.kept_liquid import KEPT_FILE
 from ...common.links import BodyLinks, PermalinkMap, TargetUrls, source_permalink
 from ...common.settings import report_unwritten
 from ...common.site_config import complete_config
@@ -353,13 +354,13 @@ class _Writing:
 
     def _listing_page(self, page: Page) -> Page:
         """Another theme's listing page replaced by al-folio's own, at its permalink and nav
-        place; the source body is kept under ``sitemigrate_liquid``."""
+        place; the source body is kept in ``_sitemigrate/removed-liquid.yml``."""
         extra = dict(page.extra)
         kept = extra.get(LIQUID_KEY)
         extra[LIQUID_KEY] = [*(kept if isinstance(kept, list) else []), page.body.strip("\n")]
         self.ctx.report(PAGE_TEXT_REPLACED, f"{page.role} page: another theme's listing "
-                        f"replaced by al-folio's own (the source body is kept under "
-                        f"{LIQUID_KEY})", *(_origin_of(page)))
+                        f"replaced by al-folio's own (the source body is kept in "
+                        f"{KEPT_FILE})", *(_origin_of(page)))
         return replace(page, extra=extra)
 
     def _profile(self, entry: Any, page: Page) -> Any:
