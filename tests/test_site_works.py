@@ -151,3 +151,40 @@ def test_the_allan_lab_header_lists_the_sites_own_pages(tmp_path: Path) -> None:
     assert ("/papers/", "Papers") in links
     assert all(url in served for url, _ in links), (links, served)
     assert not {"/team", "/research", "/pictures", "/nowhere/"} & {u for u, _ in links}
+
+
+def test_a_static_publications_page_gets_the_listing_of_what_it_does_not_show(
+        tmp_path: Path) -> None:
+    """A publications page whose text is about something else (links elsewhere) shows the
+    theme's listing below its text on academicpages; one whose text lists every title stays
+    as it is."""
+    site = _custom_site(tmp_path / "site")
+    (site / "papers.md").unlink()
+    (site / "publications.md").write_text("---\ntitle: Papers\npermalink: /pubs/\n---\n"
+                                    "See [my list](https://example.org/list).\n",
+                                    encoding="utf-8")
+    out = tmp_path / "out"
+    migrate(site, "academicpages", out, kind="custom")
+    page = (out / _permalinks(out)["/pubs/"]).read_text(encoding="utf-8")
+    assert "See [my list]" in page and "site.publications" in page
+    (site / "publications.md").write_text("---\ntitle: Papers\npermalink: /pubs/\n---\n"
+                                    "- A Paper (2021)\n", encoding="utf-8")
+    migrate(site, "academicpages", out, kind="custom", force=True)
+    page = (out / _permalinks(out)["/pubs/"]).read_text(encoding="utf-8")
+    assert "site.publications" not in page and "A Paper" in page
+
+
+def test_a_config_navbar_links_menu_is_the_navigation(tmp_path: Path) -> None:
+    site = _custom_site(tmp_path / "site")
+    (site / "_config.yml").write_text(
+        "title: Lab\nnavbar-links:\n  Papers: papers\n  More:\n    Blog: /blog/\n",
+        encoding="utf-8")
+    model = read_site(site)
+    assert model.site.navigation == [{"title": "Papers", "url": "/papers"},
+                                     {"title": "Blog", "url": "/blog/"}]
+    out = tmp_path / "out"
+    plan = migrate(site, "academicpages", out)
+    nav = load_yaml((out / "_data" / "navigation.yml").read_text(encoding="utf-8")).data
+    assert {"title": "Papers", "url": "/papers"} in nav["main"]
+    assert all(e["url"] != "/blog/" for e in nav["main"])  # no such page: left out, reported
+    assert any(d.code == "SM306" and "/blog/" in d.message for d in plan.diagnostics)

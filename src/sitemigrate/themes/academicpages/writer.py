@@ -50,7 +50,7 @@ from ...model import Item, Model, Page, Project, Publication, Theme
 from ...parsing.front_matter import render_front_matter
 from ...parsing.yamldump import dump_yaml
 from ...paths import unique_name
-from ...transforms.fields import normalize_date, year_of
+from ...transforms.fields import normalize_date, plain_text, year_of
 from ...transforms.identifiers import find_identifiers
 from .codec import (
     AVATAR_FOLDER,
@@ -279,7 +279,8 @@ class _Plan:
 
     def _free_permalink(self, link: str) -> str:
         base, n = link.rstrip("/"), 2
-        while (link.rstrip("/") or "/") in self.permalinks:
+        taken = {url_key(p) for p in self.permalinks}
+        while url_key(link) in taken:
             link = f"{base}-{n}/"
             n += 1
         return link
@@ -483,15 +484,31 @@ class _Plan:
                         role="research", extra={"author_profile": True})
             self.nav_extra.append({"title": "Research", "url": "/research/"})
             self._page(page, themes_here=True)
-        if self.model.publications and not any(p.role == "publications"
-                                               for p in self.model.pages):
-            # no page listed them (a data loop the reader resolved, an include): the theme's
-            # own listing, so that every publication is on a page the navigation reaches
+        if self.model.publications and not self._publications_listed():
+            # no page lists them (a data loop the reader resolved, an include, a static page
+            # about something else): the theme's own listing, so that every publication is
+            # on a page the navigation reaches
             link = self._free_permalink("/publications/")
             page = Page(id="publications", title="Publications", permalink=link, nav=True,
                         role="publications", extra={"layout": "archive", "author_profile": True})
             self.nav_extra.append({"title": "Publications", "url": link})
             self._page(page, themes_here=False)
+
+    def _listed_elsewhere(self, page: Page) -> bool:
+        """The page's own text misses the title of some publication (it is about something
+        else, or listed them through Liquid that is gone)."""
+        shown = _words(page.body)
+        return any(_words(p.title)[:60] not in shown for p in self.model.publications)
+
+    def _publications_listed(self) -> bool:
+        """A written page loops over the publications, or a publications page's own text
+        shows every one (a static list)."""
+        if any(p.role == "publications" and not self._listed_elsewhere(p)
+               for p in self.model.pages):
+            return True
+        loop = NATIVE_LOOPS["publications"].encode()
+        return any(rel.startswith("_pages/") and loop in (self.files.get(rel) or b"")
+                   for rel in self.files)
 
     def _research_page(self) -> Page | None:
         theme_files = {t.origin.file for t in self.model.all_themes() if t.origin}
@@ -564,6 +581,13 @@ class _Plan:
         text = _clean(page.body, self, page)
         foreign = native is not None and is_foreign_listing(page.body, native)
         if not foreign and not guard(text, self.target()).cuts:
+            if page.role == "publications" and native is not None and native not in text \
+                    and self._listed_elsewhere(page):
+                self._layout(meta, page, "archive")
+                self.ctx.report(PAGE_TEXT_REPLACED, "publications page: its text does not list "
+                                "the site's publications; the theme's listing added below it",
+                                *_where(page))
+                return text.rstrip("\n") + "\n\n" + listing.lstrip("\n"), False
             self._layout(meta, page)
             return text, False
         _keep_liquid(meta, [text])
@@ -604,8 +628,16 @@ class _Plan:
         return "\n".join(parts)
 
     def _navigation(self) -> None:
-        entries = [{"title": e.get("title", ""), "url": e.get("url", "")}
-                   for e in self.model.site.navigation]
+        served = {url_key(link) for link in self.permalinks}
+        entries = []
+        for entry in self.model.site.navigation:
+            url = str(entry.get("url", ""))
+            if "://" in url or url.startswith(("#", "mailto:")) or url_key(url) in served:
+                entries.append({"title": entry.get("title", ""), "url": url})
+            else:
+                self.ctx.report_at(LINK_CHANGED, f"navigation entry {entry.get('title')!r} -> "
+                                   f"{url} left out: the site has no page there",
+                                   self.model.site.origin)
         extra = sorted(self.nav_extra, key=lambda e: int(e.get("order", "999")))
         for entry in extra:
             if not any(_same_page(e["url"], entry["url"]) for e in entries):
@@ -834,6 +866,11 @@ def _cite(args: str, plan: _Plan, record: Any) -> str:
 
 
 WRITER = AcademicpagesWriter()
+
+
+def _words(text: str | None) -> str:
+    """Text reduced to its lower-case words, for finding a title in a page."""
+    return " ".join(re.findall(r"[^\W_]+", plain_text(text or "").lower()))
 
 
 def _same_page(a: str, b: str) -> bool:

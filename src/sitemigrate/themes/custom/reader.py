@@ -57,6 +57,8 @@ PROJECT_WORDS = ("project", "software", "tools")
 TOPIC_WORDS = ("topics", "research_topic", "researchtopic", "research_areas", "themes")
 PEOPLE_WORDS = ("people", "member", "team", "author", "collaborator", "alumni", "student")
 NAV_FILES = ("navigation", "navbar", "menus", "nav", "menu")
+#: the config key of a navigation some themes keep in ``_config.yml`` (beautiful-jekyll)
+NAVBAR_LINKS = "navbar-links"
 COMPETITOR_SIGNS = ("_publications", "_portfolio")
 ROLE_WORDS = (("publication", "publications"), ("research-group", "people"),
               ("research", "research"), ("project", "projects"), ("people", "people"),
@@ -293,7 +295,7 @@ class _State:
             site.email = address
             del site.socials["email"]
         used = {"title", "name", "description", "email", "avatar", "position", "affiliation",
-                "location", "url", "baseurl", "author", "links", "google_scholar",
+                "location", "url", "baseurl", "author", "links", "google_scholar", NAVBAR_LINKS,
                 "arxiv_link", "bluesky_link", "github_username", "twitter_username",
                 "github_link", "linkedin", "twitter", "cv_link"}
         site.extra = {k: v for k, v in data.items() if k not in used}
@@ -303,6 +305,24 @@ class _State:
             if rest:
                 site.extra["author"] = rest
         self.model.site = site
+        self.read_navbar_links(data.get(NAVBAR_LINKS))
+
+    def read_navbar_links(self, links: Any) -> None:
+        """A config's ``navbar-links`` (beautiful-jekyll): title -> URL, or title -> the
+        title -> URL map of a dropdown menu; a URL without a slash is relative to the root."""
+        if not isinstance(links, dict):
+            return
+        for title, target in links.items():
+            entries = target.items() if isinstance(target, dict) else [(title, target)]
+            for entry_title, url in entries:
+                if not isinstance(url, str) or not url.strip():
+                    continue
+                url = url.strip()
+                if "://" not in url and not url.startswith(("/", "#", "mailto:")):
+                    url = "/" + url
+                self.model.site.navigation.append({"title": str(entry_title), "url": url})
+                self.nav_urls.setdefault(url_key(url, keep_case=True),
+                                         len(self.model.site.navigation))
 
     def read_navigation(self, data_file: DataFile) -> None:
         content = data_file.content
