@@ -314,10 +314,14 @@ def _report_kept_apart(diagnostics: Diagnostics, first: Publication, second: Pub
         )
 
 
-def _origin_key(pub: Publication) -> tuple[bool, str, int, str]:
+def _origin_key(pub: Publication) -> tuple[bool, bool, str, str, int, str]:
+    """Reading order: the first source's records before added ones (``--add``: the first
+    source wins), then by source, file and line."""
     origin = pub.origin
-    return (origin is None, origin.file if origin else "", (origin.line or 0) if origin else 0,
-            pub.id)
+    if origin is None:
+        return (True, True, "", "", 0, pub.id)
+    return (False, origin.source is not None, origin.source or "", origin.file,
+            origin.line or 0, pub.id)
 
 
 def _where(pub: Publication) -> str:
