@@ -332,6 +332,15 @@ def member_rows(lab: Lab) -> list[dict[str, Any]]:
     return rows
 
 
+def paper_rows(lab: Lab) -> list[dict[str, Any]]:
+    """Every publication of the lab site: the members among its authors, and the members
+    whose sites list it."""
+    return [{"id": p.id, "title": p.title, "year": p.year,
+             "members": list(dict.fromkeys(a.id for a in p.author_names if a.id)),
+             "listed_by": [s for s in sources_of(p) if s is not None]}
+            for p in lab.model.publications]
+
+
 def markdown_section(lab: Lab) -> str:
     lines = ["", "## Lab members", "",
              "| member | kind | papers read | new | merged into others' | links added | "

@@ -115,7 +115,7 @@ def _progress(member: Member) -> None:
 
 def _report(lab: Lab, plan: Plan, source: Path, out_dir: Path, target: str, dry_run: bool,
             strict: bool) -> dict[str, Any]:
-    from ..lab import member_rows
+    from ..lab import member_rows, paper_rows
     from ..report import site_from_plan, totals
 
     site = site_from_plan(plan, out_dir.resolve().name, strict=strict, with_diffs=False)
@@ -128,6 +128,7 @@ def _report(lab: Lab, plan: Plan, source: Path, out_dir: Path, target: str, dry_
             "totals": totals([site]), "wall_seconds": plan.seconds, "sites": [site],
             "lab": {"members": member_rows(lab),
                     "publications": len(lab.model.publications),
+                    "papers": paper_rows(lab),
                     "cross_member_merges": lab.merges}}
 
 
