@@ -50,10 +50,19 @@ class Member:
     contributed: dict[str, int] = field(default_factory=dict)
 
     def links(self) -> dict[str, str]:
+        """The member's profile links as URLs, by service (``github``, ``orcid``…)."""
+        from .transforms.socials import normalize_social
+
         if self.model is None:
             return {}
         site = self.model.site
-        links = {k: v for k, v in site.socials.items() if isinstance(v, str) and v}
+        links: dict[str, str] = {}
+        for key, value in site.socials.items():
+            if not isinstance(value, str | int) or not str(value).strip():
+                continue
+            social = normalize_social(key, value)
+            if social.url and social.service != "email":
+                links.setdefault(social.service, social.url)
         if site.url and site.url.startswith("http"):
             links.setdefault("website", site.url)
         if site.email:
@@ -196,7 +205,7 @@ def _tie_members(lab: Lab) -> None:
             lab.merges.append({
                 "id": pub.id, "title": pub.title, "members": listed,
                 "places": [f"{o.file}:{o.line}" if o.line else o.file for o in origins],
-                "links": sorted(pub.links)})
+                "links": sorted(pub.links), "identifiers": sorted(pub.identifiers)})
     lab.model.diagnostics = list(diagnostics)
 
 
@@ -242,8 +251,7 @@ def _team_body(lab: Lab, members: list[Member], folder: str) -> str:
         lines = [f"## {member.name}", ""]
         if member.photo:
             src = member.photo if "://" in member.photo else f"/{folder}/{member.photo}"
-            lines += [f'<img src="{src}" alt="{member.name}" width="120" '
-                      'style="float: right; margin-left: 1em">', ""]
+            lines += [f"![{member.name}]({src})", ""]
         if member.role:
             lines += [f"*{member.role}*", ""]
         links = member.links()
