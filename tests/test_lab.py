@@ -331,3 +331,33 @@ def test_corpus_lab_builds_in_the_allan_lab_template(tmp_path: Path) -> None:
     assert len(shown) == len(data["lab"]["papers"]) == 156
     team = norm((out / "_site" / "team" / "index.html").read_text())
     assert all(norm(m["person"]).strip() in team for m in data["lab"]["members"])
+
+
+def test_added_themes_merge_by_title_and_projects_fold_into_the_first_sources() -> None:
+    from sitemigrate.combine import Part, combine
+    from sitemigrate.model import Model, Origin, Project, Publication, Site, Source, Theme
+
+    first = Model(Source("academicpages", "site"), site=Site(name="Ann", url="https://ann.org"),
+                  themes=[Theme("t1", "Machine Learning", project_ids=["p1"])],
+                  projects=[Project("p1", "Tide Tool", origin=Origin("_portfolio/p1.md", 1))])
+    other = Model(Source("custom", "other"),
+                  site=Site(name="Someone", url="https://else.org", email="ann@ann.org"),
+                  themes=[Theme("ml", "Machine learning.", publication_ids=["x"],
+                                project_ids=["tool"], origin=Origin("_data/themes.yml", 3))],
+                  projects=[Project("tool", "Tide tool", description="Tides.",
+                                    links={"code": "https://github.com/ann/tide"})],
+                  publications=[Publication("x", "Paper X", origin=Origin("_data/p.yml", 1))])
+    model = combine(first, [Part("../other", "../other", other)])
+    (theme,) = model.themes
+    assert (theme.id, theme.publication_ids, theme.project_ids) == ("t1", ["x"], ["p1"])
+    (project,) = model.projects
+    assert project.description == "Tides." and project.links == {
+        "code": "https://github.com/ann/tide"}
+    # the first source's profile wins; a field it lacks comes from the added source
+    assert (model.site.name, model.site.url, model.site.email) == (
+        "Ann", "https://ann.org", "ann@ann.org")
+    assert model.publications[0].origin == Origin("../other/_data/p.yml", 1, "../other")
+    assert [d.code for d in model.diagnostics if d.code == "SM412"] == ["SM412"]
+    assert model.source.added[0].contributed == {
+        "read": 1, "themes_merged": 1, "profile": 1, "publications": 1, "merged": 0,
+        "links": 0, "identifiers": 0}

@@ -119,6 +119,7 @@ def _take(model: Model, part: Part, diagnostics: Diagnostics) -> None:
     model.publications.extend(other.publications)
     counts["read"] = len(other.publications)
     projects = {_title_key(p.title): p for p in model.projects}
+    folded: dict[str, str] = {}  # an added project -> the first source's of the same title
     for project in other.projects:
         same = projects.get(_title_key(project.title))
         if same is None:
@@ -126,10 +127,13 @@ def _take(model: Model, part: Part, diagnostics: Diagnostics) -> None:
             projects[_title_key(project.title)] = project
             counts["projects"] = counts.get("projects", 0) + 1
         else:
+            folded[project.id] = same.id
             _fill(same, project, ("publication_ids",))
             same.links = {**project.links, **same.links}
             same.publication_ids = list(dict.fromkeys(same.publication_ids
                                                       + project.publication_ids))
+    for theme in other.all_themes():
+        theme.project_ids = list(dict.fromkeys(folded.get(i, i) for i in theme.project_ids))
     themes = {_title_key(t.title): t for t in model.themes}
     for theme in other.themes:
         kin = themes.get(_title_key(theme.title))
@@ -158,7 +162,9 @@ def _take(model: Model, part: Part, diagnostics: Diagnostics) -> None:
     if other.pages:
         _not_taken(diagnostics, part, f"{len(other.pages)} page(s)")
     if part.take_site:
-        filled = _fill(model.site, other.site, ("navigation", "key_lines", "origin", "extra"))
+        # the site's own address, title and picture stay the first source's
+        filled = _fill(model.site, other.site, ("navigation", "key_lines", "origin", "extra",
+                                                "url", "baseurl", "title", "avatar"))
         added = {k: v for k, v in other.site.socials.items() if k not in model.site.socials}
         model.site.socials.update(added)
         if filled + len(added):

@@ -15,6 +15,7 @@ their papers.  Members' own pages and other items are not taken (reported, SM221
 from __future__ import annotations
 
 import posixpath
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -157,10 +158,12 @@ def _profile(member: Member) -> None:
         or member.id
     member.role = member.role or site.role
     member.names.add(_name_key(parse_name(member.name)))
-    for pub in member.model.publications:
-        for author in pub.author_names:
-            if author.is_self:
-                member.names.add(_name_key(author))
+    # the name the member marks as their own most often (a lab site marking every member
+    # must not make one member the author of all of them)
+    marked = Counter(_name_key(a) for pub in member.model.publications
+                     for a in pub.author_names if a.is_self)
+    if marked:
+        member.names.add(marked.most_common(1)[0][0])
 
 
 def _name_key(name: AuthorName) -> tuple[str, str]:
