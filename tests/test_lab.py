@@ -361,3 +361,24 @@ def test_added_themes_merge_by_title_and_projects_fold_into_the_first_sources() 
     assert model.source.added[0].contributed == {
         "read": 1, "themes_merged": 1, "profile": 1, "publications": 1, "merged": 0,
         "links": 0, "identifiers": 0}
+
+
+@pytest.mark.parametrize("target", ["allanlab", "al-folio"])
+def test_lab_member_content_stays_inert(tmp_path: Path, target: str) -> None:
+    """The threat model's case: a member's site carries Liquid, a script and a javascript:
+    link in its profile and a paper; the lab site shows them as text, never runs them."""
+    site = _member_site(tmp_path, "eve", "Safe {{ site.secret }} Title <script>alert(1)</script>",
+                        photo=False)
+    config = (site / "_config.yml").read_text().replace(
+        "name: Eve Lovelace", "name: \"Eve {% include x.html %} <script>x()</script>\"")
+    (site / "_config.yml").write_text(config + "  website: javascript:alert(2)\n")
+    (site / "_publications" / "p.md").write_text(
+        (site / "_publications" / "p.md").read_text().replace(
+            "---\n", "---\npaperurl: javascript:alert(3)\n", 1))
+    code, data = _lab(tmp_path, [{"source": "eve", "role": "<img src=x onerror=alert(4)>"}],
+                      "--to", target)
+    written = "".join(p.read_text(errors="replace") for p in (tmp_path / "out").rglob("*")
+                      if p.is_file())
+    for live in ("{{ site.secret", "{% include x.html", "<script", "javascript:", "<img src=x"):
+        assert live not in written, live
+    assert "Safe" in written and "Title" in written

@@ -81,10 +81,14 @@ def combine(first: Model, parts: list[Part], *, dedupe: bool = True) -> Model:
     return first
 
 
+def origins_of(pub: Publication) -> list[Origin]:
+    """Where ``pub`` was read: its own origin, then those of the records merged into it."""
+    return ([pub.origin] if pub.origin else []) + list(pub.merged_from)
+
+
 def sources_of(pub: Publication) -> list[str | None]:
     """The sources that list ``pub`` (``None``: the first), in reading order."""
-    origins = ([pub.origin] if pub.origin else []) + list(pub.merged_from)
-    return list(dict.fromkeys(o.source for o in origins))
+    return list(dict.fromkeys(o.source for o in origins_of(pub)))
 
 
 # -- tagging and taking ----------------------------------------------------------------------
@@ -271,7 +275,7 @@ def _count_merges(model: Model, parts: list[Part],
             by_label[kept].counts["publications"] += 1
         if len(sources) < 2:
             continue
-        origins = ([pub.origin] if pub.origin else []) + list(pub.merged_from)
+        origins = origins_of(pub)
         have_links: set[str] = set()
         have_ids: set[str] = set()
         for origin in origins:

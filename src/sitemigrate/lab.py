@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .combine import Part, combine, sources_of
+from .combine import Part, combine, origins_of, sources_of
 from .diagnostics import MEMBER_FAILED, MEMBER_NOT_AUTHOR, MISSING_ASSET, Diagnostics
 from .model import AuthorName, Item, Model, Origin, Page, Publication, Site, Source
 
@@ -204,7 +204,7 @@ def _tie_members(lab: Lab) -> None:
                     "paper is kept, not tied to the member",
                     where.file if where else None, where.line if where else None)
         if len(listed) > 1:
-            origins = ([pub.origin] if pub.origin else []) + list(pub.merged_from)
+            origins = origins_of(pub)
             lab.merges.append({
                 "id": pub.id, "title": pub.title, "members": listed,
                 "places": [f"{o.file}:{o.line}" if o.line else o.file for o in origins],
@@ -213,8 +213,7 @@ def _tie_members(lab: Lab) -> None:
 
 
 def _origin_of(pub: Publication, source: str) -> Origin | None:
-    origins = ([pub.origin] if pub.origin else []) + list(pub.merged_from)
-    return next((o for o in origins if o.source == source), None)
+    return next((o for o in origins_of(pub) if o.source == source), None)
 
 
 def papers_of(lab: Lab, member: Member) -> list[Publication]:
