@@ -173,6 +173,12 @@ def test_lab_one_paper_two_members_doi_and_slides_become_one_record(tmp_path: Pa
     assert team.count("Meeting SLOs in Cross-Platform NFV") == 2  # under each member
     assert "*PhD student*" in team
     assert code == 0
+    html = tmp_path / "report.html"
+    CliRunner().invoke(cli, ["lab", str(tmp_path / "lab.yml"), "--to", "allanlab", "-o",
+                             str(tmp_path / "out2"), "--dry-run", "--report", str(html)])
+    page = html.read_text()
+    assert "<h2>Cross-member merges (1)</h2>" in page and "jane, jianfeng" in page
+    assert json.loads(html.with_suffix(".json").read_text())["lab"]["publications"] == 1
 
 
 @requires_corpus

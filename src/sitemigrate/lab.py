@@ -366,3 +366,25 @@ def markdown_section(lab: Lab) -> str:
         lines.append(f"- {merge['title']} — {', '.join(merge['members'])} "
                      f"({'; '.join(merge['places'])})")
     return "\n".join(lines) + "\n"
+
+
+def html_section(lab: Lab) -> str:
+    """The lab's members and cross-member merges as an HTML section (self-contained)."""
+    from html import escape
+
+    rows = []
+    for row in member_rows(lab):
+        c = row["contributed"]
+        cells = (row["name"], row["kind"] or "failed", row["read"]["publications"],
+                 c["new_publications"], c["merged_into_other_members"], c["links_added"],
+                 row["papers_tied"], f"{c['themes']} / {c['themes_merged']}")
+        rows.append("<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in cells) + "</tr>")
+    head = "".join(f"<th>{h}</th>" for h in (
+        "member", "kind", "papers read", "new", "merged into others'", "links added",
+        "tied papers", "themes (new / merged)"))
+    merges = "".join(
+        f"<li>{escape(m['title'])} — {escape(', '.join(m['members']))} "
+        f"(<code>{escape('; '.join(m['places']))}</code>)</li>" for m in lab.merges)
+    return (f'<section class="lab"><h2>Lab members</h2><table><tr>{head}</tr>'
+            f'{"".join(rows)}</table><h2>Cross-member merges ({len(lab.merges)})</h2>'
+            f"<ul>{merges}</ul></section>")

@@ -133,13 +133,20 @@ def _report(lab: Lab, plan: Plan, source: Path, out_dir: Path, target: str, dry_
 
 
 def _write_report(lab: Lab, data: dict[str, Any], path: Path) -> None:
-    from ..lab import markdown_section
+    """``migrate``'s report with the lab's section: in the JSON (``lab``), after the
+    Markdown, and before the end of the HTML page's main part."""
+    from ..lab import html_section, markdown_section
     from ..report import write_reports
 
     for written in write_reports(data, path):
-        if written.suffix.lower() == ".md":
+        suffix = written.suffix.lower()
+        if suffix == ".md":
             with written.open("a", encoding="utf-8") as handle:
                 handle.write(markdown_section(lab))
+        elif suffix in (".html", ".htm"):
+            page = written.read_text(encoding="utf-8")
+            written.write_text(page.replace("</main>", html_section(lab) + "</main>", 1),
+                               encoding="utf-8")
         click.echo(f"report: {written}", err=True)
 
 
