@@ -19,7 +19,6 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from .common.urls import link_key
 from .diagnostics import CROSS_SOURCE_MERGE, NOT_TAKEN, THEMES_MERGED, Diagnostics
 from .model import Item, Model, Origin, Page, Project, Publication, Site, Source, Theme
 
@@ -254,7 +253,9 @@ def _key(origin: Origin) -> _OriginKey:
 
 def _contributions(pubs: list[Publication]) -> dict[_OriginKey, tuple[set[str], set[str]]]:
     """Before merging: the link keys and identifiers each record brings, by its origin."""
-    return {_key(p.origin): ({link_key(u) for u in p.links.values() if u},
+    from .transforms.dedupe import link_identity
+
+    return {_key(p.origin): ({link_identity(u) for u in p.links.values() if u},
                              {f"{k}:{v}".lower() for k, v in p.identifiers.items()})
             for p in pubs if p.origin}
 

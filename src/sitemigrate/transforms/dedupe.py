@@ -435,7 +435,7 @@ def _merge_authors(merge: _Merge, ranked: list[Publication]) -> None:
     merge.compare("authors", lists, lambda v: tuple(family_key(parse_name(a)) for a in v))
 
 
-def _link_identity(url: str) -> str:
+def link_identity(url: str) -> str:
     """``link_key``, case-folded for a DOI link (DOIs ignore case: ``10.1109/TSP.…`` and
     ``10.1109/tsp.…`` are one link)."""
     key = link_key(url)
@@ -446,9 +446,9 @@ def _merge_links(merge: _Merge, ranked: list[Publication]) -> None:
     links: dict[str, str] = {}
     for pub in ranked:
         for label, url in pub.links.items():
-            known = {_link_identity(u) for lab, u in links.items()
+            known = {link_identity(u) for lab, u in links.items()
                      if lab == label or re.fullmatch(rf"{re.escape(label)}_\d+", lab)}
-            if _link_identity(url) in known:
+            if link_identity(url) in known:
                 continue
             slot, n = label, 2
             while slot in links:
