@@ -167,10 +167,47 @@ def test_quirky_files_are_reported_with_file_and_line() -> None:
 
 
 @requires_corpus
-def test_baschdl_reads_the_generator_bibtex_when_there_is_no_publications_folder() -> None:
-    model = read_site(site("Baschdl"), dedupe=False)
-    assert len(model.publications) == 76  # @-entries in markdown_generator/ref.bib
+def test_baschdl_generator_bibtex_is_reported_not_read_and_read_with_add() -> None:
+    """The site renders a bibtex-js copy inside its page, not markdown_generator/ref.bib:
+    the generator input is named with the --add line that reads it (SM220)."""
+    path = site("Baschdl")
+    model = read_site(path, dedupe=False)
+    assert model.publications == []
     assert len(model.themes) == 5  # research/*.md
+    reported = {d.file: d.message for d in model.diagnostics if d.code == "SM220"}
+    ref = reported["markdown_generator/ref.bib"]
+    assert "add it with `--add markdown_generator/ref.bib`" in ref
+    assert "76 BibTeX entries" in ref
+    # the template's own sample rows are named as samples, not offered for --add
+    assert "markdown_generator/publications.tsv" not in reported
+    added = read_site(path, dedupe=False, add=[path / "markdown_generator" / "ref.bib"])
+    assert len(added.publications) == 76  # @-entries in markdown_generator/ref.bib
+    assert {p.origin.source for p in added.publications if p.origin} == {
+        (path / "markdown_generator" / "ref.bib").as_posix()}
+
+
+@requires_corpus
+def test_generator_inputs_across_the_corpus_sample_or_suggested() -> None:
+    """Which corpus sites hold markdown_generator/ inputs of their own (suggested for --add)
+    and which only the template's samples (hash or sample titles)."""
+    own: dict[str, list[str]] = {}
+    samples: dict[str, int] = {}
+    for path in corpus_sites("academicpages"):
+        model = read_site(path, dedupe=False)
+        name = path.name.split("__")[0]
+        own[name] = sorted(d.file.split("/")[-1] for d in model.diagnostics
+                           if d.code == "SM220" and d.file)
+        samples[name] = sum(1 for d in model.diagnostics if "own sample generator" in d.message)
+    assert own == {
+        "Akmazad": [], "academicpages": [], "dcastrop": [],
+        "Anatoly1010": ["bibtex1.bib"],
+        "Baschdl": ["citations_claassen.tsv", "ref.bib"],
+        "ClaudiaASoares": ["pubs.bib"],
+        "ErwanLucas": ["proceedings.bib", "pubs.bib", "talks.tsv", "updated_library.bib"],
+        "Mapoet": ["publications.tsv", "pubs.bib", "pubs_articles.bib", "pubs_talks.bib"],
+    }
+    assert samples == {"Akmazad": 2, "academicpages": 2, "dcastrop": 2, "Anatoly1010": 2,
+                       "Baschdl": 2, "ClaudiaASoares": 2, "ErwanLucas": 1, "Mapoet": 1}
 
 
 @requires_corpus

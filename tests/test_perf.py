@@ -228,7 +228,8 @@ def test_every_corpus_entry_reads_back_as_built() -> None:
             assert _as_parsed_agrees(entry_type, bibtex_key(pub.id),
                                      publication_fields(pub, entry_type)), (site, pub.id)
             checked += 1
-    assert checked > 2000
+    # 1,941 since markdown_generator/ inputs are not read (Baschdl's 75 came from one)
+    assert checked > 1900
 
 
 def _balances_by_characters(value: str, skip_escaped: bool) -> bool:

@@ -28,7 +28,7 @@ from .diagnostics import SEVERITIES, TIMEOUT
 from .paths import slugify
 
 MANIFEST_SUFFIXES = (".yml", ".yaml", ".csv", ".tsv")
-MANIFEST_KEYS = ("name", "source", "target", "from", "dedupe")
+MANIFEST_KEYS = ("name", "source", "target", "from", "dedupe", "role", "person")
 
 
 class ManifestError(Exception):
@@ -51,6 +51,8 @@ class SiteJob:
     kind: str | None = None
     dedupe: bool = True
     line: int | None = None  #: manifest line, for messages
+    role: str | None = None  #: the member's role on a lab's team page (``lab``)
+    person: str | None = None  #: the member's full name, when the site's profile lacks it
 
 
 @dataclass(slots=True)
@@ -230,7 +232,9 @@ def _job_from_row(path: Path, line: int, row: dict[str, Any],
     _check_known(path, line, target, kind)
     name = row.get("name")
     name = str(name) if name not in (None, "") else full.stem if full.is_file() else full.name
-    return SiteJob(name, str(full), target, kind, _as_dedupe(path, line, row.get("dedupe")), line)
+    return SiteJob(name, str(full), target, kind, _as_dedupe(path, line, row.get("dedupe")), line,
+                   _optional_text(path, line, row, "role"),
+                   _optional_text(path, line, row, "person"))
 
 
 def _optional_text(path: Path, line: int, row: dict[str, Any], key: str) -> str | None:

@@ -171,6 +171,19 @@ MISSING_ASSET = _code(
     "SM212", "missing-asset", "warning", INFO,
     "a file the content references (image, PDF, slides) is not in the source folder",
     "copy the file into the migrated site at the same path")
+GENERATOR_INPUT = _code(
+    "SM220", "generator-input", "info", INFO,
+    "an academicpages markdown_generator/ input (.bib, .tsv) is not read: the site does not "
+    "render it", "add it with --add PATH (inspect prints the line) if it holds your papers")
+NOT_TAKEN = _code(
+    "SM221", "not-taken", "info", INFO,
+    "an added source's or lab member's pages, profile or items are not taken into the one "
+    "site (the first source's, or the lab's own, are kept)",
+    "nothing to do; copy what you miss by hand")
+MEMBER_NOT_AUTHOR = _code(
+    "SM222", "member-not-author", "info", INFO,
+    "a lab member lists a paper but no author of it carries the member's name",
+    "check the member's name in the manifest against the paper's author list")
 
 # --- SM3xx: content the target cannot hold --------------------------------------------------
 FIELD_DROPPED = _code(
@@ -216,6 +229,14 @@ POSSIBLE_DUPLICATE = _code(
     "SM405", "possible-duplicate", "info", INFO,
     "two records may be one work; kept apart to decide",
     "merge them by hand if they are the same work")
+CROSS_SOURCE_MERGE = _code(
+    "SM411", "cross-source-merge", "info", INFO,
+    "one work listed by several sources (--add, lab members) became one record",
+    "nothing to do; --no-dedupe keeps them apart")
+THEMES_MERGED = _code(
+    "SM412", "themes-merged", "info", INFO,
+    "research themes of several sources with the same title became one theme",
+    "nothing to do; rename one of them to keep them apart")
 
 # --- SM5xx: safety limits -------------------------------------------------------------------
 FILE_TOO_LARGE = _code(
@@ -249,6 +270,10 @@ MARKUP_ESCAPED = _code(
 TIMEOUT = _code(
     "SM509", "timeout", "error", LOST, "a site took longer than --timeout and was stopped",
     "run it alone or raise --timeout")
+MEMBER_FAILED = _code(
+    "SM515", "member-failed", "error", LOST,
+    "a lab member's site could not be read; the lab site was built without it",
+    "fix or remove the member named, then run again")
 
 # --- SM6xx: checks of a migrated site (verify) ----------------------------------------------
 MISSING_KEY = _code(

@@ -58,6 +58,11 @@ class Origin:
 
     file: str
     line: int | None = None
+    #: the source it came from when several were read into one model (``--add``, ``lab``):
+    #: the added path as given, or the lab member's name; ``None`` for the first source.
+    #: An added source's ``file`` is prefixed with where it lies (its folder as given, or
+    #: the member's name), so ``file:line`` alone says where the record is.
+    source: str | None = None
 
 
 @dataclass(slots=True)
@@ -90,6 +95,10 @@ class Source:
     path: str  #: the path given by the user
     confidence: float = 1.0  #: 0..1, how sure detection was
     evidence: list[str] = field(default_factory=list)  #: the signals detection saw
+    #: sources merged into this one (``--add``, lab members), each with its own kind and path
+    added: list[Source] = field(default_factory=list)
+    #: what an added source brought: new publications, merges, new links… (counts)
+    contributed: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,9 +73,16 @@ def check_apart(src: str | Path, out_dir: str | Path, what: str = "source") -> N
 
 
 def read_site(path: str | Path, kind: str | None = None, *, dedupe: bool = True,
-              max_bytes: int | None = None, include_unused: bool = False) -> Model:
+              max_bytes: int | None = None, include_unused: bool = False,
+              add: Sequence[str | Path] = ()) -> Model:
     """Read a site folder or a single page into the normalized model; ``include_unused``
-    reads sources the site does not render too (al-folio .bib files no page names)."""
+    reads sources the site does not render too (al-folio .bib files no page names);
+    ``add`` merges more sources into it (``--add``, see ``combine``)."""
+    if add:
+        from .combine import read_with_added
+
+        return read_with_added(path, kind, add, dedupe=dedupe, max_bytes=max_bytes,
+                               include_unused=include_unused)
     return read_site_counted(path, kind, dedupe=dedupe, max_bytes=max_bytes,
                              include_unused=include_unused)[0]
 
@@ -233,17 +241,21 @@ def _onto_files(model: Model, target: str, theme_dir: Path, ctx: WriteContext) -
 
 def migrate(src: str | Path, target: str, out_dir: str | Path, *, kind: str | None = None,
             dry_run: bool = False, force: bool = False, dedupe: bool = True,
-            onto: str | Path | None = None, include_unused: bool = False) -> Plan:
-    """Read ``src``, write it as ``target`` into ``out_dir`` (unless ``dry_run``)."""
+            onto: str | Path | None = None, include_unused: bool = False,
+            add: Sequence[str | Path] = ()) -> Plan:
+    """Read ``src`` (and the sources ``add`` merges into it), write it as ``target`` into
+    ``out_dir`` (unless ``dry_run``)."""
     start = time.perf_counter()
     get_writer(target)  # an unknown target is a usage error before any reading
     check_apart(src, out_dir)
+    for extra in add:
+        check_apart(extra, out_dir, "--add source")
     if onto is not None:
         check_apart(onto, out_dir, "--onto checkout")
     # One pause for reading and writing: the model is then scanned by the collector once
     # afterwards, not again by every collection its writer's allocations would trigger.
     with collector_paused():
-        model = read_site(src, kind, dedupe=dedupe, include_unused=include_unused)
+        model = read_site(src, kind, dedupe=dedupe, include_unused=include_unused, add=add)
         plan = plan_migration(model, target, out_dir, onto=onto)
     refused = [d for d in plan.diagnostics if d.code == FILE_TOO_LARGE]
     if refused and not dry_run:

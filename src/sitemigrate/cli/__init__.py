@@ -15,6 +15,7 @@ COMMANDS = {
     "export": "export",
     "migrate": "migrate",
     "batch": "batch",
+    "lab": "lab",
     "validate": "validate",
     "verify": "verify",
     "preview": "preview",

@@ -57,7 +57,7 @@ def command(source: Path, target: str | None, out_root: Path, kind: str | None, 
     """
     from .. import batch
 
-    site_jobs = _jobs(source, out_root, kind, not no_dedupe, allow_outside)
+    site_jobs = jobs_from(source, out_root, kind, not no_dedupe, allow_outside)
     selected = batch.select_shard(site_jobs, _shard(shard))
     _check_targets(selected, target)
     reporter = _Reporter(len(selected), dry_run)
@@ -88,7 +88,7 @@ def command(source: Path, target: str | None, out_root: Path, kind: str | None, 
         sys.exit(1)
 
 
-def _jobs(source: Path, out_root: Path, kind: str | None, dedupe: bool,
+def jobs_from(source: Path, out_root: Path, kind: str | None, dedupe: bool,
           allow_outside: bool) -> list[Any]:
     from .. import batch
     from ..pipeline import check_apart

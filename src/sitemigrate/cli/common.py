@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable
 from functools import wraps
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import click
@@ -120,3 +121,12 @@ strict_option = click.option(
 kind_option = click.option(
     "--from", "kind", metavar="KIND", default=None,
     help="Source kind to read as, instead of detecting it (see `sitemigrate themes`).")
+
+
+add_option = click.option(
+    "--add", "add", multiple=True, metavar="PATH",
+    type=click.Path(exists=True, path_type=Path),
+    help="Merge another source into the first (repeatable): a site folder, page, .bib, "
+         "CSL-JSON/YAML or TSV, read by its own detected reader. Duplicates merge across "
+         "all sources; the first keeps its profile, pages and values, the others add "
+         "records, fields and links it lacks.")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, TextIO
 
 import click
 
-from .common import input_errors, kind_option
+from .common import add_option, input_errors, kind_option
 
 if TYPE_CHECKING:
     from ..model import Model
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 @click.command("export")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @kind_option
+@add_option
 @click.option("--format", "fmt", type=click.Choice(["json", "yaml"]), default="json",
               show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
@@ -27,17 +28,19 @@ if TYPE_CHECKING:
 @click.option("--compact", is_flag=True,
               help="JSON on one line, without indentation (several times faster to write).")
 @input_errors
-def command(path: Path, kind: str | None, fmt: str, output: Path | None,
+def command(path: Path, kind: str | None, add: tuple[Path, ...], fmt: str, output: Path | None,
             no_dedupe: bool, include_unused: bool, compact: bool) -> None:
     """Print the normalized model of the site or page at PATH.
 
     \b
     Example:
       sitemigrate export samples/academicpages --format yaml -o model.yml
+      sitemigrate export ~/my-site --add ~/zotero.bib -o model.json
     """
     from ..pipeline import read_site
 
-    model = read_site(path, kind, dedupe=not no_dedupe, include_unused=include_unused)
+    model = read_site(path, kind, dedupe=not no_dedupe, include_unused=include_unused,
+                      add=add)
     if output is None:
         _write(model, fmt, compact, sys.stdout)
         return

@@ -8,6 +8,7 @@ import click
 
 from .common import (
     UsageError,
+    add_option,
     echo_by_severity,
     echo_json,
     exit_for,
@@ -28,6 +29,7 @@ if TYPE_CHECKING:  # the command imports the pipeline only when it runs
 @click.option("-o", "--output", "out_dir", required=True,
               type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
 @kind_option
+@add_option
 @click.option("--dry-run", is_flag=True, help="Write nothing; print the plan and diffs.")
 @click.option("--force", is_flag=True, help="Overwrite existing files that would change.")
 @click.option("--json", "as_json", is_flag=True, help="Print the plan/result as JSON.")
@@ -46,7 +48,8 @@ if TYPE_CHECKING:  # the command imports the pipeline only when it runs
               help="Also write a report: FILE.json (+ .md beside it), FILE.md or FILE.html "
                    "(self-contained page with the diffs), chosen by the extension.")
 @input_errors
-def command(src: Path, target: str, out_dir: Path, kind: str | None, dry_run: bool,
+def command(src: Path, target: str, out_dir: Path, kind: str | None, add: tuple[Path, ...],
+            dry_run: bool,
             force: bool, as_json: bool, no_dedupe: bool, include_unused: bool,
             show_diff: bool, onto: Path | None, strict: bool, report_path: Path | None) -> None:
     """Migrate the site or page SRC to theme THEME, writing into OUT.
@@ -69,11 +72,12 @@ def command(src: Path, target: str, out_dir: Path, kind: str | None, dry_run: bo
     if onto is not None and onto.resolve() == out_dir.resolve():
         raise UsageError("--onto must not be the output folder: the checkout is only read")
     plan = migrate(src, target, out_dir, kind=kind, dry_run=dry_run, force=force,
-                   dedupe=not no_dedupe, onto=onto, include_unused=include_unused)
+                   dedupe=not no_dedupe, onto=onto, include_unused=include_unused, add=add)
     if report_path is not None:
         site = site_from_plan(plan, src.resolve().name, strict=strict)
         data = {"settings": {"command": "migrate", "input": str(src), "output": str(out_dir),
-                             "target": target, "dry_run": dry_run, "strict": strict},
+                             "target": target, "dry_run": dry_run, "strict": strict,
+                             "added": [str(p) for p in add]},
                 "totals": totals([site]), "wall_seconds": plan.seconds, "sites": [site]}
         for path in write_reports(data, report_path):
             click.echo(f"report: {path}", err=True)

@@ -314,10 +314,14 @@ def _report_kept_apart(diagnostics: Diagnostics, first: Publication, second: Pub
         )
 
 
-def _origin_key(pub: Publication) -> tuple[bool, str, int, str]:
+def _origin_key(pub: Publication) -> tuple[bool, bool, str, str, int, str]:
+    """Reading order: the first source's records before added ones (``--add``: the first
+    source wins), then by source, file and line."""
     origin = pub.origin
-    return (origin is None, origin.file if origin else "", (origin.line or 0) if origin else 0,
-            pub.id)
+    if origin is None:
+        return (True, True, "", "", 0, pub.id)
+    return (False, origin.source is not None, origin.source or "", origin.file,
+            origin.line or 0, pub.id)
 
 
 def _where(pub: Publication) -> str:
@@ -431,13 +435,20 @@ def _merge_authors(merge: _Merge, ranked: list[Publication]) -> None:
     merge.compare("authors", lists, lambda v: tuple(family_key(parse_name(a)) for a in v))
 
 
+def link_identity(url: str) -> str:
+    """``link_key``, case-folded for a DOI link (DOIs ignore case: ``10.1109/TSP.…`` and
+    ``10.1109/tsp.…`` are one link)."""
+    key = link_key(url)
+    return key.casefold() if "doi.org/" in key else key
+
+
 def _merge_links(merge: _Merge, ranked: list[Publication]) -> None:
     links: dict[str, str] = {}
     for pub in ranked:
         for label, url in pub.links.items():
-            known = {link_key(u) for lab, u in links.items()
+            known = {link_identity(u) for lab, u in links.items()
                      if lab == label or re.fullmatch(rf"{re.escape(label)}_\d+", lab)}
-            if link_key(url) in known:
+            if link_identity(url) in known:
                 continue
             slot, n = label, 2
             while slot in links:

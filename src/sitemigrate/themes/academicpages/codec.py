@@ -27,3 +27,6 @@ KNOWN_TAGS: frozenset[str] = STANDARD_TAGS | frozenset(_DATA["plugin_tags"])
 THEME_INCLUDES: frozenset[str] = frozenset(_DATA["includes"])
 THEME_LAYOUTS: frozenset[str] = frozenset(_DATA["layouts"])
 THEME_DATA: frozenset[str] = frozenset(_DATA["data_files"])
+#: markdown_generator/ inputs of the template itself: SHA-256 sums and sample titles
+GENERATOR_SAMPLE_SHA256: frozenset[str] = frozenset(_DATA["generator_samples"]["sha256"])
+GENERATOR_SAMPLE_TITLES: frozenset[str] = frozenset(_DATA["generator_samples"]["titles"])

@@ -19,6 +19,7 @@ from ...diagnostics import (
     AMBIGUOUS_CONTENT,
     BAD_DATE,
     FRONT_MATTER_NOT_MAPPING,
+    GENERATOR_INPUT,
     MISSING_TITLE,
     NO_FRONT_MATTER,
     NOT_PUBLISHED,
@@ -35,7 +36,10 @@ from .codec import ITEM_COLLECTIONS, ITEMS_MARK
 from .config import navigation, site_from_config
 from .publications import publication_from_meta, stem_parts
 from .research import RESEARCH_PAGE, themes_from_data
-from .tsv import is_template_sample, read_publications_tsv
+from .tsv import generator_sample
+
+#: a BibTeX entry (not @string, @comment, @preamble), for counting a generator input's
+_BIB_ENTRY = re.compile(r"^[ \t]*@(?!string|comment|preamble)\w+\s*[{(]", re.M | re.I)
 
 DOC_SUFFIXES = (".md", ".markdown", ".html")
 #: underscore folders that are Jekyll machinery, not content
@@ -217,45 +221,39 @@ class _SiteReader:
             self.model.publications.append(pub)
         if self.model.publications:
             self._check_declared(folder)
-            return
         self._read_generator_tsv()
 
     def _read_generator_tsv(self) -> None:
-        """Publications from markdown_generator/ when _publications/ is empty: the BibTeX
-        files when there are any (richer), else the TSVs, skipping the theme's sample rows."""
+        """markdown_generator/ inputs are not read: the site renders what the generator made
+        of them (``_publications/``), not the inputs, which are often the template's own
+        samples.  The site's own inputs are reported with the ``--add`` line that reads them
+        (SM220); the template's samples are named as such."""
         generator = self.root / "markdown_generator"
         if not generator.is_dir():
             return
-        found = self._generator_bib(generator)
-        if found:
-            self.model.publications.extend(found)
-            return
-        for path in self.ctx.walk(generator, (".tsv",)):
-            if path.name.startswith("talks"):
+        for path in self.ctx.walk(generator, (".bib", ".tsv")):
+            text = self.ctx.read_text(path)
+            if text is None:
                 continue
-            pubs = read_publications_tsv(path, self.ctx)
-            if is_template_sample(pubs):
-                self.ctx.unsee(path)
-                self.ctx.report(
-                    AMBIGUOUS_CONTENT, "the theme's sample rows; not read as publications", path, 1
-                )
+            rel = self.ctx.rel(path)
+            if generator_sample(text):
+                self.ctx.report(AMBIGUOUS_CONTENT, "the template's own sample generator "
+                                "input; not read", path, 1)
                 continue
-            self.model.publications.extend(pubs)
-
-    def _generator_bib(self, generator: Path) -> list[Publication]:
-        paths = list(self.ctx.walk(generator, (".bib",)))
-        if not paths:
-            return []
-        try:
-            from ...parsing.bibtex import read_bib_file
-        except ImportError:  # the BibTeX parser is optional at this layer
-            self.ctx.report(AMBIGUOUS_CONTENT, "BibTeX files in markdown_generator/ are not read",
-                            "markdown_generator")
-            return []
-        found: list[Publication] = []
-        for path in paths:
-            found.extend(read_bib_file(path, self.ctx))
-        return found
+            if path.suffix == ".bib":
+                count = len(_BIB_ENTRY.findall(text))
+                what = f"{count} BibTeX entr{'y' if count == 1 else 'ies'}"
+            else:
+                rows = sum(1 for line in text.splitlines()[1:] if line.strip())
+                what = f"{rows} row{'' if rows == 1 else 's'}"
+            talks = path.suffix == ".tsv" and path.name.startswith("talks")
+            self.ctx.report(
+                GENERATOR_INPUT,
+                f"generator input ({what}); not read"
+                + ("" if talks else f"; add it with `--add {rel}`"),
+                path, 1,
+                hint="talk tables have no reader; carry the talks as _talks/ pages"
+                if talks else f"add it with --add {rel} (relative to the site folder)")
 
     def _index_publications(self) -> None:
         for pub in self.model.publications:

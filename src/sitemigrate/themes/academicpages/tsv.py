@@ -10,7 +10,7 @@ mapped to the front matter the generator would have written and then read like a
 from __future__ import annotations
 
 import csv
-import re
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from ...model import Model, Publication, Source
 from ...parsing.text import regular_opener
 from ...paths import slugify
 from ...transforms.fields import date_problem, normalize_date
+from .codec import GENERATOR_SAMPLE_SHA256, GENERATOR_SAMPLE_TITLES
 from .publications import publication_from_meta
 
 #: TSV header (lower-cased) -> academicpages front-matter key
@@ -30,7 +31,6 @@ COLUMN_KEYS = {
     "bibtex_url": "bibtexurl", "site_url": "link", "authors": "authors", "author": "authors",
     "year": "year", "category": "category",
 }
-_TEMPLATE_TITLE = re.compile(r"^Paper Title Number \d+$")
 
 
 def is_publications_header(header: list[str]) -> bool:
@@ -71,9 +71,21 @@ def read_publications_tsv(path: Path, ctx: ReadContext) -> list[Publication]:
     return publications
 
 
-def is_template_sample(publications: list[Publication]) -> bool:
-    """True for the theme's own three sample rows left in most sites."""
-    return bool(publications) and all(_TEMPLATE_TITLE.match(p.title) for p in publications)
+def generator_sample(text: str) -> bool:
+    """True for a markdown_generator/ input the template ships: the same bytes (SHA-256 of
+    the UTF-8 text) or, for a table, rows that all carry the template's sample titles."""
+    data = text.encode("utf-8")
+    if hashlib.sha256(data).hexdigest() in GENERATOR_SAMPLE_SHA256:
+        return True
+    rows = list(csv.reader(text.splitlines(), delimiter="\t"))
+    if len(rows) < 2:
+        return False
+    header = [h.strip().lstrip("\ufeff").lower() for h in rows[0]]
+    if "title" not in header:
+        return False
+    column = header.index("title")
+    titles = [row[column].strip() for row in rows[1:] if len(row) > column and any(row)]
+    return bool(titles) and all(t in GENERATOR_SAMPLE_TITLES for t in titles)
 
 
 def _publication(cells: dict[str, str], overflow: list[str], path: Path, line: int,

@@ -499,7 +499,9 @@ def _write_grouped(files: FileSet, items: list[Item], default: str, convert: Any
     groups: dict[str, dict[str | None, list[dict[str, Any]]]] = defaultdict(
         lambda: defaultdict(list))
     for item in items:
-        data_file = slugify(str(item.extra.get("data_file") or default))
+        # the template's layouts read site.data.team_members: keep the underscores
+        data_file = "_".join(slugify(part) for part in
+                             str(item.extra.get("data_file") or default).split("_"))
         key = item.extra.get("data_key")
         groups[data_file][str(key) if key is not None else None].append(convert(item))
     for data_file, by_key in groups.items():
