@@ -27,7 +27,7 @@ def _config(out: Path) -> dict:  # type: ignore[type-arg]
 def _collection_folders(out: Path) -> set[str]:
     return {p.name[1:] for p in out.iterdir()
             if p.is_dir() and p.name.startswith("_")
-            and p.name not in ("_pages", "_data", "_bibliography", "_posts")}
+            and p.name not in ("_pages", "_data", "_bibliography", "_posts", "_sitemigrate")}
 
 
 @pytest.mark.parametrize("target", ["academicpages", "al-folio", "allanlab"])
