@@ -19,9 +19,11 @@ from .versions import checkout_version
 
 
 def check(site: SiteFiles) -> None:
-    conf = converter(checkout_version(site.root).target or "al-folio")
-    _check_contract(site, conf)
-    _check_socials(site, conf)
+    version = checkout_version(site.root)
+    conf = converter(version.target or "al-folio")
+    if version.version is not None:  # files that show no version: nothing version-specific
+        _check_contract(site, conf)
+        _check_socials(site, conf)
     scholar = site.config.get("scholar")
     if not isinstance(scholar, dict):
         site.report(MISSING_KEY, "no scholar: block; jekyll-scholar will not find the bibliography",
@@ -84,12 +86,23 @@ def _check_projects(site: SiteFiles, conf: dict[str, Any]) -> None:
 
 
 def _check_contract(site: SiteFiles, conf: dict[str, Any]) -> None:
+    """The keys the version checks at build time, and keys of an older version it reads
+    under another name or not at all (left behind by a hand upgrade)."""
+    version = conf["version"]
+    for old, new in (conf.get("config_renamed") or {}).items():
+        if old in site.config:
+            site.report(VERSION_CONTRACT, f"{old} is read by al-folio {version} as {new}",
+                        "_config.yml")
+    for old in conf.get("config_dropped") or []:
+        if old in site.config:
+            site.report(VERSION_CONTRACT, f"{old} is not read by al-folio {version}",
+                        "_config.yml")
     for dotted in conf.get("config_contract") or []:
         value: Any = site.config
         for part in str(dotted).split("."):
             value = value.get(part) if isinstance(value, dict) else None
         if value is None or value == "":
-            site.report(VERSION_CONTRACT, f"{dotted} is not set; al-folio {conf['version']} "
+            site.report(VERSION_CONTRACT, f"{dotted} is not set; al-folio {version} "
                         "warns on every build without it", "_config.yml")
 
 
