@@ -571,6 +571,10 @@ class _Writing:
                                         "title": social.service.replace("_", " ").title()}
                 if logo:
                     data[social.service]["logo"] = logo
+            elif self.theme.builtin_socials:  # v1: an unknown bare key stops the build
+                self.ctx.report(FIELD_DROPPED, f"social link {network}: {value!r} gives "
+                                f"{self.theme.target} no id or URL it renders; not written",
+                                "_data/socials.yml")
             else:
                 data[social_key(network, value)] = value
                 self.ctx.diagnostics.report(
@@ -589,10 +593,10 @@ class _Writing:
         builtin = self.theme.builtin_socials
         for key in [k for k, v in data.items() if builtin and k not in builtin
                     and not isinstance(v, dict)]:
-            # v1's social tag reads `logo` of an entry it does not know: a bare value stops
-            # the build, and there is no URL to make an entry of it
-            self.ctx.report(FIELD_DROPPED, f"social link {key}: {data.pop(key)!r} is not a key "
-                            f"{self.theme.target} knows and gives no URL; not written",
+            # v1's social tag reads `logo` of an entry it does not know: a bare value (a
+            # flag or a custom value of the source's) stops the build, and gives no URL
+            self.ctx.report(FIELD_DROPPED, f"social setting {key}: {data.pop(key)!r} is not a "
+                            f"key {self.theme.target} knows and gives no URL; not written",
                             "_data/socials.yml")
         if data:
             self.files.add("_data/socials.yml", dump_yaml(data))
