@@ -14,7 +14,7 @@ from ...model import Page, Publication
 from ...parsing.html_research import Report, ResearchContent, parse_research_page
 
 _DATA = converter("al-folio")
-#: the target names of al-folio's versions: the bare name is the current version
+#: the theme's name: the bare name targets its current version, `al-folio@<v>` another
 THEME = "al-folio"
 
 
