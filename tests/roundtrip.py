@@ -10,10 +10,12 @@ from sitemigrate.common.kept_liquid import gather_kept_liquid
 from sitemigrate.common.writer import WriteContext
 from sitemigrate.fileset import FileSet
 from sitemigrate.model import Model
-from sitemigrate.registry import get_writer
+from sitemigrate.registry import get_writer, spec
 
-#: The target theme's reader, by writer name.
-READER_FOR = {"academicpages": "academicpages", "al-folio": "al-folio", "allanlab": "allanlab"}
+
+def reader_for(target: str) -> str:
+    """The reader of a target theme: its family (``al-folio@0.x`` is read by ``al-folio``)."""
+    return spec(target).family
 
 
 def _norm(text: str | None) -> str:

@@ -47,7 +47,11 @@ def test_themes_says_where_to_get_each_target() -> None:
     assert set(homes) == set(target_themes())
     assert homes == {"academicpages": "https://github.com/academicpages/academicpages.github.io",
                      "al-folio": "https://github.com/alshedivat/al-folio",
+                     "al-folio@0.x": "https://github.com/alshedivat/al-folio",
                      "allanlab": "https://github.com/mpa139/allanlab"}
+    versions = {w["name"]: w["version"] for w in data["writers"]}
+    assert versions["al-folio"] == "1" and versions["al-folio@0.x"] == "0.x"
+    assert versions["academicpages"] is None
     for home in homes.values():
         assert f"git clone {home}" in text
     assert all("home" in r for r in data["readers"])

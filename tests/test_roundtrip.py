@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from conftest import corpus_sites, sample_sources, site_id
 from roundtrip import (
-    READER_FOR,
     plan_files,
     project_signatures,
     publication_signatures,
+    reader_for,
     theme_signatures,
     write_files,
 )
@@ -39,7 +39,7 @@ def test_round_trip_keeps_publications_projects_themes(source: Path, target: str
     files = plan_files(original, target)
     out = tmp_path / "out"
     write_files(files, out)
-    again = read_site(out, READER_FOR[target])
+    again = read_site(out, reader_for(target))
     assert publication_signatures(again) == publication_signatures(original)
     assert project_signatures(again) == project_signatures(original)
     assert theme_signatures(again) == theme_signatures(original)
@@ -53,7 +53,7 @@ def test_round_trip_keeps_publications_projects_themes(source: Path, target: str
                    for rel in changed), changed
         out2 = tmp_path / "out2"
         write_files(second, out2)
-        third = plan_files(read_site(out2, READER_FOR[target]), target)
+        third = plan_files(read_site(out2, reader_for(target)), target)
         assert third.items() == second.items()
 
 
@@ -64,5 +64,5 @@ def test_chain_through_every_theme_keeps_publications(source: Path, tmp_path: Pa
     for step, target in enumerate(sorted(target_themes())):
         out = tmp_path / f"step{step}"
         write_files(plan_files(model, target), out)
-        model = read_site(out, READER_FOR[target])
+        model = read_site(out, reader_for(target))
         assert publication_signatures(model) == expected, f"changed after {target}"

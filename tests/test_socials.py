@@ -46,20 +46,23 @@ def _model(**socials: str) -> Model:
     return Model(source=Source("test", "."), site=site, pages=[about])
 
 
-def test_al_folio_gets_ids_under_its_keys(tmp_path: Path) -> None:
+@pytest.mark.parametrize("target", ["al-folio", "al-folio@0.x"])
+def test_al_folio_gets_ids_under_its_keys(tmp_path: Path, target: str) -> None:
     model = _model(googlescholar=SCHOLAR, orcid="https://orcid.org/0000-0002-1825-0097",
                    linkedin="https://www.linkedin.com/in/ann-lee-42/",
                    researchgate="https://www.researchgate.net/profile/Ann-Lee",
                    flickr="https://www.flickr.com/photos/annlee")
-    plan = plan_migration(model, "al-folio", tmp_path)
+    plan = plan_migration(model, target, tmp_path)
     socials = yaml.safe_load(plan.files.get("_data/socials.yml"))
     assert socials["scholar_userid"] == "AbCdEfGhIjK"
     assert socials["orcid_id"] == "0000-0002-1825-0097"
     assert socials["linkedin_username"] == "ann-lee-42"
     assert socials["research_gate_profile"] == "Ann-Lee"
-    # a service social.liquid has no case for: {url, title}, which its else branch renders
+    # a service with no key here: {url, title}, which 0.x's social.liquid renders in its else
+    # branch; v1's jekyll-socials needs an icon for such an entry
+    icon = {"logo": "fa-solid fa-link"} if target == "al-folio" else {}
     assert socials["flickr"] == {"url": "https://www.flickr.com/photos/annlee",
-                                 "title": "Flickr"}
+                                 "title": "Flickr", **icon}
     assert not any(k.endswith("_url") and "scholar" in k for k in socials)
     about = plan.files.get("_pages/about.md").decode()
     assert "subtitle: PhD student · Widget U" in about

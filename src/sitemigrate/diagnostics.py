@@ -184,6 +184,14 @@ MEMBER_NOT_AUTHOR = _code(
     "SM222", "member-not-author", "info", INFO,
     "a lab member lists a paper but no author of it carries the member's name",
     "check the member's name in the manifest against the paper's author list")
+THEME_VERSION = _code(
+    "SM226", "theme-version", "info", INFO,
+    "the theme version written was taken from the --onto checkout's files",
+    "nothing to do; name another version with --to THEME@VERSION")
+VERSION_MISMATCH = _code(
+    "SM227", "version-mismatch", "warning", SETTING,
+    "the theme version named with --to is not the version of the --onto checkout",
+    "name the checkout's version (or none) with --to, or use a checkout of the named version")
 
 # --- SM3xx: content the target cannot hold --------------------------------------------------
 FIELD_DROPPED = _code(
@@ -210,6 +218,10 @@ LINK_CHANGED = _code(
     "SM306", "link-changed", "warning", CHANGED,
     "a link or URL visitors used changed or has no target page",
     "add a redirect or a navigation entry, or fix the link")
+SOCIAL_ICON_ADDED = _code(
+    "SM318", "social-icon-added", "info", INFO,
+    "a social link of the site's own got the generic icon the target version requires",
+    "set `logo:` of the entry in _data/socials.yml to the icon you want")
 
 # --- SM4xx: merges and repairs --------------------------------------------------------------
 MERGED_DUPLICATE = _code(
@@ -313,6 +325,14 @@ TEMPLATE_LEFTOVER = _code(
     "SM611", "template-leftover", "warning", CHANGED,
     "the built site shows a sample value of the theme's template",
     "set the value in _config.yml or the data file named, or clear it")
+VERSION_CONTRACT = _code(
+    "SM619", "version-contract", "warning", SETTING,
+    "the site's config lacks a key its theme version checks at build time",
+    "add the key named in the message (the theme's own _config.yml has it)")
+SOCIAL_WITHOUT_ICON = _code(
+    "SM620", "social-without-icon", "error", LOST,
+    "a social link of the site's own names no icon; the theme's social tag fails the build",
+    "add `logo:` (an icon class such as fa-solid fa-link, or an image path) to the entry")
 
 # --- SM9xx: internal ------------------------------------------------------------------------
 INTERNAL_ERROR = _code(

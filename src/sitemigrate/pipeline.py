@@ -17,7 +17,9 @@ from .diagnostics import (
     FILE_TOO_LARGE,
     INTERNAL_ERROR,
     SYMLINK_SKIPPED,
+    THEME_VERSION,
     UNKNOWN_KIND,
+    VERSION_MISMATCH,
     Diagnostics,
     has_losses,
 )
@@ -25,7 +27,7 @@ from .fileset import FileChange, FileSet, plan_changes, write_atomically
 from .model import Model, Source
 from .parsing.text import max_file_bytes
 from .parsing.yamlio import collector_paused
-from .registry import get_reader, get_writer
+from .registry import get_reader, get_writer, target_for_checkout, target_row
 from .transforms import normalize
 
 
@@ -171,11 +173,14 @@ def plan_migration(model: Model, target: str, out_dir: str | Path, *,
     """Run the target writer in memory and diff its files against ``out_dir``.
 
     With ``onto`` (a checkout of the target theme), the checkout minus its example content
-    is the base and the writer's files go on top.
+    is the base and the writer's files go on top; for a theme with several versions, a bare
+    theme name writes the version the checkout's files show (``onto_target``).
     """
     out = Path(out_dir)
     diagnostics = Diagnostics()
     diagnostics.extend(model.diagnostics)
+    if onto is not None and Path(onto).is_dir():
+        target = onto_target(target, Path(onto), diagnostics)
     writer = get_writer(target)
     try:
         with collector_paused():
@@ -206,6 +211,25 @@ def plan_migration(model: Model, target: str, out_dir: str | Path, *,
         "losses": sum(1 for d in diagnostics if d.loss or d.level == "error"),
     }
     return Plan(target, out, files, changes, diagnostics, model, counts=counts)
+
+
+def onto_target(target: str, theme_dir: Path, diagnostics: Diagnostics) -> str:
+    """The target to write onto ``theme_dir``: a bare theme name (``al-folio``) becomes the
+    version the checkout's files show (``al-folio@0.x`` for a checkout before v1, SM226); a
+    version named with ``@`` is written as named, with SM227 when the checkout is another."""
+    found, evidence = target_for_checkout(target, theme_dir)
+    if not evidence:
+        return target
+    named = target_row(target)
+    why = "; ".join(evidence[:3])
+    if "@" in target and found != named.name:
+        diagnostics.report(VERSION_MISMATCH, f"--to {target} but the checkout is {found} "
+                           f"({why}); written as {named.name}, as named", str(theme_dir))
+        return target
+    if found != named.name or "@" not in target:
+        diagnostics.report(THEME_VERSION, f"the checkout is {found} ({why}); written for it",
+                           str(theme_dir))
+    return found
 
 
 def _onto_files(model: Model, target: str, theme_dir: Path, ctx: WriteContext) -> FileSet:

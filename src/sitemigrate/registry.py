@@ -7,12 +7,19 @@ so the CLI starts fast and ``sitemigrate themes`` imports no theme at all.
 
 A source kind that is a second format of a theme (academicpages' ``publications.tsv``)
 names its reader module explicitly.
+
+A theme whose versions lay a site out differently has a row per version: the bare name is
+the current version, another is ``name@version`` (``al-folio@0.x``) with ``version`` set and
+the same package; its writer is ``WRITER.for_version(version)``.  ``name@v1``-style
+spellings of a version are accepted (``converters.version_key``).  The package's
+``versions.checkout_version(folder)`` tells a checkout's version (``target_for_checkout``).
 """
 
 from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
@@ -39,6 +46,13 @@ class ThemeSpec:
     reader_module: str = "reader"
     #: where to get the theme itself (``themes`` prints it)
     home: str | None = None
+    #: the version of the theme this row writes, for a theme with several (``converters``)
+    version: str | None = None
+
+    @property
+    def family(self) -> str:
+        """The theme's name without a version (``al-folio`` for ``al-folio@0.x``)."""
+        return self.name.partition("@")[0]
 
     def module(self, part: str) -> ModuleType:
         return importlib.import_module(f"{self.package}.{part}")
@@ -52,9 +66,12 @@ THEMES: list[ThemeSpec] = [
               writes="academicpages theme files",
               home="https://github.com/academicpages/academicpages.github.io"),
     ThemeSpec("al-folio", _THEMES + "al_folio",
-              reads="al-folio (_bibliography/*.bib, _projects, nav pages)",
-              writes="al-folio theme files",
-              home="https://github.com/alshedivat/al-folio"),
+              reads="al-folio (_bibliography/*.bib, _projects, nav pages), 0.x and v1",
+              writes="al-folio v1 theme files (runtime in the al_folio_core gem)",
+              home="https://github.com/alshedivat/al-folio", version="1"),
+    ThemeSpec("al-folio@0.x", _THEMES + "al_folio",
+              writes="al-folio before v1 (April 2025: layouts and plugins in the site)",
+              home="https://github.com/alshedivat/al-folio", version="0.x"),
     ThemeSpec("allanlab", _THEMES + "allanlab",
               reads="Allan lab template (textlay pages, _data/publist.yml)",
               writes="Allan lab template theme files",
@@ -79,10 +96,29 @@ class UnknownThemeError(click.BadParameter):
 
 
 def spec(name: str) -> ThemeSpec:
-    for row in THEMES:
+    row = _row(name)
+    if row is None:
+        raise UnknownThemeError(name, "theme", [row.name for row in THEMES])
+    return row
+
+
+def _row(name: str, *, writes: bool = False) -> ThemeSpec | None:
+    """The row ``name`` names: its own, or ``family@version`` in another spelling
+    (``al-folio@v1`` names the ``al-folio`` row of version ``1``)."""
+    rows = [row for row in THEMES if not writes or row.writes]
+    for row in rows:
         if row.name == name:
             return row
-    raise UnknownThemeError(name, "theme", [row.name for row in THEMES])
+    family, at, wanted = name.partition("@")
+    if not at or not wanted:
+        return None
+    from .converters import version_key
+
+    for row in rows:
+        if row.family == family and row.version is not None \
+                and version_key({row.version: None}, wanted) is not None:
+            return row
+    return None
 
 
 def source_kinds() -> list[str]:
@@ -104,19 +140,35 @@ def get_reader(kind: str) -> Reader:
 
 
 def get_writer(theme: str) -> Writer:
-    row = next((r for r in THEMES if r.name == theme and r.writes), None)
+    row = target_row(theme)
+    writer: Writer = row.module("writer").WRITER
+    return writer.for_version(row.version) if row.version is not None else writer
+
+
+def target_row(theme: str) -> ThemeSpec:
+    """The row of the target ``theme`` names (a usage error when none writes)."""
+    row = _row(theme, writes=True)
     if row is None:
         raise UnknownThemeError(theme, "target theme", target_themes())
-    writer: Writer = row.module("writer").WRITER
-    return writer
+    return row
 
 
 def verify_module(theme: str) -> ModuleType:
     """The theme's static checks (``check(site)``); every target has them."""
-    row = next((r for r in THEMES if r.name == theme and r.writes), None)
-    if row is None:
-        raise UnknownThemeError(theme, "target theme", target_themes())
-    return row.module("verify")
+    return target_row(theme).module("verify")
+
+
+def target_for_checkout(theme: str, folder: Path) -> tuple[str, tuple[str, ...]]:
+    """The target row name for writing onto (or checking) ``folder`` as ``theme``: the
+    version the folder's files show when the theme has several, else ``theme``'s own row;
+    and the evidence found (empty when the files show no version)."""
+    row = target_row(theme)
+    versions = [r for r in THEMES if r.family == row.family and r.writes and r.version]
+    if len(versions) < 2:
+        return row.name, ()
+    guess = row.module("versions").checkout_version(folder)
+    found = next((r for r in versions if r.version == guess.version), None)
+    return (found.name, tuple(guess.evidence)) if found is not None else (row.name, ())
 
 
 def all_readers() -> list[Reader]:

@@ -21,8 +21,8 @@ def command(as_json: bool) -> None:
 
     readers = [{"name": row.name, "description": row.reads, "home": row.home}
                for row in THEMES if row.reads]
-    writers = [{"name": row.name, "description": row.writes, "home": row.home}
-               for row in THEMES if row.writes]
+    writers = [{"name": row.name, "description": row.writes, "home": row.home,
+                "version": row.version} for row in THEMES if row.writes]
     if as_json:
         echo_json({"readers": readers, "writers": writers})
         return

@@ -102,3 +102,8 @@ class Writer:
 
     def write(self, model: Model, ctx: WriteContext) -> FileSet:
         raise NotImplementedError
+
+    def for_version(self, version: str) -> Writer:
+        """This writer for one version of its theme (``registry``: a row with ``version``);
+        a theme whose versions all read one layout has no other."""
+        raise ValueError(f"the {self.name} writer writes one version only, not {version!r}")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostics
 from ..model import Diagnostic
-from ..registry import target_themes, verify_module
+from ..registry import target_for_checkout, target_themes, verify_module
 from .site import SiteFiles, check_liquid
 
 
@@ -44,6 +44,8 @@ def verify_site(path: Path, theme: str | None = None, *, build: bool = False) ->
     if theme is None:
         raise ValueError(f"{path}: not a site of a theme sitemigrate writes "
                          f"({', '.join(target_themes())}); name it with --theme")
+    if "@" not in theme:  # a theme with several versions: the one the site's files show
+        theme = target_for_checkout(theme, path)[0]
     checks = verify_module(theme)
     diagnostics = Diagnostics()
     site = SiteFiles(path, diagnostics)

@@ -5,18 +5,67 @@ marker, ``{% cite %}`` keys, socials, BibTeX link fields)."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
-from ...converters import converter
+from ...converters import converter, theme_versions
 from ...model import Page, Publication
 from ...parsing.html_research import Report, ResearchContent, parse_research_page
 
 _DATA = converter("al-folio")
-#: the theme's layouts; a page in another layout is written as ``page``
-LAYOUTS: frozenset[str] = frozenset(_DATA["layouts"])
-#: the BibTeX fields al-folio's ``bib.liquid`` renders (lower case)
-RENDERED_BIB_FIELDS = frozenset(str(f).lower() for f in _DATA["rendered_bib_fields"])
-#: the BibTeX fields al-folio's own ``_config.yml`` filters (always kept in the list)
-FILTERED_BIB_FIELDS: tuple[str, ...] = tuple(_DATA["filtered_bib_fields"])
+#: the theme's name: the bare name targets its current version, `al-folio@<v>` another
+THEME = "al-folio"
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What one version of al-folio reads (``converters/al-folio.yml``, shared keys plus
+    those under ``versions:``), as the writer uses it."""
+
+    #: the target name (``al-folio``, ``al-folio@0.x``): every ``converter()`` lookup uses it
+    target: str
+    version: str
+    #: the theme's layouts; a page in another layout is written as ``page``
+    layouts: frozenset[str]
+    #: the BibTeX fields the version's ``bib.liquid`` renders (lower case)
+    rendered_bib_fields: frozenset[str]
+    #: the BibTeX fields the version's own ``_config.yml`` filters (always kept in the list)
+    filtered_bib_fields: tuple[str, ...]
+    #: service -> [key in ``_data/socials.yml``, form]
+    socials: dict[str, Any]
+    #: the icon a social entry of the site's own needs (jekyll-socials); ``None``: none needed
+    custom_social_logo: str | None
+    #: the ``_data/socials.yml`` keys the version's social tag knows itself
+    builtin_socials: frozenset[str]
+
+
+@cache
+def facts(target: str = THEME) -> Facts:
+    """The facts of the al-folio version ``target`` names (``al-folio`` = the current one)."""
+    data = converter(target)
+    version = str(data["version"])
+    return Facts(target=target_name(version), version=version,
+                 layouts=frozenset(data["layouts"]),
+                 rendered_bib_fields=frozenset(str(f).lower()
+                                               for f in data["rendered_bib_fields"]),
+                 filtered_bib_fields=tuple(data["filtered_bib_fields"]),
+                 socials=dict(data.get("socials") or {}),
+                 custom_social_logo=data.get("custom_social_logo"),
+                 builtin_socials=frozenset(map(str, data.get("builtin_socials") or ())))
+
+
+def default_social_logos() -> frozenset[str]:
+    """The icons the writer gives a social link no version has a key for (any version)."""
+    return frozenset(str(logo) for version in theme_versions(THEME)
+                     if (logo := facts(f"{THEME}@{version}").custom_social_logo))
+
+
+def target_name(version: str) -> str:
+    """``al-folio`` for the current version, ``al-folio@<version>`` for another."""
+    return THEME if version == str(_DATA["version"]) else f"{THEME}@{version}"
+
+
 #: al-folio social key -> network name used in ``Site.socials``
 SOCIAL_KEYS: dict[str, str] = dict(_DATA["social_keys"])
 #: the bibliography the writer gives entries without a year (jekyll-scholar's group_by year

@@ -50,6 +50,7 @@ from .codec import (
     SUBTITLE_SEPARATOR,
     UNDATED,
     cite_keys,
+    default_social_logos,
     named_bib_files,
     path_links_from_fields,
     research_content,
@@ -65,10 +66,12 @@ _POST_NAME = re.compile(r"^(\d{2,4}-\d{1,2}-\d{1,2})-(.+)$")
 _DOC_SUFFIXES = (".md", ".markdown", ".html")
 def _plain_link(key: str, value: Any) -> bool:
     """``{url, title}`` whose title is the key's service name: a social link written for a
-    service ``social.liquid`` has no case for (read back as that service's URL)."""
-    return isinstance(value, dict) and set(value) <= {"url", "title"} and \
+    service ``social.liquid`` has no case for (read back as that service's URL); v1 needs an
+    icon too, so our writer's generic ``logo`` may be there."""
+    return isinstance(value, dict) and set(value) <= {"url", "title", "logo"} and \
         isinstance(value.get("url"), str) and \
-        str(value.get("title", "")) == key.replace("_", " ").title()
+        str(value.get("title", "")) == key.replace("_", " ").title() and \
+        ("logo" not in value or value["logo"] in default_social_logos())
 
 
 class AlfolioReader(Reader):

@@ -1,16 +1,29 @@
-"""al-folio: the bibliography parses with unique keys, projects are shown, scholar is set up."""
+"""al-folio: the bibliography parses with unique keys, projects are shown, scholar is set up;
+for the version the site's files show (``versions.py``), its config contract and social links."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from ...converters import converter
-from ...diagnostics import DUPLICATE_PERMALINK, HIDDEN_ITEM, INVALID_OUTPUT, MISSING_KEY
+from ...diagnostics import (
+    DUPLICATE_PERMALINK,
+    HIDDEN_ITEM,
+    INVALID_OUTPUT,
+    MISSING_KEY,
+    SOCIAL_WITHOUT_ICON,
+    VERSION_CONTRACT,
+)
 from ...verify.site import SiteFiles
+from .versions import checkout_version
 
 
 def check(site: SiteFiles) -> None:
-    conf = converter("al-folio")
+    version = checkout_version(site.root)
+    conf = converter(version.target or "al-folio")
+    if version.version is not None:  # files that show no version: nothing version-specific
+        _check_contract(site, conf)
+        _check_socials(site, conf)
     scholar = site.config.get("scholar")
     if not isinstance(scholar, dict):
         site.report(MISSING_KEY, "no scholar: block; jekyll-scholar will not find the bibliography",
@@ -70,3 +83,39 @@ def _check_projects(site: SiteFiles, conf: dict[str, Any]) -> None:
             site.report(
                 MISSING_KEY, "importance must be an integer (projects are sorted by it)", rel
             )
+
+
+def _check_contract(site: SiteFiles, conf: dict[str, Any]) -> None:
+    """The keys the version checks at build time, and keys of an older version it reads
+    under another name or not at all (left behind by a hand upgrade)."""
+    version = conf["version"]
+    for old, new in (conf.get("config_renamed") or {}).items():
+        if old in site.config:
+            site.report(VERSION_CONTRACT, f"{old} is read by al-folio {version} as {new}",
+                        "_config.yml")
+    for old in conf.get("config_dropped") or []:
+        if old in site.config:
+            site.report(VERSION_CONTRACT, f"{old} is not read by al-folio {version}",
+                        "_config.yml")
+    for dotted in conf.get("config_contract") or []:
+        value: Any = site.config
+        for part in str(dotted).split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if value is None or value == "":
+            site.report(VERSION_CONTRACT, f"{dotted} is not set; al-folio {version} "
+                        "warns on every build without it", "_config.yml")
+
+
+def _check_socials(site: SiteFiles, conf: dict[str, Any]) -> None:
+    """al-folio v1's social tag (jekyll-socials) reads ``logo`` of every entry that is not
+    one of its own keys; an entry without it stops the build."""
+    if not conf.get("custom_social_logo"):
+        return
+    socials = site.data_file("_data/socials.yml")
+    if not isinstance(socials, dict):
+        return
+    own = {str(key) for key in conf.get("builtin_socials") or []}
+    for key, value in socials.items():
+        if str(key) not in own and not (isinstance(value, dict) and value.get("logo")):
+            site.report(SOCIAL_WITHOUT_ICON, f"{key} is not a key the social tag knows and has "
+                        "no logo: {% social_links %} fails the build", "_data/socials.yml")

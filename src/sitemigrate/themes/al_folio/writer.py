@@ -55,8 +55,13 @@ from ...common.settings import report_unwritten
 from ...common.site_config import complete_config
 from ...common.urls import url_key
 from ...common.writer import WriteContext, Writer
-from ...converters import converter
-from ...diagnostics import AMBIGUOUS_CONTENT, FIELD_DROPPED, PAGE_TEXT_REPLACED, Diagnostics
+from ...diagnostics import (
+    AMBIGUOUS_CONTENT,
+    FIELD_DROPPED,
+    PAGE_TEXT_REPLACED,
+    SOCIAL_ICON_ADDED,
+    Diagnostics,
+)
 from ...fileset import FileSet
 from ...model import Item, Model, Origin, Page, Project, Publication, Theme
 from ...parsing.bibtex import (
@@ -78,19 +83,20 @@ from ...transforms.fields import normalize_date
 from ...transforms.latex import expect_read_back
 from ...transforms.socials import normalize_social, social_value
 from .codec import (
-    FILTERED_BIB_FIELDS,
-    LAYOUTS,
     MARKER_KEY,
     MARKER_PAGE,
     MARKER_RESEARCH,
-    RENDERED_BIB_FIELDS,
     SOCIAL_KEYS,
     SUBTITLE_SEPARATOR,
+    THEME,
     UNDATED,
+    Facts,
     cite_keys,
+    facts,
     named_bib_files,
     path_links_from_fields,
     research_content,
+    target_name,
 )
 
 _NETWORK_KEYS = {network: key for key, network in SOCIAL_KEYS.items()}
@@ -103,16 +109,26 @@ _SITE_OWN = {"first_name", "middle_name", "last_name", "title_raw", "config_desc
 
 
 class AlfolioWriter(Writer):
+    """Writes what one version of al-folio reads (``target``: ``al-folio`` is the current
+    version, ``al-folio@0.x`` the layout before v1; see ``converters/al-folio.yml``)."""
+
     name = "al-folio"
 
+    def __init__(self, target: str = THEME) -> None:
+        self.facts = facts(target)
+
+    def for_version(self, version: str) -> AlfolioWriter:
+        return AlfolioWriter(target_name(str(facts(f"{THEME}@{version}").version)))
+
     def write(self, model: Model, ctx: WriteContext) -> FileSet:
-        return _Writing(model, ctx).run()
+        return _Writing(model, ctx, self.facts).run()
 
 
 class _Writing:
-    def __init__(self, model: Model, ctx: WriteContext) -> None:
+    def __init__(self, model: Model, ctx: WriteContext, theme: Facts) -> None:
         self.model = model
         self.ctx = ctx
+        self.theme = theme
         self.files = FileSet()
         self.keys: dict[str, str] = {}  #: publication id -> BibTeX key written
         self.bib_fields: set[str] = set()
@@ -133,9 +149,10 @@ class _Writing:
         self._items()
         self._socials()
         self._config()
-        liquid = theme_target("al-folio", self.files, self.ctx, lambda keys: "")
+        target = self.theme.target
+        liquid = theme_target(target, self.files, self.ctx, lambda keys: "")
         self.bodies.finish(self.files, PermalinkMap.build(self.model, self._target_urls(),
-                                                          "al-folio"), self.ctx, liquid)
+                                                          target), self.ctx, liquid)
         return self.files
 
     def _target_urls(self) -> TargetUrls:
@@ -193,7 +210,8 @@ class _Writing:
 
         def keep_or_drop(match: re.Match[str]) -> str:
             name = match.group(1)
-            if name in LAYOUTS or self.ctx.existing(f"_layouts/{name}.liquid") is not None \
+            if name in self.theme.layouts \
+                    or self.ctx.existing(f"_layouts/{name}.liquid") is not None \
                     or self.ctx.existing(f"_layouts/{name}.html") is not None:
                 return match.group(0)
             self.ctx.report(FIELD_DROPPED, f"bibliography template {name!r} is the source's "
@@ -405,13 +423,13 @@ class _Writing:
             self.bodies.add(self.files, path, _as_is, body, page.origin)
             return
         layout = str(page.extra.get("layout") or "page")
-        meta: dict[str, Any] = {"layout": layout if layout in LAYOUTS else "page",
+        meta: dict[str, Any] = {"layout": layout if layout in self.theme.layouts else "page",
                                 "title": page.title, "permalink": page.permalink}
         if page.nav:
             meta["nav"] = True
         if page.nav_order is not None:
             meta["nav_order"] = page.nav_order
-        if layout not in LAYOUTS:
+        if layout not in self.theme.layouts:
             meta["source_layout"] = layout
         for key, value in page.extra.items():
             if key not in _PAGE_OWN and key not in meta:
@@ -543,7 +561,8 @@ class _Writing:
         data: dict[str, Any] = {}
         if site.email:
             data["email"] = site.email
-        table = converter("al-folio").get("socials", {})
+        table = self.theme.socials
+        logo = self.theme.custom_social_logo
         for network, value in site.socials.items():
             social = normalize_social(network, value)
             key, form = table.get(social.service, (None, None))
@@ -551,9 +570,15 @@ class _Writing:
             if key and written:
                 if key != "email" or "email" not in data:  # the profile's e-mail first
                     data[key] = written
-            elif social.url:  # social.liquid's else branch renders {url, title}
+            elif social.url:  # a custom entry: {url, title}, and the icon v1 requires
                 data[social.service] = {"url": social.url,
                                         "title": social.service.replace("_", " ").title()}
+                if logo:
+                    data[social.service]["logo"] = logo
+            elif self.theme.builtin_socials:  # v1: an unknown bare key stops the build
+                self.ctx.report(FIELD_DROPPED, f"social link {network}: {value!r} gives "
+                                f"{self.theme.target} no id or URL it renders; not written",
+                                "_data/socials.yml")
             else:
                 data[social_key(network, value)] = value
                 self.ctx.diagnostics.report(
@@ -564,10 +589,19 @@ class _Writing:
                 )
         custom = site.extra.get("socials_custom")
         if isinstance(custom, dict):
-            data.update({str(k): v for k, v in custom.items() if k not in data})
+            data.update({str(k): self._custom_social(str(k), v)
+                         for k, v in custom.items() if k not in data})
         flags = site.extra.get("socials_flags")
         if isinstance(flags, dict):
             data.update({str(k): v for k, v in flags.items() if k not in data})
+        builtin = self.theme.builtin_socials
+        for key in [k for k, v in data.items() if builtin and k not in builtin
+                    and not isinstance(v, dict)]:
+            # v1's social tag reads `logo` of an entry it does not know: a bare value (a
+            # flag or a custom value of the source's) stops the build, and gives no URL
+            self.ctx.report(FIELD_DROPPED, f"social setting {key}: {data.pop(key)!r} is not a "
+                            f"key {self.theme.target} knows and gives no URL; not written",
+                            "_data/socials.yml")
         if data:
             self.files.add("_data/socials.yml", dump_yaml(data))
 
@@ -576,12 +610,23 @@ class _Writing:
         values = self._config_values()
         existing = self.ctx.existing_config()
         if existing is None:
-            complete_config(values, "al-folio", fresh=True)
+            complete_config(values, self.theme.target, fresh=True)
         self.files.add("_config.yml", dump_config(values) if existing is None
-                       else merge_config(existing, values))
+                       else merge_config(existing, values, self.theme.target))
+
+    def _custom_social(self, key: str, value: Any) -> Any:
+        """A social entry of the site's own (``{url, title, logo}``), with the icon the
+        version requires when it names none (jekyll-socials fails the build without)."""
+        logo = self.theme.custom_social_logo
+        if not logo or not isinstance(value, dict) or value.get("logo") \
+                or key in self.theme.builtin_socials:
+            return value
+        self.ctx.report(SOCIAL_ICON_ADDED, f"social link {key} names no icon; "
+                        f"{self.theme.target} requires one: given {logo!r}", "_data/socials.yml")
+        return {**value, "logo": logo}
 
     def _report_unwritten_settings(self) -> None:
-        report_unwritten(self.ctx, self.model.site, _SITE_OWN, "al-folio")
+        report_unwritten(self.ctx, self.model.site, _SITE_OWN, self.theme.target)
 
     def _config_values(self) -> dict[str, Any]:
         site = self.model.site
@@ -595,8 +640,9 @@ class _Writing:
                                    "join_strings": True, "details_dir": "bibliography",
                                    "details_link": "Details", "query": "@*",
                                    "group_by": "year", "group_order": "descending"}
-        filtered = list(FILTERED_BIB_FIELDS) + [f for f in unrendered_fields(self.bib_fields)
-                                              if f not in FILTERED_BIB_FIELDS]
+        own = self.theme.filtered_bib_fields
+        filtered = list(own) + [f for f in unrendered_fields(self.bib_fields, self.theme)
+                                if f not in own]
         # Folder-style permalinks (as al-folio's own config has for projects): links written
         # as /projects/x/ then resolve; Jekyll's default would be /projects/x.html.
         collections: dict[str, Any] = {
@@ -651,10 +697,11 @@ def _listing_body(collection: str) -> str:
             "{% endfor %}\n</ul>")
 
 
-def unrendered_fields(written: set[str]) -> list[str]:
+def unrendered_fields(written: set[str], theme: Facts | None = None) -> list[str]:
     """The written BibTeX fields al-folio's ``bib.liquid`` does not render, sorted: they must be
     in ``filtered_bibtex_keywords`` or they show in the entry's BibTeX block."""
-    return sorted(f for f in written if f not in RENDERED_BIB_FIELDS)
+    rendered = (theme or facts()).rendered_bib_fields
+    return sorted(f for f in written if f not in rendered)
 
 
 def collection_name(collection: str) -> str:
@@ -662,7 +709,7 @@ def collection_name(collection: str) -> str:
     return slugify(collection, 40).replace("-", "_")
 
 
-def merge_config(data: CommentedMap, values: dict[str, Any]) -> str:
+def merge_config(data: CommentedMap, values: dict[str, Any], target: str = THEME) -> str:
     """``values`` merged into an existing ``_config.yml``, its comments and order kept: the
     filtered keywords extended, ``scholar`` merged, the template's own collections kept, and
     an empty description, URL, base URL or email leaving a set one alone; then what the
@@ -670,7 +717,7 @@ def merge_config(data: CommentedMap, values: dict[str, Any]) -> str:
     merged = merge_yaml_config(
         data, values, optional=("description", "url", "baseurl", "email"),
         extend=("filtered_bibtex_keywords",), merge=("scholar",), add=("collections",))
-    complete_config(merged, "al-folio", fresh=False)
+    complete_config(merged, target, fresh=False)
     return dump_config(merged)
 
 
