@@ -17,8 +17,10 @@ if TYPE_CHECKING:
 @click.command("export")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @kind_option
-@click.option("--format", "fmt", type=click.Choice(["json", "yaml"]), default="json",
-              show_default=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["json", "yaml", "csl-json"]),
+              default="json", show_default=True,
+              help="Output format: the model as JSON or YAML, or the publications alone as "
+                   "CSL-JSON (what pandoc, Zotero and citation.js read).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")
 @click.option("--no-dedupe", is_flag=True, help="Do not merge duplicate publications.")
@@ -32,8 +34,9 @@ def command(path: Path, kind: str | None, fmt: str, output: Path | None,
     """Print the normalized model of the site or page at PATH.
 
     \b
-    Example:
+    Examples:
       sitemigrate export samples/academicpages --format yaml -o model.yml
+      sitemigrate export samples/al-folio --format csl-json -o references.json
     """
     from ..pipeline import read_site
 
@@ -47,6 +50,12 @@ def command(path: Path, kind: str | None, fmt: str, output: Path | None,
 
 
 def _write(model: Model, fmt: str, compact: bool, out: TextIO) -> None:
+    if fmt == "csl-json":
+        from ..parsing.csl import publications_to_csl
+
+        items = publications_to_csl(model.publications)
+        out.write(json.dumps(items, ensure_ascii=False, indent=None if compact else 2) + "\n")
+        return
     if fmt == "yaml":
         from ..parsing.yamldump import dump_yaml
 
