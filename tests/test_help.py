@@ -47,9 +47,10 @@ def test_themes_says_where_to_get_each_target() -> None:
     assert set(homes) == set(target_themes())
     assert homes == {"academicpages": "https://github.com/academicpages/academicpages.github.io",
                      "al-folio": "https://github.com/alshedivat/al-folio",
-                     "allanlab": "https://github.com/mpa139/allanlab"}
-    for home in homes.values():
-        assert f"git clone {home}" in text
+                     "allanlab": "https://github.com/mpa139/allanlab",
+                     "quarto": "https://quarto.org/docs/get-started/"}
+    for home in homes.values():  # a theme checkout is cloned, Quarto is installed
+        assert (f"git clone {home}" if "github.com" in home else f"get it: {home}") in text
     assert all("home" in r for r in data["readers"])
     assert {row.name for row in THEMES if row.home} == set(homes)
 

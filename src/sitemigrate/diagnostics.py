@@ -288,6 +288,15 @@ TEMPLATE_LEFTOVER = _code(
     "SM611", "template-leftover", "warning", CHANGED,
     "the built site shows a sample value of the theme's template",
     "set the value in _config.yml or the data file named, or clear it")
+SCHEMA_VIOLATION = _code(
+    "SM614", "schema-violation", "error", LOST,
+    "a key or value of _quarto.yml or a page's front matter is outside Quarto's schema "
+    "(Quarto stops rendering)",
+    "fix the key named in the message (converters/quarto.yml lists what Quarto allows)")
+LIQUID_LEFT = _code(
+    "SM615", "liquid-left", "warning", CHANGED,
+    "Liquid is left in a page of a target that runs none; it shows as text",
+    "replace it with the Markdown or Quarto shortcode it stood for")
 
 # --- SM9xx: internal ------------------------------------------------------------------------
 INTERNAL_ERROR = _code(

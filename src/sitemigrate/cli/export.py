@@ -34,8 +34,11 @@ def command(path: Path, kind: str | None, fmt: str, output: Path | None,
     """Print the normalized model of the site or page at PATH.
 
     \b
-    Examples:
+    Example:
       sitemigrate export samples/academicpages --format yaml -o model.yml
+
+    \b
+    The publications alone, for pandoc, Zotero or citation.js:
       sitemigrate export samples/al-folio --format csl-json -o references.json
     """
     from ..pipeline import read_site
