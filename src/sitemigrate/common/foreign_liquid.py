@@ -253,6 +253,7 @@ _ANY_TOKEN = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}|\{\{-?(.*?)-?\}\}", re.S)
 _DROPPED_BLOCKS = {"for": "endfor", "tablerow": "endtablerow", "capture": "endcapture",
                    "comment": "endcomment"}
 _VARIABLE = re.compile(r"^\s*([A-Za-z_][\w.-]*)\s*(\|.*)?$", re.S)
+_LANGUAGE = re.compile(r"[^\w-]")
 _LITERAL_URL = re.compile(r"^\s*(['\"])([^'\"]*)\1\s*\|\s*(?:relative_url|absolute_url)\s*$")
 
 
@@ -279,8 +280,20 @@ def render_away(text: str, values: dict[str, str], theme: str, first_line: int =
                           if matches[j].group(1) == "endraw"), None)
             stop = matches[close].start() if close is not None else len(text)
             new, reason, translated = text[match.end():stop], "{% raw %} unwrapped", True
+            shown = new.strip()
+            if "\n" not in shown and ("{%" in shown or "{{" in shown) and "`" not in shown \
+                    and not text[:match.start()].endswith("`"):  # Liquid shown as an example
+                new = new.replace(shown, f"`{shown}`", 1)
             end = matches[close].end() if close is not None else len(text)
             index = close if close is not None else len(matches)
+        elif tag == "highlight":
+            close = _block_end(matches, index, "highlight", "endhighlight")
+            stop = matches[close].start() if close is not None else len(text)
+            end = matches[close].end() if close is not None else len(text)
+            index = close if close is not None else len(matches)
+            language = _LANGUAGE.sub("", (args.split() or [""])[0].replace("+", "p"))
+            new = f"```{language}\n{text[match.end():stop].strip(chr(10))}\n```"
+            reason, translated = "{% highlight %} written as a fenced code block", True
         elif tag in _DROPPED_BLOCKS:
             close = _block_end(matches, index, tag, _DROPPED_BLOCKS[tag])
             if close is not None:

@@ -21,7 +21,7 @@ from ...verify.site import SiteFiles
 from .codec import CONFIG_FILE, CONFIG_SCHEMA, PAGE_SCHEMA, problems
 
 _LIQUID = re.compile(r"\{%-?\s*\w+.*?%\}|\{\{(?!<)-?[^}]*\}\}")
-_FENCE = re.compile(r"^(```|~~~).*?^\1", re.S | re.M)
+_FENCE = re.compile(r"^(```|~~~).*?^\1|`[^`\n]+`", re.S | re.M)  # code shows text as is
 _QMD_LINK = re.compile(r"\]\((/[^)\s#?]+\.qmd)")
 
 

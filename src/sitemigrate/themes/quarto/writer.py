@@ -138,9 +138,13 @@ class _Site:
             self.research = self._claim("research.qmd")
             if page is not None:
                 self.paths[id(page)] = self.research
+        folders = {listing[:-len(".qmd")] for listing in self.listings.values()}
         for page in model.pages:
             if id(page) not in self.paths:
-                self.paths[id(page)] = self._claim(_page_file(page))
+                wanted = _page_file(page)
+                if wanted.split("/", 1)[0] in folders:  # a listing would list it
+                    wanted = f"pages/{wanted}"
+                self.paths[id(page)] = self._claim(wanted)
 
     def url(self, record: object) -> str | None:
         path = self.paths.get(id(record))
@@ -476,14 +480,18 @@ def _home_page(model: Model) -> Page | None:
 
 def _page_with_role(model: Model, role: str, exclude: Page | None) -> Page | None:
     """The page a generated page takes over: the one named after the role, else the one at
-    ``/role``, else the first with the role."""
+    ``/role``, else the first with the role; without any, a page of no role named after it
+    or at ``/role`` (al-folio's talks page, a loop over ``site.talks``)."""
     pages = [p for p in model.pages if p.role == role and p is not exclude]
-    for fits in (lambda p: p.id == role,
-                 lambda p: url_key(p.permalink or "") == f"/{role}"):
+    named = (lambda p: p.id == role, lambda p: url_key(p.permalink or "") == f"/{role}")
+    for fits in named:
         chosen = next((p for p in pages if fits(p)), None)
         if chosen is not None:
             return chosen
-    return pages[0] if pages else None
+    if pages:
+        return pages[0]
+    return next((p for fits in named for p in model.pages
+                 if p.role is None and p is not exclude and fits(p)), None)
 
 
 def _page_file(page: Page) -> str:
