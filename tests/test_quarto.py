@@ -219,3 +219,20 @@ def test_render_away_keeps_what_jekyll_showed() -> None:
     assert removed == ["{% if a %}", "{% endif %}",
                        "{% for p in site.posts %}{{ p }}{% endfor %}",
                        "{% comment %}gone{% endcomment %}", "{{ page.secret }}"]
+
+
+def test_an_existing_quarto_project_keeps_its_settings(tmp_path: Path) -> None:
+    theme = tmp_path / "template"
+    theme.mkdir()
+    (theme / "_quarto.yml").write_text(
+        "# mine\nproject:\n  type: website\n  output-dir: docs\nwebsite:\n  title: Old\n"
+        "  page-footer: me\nformat:\n  html:\n    theme: flatly\n", encoding="utf-8")
+    out = tmp_path / "out"
+    migrate(_custom_site(tmp_path / "site"), "quarto", out, onto=theme)
+    text = (out / "_quarto.yml").read_text(encoding="utf-8")
+    config = load_yaml(text).data
+    assert text.startswith("# mine")
+    assert config["project"] == {"type": "website", "output-dir": "docs"}
+    assert config["website"]["title"] == "Lab of Tests" and config["website"]["page-footer"] == "me"
+    assert config["format"] == {"html": {"theme": "flatly"}}
+    assert problems(config, CONFIG_SCHEMA) == []

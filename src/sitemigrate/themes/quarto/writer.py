@@ -30,6 +30,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ruamel.yaml.comments import CommentedMap
+
 from ...common.foreign_liquid import (
     LiquidTarget,
     intro_above_listing,
@@ -41,12 +43,14 @@ from ...common.links import PermalinkMap, TargetUrls, source_permalink
 from ...common.settings import report_unwritten
 from ...common.urls import url_key
 from ...common.writer import WriteContext, Writer
-from ...diagnostics import LINK_CHANGED, LIQUID_KEPT, PAGE_TEXT_REPLACED
+from ...diagnostics import LINK_CHANGED, LIQUID_KEPT, PAGE_TEXT_REPLACED, code_named
 from ...fileset import FileSet
 from ...model import Item, Model, Page, Project, Publication, Theme
+from ...parsing.config_yaml import dump_config, load_config, merge_config
 from ...parsing.csl import KIND_TO_CSL
 from ...parsing.front_matter import render_front_matter
 from ...parsing.yamldump import dump_yaml
+from ...parsing.yamlio import YamlError
 from ...paths import UnsafePathError, safe_relative_path, slugify
 from ...transforms.socials import normalize_social
 from .codec import ABOUT_TEMPLATE, CONFIG_FILE, PUBLICATION_FIELDS, SOCIAL_ICONS
@@ -428,9 +432,29 @@ class _Site:
         if site.url and "://" in site.url:
             website["site-url"] = site.url.rstrip("/") + (site.baseurl or "").rstrip("/")
         website["navbar"] = {"left": self._navbar()}
-        config = {"project": {"type": "website"}, "website": website,
-                  "format": {"html": {"theme": "cosmo", "toc": True}}}
-        return dump_yaml(config)
+        fresh = {"project": {"type": "website"}, "website": website,
+                 "format": {"html": {"theme": "cosmo", "toc": True}}}
+        existing = self._existing_config()
+        if existing is None:
+            return dump_yaml(fresh)
+        # a Quarto project already there (--onto a template, -o an existing site): ours
+        # merged in, its comments, format and other settings kept
+        merge_config(existing, {"project": fresh["project"], "website": website},
+                     merge=("project", "website"))
+        if "format" not in existing:
+            existing["format"] = fresh["format"]
+        return dump_config(existing)
+
+    def _existing_config(self) -> CommentedMap | None:
+        data = self.ctx.existing(CONFIG_FILE)
+        if data is None:
+            return None
+        try:
+            return load_config(data)
+        except YamlError as exc:
+            self.ctx.report(code_named(exc.code), f"existing {CONFIG_FILE} does not load "
+                            f"({exc.message}); written afresh", CONFIG_FILE, exc.line)
+            return None
 
     def _navbar(self) -> list[dict[str, str]]:
         home = self.home.title if self.home is not None and self.home.title else "Home"
