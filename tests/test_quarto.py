@@ -236,3 +236,26 @@ def test_an_existing_quarto_project_keeps_its_settings(tmp_path: Path) -> None:
     assert config["website"]["title"] == "Lab of Tests" and config["website"]["page-footer"] == "me"
     assert config["format"] == {"html": {"theme": "flatly"}}
     assert problems(config, CONFIG_SCHEMA) == []
+
+
+def test_a_video_include_becomes_quartos_video_shortcode(tmp_path: Path) -> None:
+    site = _custom_site(tmp_path / "site")
+    (site / "media.md").write_text(
+        "---\ntitle: Media\n---\n{% include video.liquid path=\"assets/video/a.mp4\" %}\n",
+        encoding="utf-8")
+    out = tmp_path / "out"
+    migrate(site, "quarto", out)
+    body = split_front_matter((out / "media.qmd").read_text(encoding="utf-8")).body
+    assert body.strip() == "{{< video /assets/video/a.mp4 >}}"
+    assert verify_site(out, "quarto").ok
+
+
+def test_a_shortcode_in_a_jekyll_page_does_not_run_in_quarto(tmp_path: Path) -> None:
+    site = _custom_site(tmp_path / "site")
+    (site / "hostile.md").write_text(
+        "---\ntitle: Hostile\n---\nSee {{< include /etc/passwd >}} here.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    plan = migrate(site, "quarto", out)
+    text = (out / "hostile.qmd").read_text(encoding="utf-8")
+    assert "See  here." in text and "{{< include" in text.split("---")[1]  # kept aside only
+    assert any(d.code == "SM303" and d.file == "hostile.md" for d in plan.diagnostics)

@@ -38,6 +38,8 @@ STANDARD_TAGS = frozenset({
 
 _TAG = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}", re.S)
 _FIGURE = re.compile(r"(?:path|image|src|file)\s*=\s*[\"']?([^\"'\s]+)")
+_VIDEO = re.compile(r"(?:path|src|url)\s*=\s*[\"']?([^\"'\s]+)")
+_SHORTCODE = re.compile(r"\{\{<.*?>\}\}", re.S)
 _CITE_KEYS = re.compile(r"[\w:./-]+")
 _TAG_NAME = re.compile(r"^\S+")
 _CLOSING = {"raw": "endraw", "comment": "endcomment"}
@@ -67,7 +69,17 @@ def translate(text: str, liquid: LiquidTarget, first_line: int = 1) -> Guarded:
     """``text`` with the Liquid ``liquid.theme`` cannot run translated or cut; the changes."""
     if "{%" not in text and "{{" not in text:
         return Guarded(text)
+    found: list[Cut] = []
+    if liquid.values is not None and "{{<" in text:  # ran nothing in the source: not here
+        def drop(match: re.Match[str]) -> str:
+            line = first_line + text.count("\n", 0, match.start())
+            found.append(Cut(line, f"{match.group(0)[:40]} is no shortcode in the source; "
+                                   "removed", match.group(0)))
+            return ""
+
+        text = _SHORTCODE.sub(drop, text)
     tagged = _translate_tags(text, liquid, first_line)
+    tagged.cuts[:0] = found
     guarded = guard(tagged.text, liquid.target, first_line)
     if liquid.values is None:
         return Guarded(guarded.text, tagged.cuts + guarded.cuts)
@@ -130,6 +142,12 @@ def _include(args: str, liquid: LiquidTarget) -> tuple[str, str | None]:
         src = found.group(1).lstrip("/")
         return f'<img src="{{{{ site.baseurl }}}}/{src}">', \
             f"{{% include {name} %}} converted to <img>"
+    video = _VIDEO.search(args) if name.startswith("video.") else None
+    if video and liquid.values is not None:  # Quarto's own video shortcode
+        src = video.group(1)
+        src = src if "://" in src else "/" + src.lstrip("/")
+        return f"{{{{< video {src} >}}}}", f"{{% include {name} %}} converted to the " \
+            "video shortcode"
     return "", f"{{% include {name} %}} does not exist in {liquid.theme}; removed"
 
 
@@ -248,7 +266,8 @@ def intro_above_listing(body: str) -> str:
     return "\n".join(lines).strip("\n")
 
 
-_ANY_TOKEN = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}|\{\{-?(.*?)-?\}\}", re.S)
+#: a Liquid tag or output; ``{{< … >}}`` is a Quarto shortcode, not Liquid
+_ANY_TOKEN = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}|\{\{(?!<)-?(.*?)-?\}\}", re.S)
 #: blocks whose whole content goes with their tags (it only makes sense with Liquid running)
 _DROPPED_BLOCKS = {"for": "endfor", "tablerow": "endtablerow", "capture": "endcapture",
                    "comment": "endcomment"}

@@ -551,7 +551,8 @@ def _local(path: str | None) -> str | None:
 
 
 def _links_markdown(links: dict[str, str]) -> str:
-    return " · ".join(f"[{LINK_TEXT.get(label, label.replace('_', ' ').title())}]({url})"
+    return " · ".join(f"[{LINK_TEXT.get(label, label.replace('_', ' ').title())}]"
+                      f"({url.strip().replace(' ', '%20')})"  # a space would end the link
                       for label, url in links.items())
 
 
