@@ -32,6 +32,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
+from ...assets import site_assets
 from ...common.foreign_liquid import (
     LiquidTarget,
     intro_above_listing,
@@ -221,7 +222,7 @@ class _Site:
             "title": site.name or site.title or (page.title if page else None) or "Home",
             "subtitle": ", ".join(v for v in (site.role, site.affiliation, site.location)
                                   if v) or None,
-            "image": _local(site.avatar)}
+            "image": _local(self._avatar())}
         about: dict[str, Any] = {"template": ABOUT_TEMPLATE}
         if meta["image"]:
             about["image-shape"] = "round"
@@ -237,6 +238,16 @@ class _Site:
         elif site.description:
             text = site.description
         self._add("index.qmd", meta, text)
+
+    def _avatar(self) -> str | None:
+        """The avatar's path in the site; academicpages names a file of ``images/`` (its
+        sidebar prefixes the folder), which is copied along."""
+        avatar = self.model.site.avatar
+        if avatar and "/" not in avatar and "://" not in avatar \
+                and self.model.source.kind == "academicpages":
+            avatar = f"images/{avatar}"
+            self.ctx.moved_assets.setdefault(avatar, avatar)
+        return avatar
 
     def _social_links(self) -> list[dict[str, str]]:
         links: list[dict[str, str]] = []
@@ -432,7 +443,14 @@ class _Site:
         if site.url and "://" in site.url:
             website["site-url"] = site.url.rstrip("/") + (site.baseurl or "").rstrip("/")
         website["navbar"] = {"left": self._navbar()}
-        fresh = {"project": {"type": "website"}, "website": website,
+        project: dict[str, Any] = {"type": "website"}
+        # files the pages reference are copied into the project (assets.py); Quarto copies
+        # what a page links, `resources` also what only front matter or raw HTML names
+        resources = sorted({ref.rel.split("/", 1)[0] + "/**" if "/" in ref.rel else ref.rel
+                            for ref in site_assets(self.model)})
+        if resources:
+            project["resources"] = resources
+        fresh = {"project": project, "website": website,
                  "format": {"html": {"theme": "cosmo", "toc": True}}}
         existing = self._existing_config()
         if existing is None:
