@@ -232,7 +232,8 @@ def test_an_existing_quarto_project_keeps_its_settings(tmp_path: Path) -> None:
     text = (out / "_quarto.yml").read_text(encoding="utf-8")
     config = load_yaml(text).data
     assert text.startswith("# mine")
-    assert config["project"] == {"type": "website", "output-dir": "docs"}
+    assert config["project"] == {"type": "website", "output-dir": "docs",
+                                 "resources": ["files/**"]}  # the copied CV
     assert config["website"]["title"] == "Lab of Tests" and config["website"]["page-footer"] == "me"
     assert config["format"] == {"html": {"theme": "flatly"}}
     assert problems(config, CONFIG_SCHEMA) == []
