@@ -48,12 +48,13 @@ def test_themes_says_where_to_get_each_target() -> None:
     assert homes == {"academicpages": "https://github.com/academicpages/academicpages.github.io",
                      "al-folio": "https://github.com/alshedivat/al-folio",
                      "al-folio@0.x": "https://github.com/alshedivat/al-folio",
-                     "allanlab": "https://github.com/mpa139/allanlab"}
+                     "allanlab": "https://github.com/mpa139/allanlab",
+                     "quarto": "https://quarto.org/docs/get-started/"}
     versions = {w["name"]: w["version"] for w in data["writers"]}
     assert versions["al-folio"] == "1" and versions["al-folio@0.x"] == "0.x"
     assert versions["academicpages"] is None
-    for home in homes.values():
-        assert f"git clone {home}" in text
+    for home in homes.values():  # a theme checkout is cloned, Quarto is installed
+        assert (f"git clone {home}" if "github.com" in home else f"get it: {home}") in text
     assert all("home" in r for r in data["readers"])
     assert {row.name for row in THEMES if row.home} == set(homes)
 

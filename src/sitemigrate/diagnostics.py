@@ -333,6 +333,15 @@ SOCIAL_WITHOUT_ICON = _code(
     "SM620", "social-without-icon", "error", LOST,
     "a social link of the site's own names no icon; the theme's social tag fails the build",
     "add `logo:` (an icon class such as fa-solid fa-link, or an image path) to the entry")
+SCHEMA_VIOLATION = _code(
+    "SM614", "schema-violation", "error", LOST,
+    "a key or value of _quarto.yml or a page's front matter is outside Quarto's schema "
+    "(Quarto stops rendering)",
+    "fix the key named in the message (converters/quarto.yml lists what Quarto allows)")
+LIQUID_LEFT = _code(
+    "SM615", "liquid-left", "warning", CHANGED,
+    "Liquid is left in a page of a target that runs none; it shows as text",
+    "replace it with the Markdown or Quarto shortcode it stood for")
 
 # --- SM9xx: internal ------------------------------------------------------------------------
 INTERNAL_ERROR = _code(

@@ -18,8 +18,10 @@ if TYPE_CHECKING:
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @kind_option
 @add_option
-@click.option("--format", "fmt", type=click.Choice(["json", "yaml"]), default="json",
-              show_default=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["json", "yaml", "csl-json"]),
+              default="json", show_default=True,
+              help="Output format: the model as JSON or YAML, or the publications alone as "
+                   "CSL-JSON (what pandoc, Zotero and citation.js read).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")
 @click.option("--no-dedupe", is_flag=True, help="Do not merge duplicate publications.")
@@ -36,6 +38,10 @@ def command(path: Path, kind: str | None, add: tuple[Path, ...], fmt: str, outpu
     Example:
       sitemigrate export samples/academicpages --format yaml -o model.yml
       sitemigrate export ~/my-site --add ~/zotero.bib -o model.json
+
+    \b
+    The publications alone, for pandoc, Zotero or citation.js:
+      sitemigrate export samples/al-folio --format csl-json -o references.json
     """
     from ..pipeline import read_site
 
@@ -50,6 +56,12 @@ def command(path: Path, kind: str | None, add: tuple[Path, ...], fmt: str, outpu
 
 
 def _write(model: Model, fmt: str, compact: bool, out: TextIO) -> None:
+    if fmt == "csl-json":
+        from ..parsing.csl import publications_to_csl
+
+        items = publications_to_csl(model.publications)
+        out.write(json.dumps(items, ensure_ascii=False, indent=None if compact else 2) + "\n")
+        return
     if fmt == "yaml":
         from ..parsing.yamldump import dump_yaml
 

@@ -32,5 +32,7 @@ def command(as_json: bool) -> None:
     click.echo("Writers (targets):")
     for w in writers:
         click.echo(f"  {w['name']:<14} {w['description']}")
-        if w["home"]:
+        if w["home"] and w["home"].startswith("https://github.com/"):
             click.echo(f"  {'':<14} get it: git clone {w['home']}")
+        elif w["home"]:  # a tool to install, not a template to check out (Quarto)
+            click.echo(f"  {'':<14} get it: {w['home']}")

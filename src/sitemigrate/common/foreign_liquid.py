@@ -38,6 +38,8 @@ STANDARD_TAGS = frozenset({
 
 _TAG = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}", re.S)
 _FIGURE = re.compile(r"(?:path|image|src|file)\s*=\s*[\"']?([^\"'\s]+)")
+_VIDEO = re.compile(r"(?:path|src|url)\s*=\s*[\"']?([^\"'\s]+)")
+_SHORTCODE = re.compile(r"\{\{<.*?>\}\}", re.S)
 _CITE_KEYS = re.compile(r"[\w:./-]+")
 _TAG_NAME = re.compile(r"^\S+")
 _CLOSING = {"raw": "endraw", "comment": "endcomment"}
@@ -57,15 +59,32 @@ class LiquidTarget:
     target: Target
     #: keys -> Markdown for ``{% cite %}`` (links to the entries); unused when ``cite`` is a tag
     cite: Callable[[list[str]], str]
+    #: ``None`` for a Jekyll theme; for a target that runs no Liquid at all (Quarto), the
+    #: text of the outputs it can render (``site.baseurl`` -> ""): every other tag and output
+    #: left after translation is removed (``render_away``)
+    values: dict[str, str] | None = None
 
 
 def translate(text: str, liquid: LiquidTarget, first_line: int = 1) -> Guarded:
     """``text`` with the Liquid ``liquid.theme`` cannot run translated or cut; the changes."""
     if "{%" not in text and "{{" not in text:
         return Guarded(text)
+    found: list[Cut] = []
+    if liquid.values is not None and "{{<" in text:  # ran nothing in the source: not here
+        def drop(match: re.Match[str]) -> str:
+            line = first_line + text.count("\n", 0, match.start())
+            found.append(Cut(line, f"{match.group(0)[:40]} is no shortcode in the source; "
+                                   "removed", match.group(0)))
+            return ""
+
+        text = _SHORTCODE.sub(drop, text)
     tagged = _translate_tags(text, liquid, first_line)
+    tagged.cuts[:0] = found
     guarded = guard(tagged.text, liquid.target, first_line)
-    return Guarded(guarded.text, tagged.cuts + guarded.cuts)
+    if liquid.values is None:
+        return Guarded(guarded.text, tagged.cuts + guarded.cuts)
+    rendered = render_away(guarded.text, liquid.values, liquid.theme, first_line)
+    return Guarded(rendered.text, tagged.cuts + guarded.cuts + rendered.cuts)
 
 
 def _translate_tags(text: str, liquid: LiquidTarget, first_line: int) -> Guarded:
@@ -123,11 +142,18 @@ def _include(args: str, liquid: LiquidTarget) -> tuple[str, str | None]:
         src = found.group(1).lstrip("/")
         return f'<img src="{{{{ site.baseurl }}}}/{src}">', \
             f"{{% include {name} %}} converted to <img>"
+    video = _VIDEO.search(args) if name.startswith("video.") else None
+    if video and liquid.values is not None:  # Quarto's own video shortcode
+        src = video.group(1)
+        src = src if "://" in src else "/" + src.lstrip("/")
+        return f"{{{{< video {src} >}}}}", f"{{% include {name} %}} converted to the " \
+            "video shortcode"
     return "", f"{{% include {name} %}} does not exist in {liquid.theme}; removed"
 
 
 def theme_target(theme: str, files: FileSet, ctx: WriteContext,
-                 cite: Callable[[list[str]], str]) -> LiquidTarget:
+                 cite: Callable[[list[str]], str],
+                 values: dict[str, str] | None = None) -> LiquidTarget:
     """A ``LiquidTarget`` from the theme's facts (``plugin_tags``, ``includes``, ``data_files``
     in ``converters/<theme>.yml``) and what the output will hold: the files written so far,
     then what is already in the output folder (or the ``--onto`` checkout).  Call it once
@@ -163,7 +189,7 @@ def theme_target(theme: str, files: FileSet, ctx: WriteContext,
     target = Target(data=has_data, site=has_site_key, include=has_include, post=has_post,
                     file=has_page_file)
     tags = frozenset(str(t) for t in facts.get("plugin_tags") or ())
-    return LiquidTarget(theme, tags, target, cite)
+    return LiquidTarget(theme, tags, target, cite, values)
 
 
 def _config_keys(files: FileSet, ctx: WriteContext) -> frozenset[str]:
@@ -238,3 +264,96 @@ def intro_above_listing(body: str) -> str:
                      or _HEADING_LINE.match(lines[-1])):
         lines.pop()
     return "\n".join(lines).strip("\n")
+
+
+#: a Liquid tag or output; ``{{< … >}}`` is a Quarto shortcode, not Liquid
+_ANY_TOKEN = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}|\{\{(?!<)-?(.*?)-?\}\}", re.S)
+#: blocks whose whole content goes with their tags (it only makes sense with Liquid running)
+_DROPPED_BLOCKS = {"for": "endfor", "tablerow": "endtablerow", "capture": "endcapture",
+                   "comment": "endcomment"}
+_VARIABLE = re.compile(r"^\s*([A-Za-z_][\w.-]*)\s*(\|.*)?$", re.S)
+_LANGUAGE = re.compile(r"[^\w-]")
+_LITERAL_URL = re.compile(r"^\s*(['\"])([^'\"]*)\1\s*\|\s*(?:relative_url|absolute_url)\s*$")
+
+
+def render_away(text: str, values: dict[str, str], theme: str, first_line: int = 1) -> Guarded:
+    """``text`` with no Liquid left, for a target that runs none: outputs named in ``values``
+    (``site.baseurl``) and ``'/x' | relative_url`` become their text, ``{% raw %}`` regions
+    their content; loops, captures and comments go with what they enclose, every other tag
+    and output is removed.  Each change is a ``Cut`` with its line."""
+    if "{%" not in text and "{{" not in text:
+        return Guarded(text)
+    out: list[str] = []
+    cuts: list[Cut] = []
+    position = 0
+    matches = list(_ANY_TOKEN.finditer(text))
+    index = 0
+    while index < len(matches):
+        match = matches[index]
+        tag, args, expression = match.group(1), match.group(2) or "", match.group(3)
+        line = first_line + text.count("\n", 0, match.start())
+        out.append(text[position:match.start()])
+        end, new, reason, translated = match.end(), "", "", False
+        if tag == "raw":
+            close = next((j for j in range(index + 1, len(matches))
+                          if matches[j].group(1) == "endraw"), None)
+            stop = matches[close].start() if close is not None else len(text)
+            new, reason, translated = text[match.end():stop], "{% raw %} unwrapped", True
+            shown = new.strip()
+            if "\n" not in shown and ("{%" in shown or "{{" in shown) and "`" not in shown \
+                    and not text[:match.start()].endswith("`"):  # Liquid shown as an example
+                new = new.replace(shown, f"`{shown}`", 1)
+            end = matches[close].end() if close is not None else len(text)
+            index = close if close is not None else len(matches)
+        elif tag == "highlight":
+            close = _block_end(matches, index, "highlight", "endhighlight")
+            stop = matches[close].start() if close is not None else len(text)
+            end = matches[close].end() if close is not None else len(text)
+            index = close if close is not None else len(matches)
+            language = _LANGUAGE.sub("", (args.split() or [""])[0].replace("+", "p"))
+            new = f"```{language}\n{text[match.end():stop].strip(chr(10))}\n```"
+            reason, translated = "{% highlight %} written as a fenced code block", True
+        elif tag in _DROPPED_BLOCKS:
+            close = _block_end(matches, index, tag, _DROPPED_BLOCKS[tag])
+            if close is not None:
+                end, index = matches[close].end(), close
+            reason = f"{{% {tag} %}} block removed ({theme} runs no Liquid)"
+        elif tag == "assign" and args.partition("=")[0].strip() in values:
+            reason, translated = f"{{% assign {args.partition('=')[0].strip()} %}} not " \
+                "needed: its outputs are written as their value", True
+        elif tag is not None:
+            reason = f"Liquid tag {{% {tag} %}} removed ({theme} runs no Liquid)"
+        else:
+            new, reason, translated = _output(expression or "", values, theme)
+        out.append(new)
+        cuts.append(Cut(line, reason, text[match.start():end], translated))
+        position = end
+        index += 1
+    out.append(text[position:])
+    return Guarded("".join(out), cuts)
+
+
+def _block_end(matches: list[re.Match[str]], index: int, opening: str, closing: str,
+               ) -> int | None:
+    depth = 0
+    for j in range(index, len(matches)):
+        tag = matches[j].group(1)
+        if tag == opening:
+            depth += 1
+        elif tag == closing:
+            depth -= 1
+            if depth == 0:
+                return j
+    return None
+
+
+def _output(expression: str, values: dict[str, str], theme: str) -> tuple[str, str, bool]:
+    literal = _LITERAL_URL.match(expression)
+    if literal:
+        return literal.group(2), "{{ '…' | relative_url }} written as the URL", True
+    variable = _VARIABLE.match(expression)
+    name = variable.group(1) if variable else None
+    if name is not None and name in values:
+        return values[name], f"{{{{ {name} }}}} written as its value", True
+    return "", f"Liquid output {{{{{expression.strip()[:40]}}}}} removed ({theme} runs no " \
+               "Liquid)", False

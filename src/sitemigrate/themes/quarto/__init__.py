@@ -1,0 +1,1 @@
+"""Quarto website target."""
