@@ -23,6 +23,7 @@ import pytest
 from conftest import corpus_sites, requires_corpus, sample_sources, site_id
 
 from sitemigrate.common.foreign_liquid import render_away
+from sitemigrate.common.kept_liquid import KEPT_FILE
 from sitemigrate.parsing.front_matter import split_front_matter
 from sitemigrate.parsing.yamlio import load_yaml
 from sitemigrate.pipeline import migrate, read_site
@@ -164,6 +165,11 @@ def test_verify_reports_a_broken_quarto_site(tmp_path: Path) -> None:
 
 # --- what the writer does with the model ----------------------------------------------------
 
+def _kept(out: Path) -> dict[str, list[str]]:
+    """The removed Liquid (and shortcodes) of each page, kept aside by the migration."""
+    return load_yaml((out / KEPT_FILE).read_text(encoding="utf-8")).data
+
+
 def _custom_site(root: Path) -> Path:
     (root / "_data").mkdir(parents=True)
     (root / "files").mkdir()
@@ -187,7 +193,7 @@ def test_liquid_is_rendered_away_and_kept_aside(tmp_path: Path) -> None:
     plan = migrate(_custom_site(tmp_path / "site"), "quarto", out)
     home = split_front_matter((out / "index.qmd").read_text(encoding="utf-8"))
     assert "[CV](/files/cv.pdf)" in home.body and "{%" not in home.body
-    assert home.meta["sitemigrate_liquid"] == [
+    assert _kept(out)["index.qmd"] == [
         "{% for post in site.posts %}{{ post.title }}{% endfor %}"]
     assert (out / "files" / "cv.pdf").read_bytes() == b"%PDF"  # the asset came along
     kept = [d for d in plan.diagnostics if d.code == "SM303" and d.file == "index.md"]
@@ -258,5 +264,6 @@ def test_a_shortcode_in_a_jekyll_page_does_not_run_in_quarto(tmp_path: Path) -> 
     out = tmp_path / "out"
     plan = migrate(site, "quarto", out)
     text = (out / "hostile.qmd").read_text(encoding="utf-8")
-    assert "See  here." in text and "{{< include" in text.split("---")[1]  # kept aside only
+    assert "See  here." in text and "{{< include" not in text  # kept aside only
+    assert "{{< include /etc/passwd >}}" in _kept(out)["hostile.qmd"]
     assert any(d.code == "SM303" and d.file == "hostile.md" for d in plan.diagnostics)
