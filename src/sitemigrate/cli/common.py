@@ -120,3 +120,14 @@ strict_option = click.option(
 kind_option = click.option(
     "--from", "kind", metavar="KIND", default=None,
     help="Source kind to read as, instead of detecting it (see `sitemigrate themes`).")
+
+
+def colored(line: str) -> str:
+    """A unified-diff line coloured for a terminal: additions green, removals red."""
+    if line.startswith("+") and not line.startswith("+++"):
+        return click.style(line, fg="green")
+    if line.startswith("-") and not line.startswith("---"):
+        return click.style(line, fg="red")
+    if line.startswith("@@"):
+        return click.style(line, fg="cyan")
+    return line
