@@ -178,8 +178,8 @@ def print_upgrade(upgrade: Upgrade, *, dry_run: bool) -> None:
         diffs = [upgrade.config_diff] if upgrade.config_diff else []
         diffs += [conflict.diff() for conflict in upgrade.conflicts]
         for text in diffs:
-            for line in text.splitlines():
-                echo(colored(line) if color else line)
+            for diff_line in text.splitlines():
+                echo(colored(diff_line) if color else diff_line)
     else:
         kept = untouched_files(plan.files, plan.out_dir)
         echo(f"wrote {plan.out_dir}: {len(plan.files)} files, {len(kept)} other files kept")

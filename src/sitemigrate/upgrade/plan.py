@@ -165,6 +165,17 @@ def hashes_of(files: dict[str, bytes]) -> dict[str, str]:
     return out
 
 
+def table_from_folders(theme: str, folders: list[tuple[str, str, Path]]) -> VersionTable:
+    """A version table of ``(date, label, folder)`` checkouts, oldest first (tests, and
+    histories not shipped)."""
+    table = VersionTable(theme, [], {})
+    for index, (date, label, folder) in enumerate(folders):
+        table.versions.append(Version(index, date, label))
+        for path, digest in hashes_of(site_files(folder, theme, Diagnostics())).items():
+            table.hashes.setdefault(path, {}).setdefault(digest, set()).add(index)
+    return table
+
+
 def with_given_base(table: VersionTable, hashes: dict[str, str]) -> tuple[VersionTable, int]:
     """``table`` plus the version a ``--base`` checkout is (its index is returned)."""
     index = len(table.versions)
@@ -196,8 +207,9 @@ def _git_show(repo: Path, commit: str, rel: str) -> bytes | None:
 
 
 def plan_upgrade(site: Path, checkout: Path, out_dir: Path, *,
-                 base_dir: Path | None = None) -> Upgrade:
-    """Everything ``upgrade SITE --onto CHECKOUT -o OUT`` would write and report."""
+                 base_dir: Path | None = None, table: VersionTable | None = None) -> Upgrade:
+    """Everything ``upgrade SITE --onto CHECKOUT -o OUT`` would write and report;
+    ``table`` replaces the shipped versions of the theme (tests, other histories)."""
     check_apart(site, out_dir)
     check_apart(checkout, out_dir, "--onto checkout")
     if not site.is_dir() or not checkout.is_dir():
@@ -205,7 +217,7 @@ def plan_upgrade(site: Path, checkout: Path, out_dir: Path, *,
                           "folder and a folder holding a checkout of the theme")
     found = detect(site)
     theme = found.kind
-    table = version_table(theme) if theme else None
+    table = table or (version_table(theme) if theme else None)
     if theme is None or table is None or not upgrade_facts(theme):
         upgradable = ", ".join(t for t in target_themes() if version_table(t) is not None)
         raise SourceError(f"{site}: reads as {theme or 'no known theme'}; upgrade moves a fork "
