@@ -12,7 +12,7 @@ by key, one level down.
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -112,13 +112,17 @@ def _own_items(path: str, value: list[Any], table: VersionTable | None) -> list[
 
 def merge_user_config(old: CommentedMap, new_original: Mapping[str, Any],
                       written: CommentedMap, facts: Mapping[str, Any],
-                      table: VersionTable | None, base: int | None) -> ConfigMerge:
+                      table: VersionTable | None, base: int | None, *,
+                      refused: Collection[str] = ()) -> ConfigMerge:
     """Merge the user's settings of ``old`` into ``written`` (the writer's config on the new
-    version's, changed in place) and say what happened to each."""
+    version's, changed in place) and say what happened to each; ``refused`` keys (the
+    writer left them out on purpose and said so) are not carried."""
     result = ConfigMerge()
     renames: dict[str, str] = {str(k): str(v) for k, v in (facts.get("renamed") or {}).items()}
     moved: dict[str, str] = {str(k): str(v) for k, v in (facts.get("moved") or {}).items()}
     for path, value in user_settings(old, table, base):
+        if path.partition(".")[0] in refused:
+            continue
         target = path
         if get_path(new_original, path) is _MISSING:
             target = _renamed(path, renames)

@@ -342,7 +342,11 @@ def _merge_config(result: Upgrade, old_data: bytes | None, new_data: bytes | Non
     if old is None or written is None or not isinstance(new_original, dict):
         return
     base = result.base.version.index if result.base.version else None
-    merge = merge_user_config(old, new_original, written, upgrade_facts(theme), table, base)
+    # keys the writer refused on purpose (``theme:`` would build another theme) stay out
+    refused = {d.message.split("'")[1] for d in diags if d.code == SETTING_DROPPED
+               and d.message.startswith("config key '")}
+    merge = merge_user_config(old, new_original, written, upgrade_facts(theme), table, base,
+                              refused=refused)
     merge.lines = {str(k): line for k, line in _key_lines(old_data).items()}
     mines = [c.mine_path for c in result.conflicts if not c.path.startswith(("_", "."))]
     if mines:
