@@ -293,13 +293,14 @@ def plan_upgrade(site: Path, checkout: Path, out_dir: Path, *,
         # a theme path the user changed
         new_data = new.get(rel)
         base_hash = table.hash_at(rel, base.version.index) if base.version else None
-        if new_data is None or matches(rel, CONTENT) or (
+        content = matches(rel, CONTENT) or matches(rel, samples)
+        if new_data is None or content or (
                 base_hash is not None and new_hashes.get(rel) == base_hash):
             files.add(rel, data)
             result.kept.append(rel)
             why = ("the new version no longer has this file" if new_data is None else
-                   "the new version did not change it" if not matches(rel, CONTENT) else
-                   "your content replaces the template's sample")
+                   "your content replaces the template's sample" if content else
+                   "the new version did not change it")
             diags.report(CUSTOMISATION_KEPT, f"changed by you; kept ({why})", rel)
             continue
         if file_hash(new_data) == digest:
