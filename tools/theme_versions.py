@@ -3,9 +3,10 @@
     python tools/theme_versions.py THEME GIT_DIR TIP [--per quarter|month] [--source TEXT]
 
 Walks the first-parent history ending at TIP, keeps the last commit of each quarter (and
-TIP), and records per version the short hash (``upgrade.versions.file_hash``) of each text
-file the template tracks and of each ``_config.yml`` value (``config_hashes``).  Only hashes
-are written: nothing of the theme itself.  Reads the git directory with ``git`` (no network);
+TIP), and records per version the short hash (``upgrade.versions.file_hash``) of each file
+the template tracks (up to 2 MB: text, fonts, images) and of each ``_config.yml`` value
+(``config_hashes``).  Only hashes are written: nothing of the theme itself.  Reads the git
+directory with ``git`` (no network);
 not run by the tests or CI.
 """
 
@@ -17,7 +18,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sitemigrate.converters import matches
 from sitemigrate.parsing.yamlio import YamlError, load_yaml
 from sitemigrate.upgrade.versions import (
     CONFIG_PREFIX,
@@ -27,13 +27,9 @@ from sitemigrate.upgrade.versions import (
     file_hash,
 )
 
-TEXT = (".html", ".htm", ".liquid", ".md", ".markdown", ".scss", ".sass", ".css", ".js",
-        ".yml", ".yaml", ".json", ".rb", ".py", ".txt", ".xml", ".sh", ".toml", ".ipynb",
-        ".tsv", ".csv", ".bib")
-NAMED = ("Gemfile", "Dockerfile", "CNAME", "Rakefile")
-LEFT_OUT = [".github/**", "readme_preview/**", "lighthouse_results/**", "*.min.js",
-            "*.min.css", "package-lock.json", "Gemfile.lock", "bin/**"]
-LIMIT = 200_000
+#: every file of the template is hashed (text and binary: fonts, images, extension-less
+#: includes), but none over this size
+LIMIT = 2_000_000
 
 
 def git(repo: Path, *args: str) -> str:
@@ -101,8 +97,6 @@ def record(repo: Path, blobs: Blobs, table: VersionTable, commit: str,
         mode, kind, blob, size = meta.split()
         # a blob the clone lacks (size "BAD") is left out like a large one
         if kind != "blob" or mode == "120000" or not size.isdigit() or int(size) > LIMIT:
-            continue
-        if not (path.endswith(TEXT) or Path(path).name in NAMED) or matches(path, LEFT_OUT):
             continue
         add(path, blobs.digest(blob))
         if path == "_config.yml":

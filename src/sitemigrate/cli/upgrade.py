@@ -86,6 +86,7 @@ def upgrade_to_dict(upgrade: Upgrade, *, dry_run: bool, strict: bool) -> dict[st
                  "tied": [_version(v) for v in base.tied], "evidence": base.evidence,
                  "theme_files_matched": base.matched, "theme_files_compared": base.compared},
         "moved": upgrade.moved, "added": upgrade.added, "kept": upgrade.kept,
+        "kept_why": upgrade.kept_why,
         "replaced": upgrade.replaced, "examples_left_out": upgrade.examples,
         "dropped_by_new_version": upgrade.gone,
         "conflicts": [{"path": c.path, "mine": c.mine_path, "base_from": c.base_from,
@@ -122,7 +123,8 @@ def print_upgrade(upgrade: Upgrade, *, dry_run: bool) -> None:
          f"{c['items']} other items")
     sections = [("content files read (written in the new layout)", ">", upgrade.moved),
                 ("kept, added by you", "+", upgrade.added),
-                ("kept, changed by you (the new version did not change it)", "~", upgrade.kept),
+                ("kept, changed by you", "~",
+                 [f"{rel} ({upgrade.kept_why.get(rel, '')})" for rel in upgrade.kept]),
                 ("theme files you did not change, now the new version's", "=",
                  upgrade.replaced),
                 ("template examples left out", "-", upgrade.examples),

@@ -115,6 +115,7 @@ class Upgrade:
     moved: list[str] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    kept_why: dict[str, str] = field(default_factory=dict)  #: kept path -> why it is kept
     replaced: list[str] = field(default_factory=list)
     examples: list[str] = field(default_factory=list)  #: template examples left out
     gone: list[str] = field(default_factory=list)  #: theme files the new version dropped
@@ -301,6 +302,7 @@ def plan_upgrade(site: Path, checkout: Path, out_dir: Path, *,
             why = ("the new version no longer has this file" if new_data is None else
                    "your content replaces the template's sample" if content else
                    "the new version did not change it")
+            result.kept_why[rel] = why
             diags.report(CUSTOMISATION_KEPT, f"changed by you; kept ({why})", rel)
             continue
         if file_hash(new_data) == digest:
