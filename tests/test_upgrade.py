@@ -309,3 +309,37 @@ def test_corpus_sites_upgrade_onto_the_current_template(theme: str, tmp_path: Pa
         assert not upgrade.conflicts, site.name  # the corpus holds no layouts to conflict
         assert upgrade.moved, site.name
         assert "_config.yml" in upgrade.plan.files
+
+
+def test_al_folio_fork_with_an_own_layout_and_a_renamed_include(tmp_path: Path) -> None:
+    """al-folio renamed every include .html -> .liquid (2024-01): an include the user
+    changed under the old name meets the new one there as a conflict; a page keeps the
+    user's own layout (the al-folio writer keeps the old one last in the front matter)."""
+    site_src = CORPUS / "al-folio" / "AB-Ares__website"
+    template = CORPUS / "al-folio" / "alshedivat__al-folio"
+    if not site_src.is_dir() or not template.is_dir():
+        pytest.skip("needs ../shared/corpus")
+    site, checkout = tmp_path / "site", tmp_path / "checkout"
+    shutil.copytree(site_src, site)
+    shutil.copytree(template, checkout)
+    (checkout / "_includes").mkdir()
+    (checkout / "_includes/footer.liquid").write_text("<footer>{{ site.footer_text }}</footer>\n")
+    (site / "_includes").mkdir()
+    (site / "_includes/footer.html").write_text("<footer>my own footer</footer>\n")
+    (site / "_layouts").mkdir()
+    (site / "_layouts/lab.html").write_text("---\nlayout: page\n---\n<b>{{ content }}</b>\n")
+    (site / "_pages/lab.md").write_text("---\nlayout: lab\ntitle: lab\npermalink: /lab/\n"
+                                        "nav: true\n---\nWho works here.\n")
+    upgrade = plan_upgrade(site, checkout, tmp_path / "out")
+    assert upgrade.writer == "al-folio" and upgrade.family == "0.x"
+    assert [(c.path, c.renamed_from) for c in upgrade.conflicts] == [
+        ("_includes/footer.liquid", "_includes/footer.html")]
+    files = upgrade.plan.files
+    assert files.get("_includes/footer.liquid.mine") == b"<footer>my own footer</footer>\n"
+    assert files.get("_includes/footer.liquid") == \
+        (checkout / "_includes/footer.liquid").read_bytes()
+    assert "_layouts/lab.html" in upgrade.added
+    lab = (files.get("_pages/lab.md") or b"").decode()
+    assert re.search(r"^layout: lab$", lab, re.M) and "source_layout" not in lab
+    front_matter_end = lab.index("\n---", 3)
+    assert not lab[:front_matter_end].endswith("\n")  # no blank line left behind

@@ -90,6 +90,7 @@ def upgrade_to_dict(upgrade: Upgrade, *, dry_run: bool, strict: bool) -> dict[st
         "replaced": upgrade.replaced, "examples_left_out": upgrade.examples,
         "dropped_by_new_version": upgrade.gone,
         "conflicts": [{"path": c.path, "mine": c.mine_path, "base_from": c.base_from,
+                       "renamed_from": c.renamed_from,
                        "diff": c.diff()} for c in upgrade.conflicts],
         "config": {"carried": config.carried, "set_from_content": config.by_writer,
                    "renamed": [{"from": a, "to": b} for a, b in config.renamed],
@@ -163,7 +164,8 @@ def print_upgrade(upgrade: Upgrade, *, dry_run: bool) -> None:
         for conflict in upgrade.conflicts:
             base_note = f"base from {conflict.base_from}" if conflict.base_from else \
                 "no base copy found: yours -> new version"
-            echo(f"  ! {conflict.path} -> yours in {conflict.mine_path} ({base_note})")
+            was = f" (yours: {conflict.renamed_from})" if conflict.renamed_from else ""
+            echo(f"  ! {conflict.path}{was} -> yours in {conflict.mine_path} ({base_note})")
     if dry_run:
         marks = {"create": "+", "change": "~", "same": "="}
         ours = set(plan.produced) | set(upgrade.added) | set(upgrade.kept) | {

@@ -81,6 +81,7 @@ class Conflict:
     new: bytes
     base: bytes | None = None  #: the base version's copy, when one could be found
     base_from: str | None = None  #: where it came from (``--base``, a git history)
+    renamed_from: str | None = None  #: the user's path, when the new version renamed it
 
     @property
     def mine_path(self) -> str:
@@ -188,6 +189,19 @@ def with_given_base(table: VersionTable, hashes: dict[str, str]) -> tuple[Versio
     return extended, index
 
 
+def renamed_file(rel: str, rules: list[dict[str, str]], new: dict[str, bytes]) -> str:
+    """``rel`` under the name the new version gave it (``upgrade.renamed_files``: globs with
+    one ``*``), when the new version has that file; else ``rel``."""
+    for rule in rules:
+        head, _, tail = str(rule["from"]).partition("*")
+        if rel.startswith(head) and rel.endswith(tail) and len(rel) >= len(head) + len(tail):
+            middle = rel[len(head):len(rel) - len(tail)]
+            candidate = str(rule["to"]).replace("*", middle, 1)
+            if candidate in new:
+                return candidate
+    return rel
+
+
 def _consumed(model: Model, seen: list[tuple[str, str, int | None]]) -> set[str]:
     files = {file for _, file, _ in seen}
     records: list[Any] = [*model.publications, *model.projects, *model.all_themes(),
@@ -291,7 +305,10 @@ def plan_upgrade(site: Path, checkout: Path, out_dir: Path, *,
             result.added.append(rel)
             diags.report(USER_FILE_KEPT, "added by you; kept as it is", rel)
             continue
-        # a theme path the user changed
+        # a theme path the user changed (the new version may have it under a new name)
+        rel_mine = rel
+        if rel not in new:
+            rel = renamed_file(rel, upgrade_facts(theme).get("renamed_files") or [], new)
         new_data = new.get(rel)
         base_hash = table.hash_at(rel, base.version.index) if base.version else None
         content = matches(rel, CONTENT) or matches(rel, samples)
@@ -307,20 +324,22 @@ def plan_upgrade(site: Path, checkout: Path, out_dir: Path, *,
             continue
         if file_hash(new_data) == digest:
             continue
-        conflict = Conflict(rel, data, new_data)
-        if base_files is not None and rel in base_files:
-            conflict.base, conflict.base_from = base_files[rel], f"--base {base_dir}"
+        conflict = Conflict(rel, data, new_data, renamed_from=rel_mine if rel != rel_mine else None)
+        if base_files is not None and rel_mine in base_files:
+            conflict.base, conflict.base_from = base_files[rel_mine], f"--base {base_dir}"
         elif base.version is not None:
             for repo in (checkout, site):
-                found_base = _git_show(repo, base.version.commit, rel)
+                found_base = _git_show(repo, base.version.commit, rel_mine)
                 if found_base is not None:
                     conflict.base = found_base
                     conflict.base_from = f"git history of {repo} at {base.version.commit}"
                     break
         files.add(conflict.mine_path, data)
         result.conflicts.append(conflict)
-        diags.report(UPGRADE_CONFLICT, "changed by you and by the new version: the new "
-                     f"version's is used, yours is beside it as {conflict.mine_path}", rel)
+        renamed = f" (the new version's name for {rel_mine})" if conflict.renamed_from else ""
+        diags.report(UPGRADE_CONFLICT, "changed by you and by the new version"
+                     f"{renamed}: the new version's is used, yours is beside it as "
+                     f"{conflict.mine_path}", rel_mine)
     _merge_config(result, mine.get(config_rel), new.get("_config.yml"), table, theme)
     _report_requirements(result, mine, consumed, theme)
     _restore_own_layouts(result)
@@ -420,7 +439,7 @@ def _report_requirements(result: Upgrade, mine: dict[str, bytes], consumed: set[
             result.plan.diagnostics.report(NEW_REQUIREMENT, note, rel)
 
 
-_SOURCE_LAYOUT = re.compile(r"^source_layout: *['\"]?([\w./-]+?)['\"]? *\n", re.M)
+_SOURCE_LAYOUT = re.compile(r"^source_layout: *['\"]?([\w./-]+?)['\"]? *(?:\n|\Z)", re.M)
 _LAYOUT = re.compile(r"^layout: *.*$", re.M)
 
 
@@ -442,7 +461,8 @@ def _restore_own_layouts(result: Upgrade) -> None:
         match = _SOURCE_LAYOUT.search(head)
         if match is None or match.group(1) not in own:
             continue
-        head = _LAYOUT.sub(f"layout: {match.group(1)}", _SOURCE_LAYOUT.sub("", head), count=1)
+        head = _LAYOUT.sub(f"layout: {match.group(1)}", _SOURCE_LAYOUT.sub("", head),
+                           count=1).rstrip("\n")
         files.add(rel, head + text[end:])
         restored.add((rel, match.group(1)))
     diags.items = [d for d in diags if not (
