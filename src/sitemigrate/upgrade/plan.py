@@ -242,13 +242,14 @@ def plan_upgrade(site: Path, checkout: Path, out_dir: Path, *,
     if checkout_kind not in (theme, None) or family is None:
         raise SourceError(f"{checkout}: this checkout reads as {checkout_kind or 'unknown'}, "
                           f"not {theme}; upgrade needs a newer checkout of the site's theme")
-    if family.writer not in target_themes():
+    writer = family.writer
+    if writer is None:
         raise SourceError(f"{checkout}: a checkout of {theme} {family.name}; no writer for "
-                          f"that version yet ({family.writer}); upgrade onto an older "
-                          "checkout, or use a sitemigrate that has it")
+                          f"that version yet ({', '.join(family.writers)}); upgrade onto an "
+                          "older checkout, or use a sitemigrate that has it")
     with collector_paused():
         model, ctx = read_site_counted(site, theme)
-        plan = plan_migration(model, family.writer, out_dir, onto=checkout)
+        plan = plan_migration(model, writer, out_dir, onto=checkout)
     diags = plan.diagnostics
     mine = site_files(site.resolve(), theme, diags)
     new = site_files(checkout.resolve(), theme, Diagnostics())
@@ -264,7 +265,7 @@ def plan_upgrade(site: Path, checkout: Path, out_dir: Path, *,
                          evidence=[f"given with --base {base_dir}"])
     else:
         base = detect_base(table, site_hashes)
-    result = Upgrade(theme, family.name, family.writer, checkout_version, base, plan)
+    result = Upgrade(theme, family.name, writer, checkout_version, base, plan)
     if base.version is None:
         diags.report(BASE_VERSION_UNKNOWN, f"no known {theme} version matches this site's "
                      f"files ({table.source}); a theme file that differs from the new "

@@ -251,15 +251,29 @@ class Family:
     """A line of a theme's versions one writer writes (al-folio before and after v1)."""
 
     name: str
-    writer: str
+    writers: list[str]  #: target names, preferred first
     markers: list[dict[str, str]]
+
+    @property
+    def writer(self) -> str | None:
+        """The first of ``writers`` the registry has a writer for (``None``: none yet)."""
+        from ..registry import UnknownThemeError, get_writer
+
+        for name in self.writers:
+            try:
+                get_writer(name)
+            except UnknownThemeError:
+                continue
+            return name
+        return None
 
 
 def checkout_family(theme: str, root: Path) -> Family | None:
     """The version family of a theme checkout, by the markers in ``upgrade.families`` of
     ``converters/<theme>.yml`` (first match wins; a family without markers matches any)."""
     for row in upgrade_facts(theme).get("families") or []:
-        family = Family(str(row["name"]), str(row["writer"]), list(row.get("markers") or []))
+        family = Family(str(row["name"]), [str(w) for w in row["writers"]],
+                        list(row.get("markers") or []))
         if all(_has_marker(root, marker) for marker in family.markers):
             return family
     return None
