@@ -249,6 +249,15 @@ def test_customised_fork(tmp_path: Path, given_base: bool) -> None:
     assert upgrade.requirements and "category" in upgrade.requirements[0][1]
 
 
+def test_a_binary_conflict_is_named_not_printed() -> None:
+    from sitemigrate.upgrade.plan import Conflict
+
+    conflict = Conflict("favicon.ico", b"\0\1mine", b"\0\1new", b"\0\1base")
+    assert conflict.diff() == \
+        "Binary files yours/favicon.ico and new-version/favicon.ico differ\n"
+    assert "+new" in Conflict("a.txt", b"mine\n", b"new\n").diff()
+
+
 def test_dry_run_output_is_the_golden_one(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = CliRunner().invoke(cli, ["upgrade", str(FORK), "--onto", str(NEW), "--base",

@@ -92,6 +92,9 @@ class Conflict:
         def lines(data: bytes) -> list[str]:
             return data.decode("utf-8", "replace").splitlines(keepends=True)
 
+        if any(b"\0" in data for data in (self.mine, self.new, self.base or b"")):
+            return f"Binary files yours/{self.path} and new-version/{self.path} differ\n"
+
         if self.base is None:
             return "".join(difflib.unified_diff(
                 lines(self.mine), lines(self.new), f"yours/{self.path}",
