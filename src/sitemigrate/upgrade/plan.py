@@ -302,10 +302,7 @@ def plan_upgrade(site: Path, checkout: Path, out_dir: Path, *,
                 result.gone.append(rel)
             continue
         if not table.known(rel):
-            if rel in files and files.get(rel) != data:
-                files.add(rel, data)  # e.g. the user's own profile picture
-            elif rel not in files:
-                files.add(rel, data)
+            files.add(rel, data)  # over a new file of the same name: the user's is the site's
             result.added.append(rel)
             diags.report(USER_FILE_KEPT, "added by you; kept as it is", rel)
             continue
@@ -318,13 +315,13 @@ def plan_upgrade(site: Path, checkout: Path, out_dir: Path, *,
         content = matches(rel, CONTENT) or matches(rel, samples)
         if new_data is None or content or (
                 base_hash is not None and new_hashes.get(rel) == base_hash):
-            files.add(rel, data)
-            result.kept.append(rel)
+            files.add(rel_mine, data)  # under the user's own name
+            result.kept.append(rel_mine)
             why = ("the new version no longer has this file" if new_data is None else
                    "your content replaces the template's sample" if content else
                    "the new version did not change it")
-            result.kept_why[rel] = why
-            diags.report(CUSTOMISATION_KEPT, f"changed by you; kept ({why})", rel)
+            result.kept_why[rel_mine] = why
+            diags.report(CUSTOMISATION_KEPT, f"changed by you; kept ({why})", rel_mine)
             continue
         if file_hash(new_data) == digest:
             continue
