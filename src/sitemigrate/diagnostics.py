@@ -132,6 +132,15 @@ FRONT_MATTER_NOT_MAPPING = _code(
 UNKNOWN_KIND = _code(
     "SM110", "unknown-kind", "error", LOST, "the source kind could not be recognised",
     "name the kind with --from KIND (see `sitemigrate themes`)")
+BASE_VERSION_UNKNOWN = _code(
+    "SM117", "base-version-unknown", "warning", INFO,
+    "upgrade: no known version of the theme matches the site's files; a theme file that "
+    "differs from the new version's cannot be told apart from the user's change",
+    "check each conflict listed; pass --base with a checkout of the version you forked")
+BASE_VERSION_FOUND = _code(
+    "SM118", "base-version-found", "info", INFO,
+    "upgrade: the theme version the site was forked from, found by its files' hashes",
+    "nothing to do; the evidence is in the message")
 
 # --- SM2xx: content understood only in part -------------------------------------------------
 MISSING_TITLE = _code(
@@ -192,6 +201,18 @@ VERSION_MISMATCH = _code(
     "SM227", "version-mismatch", "warning", SETTING,
     "the theme version named with --to is not the version of the --onto checkout",
     "name the checkout's version (or none) with --to, or use a checkout of the named version")
+USER_FILE_KEPT = _code(
+    "SM223", "user-file-kept", "info", INFO,
+    "upgrade: a file the user added (layout, include, style, page, asset) is kept as it is",
+    "nothing to do; check it still works with the new version's layouts")
+CUSTOMISATION_KEPT = _code(
+    "SM224", "customisation-kept", "info", INFO,
+    "upgrade: a theme file the user changed is kept; the new version did not change it",
+    "nothing to do")
+CONFIG_KEY_MOVED = _code(
+    "SM225", "config-key-moved", "info", INFO,
+    "upgrade: a config key the new version names or keeps elsewhere was renamed or moved",
+    "check the key at its new place")
 
 # --- SM3xx: content the target cannot hold --------------------------------------------------
 FIELD_DROPPED = _code(
@@ -222,6 +243,19 @@ SOCIAL_ICON_ADDED = _code(
     "SM318", "social-icon-added", "info", INFO,
     "a social link of the site's own got the generic icon the target version requires",
     "set `logo:` of the entry in _data/socials.yml to the icon you want")
+UPGRADE_CONFLICT = _code(
+    "SM315", "upgrade-conflict", "warning", CHANGED,
+    "upgrade: a theme file the user changed was changed by the new version too; the new "
+    "version's is used and the user's is kept beside it as FILE.mine",
+    "merge your change into the new file (the dry run shows both diffs), then delete FILE.mine")
+CONFIG_KEY_DROPPED = _code(
+    "SM316", "config-key-dropped", "info", SETTING,
+    "upgrade: a config key the user set is no longer read by the new version; not carried",
+    "set the new version's equivalent, if it has one (see its _config.yml)")
+NEW_REQUIREMENT = _code(
+    "SM317", "new-requirement", "info", INFO,
+    "upgrade: content gained a key the new version requires (e.g. a publication category)",
+    "check the value given")
 
 # --- SM4xx: merges and repairs --------------------------------------------------------------
 MERGED_DUPLICATE = _code(

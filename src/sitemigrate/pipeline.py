@@ -162,6 +162,9 @@ class Plan:
     seconds: float = 0.0
     written: bool = False
     counts: dict[str, int] = field(default_factory=dict)
+    #: the paths the writer (and the asset copy) produced; with ``onto`` the rest of
+    #: ``files`` is the theme checkout's own
+    produced: frozenset[str] = frozenset()
 
     @property
     def has_losses(self) -> bool:
@@ -182,23 +185,27 @@ def plan_migration(model: Model, target: str, out_dir: str | Path, *,
     if onto is not None and Path(onto).is_dir():
         target = onto_target(target, Path(onto), diagnostics)
     writer = get_writer(target)
+    written: set[str] = set()
     try:
         with collector_paused():
             if onto is None:
                 ctx = WriteContext.from_folder(out, diagnostics)
                 files = writer.write(model, ctx)
+                written.update(files)
             else:
                 ctx = WriteContext.from_folder(Path(onto), diagnostics)  # merge into its config
-                files = _onto_files(model, target, Path(onto), ctx)
+                files = _onto_files(model, target, Path(onto), ctx, written)
     except SourceError:
         raise
     except Exception as exc:  # noqa: BLE001
         # Nothing is written from a failed writer; the run ends with exit code 1.
         diagnostics.report(INTERNAL_ERROR, f"{target} writer failed: {type(exc).__name__}: {exc}")
         files, ctx = FileSet(), WriteContext(diagnostics)
+    before = set(files)
     gather_kept_liquid(files)
     assets = copy_assets(files, model, diagnostics, max_file_bytes(),
                          ctx.moved_assets) if len(files) else 0
+    written.update(rel for rel in files if rel not in before)
     changes = plan_changes(files, out)
     counts = {
         "publications": len(model.publications),
@@ -210,7 +217,8 @@ def plan_migration(model: Model, target: str, out_dir: str | Path, *,
         "assets": assets,
         "losses": sum(1 for d in diagnostics if d.loss or d.level == "error"),
     }
-    return Plan(target, out, files, changes, diagnostics, model, counts=counts)
+    return Plan(target, out, files, changes, diagnostics, model, counts=counts,
+                produced=frozenset(written))
 
 
 def onto_target(target: str, theme_dir: Path, diagnostics: Diagnostics) -> str:
@@ -232,7 +240,8 @@ def onto_target(target: str, theme_dir: Path, diagnostics: Diagnostics) -> str:
     return found
 
 
-def _onto_files(model: Model, target: str, theme_dir: Path, ctx: WriteContext) -> FileSet:
+def _onto_files(model: Model, target: str, theme_dir: Path, ctx: WriteContext,
+                written_paths: set[str]) -> FileSet:
     from .onto import clear_sample_text, clear_sample_values, drop_shadowed_pages, theme_base
 
     if not theme_dir.is_dir():
@@ -244,6 +253,7 @@ def _onto_files(model: Model, target: str, theme_dir: Path, ctx: WriteContext) -
             SYMLINK_SKIPPED, "not copied from the theme checkout (symlink or unreadable)", rel
         )
     written = get_writer(target).write(model, ctx)
+    written_paths.update(written)
     for removed, by in drop_shadowed_pages(base.files, written):
         diagnostics.report(
             AMBIGUOUS_CONTENT, f"theme page {removed} left out: {by} has its permalink", removed

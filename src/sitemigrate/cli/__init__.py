@@ -14,6 +14,7 @@ COMMANDS = {
     "inspect": "inspect_cmd",
     "export": "export",
     "migrate": "migrate",
+    "upgrade": "upgrade",
     "batch": "batch",
     "lab": "lab",
     "validate": "validate",

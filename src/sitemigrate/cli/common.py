@@ -130,3 +130,12 @@ add_option = click.option(
          "CSL-JSON/YAML or TSV, read by its own detected reader. Duplicates merge across "
          "all sources; the first keeps its profile, pages and values, the others add "
          "records, fields and links it lacks.")
+def colored(line: str) -> str:
+    """A unified-diff line coloured for a terminal: additions green, removals red."""
+    if line.startswith("+") and not line.startswith("+++"):
+        return click.style(line, fg="green")
+    if line.startswith("-") and not line.startswith("---"):
+        return click.style(line, fg="red")
+    if line.startswith("@@"):
+        return click.style(line, fg="cyan")
+    return line

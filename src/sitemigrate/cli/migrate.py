@@ -9,6 +9,7 @@ import click
 from .common import (
     UsageError,
     add_option,
+    colored,
     echo_by_severity,
     echo_json,
     exit_for,
@@ -103,7 +104,7 @@ def _print_plan(plan: Plan, dry_run: bool, show_diff: bool, strict: bool) -> Non
         for change in plan.changes:
             if change.action == "change":
                 for line in change.unified_diff().splitlines():
-                    click.echo(_colored(line) if color else line)
+                    click.echo(colored(line) if color else line)
     c = plan.counts
     verb = "would write" if dry_run else "wrote"
     click.echo(
@@ -127,12 +128,3 @@ def _list_files(changes: list[FileChange], stale: list[str]) -> None:
         # Not ours, but next to files we write: the theme may still render it.
         click.echo(f"= {rel} (already there, not part of the migration; left alone)")
 
-
-def _colored(line: str) -> str:
-    if line.startswith("+") and not line.startswith("+++"):
-        return click.style(line, fg="green")
-    if line.startswith("-") and not line.startswith("---"):
-        return click.style(line, fg="red")
-    if line.startswith("@@"):
-        return click.style(line, fg="cyan")
-    return line
