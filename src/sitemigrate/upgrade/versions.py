@@ -269,8 +269,15 @@ class Family:
 
 
 def checkout_family(theme: str, root: Path) -> Family | None:
-    """The version family of a theme checkout, by the markers in ``upgrade.families`` of
-    ``converters/<theme>.yml`` (first match wins; a family without markers matches any)."""
+    """The version family of a theme checkout: for a theme the registry writes in several
+    versions, the one the checkout's files show (``registry.target_for_checkout``); else by
+    the markers in ``upgrade.families`` of ``converters/<theme>.yml`` (first match wins; a
+    family without markers matches any)."""
+    from ..registry import target_for_checkout, target_row
+
+    found, evidence = target_for_checkout(theme, root)
+    if evidence:
+        return Family(target_row(found).version or found, [found], [])
     for row in upgrade_facts(theme).get("families") or []:
         family = Family(str(row["name"]), [str(w) for w in row["writers"]],
                         list(row.get("markers") or []))
