@@ -24,7 +24,7 @@ from functools import partial
 
 from ..diagnostics import LINK_CHANGED, LIQUID_KEPT
 from ..fileset import FileSet
-from ..model import Item, Model, Origin, Page, Project, Publication
+from ..model import Item, Model, Origin, Page, Project, Publication, Theme
 from .foreign_liquid import LIQUID_KEY, LiquidTarget, make_safe
 from .urls import url_key
 from .writer import WriteContext
@@ -217,6 +217,22 @@ class BodyLinks:
             if body != item.body or repr(meta.get(LIQUID_KEY)) != kept_before:
                 files.add(item.path, item.render(body))
         self.pending.clear()
+
+
+@dataclass(frozen=True, slots=True)
+class CarriedText:
+    """Text carried from the source into a page as it is written: links rewritten to the
+    migrated URLs and Liquid the target cannot run translated or removed (kept aside and
+    reported at the record's file and line)."""
+
+    ctx: WriteContext
+    links: PermalinkMap
+    liquid: LiquidTarget
+
+    def __call__(self, text: str, record: Record | Page | Theme,
+                 meta: dict[str, object]) -> str:
+        text = self.links.rewrite(text, self.ctx, record.origin)
+        return make_safe(text, self.liquid, meta, _reporter(self.ctx, record.origin))
 
 
 def _reporter(ctx: WriteContext, origin: Origin | None) -> Callable[[str], None]:

@@ -44,19 +44,19 @@ class WriteContext:
         self.report(code, message, origin.file if origin else None,
                     origin.line if origin else None, hint=hint)
 
-    def existing_config(self) -> CommentedMap | None:
-        """The output folder's ``_config.yml`` as a comment-keeping map to merge into, or
-        ``None`` when there is none or it is empty.  One policy for every writer: a config
-        that does not load is reported (SM101; SM505 or SM502 when refused unparsed for its
-        nesting or aliases) and the writer writes a fresh one in its place."""
-        data = self.existing("_config.yml")
+    def existing_config(self, rel: str = "_config.yml") -> CommentedMap | None:
+        """The output folder's config (``_config.yml``, or ``rel``) as a comment-keeping map
+        to merge into, or ``None`` when there is none or it is empty.  One policy for every
+        writer: a config that does not load is reported (SM101; SM505 or SM502 when refused
+        unparsed for its nesting or aliases) and the writer writes a fresh one in its place."""
+        data = self.existing(rel)
         if data is None:
             return None
         try:
             return load_config(data)
         except YamlError as exc:
-            self.diagnostics.report(code_named(exc.code), f"existing _config.yml does not load "
-                                    f"({exc.message}); written afresh", "_config.yml", exc.line)
+            self.diagnostics.report(code_named(exc.code), f"existing {rel} does not load "
+                                    f"({exc.message}); written afresh", rel, exc.line)
             return None
 
 

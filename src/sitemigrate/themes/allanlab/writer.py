@@ -19,15 +19,14 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from ...common.foreign_liquid import LiquidTarget, make_safe, theme_target
-from ...common.links import PermalinkMap, TargetUrls
+from ...common.foreign_liquid import theme_target
+from ...common.links import CarriedText, PermalinkMap, TargetUrls
 from ...common.settings import report_unwritten
 from ...common.site_config import complete_config
 from ...common.urls import url_key
 from ...common.writer import WriteContext, Writer
 from ...diagnostics import (
     LINK_CHANGED,
-    LIQUID_KEPT,
     PAGE_TEXT_REPLACED,
     PATH_ESCAPE,
     RECORD_DROPPED,
@@ -71,7 +70,7 @@ class AllanlabWriter(Writer):
         slots = _project_slots(model)
         publications_url = _publications_url(model, lab)
         links = _links(model, publications_url, slots)
-        body = _Bodies(ctx, links, theme_target("allanlab", files, ctx,
+        body = CarriedText(ctx, links, theme_target("allanlab", files, ctx,
                                                 _citations(model, publications_url)))
         if model.themes or _page_with_role(model, "research"):
             files.add("_pages/research.md", _research_page(model, lab, body, slots))
@@ -81,24 +80,6 @@ class AllanlabWriter(Writer):
             for page in written:
                 _check_nav(page, ctx)
         return files
-
-
-class _Bodies:
-    """Text carried from the source into a page: links rewritten to the migrated URLs and
-    Liquid the template cannot run translated or removed (kept in the front matter)."""
-
-    def __init__(self, ctx: WriteContext, links: PermalinkMap, liquid: LiquidTarget) -> None:
-        self.ctx = ctx
-        self.links = links
-        self.liquid = liquid
-
-    def __call__(self, text: str, record: Page | Project | Theme,
-                 meta: dict[str, Any]) -> str:
-        origin = record.origin
-        where = (origin.file, origin.line) if origin else (None, None)
-        text = self.links.rewrite(text, self.ctx, origin)
-        return make_safe(text, self.liquid, meta,
-                         lambda message: self.ctx.report(LIQUID_KEPT, message, *where))
 
 
 def _citations(model: Model, publications_url: str) -> Callable[[list[str]], str]:
@@ -314,7 +295,7 @@ def _publications_page(model: Model, lab: str, ctx: WriteContext) -> str:
 
 # --- research -------------------------------------------------------------------------------
 
-def _research_page(model: Model, lab: str, body: _Bodies, slots: ProjectSlots) -> str:
+def _research_page(model: Model, lab: str, body: CarriedText, slots: ProjectSlots) -> str:
     page = _page_with_role(model, "research")
     meta = _page_front(page, lab, "Research", "textlay")
     meta.pop("themes", None)
@@ -331,7 +312,7 @@ def _research_page(model: Model, lab: str, body: _Bodies, slots: ProjectSlots) -
 
 
 def _theme_blocks(theme: Theme, level: int, pubs: dict[str, Publication],
-                  projects: dict[str, Project], carried: _Bodies, slots: ProjectSlots,
+                  projects: dict[str, Project], carried: CarriedText, slots: ProjectSlots,
                   meta: dict[str, Any]) -> list[str]:
     blocks = [f"{'#' * min(level, 6)} {_one_line(theme.title)}"]
     body = carried((theme.body or "").strip(), theme, meta)
@@ -417,7 +398,7 @@ def _project_permalink(project: Project, slots: ProjectSlots) -> str:
     return slots[id(project)][1]
 
 
-def _write_projects(model: Model, lab: str, files: FileSet, body: _Bodies,
+def _write_projects(model: Model, lab: str, files: FileSet, body: CarriedText,
                     slots: ProjectSlots) -> None:
     if not model.projects:
         return
@@ -448,7 +429,7 @@ def _write_projects(model: Model, lab: str, files: FileSet, body: _Bodies,
     files.add("_pages/projects.md", render_front_matter(meta, "\n\n".join(listing)))
 
 
-def _project_page(project: Project, lab: str, body: _Bodies, permalink: str) -> str:
+def _project_page(project: Project, lab: str, body: CarriedText, permalink: str) -> str:
     meta: dict[str, Any] = {
         "title": project.title, "layout": "textlay",
         "excerpt": project.extra.get("allanlab_excerpt") or f"{lab} -- {project.title}",
@@ -584,7 +565,7 @@ def _write_header(model: Model, files: FileSet, ctx: WriteContext, links: Permal
     return True
 
 
-def _write_pages(model: Model, files: FileSet, body: _Bodies) -> list[Page]:
+def _write_pages(model: Model, files: FileSet, body: CarriedText) -> list[Page]:
     """Write the source's pages (other than those a generated page takes over); return them."""
     written: list[Page] = []
     for page in model.pages:

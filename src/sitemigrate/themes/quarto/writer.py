@@ -30,28 +30,24 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap
-
 from ...assets import site_assets
 from ...common.foreign_liquid import (
     LiquidTarget,
     intro_above_listing,
     is_foreign_listing,
-    make_safe,
     theme_target,
 )
-from ...common.links import PermalinkMap, TargetUrls, source_permalink
+from ...common.links import CarriedText, PermalinkMap, TargetUrls, source_permalink
 from ...common.settings import report_unwritten
 from ...common.urls import url_key
 from ...common.writer import WriteContext, Writer
-from ...diagnostics import LINK_CHANGED, LIQUID_KEPT, PAGE_TEXT_REPLACED, code_named
+from ...diagnostics import LINK_CHANGED, PAGE_TEXT_REPLACED
 from ...fileset import FileSet
 from ...model import Item, Model, Page, Project, Publication, Theme
-from ...parsing.config_yaml import dump_config, load_config, merge_config
+from ...parsing.config_yaml import dump_config, merge_config
 from ...parsing.csl import KIND_TO_CSL
 from ...parsing.front_matter import render_front_matter
 from ...parsing.yamldump import dump_yaml
-from ...parsing.yamlio import YamlError
 from ...paths import UnsafePathError, safe_relative_path, slugify
 from ...transforms.socials import normalize_social
 from .codec import ABOUT_TEMPLATE, CONFIG_FILE, PUBLICATION_FIELDS, SOCIAL_ICONS
@@ -191,11 +187,7 @@ class _Site:
     def body(self, text: str, record: Page | Project | Publication | Item | Theme,
              meta: dict[str, Any]) -> str:
         """Carried text with links following the records and no Liquid left."""
-        origin = record.origin
-        where = (origin.file, origin.line) if origin else (None, None)
-        text = self.links.rewrite(text, self.ctx, origin)
-        return make_safe(text, self.liquid, meta,
-                         lambda message: self.ctx.report(LIQUID_KEPT, message, *where))
+        return CarriedText(self.ctx, self.links, self.liquid)(text, record, meta)
 
     def _aliases(self, record: Page | Project | Publication | Item) -> list[str] | None:
         """The record's old URL and its ``redirect_from`` entries, where they differ from
@@ -446,7 +438,7 @@ class _Site:
             project["resources"] = resources
         fresh = {"project": project, "website": website,
                  "format": {"html": {"theme": "cosmo", "toc": True}}}
-        existing = self._existing_config()
+        existing = self.ctx.existing_config(CONFIG_FILE)
         if existing is None:
             return dump_yaml(fresh)
         # a Quarto project already there (--onto a template, -o an existing site): ours
@@ -457,16 +449,6 @@ class _Site:
             existing["format"] = fresh["format"]
         return dump_config(existing)
 
-    def _existing_config(self) -> CommentedMap | None:
-        data = self.ctx.existing(CONFIG_FILE)
-        if data is None:
-            return None
-        try:
-            return load_config(data)
-        except YamlError as exc:
-            self.ctx.report(code_named(exc.code), f"existing {CONFIG_FILE} does not load "
-                            f"({exc.message}); written afresh", CONFIG_FILE, exc.line)
-            return None
 
     def _navbar(self) -> list[dict[str, str]]:
         home = self.home.title if self.home is not None and self.home.title else "Home"
