@@ -428,7 +428,7 @@ def parse_names(value: str) -> list[AuthorName]:
 _AND = re.compile(r"[ \r\n\t]+[aA][nN][dD][ \r\n\t]+")
 
 
-@lru_cache(maxsize=4096)  # a writer checks the author list it read, or the one it wrote
+@lru_cache(maxsize=65536)  # a writer checks the author list it read, or the one it wrote
 def _split_names(value: str) -> tuple[str, ...]:
     """``split_multiple_persons_names``; a regular expression does when nothing is braced or
     escaped, which the library walks character by character."""
@@ -487,7 +487,7 @@ def _parse_name(name: str) -> AuthorName:
     return AuthorName(family=family, given=given, suffix=suffix, marks=list(marks))
 
 
-@lru_cache(maxsize=16384)  # co-authors repeat across a bibliography
+@lru_cache(maxsize=65536)  # co-authors repeat across a bibliography
 def _name_parts(name: str) -> tuple[str, str | None, str | None, tuple[str, ...]]:
     """(family, given, suffix, marks) of one BibTeX name."""
     try:
@@ -699,12 +699,15 @@ def _splitter_safe(value: str) -> str:
 
 def _splitter_pairs(value: str) -> bool:
     depth = 0
-    for index, char in enumerate(value):
-        if char in "{}" and (index == 0 or value[index - 1] != "\\"):
-            depth += 1 if char == "{" else -1
-            if depth < 0:
-                return False
+    for brace in _UNESCAPED_BRACE.findall(value):
+        depth += 1 if brace == "{" else -1
+        if depth < 0:
+            return False
     return depth == 0
+
+
+#: a brace the splitter counts: one not right after a backslash
+_UNESCAPED_BRACE = re.compile(r"(?<!\\)[{}]")
 
 
 def format_entry(entry_type: str, key: str, fields: dict[str, str]) -> str:

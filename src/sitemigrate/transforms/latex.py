@@ -164,7 +164,7 @@ def expect_read_back(text: str) -> str:
     return latex
 
 
-@lru_cache(maxsize=4096)  # venues, names and months repeat across a file
+@lru_cache(maxsize=65536)  # venues, names and months repeat across a file
 def _decode(text: str, collapse_space: bool, markdown: bool) -> str:
     if not _LATEX_SIGNS.search(text):
         return _tidy(text, collapse_space)
@@ -393,7 +393,7 @@ _MATH = re.compile(r"\$[^$]+\$")
 _NEEDS_ESCAPE = re.compile(r"[\\{}$%&#_~\u00a0]|-(?=-)|[`'](?=[`'])|[!?](?=`)")
 
 
-@lru_cache(maxsize=8192)  # a writer escapes the same value when it checks what it wrote
+@lru_cache(maxsize=65536)  # a writer escapes the same value when it checks what it wrote
 def unicode_to_latex(text: str) -> str:
     """A BibTeX value that ``latex_to_unicode`` turns back into ``text``.
 
