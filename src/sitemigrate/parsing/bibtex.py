@@ -402,12 +402,12 @@ def _map_people(pub: Publication, fields: dict[str, str], raw_fields: dict[str, 
     author_raw = fields.pop("author", None)
     if author_raw is not None:
         pub.author_names = parse_names(author_raw)
-        pub.authors = [display_name(n) for n in pub.author_names]
+        pub.authors = list(_display_names(author_raw))
         _keep_raw(raw_fields, "author", author_raw, authors_to_bibtex(pub.authors))
     elif fields.get("editor"):
         # An edited volume is shown under its editors; "editor" itself stays in extra.
         pub.author_names = parse_names(fields["editor"])
-        pub.authors = [display_name(n) for n in pub.author_names]
+        pub.authors = list(_display_names(fields["editor"]))
 
 
 _EMPTY_NAME = re.compile(r"\s+and(?:\s+and)+\s+")
@@ -416,12 +416,31 @@ _MARKS = re.compile(r"[*†‡§¶‖&^#]+$")
 
 def parse_names(value: str) -> list[AuthorName]:
     """BibTeX ``A and B`` names (brace-aware, von/Jr parts) as structured names."""
+    return [AuthorName(family=family, given=given, suffix=suffix, marks=list(marks),
+                       others=others)
+            for family, given, suffix, marks, others in _name_parts_of(value)]
+
+
+_NameParts = tuple[str, str | None, str | None, tuple[str, ...], bool]
+
+
+@lru_cache(maxsize=65536)  # read, checked by a writer, read back: the same author lists
+def _name_parts_of(value: str) -> tuple[_NameParts, ...]:
+    """(family, given, suffix, marks, others) of every name of an author list."""
     value = _EMPTY_NAME.sub(" and ", value)  # "A and and B" lists no one between the ands
     try:
         names = _split_names(value)
     except Exception:  # noqa: BLE001 — unbalanced braces: fall back to the plain splitter
-        return [AuthorName(family=n) for n in split_authors(latex_to_unicode(value))]
-    return [_parse_name(name) for name in names]
+        return tuple((n, None, None, (), False)
+                     for n in split_authors(latex_to_unicode(value)))
+    return tuple(("others", None, None, (), True) if name.strip().lower() == "others"
+                 else (*_name_parts(name), False) for name in names)
+
+
+@lru_cache(maxsize=65536)
+def _display_names(value: str) -> tuple[str, ...]:
+    """The display names of an author list (what ``_map_people`` puts in ``authors``)."""
+    return tuple(display_name(name) for name in parse_names(value))
 
 
 #: BibTeX's name separator: "and" between runs of BibTeX white space (not "~")
@@ -478,13 +497,6 @@ def _mask_groups(value: str) -> str | None:
     else:
         pieces.append(value[pos:])
     return "".join(pieces)
-
-
-def _parse_name(name: str) -> AuthorName:
-    if name.strip().lower() == "others":
-        return AuthorName(family="others", others=True)
-    family, given, suffix, marks = _name_parts(name)
-    return AuthorName(family=family, given=given, suffix=suffix, marks=list(marks))
 
 
 @lru_cache(maxsize=65536)  # co-authors repeat across a bibliography
@@ -824,12 +836,12 @@ def _put_people(pub: Publication, out: dict[str, str], raw: dict[str, Any]) -> N
         return
     authors = _authors_with_marks(pub)
     raw_author = raw.get("author")
-    if raw_author and [display_name(n) for n in parse_names(str(raw_author))] == authors:
+    if raw_author and list(_display_names(str(raw_author))) == authors:
         out["author"] = str(raw_author)
         return
     editor = pub.extra.get("editor")
     if not raw_author and isinstance(editor, str) and \
-            [display_name(n) for n in parse_names(editor)] == authors:
+            list(_display_names(editor)) == authors:
         return  # the authors are the editors, written back from extra
     if len(pub.author_names) == len(pub.authors):
         out["author"] = " and ".join(

@@ -12,7 +12,6 @@ import re
 from functools import lru_cache
 from typing import Any
 
-_SPACE = re.compile(r"\s+")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 _LATEX_SIGNS = re.compile(r"[\\{}$~&%#_^]|--|``|''|!`|\?`")
 # A bare "&" (alignment tab to LaTeX) means "and" in .bib titles, and a bare "%" (a comment
@@ -370,9 +369,10 @@ def _decode_with_pylatexenc(text: str, markdown: bool = False) -> str:
 
 
 def _tidy(text: str, collapse_space: bool) -> str:
+    # " ".join(split()) is re.sub(r"\s+", " ", …).strip(): \s is str.isspace() for str
     if collapse_space:
-        return _SPACE.sub(" ", text).strip()
-    paragraphs = (_SPACE.sub(" ", p).strip() for p in _PARAGRAPH_BREAK.split(text))
+        return " ".join(text.split())
+    paragraphs = (" ".join(p.split()) for p in _PARAGRAPH_BREAK.split(text))
     return "\n\n".join(p for p in paragraphs if p)
 
 
