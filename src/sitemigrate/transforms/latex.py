@@ -132,9 +132,11 @@ def latex_to_markdown(text: str) -> str:
 _KNOWN: dict[str, str] = {}
 _KNOWN_MAX = 4096
 #: ``$`` only in ``$…$`` spans of non-blank math (no ``\$``, braces balanced), one after
-#: another (never ``$$``), and between them nothing escaped with a backslash or brace
+#: another (never ``$$``); between them any text without ``$`` (``unicode_to_latex`` spells
+#: its backslashes and braces as commands that decode to them: Markdown holding raw LaTeX
+#: such as ``{\"o}`` beside math, as academicpages abstracts do)
 _MATH_LAYOUT = re.compile(
-    r"[^$\\{}]*(?:\$(?=\S)(?:[^$\\{}]|\\[^${}]|\{[^$\\{}]*\})+(?<=\S)\$[^$\\{}]*)*")
+    r"[^$]*(?:\$(?=\S)(?:[^$\\{}]|\\[^${}]|\{[^$\\{}]*\})+(?<=\S)\$[^$]*)*")
 #: white space other than a space or a line break, control characters
 _ODD_SPACE = re.compile(r"[^\S \n]|[\x00-\x1f\x7f-\x9f]")
 
