@@ -244,7 +244,10 @@ def evaluate_value(value: str, macros: dict[str, str],
     """A field's value as BibTeX sees it: delimiters off, macros expanded, ``#`` joined.
     Names that are neither macros nor months are kept as written and added to
     ``undefined``."""
-    parts = _split_concatenation(value.strip())
+    value = value.strip()
+    if "#" not in value:  # no concatenation: the one part as it is
+        return _evaluate_part(value, macros, undefined)
+    parts = _split_concatenation(value)
     return "".join(_evaluate_part(part.strip(), macros, undefined) for part in parts)
 
 

@@ -306,6 +306,7 @@ def _decode_simple(text: str, markdown: bool = False) -> str | None:
         if "\\" in text:
             text = _ONE_ARG.sub(one_arg, text)
         text = _PROTECTING_BRACES.sub(_group, text)
+        brace = "{" in text  # none left: another round would change nothing
     if _MARKUP.search(text):
         return None
     text = _replace_ligatures(text)
