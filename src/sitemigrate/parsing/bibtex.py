@@ -530,6 +530,9 @@ def display_name(name: AuthorName) -> str:
 _MONTHS = {name.lower(): index for index, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): index for index, name in enumerate(calendar.month_abbr) if name})
 _MONTHS["sept"] = 9
+#: "Jan"…"Dec" by number, read once like ``_MONTHS`` (``calendar.month_abbr[i]`` formats a
+#: date on every lookup)
+_MONTH_ABBR = tuple(calendar.month_abbr)
 
 
 def month_number(value: str | None) -> int | None:
@@ -559,7 +562,7 @@ def _map_date(pub: Publication, fields: dict[str, str], raw_fields: dict[str, st
     month = month_number(month_raw)
     if month_raw is not None and (month or not pub.year):
         fields.pop("month")
-        _keep_raw(raw_fields, "month", month_raw, calendar.month_abbr[month] if month else "")
+        _keep_raw(raw_fields, "month", month_raw, _MONTH_ABBR[month] if month else "")
     if pub.year:
         pub.date = f"{pub.year:04d}-{month:02d}" if month else f"{pub.year:04d}"
 
@@ -698,6 +701,7 @@ def publication_to_bibtex(pub: Publication) -> str:
 _BACKSLASHES_BEFORE_BRACE = re.compile(r"(?<!\\)((?:\\\\)+)(?=[{}])")
 
 
+@lru_cache(maxsize=65536)  # each value is checked as written, as read back, as written again
 def _splitter_safe(value: str) -> str:
     """``value`` as bibtexparser's splitter reads it back: the splitter takes any brace after
     a backslash as escaped, so ``{\\}`` (a group holding a line break) or a value ending in
@@ -936,7 +940,7 @@ def _put_date(pub: Publication, out: dict[str, str], raw: dict[str, Any]) -> Non
         if raw_month and month_number(str(raw_month)) == month:
             out["month"] = str(raw_month)
         else:
-            out["month"] = calendar.month_abbr[month]
+            out["month"] = _MONTH_ABBR[month]
 
 
 def _put_links(pub: Publication, out: dict[str, str], names: dict[str, Any]) -> None:
@@ -999,6 +1003,7 @@ def _field_name(label: str) -> str:
     return _FIELD_NAME.sub("_", label.strip().lower()).strip("_")
 
 
+@lru_cache(maxsize=65536)  # as _splitter_safe
 def _balanced(value: str) -> str:
     """A value safe inside ``{…}``, kept verbatim when it already is (newlines too).
 
