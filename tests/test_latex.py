@@ -163,7 +163,7 @@ _WRITTEN = st.lists(st.sampled_from(
     list("aB \n\t\r\x0b\x1c\x85\u2028\xa0*_\\{}$%&#~^-'`!?\"=.,;:") + [
         "$x$", "$\\alpha$", "$g_{ij}$", "$$", "$ x$", "$x $", "$a&b$", "$50%$", "$a\\$b$",
         "$a\\\\$", "$\\{$", "${$", "$}$", "$a{b}c$", "\\emph{x}", "--", "''", "\n\n", "é",
-        "\x00", "\x01"]), max_size=40).map("".join)
+        "\x00", "\x01", "{\\\"o}", "\\c{c}", "\\\\", "{}"]), max_size=40).map("".join)
 
 
 @settings(max_examples=1500)

@@ -111,6 +111,17 @@ def test_streamed_export_is_the_indented_dump_of_to_dict(sample: Path) -> None:
     assert json.loads("".join(json_chunks(model, compact=True))) == json.loads(expected)
 
 
+def test_streamed_export_matches_json_on_odd_values() -> None:
+    """The one-pass encoder gives json's text for what extra may hold: floats (NaN and
+    infinities too), tuples, non-string keys, empty containers, escapes."""
+    model = read_site(_SAMPLES[0])
+    model.publications[0].extra.update({
+        "nan": float("nan"), "inf": float("-inf"), "f": 0.1, "big": 10**30, "t": (1, "x"),
+        3: "int key", "nested": {"e": [], "d": {}, "s": "a\"b\n\u2028é"}, "b": [True, None]})
+    expected = json.dumps(model.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    assert "".join(json_chunks(model)) == expected
+
+
 def test_export_command_writes_the_same_json(tmp_path: Path) -> None:
     sample = _SAMPLES[0]
     out = tmp_path / "model.json"

@@ -23,6 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitemigrate import batch as batch_module
+from sitemigrate import fileset
 from sitemigrate.batch import SiteJob, load_manifest, run_batch
 from sitemigrate.cli import cli
 from sitemigrate.diagnostics import Diagnostics
@@ -213,10 +214,10 @@ def test_a_mount_point_output_is_written_by_a_swap_inside_it(
 
 
 def test_a_full_disk_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def full(self: Path, data: bytes) -> int:
+    def full(path: str, data: bytes) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(Path, "write_bytes", full)
+    monkeypatch.setattr(fileset, "_write_file", full)
     code, output = invoke("migrate", ACADEMICPAGES, "--to", "al-folio", "-o", tmp_path / "o")
     assert code == 2
     assert "No space left on device" in output and f"{tmp_path / 'o'}/" in output, output

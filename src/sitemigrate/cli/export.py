@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import dataclasses
 import json
+import math
 import sys
 from collections.abc import Iterator
+from json.encoder import encode_basestring as _string
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
@@ -75,8 +78,8 @@ def json_chunks(model: Model, *, compact: bool = False) -> Iterator[str]:
     """``json.dumps(model.to_dict(), indent=2)`` plus a newline, one record at a time.
 
     The whole model as one dict and one string would take several times the model's memory;
-    records are turned into plain data and encoded one by one instead.  ``compact`` uses
-    the C encoder (no indentation), which is several times faster.
+    records are encoded one by one instead (``_indented``, straight from the model).
+    ``compact`` uses the C encoder (no indentation) on each record's plain form.
     """
     from ..model import MODEL_KEYS, to_plain
 
@@ -95,7 +98,6 @@ def json_chunks(model: Model, *, compact: bool = False) -> Iterator[str]:
                 yield encode(to_plain(value))
         yield "}\n"
         return
-    indented = json.JSONEncoder(ensure_ascii=False, indent=2).encode
     yield "{"
     for index, key in enumerate(MODEL_KEYS):
         yield ("," if index else "") + "\n  " + json.dumps(key, ensure_ascii=False) + ": "
@@ -103,9 +105,66 @@ def json_chunks(model: Model, *, compact: bool = False) -> Iterator[str]:
         if isinstance(value, list) and value:
             yield "["
             for position, record in enumerate(value):
-                text = indented(to_plain(record)).replace("\n", "\n    ")
-                yield ("," if position else "") + "\n    " + text
+                parts = ["," if position else "", "\n    "]
+                _indented(record, "\n    ", parts)
+                yield "".join(parts)
             yield "\n  ]"
         else:
-            yield indented(to_plain(value)).replace("\n", "\n  ")
+            parts = []
+            _indented(value, "\n  ", parts)
+            yield "".join(parts)
     yield "\n}\n"
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _indented(value: Any, newline: str, out: list[str]) -> None:
+    """Append ``json.dumps(to_plain(value), indent=2, ensure_ascii=False)`` to ``out``, its
+    lines after the first starting with ``newline``'s indentation: the same text, built in
+    one pass over the model instead of json's generators over a plain copy of it."""
+    cls = type(value)
+    if cls is str:
+        out.append(_string(value))
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif cls is int:
+        out.append(int.__repr__(value))
+    elif cls is list or cls is tuple:
+        if not value:
+            out.append("[]")
+            return
+        inner = newline + "  "
+        opener = "[" + inner
+        for item in value:
+            out.append(opener)
+            opener = "," + inner
+            _indented(item, inner, out)
+        out.append(newline + "]")
+    elif cls is float and math.isfinite(value):
+        out.append(float.__repr__(value))
+    elif cls is dict or cls in _FIELDS or (dataclasses.is_dataclass(cls)
+                                           and not isinstance(value, type)):
+        if cls is dict:
+            pairs: Any = ((str(k), v) for k, v in value.items())
+        else:
+            names = _FIELDS.get(cls)
+            if names is None:
+                names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
+            pairs = ((name, getattr(value, name)) for name in names)
+        inner = newline + "  "
+        opener = "{" + inner
+        for name, item in pairs:
+            out.append(opener + _string(name) + ": ")
+            opener = "," + inner
+            _indented(item, inner, out)
+        out.append(newline + "}" if opener[0] == "," else "{}")
+    else:  # NaN, subclasses, anything odd: json's own encoder on to_plain's form
+        from ..model import to_plain
+
+        text = json.dumps(to_plain(value), indent=2, ensure_ascii=False)
+        out.append(text.replace("\n", newline))

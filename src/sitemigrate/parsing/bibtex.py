@@ -244,7 +244,10 @@ def evaluate_value(value: str, macros: dict[str, str],
     """A field's value as BibTeX sees it: delimiters off, macros expanded, ``#`` joined.
     Names that are neither macros nor months are kept as written and added to
     ``undefined``."""
-    parts = _split_concatenation(value.strip())
+    value = value.strip()
+    if "#" not in value:  # no concatenation: the one part as it is
+        return _evaluate_part(value, macros, undefined)
+    parts = _split_concatenation(value)
     return "".join(_evaluate_part(part.strip(), macros, undefined) for part in parts)
 
 
@@ -402,12 +405,12 @@ def _map_people(pub: Publication, fields: dict[str, str], raw_fields: dict[str, 
     author_raw = fields.pop("author", None)
     if author_raw is not None:
         pub.author_names = parse_names(author_raw)
-        pub.authors = [display_name(n) for n in pub.author_names]
+        pub.authors = list(_display_names(author_raw))
         _keep_raw(raw_fields, "author", author_raw, authors_to_bibtex(pub.authors))
     elif fields.get("editor"):
         # An edited volume is shown under its editors; "editor" itself stays in extra.
         pub.author_names = parse_names(fields["editor"])
-        pub.authors = [display_name(n) for n in pub.author_names]
+        pub.authors = list(_display_names(fields["editor"]))
 
 
 _EMPTY_NAME = re.compile(r"\s+and(?:\s+and)+\s+")
@@ -416,19 +419,38 @@ _MARKS = re.compile(r"[*†‡§¶‖&^#]+$")
 
 def parse_names(value: str) -> list[AuthorName]:
     """BibTeX ``A and B`` names (brace-aware, von/Jr parts) as structured names."""
+    return [AuthorName(family=family, given=given, suffix=suffix, marks=list(marks),
+                       others=others)
+            for family, given, suffix, marks, others in _name_parts_of(value)]
+
+
+_NameParts = tuple[str, str | None, str | None, tuple[str, ...], bool]
+
+
+@lru_cache(maxsize=65536)  # read, checked by a writer, read back: the same author lists
+def _name_parts_of(value: str) -> tuple[_NameParts, ...]:
+    """(family, given, suffix, marks, others) of every name of an author list."""
     value = _EMPTY_NAME.sub(" and ", value)  # "A and and B" lists no one between the ands
     try:
         names = _split_names(value)
     except Exception:  # noqa: BLE001 — unbalanced braces: fall back to the plain splitter
-        return [AuthorName(family=n) for n in split_authors(latex_to_unicode(value))]
-    return [_parse_name(name) for name in names]
+        return tuple((n, None, None, (), False)
+                     for n in split_authors(latex_to_unicode(value)))
+    return tuple(("others", None, None, (), True) if name.strip().lower() == "others"
+                 else (*_name_parts(name), False) for name in names)
+
+
+@lru_cache(maxsize=65536)
+def _display_names(value: str) -> tuple[str, ...]:
+    """The display names of an author list (what ``_map_people`` puts in ``authors``)."""
+    return tuple(display_name(name) for name in parse_names(value))
 
 
 #: BibTeX's name separator: "and" between runs of BibTeX white space (not "~")
 _AND = re.compile(r"[ \r\n\t]+[aA][nN][dD][ \r\n\t]+")
 
 
-@lru_cache(maxsize=4096)  # a writer checks the author list it read, or the one it wrote
+@lru_cache(maxsize=65536)  # a writer checks the author list it read, or the one it wrote
 def _split_names(value: str) -> tuple[str, ...]:
     """``split_multiple_persons_names``; a regular expression does when nothing is braced or
     escaped, which the library walks character by character."""
@@ -480,14 +502,7 @@ def _mask_groups(value: str) -> str | None:
     return "".join(pieces)
 
 
-def _parse_name(name: str) -> AuthorName:
-    if name.strip().lower() == "others":
-        return AuthorName(family="others", others=True)
-    family, given, suffix, marks = _name_parts(name)
-    return AuthorName(family=family, given=given, suffix=suffix, marks=list(marks))
-
-
-@lru_cache(maxsize=16384)  # co-authors repeat across a bibliography
+@lru_cache(maxsize=65536)  # co-authors repeat across a bibliography
 def _name_parts(name: str) -> tuple[str, str | None, str | None, tuple[str, ...]]:
     """(family, given, suffix, marks) of one BibTeX name."""
     try:
@@ -515,6 +530,9 @@ def display_name(name: AuthorName) -> str:
 _MONTHS = {name.lower(): index for index, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): index for index, name in enumerate(calendar.month_abbr) if name})
 _MONTHS["sept"] = 9
+#: "Jan"…"Dec" by number, read once like ``_MONTHS`` (``calendar.month_abbr[i]`` formats a
+#: date on every lookup)
+_MONTH_ABBR = tuple(calendar.month_abbr)
 
 
 def month_number(value: str | None) -> int | None:
@@ -544,7 +562,7 @@ def _map_date(pub: Publication, fields: dict[str, str], raw_fields: dict[str, st
     month = month_number(month_raw)
     if month_raw is not None and (month or not pub.year):
         fields.pop("month")
-        _keep_raw(raw_fields, "month", month_raw, calendar.month_abbr[month] if month else "")
+        _keep_raw(raw_fields, "month", month_raw, _MONTH_ABBR[month] if month else "")
     if pub.year:
         pub.date = f"{pub.year:04d}-{month:02d}" if month else f"{pub.year:04d}"
 
@@ -683,6 +701,7 @@ def publication_to_bibtex(pub: Publication) -> str:
 _BACKSLASHES_BEFORE_BRACE = re.compile(r"(?<!\\)((?:\\\\)+)(?=[{}])")
 
 
+@lru_cache(maxsize=65536)  # each value is checked as written, as read back, as written again
 def _splitter_safe(value: str) -> str:
     """``value`` as bibtexparser's splitter reads it back: the splitter takes any brace after
     a backslash as escaped, so ``{\\}`` (a group holding a line break) or a value ending in
@@ -699,12 +718,15 @@ def _splitter_safe(value: str) -> str:
 
 def _splitter_pairs(value: str) -> bool:
     depth = 0
-    for index, char in enumerate(value):
-        if char in "{}" and (index == 0 or value[index - 1] != "\\"):
-            depth += 1 if char == "{" else -1
-            if depth < 0:
-                return False
+    for brace in _UNESCAPED_BRACE.findall(value):
+        depth += 1 if brace == "{" else -1
+        if depth < 0:
+            return False
     return depth == 0
+
+
+#: a brace the splitter counts: one not right after a backslash
+_UNESCAPED_BRACE = re.compile(r"(?<!\\)[{}]")
 
 
 def format_entry(entry_type: str, key: str, fields: dict[str, str]) -> str:
@@ -821,12 +843,12 @@ def _put_people(pub: Publication, out: dict[str, str], raw: dict[str, Any]) -> N
         return
     authors = _authors_with_marks(pub)
     raw_author = raw.get("author")
-    if raw_author and [display_name(n) for n in parse_names(str(raw_author))] == authors:
+    if raw_author and list(_display_names(str(raw_author))) == authors:
         out["author"] = str(raw_author)
         return
     editor = pub.extra.get("editor")
     if not raw_author and isinstance(editor, str) and \
-            [display_name(n) for n in parse_names(editor)] == authors:
+            list(_display_names(editor)) == authors:
         return  # the authors are the editors, written back from extra
     if len(pub.author_names) == len(pub.authors):
         out["author"] = " and ".join(
@@ -918,7 +940,7 @@ def _put_date(pub: Publication, out: dict[str, str], raw: dict[str, Any]) -> Non
         if raw_month and month_number(str(raw_month)) == month:
             out["month"] = str(raw_month)
         else:
-            out["month"] = calendar.month_abbr[month]
+            out["month"] = _MONTH_ABBR[month]
 
 
 def _put_links(pub: Publication, out: dict[str, str], names: dict[str, Any]) -> None:
@@ -981,6 +1003,7 @@ def _field_name(label: str) -> str:
     return _FIELD_NAME.sub("_", label.strip().lower()).strip("_")
 
 
+@lru_cache(maxsize=65536)  # as _splitter_safe
 def _balanced(value: str) -> str:
     """A value safe inside ``{…}``, kept verbatim when it already is (newlines too).
 

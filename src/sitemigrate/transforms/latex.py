@@ -12,7 +12,6 @@ import re
 from functools import lru_cache
 from typing import Any
 
-_SPACE = re.compile(r"\s+")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 _LATEX_SIGNS = re.compile(r"[\\{}$~&%#_^]|--|``|''|!`|\?`")
 # A bare "&" (alignment tab to LaTeX) means "and" in .bib titles, and a bare "%" (a comment
@@ -133,9 +132,11 @@ def latex_to_markdown(text: str) -> str:
 _KNOWN: dict[str, str] = {}
 _KNOWN_MAX = 4096
 #: ``$`` only in ``$…$`` spans of non-blank math (no ``\$``, braces balanced), one after
-#: another (never ``$$``), and between them nothing escaped with a backslash or brace
+#: another (never ``$$``); between them any text without ``$`` (``unicode_to_latex`` spells
+#: its backslashes and braces as commands that decode to them: Markdown holding raw LaTeX
+#: such as ``{\"o}`` beside math, as academicpages abstracts do)
 _MATH_LAYOUT = re.compile(
-    r"[^$\\{}]*(?:\$(?=\S)(?:[^$\\{}]|\\[^${}]|\{[^$\\{}]*\})+(?<=\S)\$[^$\\{}]*)*")
+    r"[^$]*(?:\$(?=\S)(?:[^$\\{}]|\\[^${}]|\{[^$\\{}]*\})+(?<=\S)\$[^$]*)*")
 #: white space other than a space or a line break, control characters
 _ODD_SPACE = re.compile(r"[^\S \n]|[\x00-\x1f\x7f-\x9f]")
 
@@ -164,7 +165,7 @@ def expect_read_back(text: str) -> str:
     return latex
 
 
-@lru_cache(maxsize=4096)  # venues, names and months repeat across a file
+@lru_cache(maxsize=65536)  # venues, names and months repeat across a file
 def _decode(text: str, collapse_space: bool, markdown: bool) -> str:
     if not _LATEX_SIGNS.search(text):
         return _tidy(text, collapse_space)
@@ -305,6 +306,7 @@ def _decode_simple(text: str, markdown: bool = False) -> str | None:
         if "\\" in text:
             text = _ONE_ARG.sub(one_arg, text)
         text = _PROTECTING_BRACES.sub(_group, text)
+        brace = "{" in text  # none left: another round would change nothing
     if _MARKUP.search(text):
         return None
     text = _replace_ligatures(text)
@@ -370,9 +372,10 @@ def _decode_with_pylatexenc(text: str, markdown: bool = False) -> str:
 
 
 def _tidy(text: str, collapse_space: bool) -> str:
+    # " ".join(split()) is re.sub(r"\s+", " ", …).strip(): \s is str.isspace() for str
     if collapse_space:
-        return _SPACE.sub(" ", text).strip()
-    paragraphs = (_SPACE.sub(" ", p).strip() for p in _PARAGRAPH_BREAK.split(text))
+        return " ".join(text.split())
+    paragraphs = (" ".join(p.split()) for p in _PARAGRAPH_BREAK.split(text))
     return "\n\n".join(p for p in paragraphs if p)
 
 
@@ -393,7 +396,7 @@ _MATH = re.compile(r"\$[^$]+\$")
 _NEEDS_ESCAPE = re.compile(r"[\\{}$%&#_~\u00a0]|-(?=-)|[`'](?=[`'])|[!?](?=`)")
 
 
-@lru_cache(maxsize=8192)  # a writer escapes the same value when it checks what it wrote
+@lru_cache(maxsize=65536)  # a writer escapes the same value when it checks what it wrote
 def unicode_to_latex(text: str) -> str:
     """A BibTeX value that ``latex_to_unicode`` turns back into ``text``.
 
