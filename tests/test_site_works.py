@@ -189,3 +189,19 @@ def test_a_config_navbar_links_menu_is_the_navigation(tmp_path: Path) -> None:
     assert {"title": "Papers", "url": "/papers"} in nav["main"]
     assert all(e["url"] != "/blog/" for e in nav["main"])  # no such page: left out, reported
     assert any(d.code == "SM306" and "/blog/" in d.message for d in plan.diagnostics)
+
+
+def test_onto_academicpages_shows_no_broken_picture_without_an_avatar(tmp_path: Path) -> None:
+    theme = _academicpages_checkout(tmp_path / "theme")
+    (theme / "_includes").mkdir()
+    (theme / "_includes" / "author-profile.html").write_text(
+        '<div itemscope>\n  <div class="author__avatar">\n    <img src="{{ author.avatar | '
+        'prepend: "/images/" }}">\n  </div>\n  <div class="author__content">x</div>\n</div>\n',
+        encoding="utf-8")
+    out = tmp_path / "out"
+    plan = migrate(_custom_site(tmp_path / "site"), "academicpages", out, onto=theme)
+    sidebar = (out / "_includes" / "author-profile.html").read_text(encoding="utf-8")
+    assert '{% if author.avatar %}<div class="author__avatar">' in sidebar
+    assert sidebar.count("{% endif %}") == 1 and 'class="author__content"' in sidebar
+    assert any(d.file == "_includes/author-profile.html" and "avatar" in d.message
+               for d in plan.diagnostics)

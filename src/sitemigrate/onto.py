@@ -126,11 +126,16 @@ def _clear(mapping: Any, path: list[str], sample: Any, *, keep_key: bool) -> boo
     return True
 
 
-def clear_sample_text(files: FileSet, theme: str) -> list[str]:
+SAMPLE_TEXT_WHY = ("the template's own lab name, funding and address replaced by this site's "
+                   "(or removed)")
+
+
+def clear_sample_text(files: FileSet, theme: str) -> list[tuple[str, str]]:
     """Rewrite the template's own text in its includes (``sample_text`` in its converters
-    data: the Allan lab template names its lab, funding and address in the HTML); return
-    the files changed.  A pattern that does not match (another version) changes nothing."""
-    changed: list[str] = []
+    data: the Allan lab template names its lab, funding and address in the HTML; the
+    academicpages sidebar shows an avatar image even when none is set); return each file
+    changed with why.  A pattern that does not match (another version) changes nothing."""
+    changed: dict[str, str] = {}
     for rule in converter(theme).get("sample_text") or []:
         rel = str(rule["file"])
         data = files.get(rel)
@@ -140,6 +145,5 @@ def clear_sample_text(files: FileSet, theme: str) -> list[str]:
         new = re.sub(str(rule["pattern"]), str(rule["replace"]), text, flags=re.S)
         if new != text:
             files.add(rel, new)
-            if rel not in changed:
-                changed.append(rel)
-    return changed
+            changed.setdefault(rel, str(rule.get("why") or SAMPLE_TEXT_WHY))
+    return list(changed.items())

@@ -260,9 +260,8 @@ def _onto_files(model: Model, target: str, theme_dir: Path, ctx: WriteContext,
         )
     for rel, data in written.items():
         base.files.add(rel, data)
-    for rel in clear_sample_text(base.files, target):
-        diagnostics.report(AMBIGUOUS_CONTENT, "the template's own lab name, funding and address "
-                           "replaced by this site's (or removed)", rel)
+    for rel, why in clear_sample_text(base.files, target):
+        diagnostics.report(AMBIGUOUS_CONTENT, why, rel)
     for key in clear_sample_values(base.files, target):
         diagnostics.report(
             AMBIGUOUS_CONTENT,
