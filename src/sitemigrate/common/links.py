@@ -237,8 +237,7 @@ class CarriedText:
 
 def _reporter(ctx: WriteContext, origin: Origin | None) -> Callable[[str], None]:
     def report(message: str) -> None:
-        ctx.report(LIQUID_KEPT, message, origin.file if origin else None,
-                   origin.line if origin else None)
+        ctx.report_at(LIQUID_KEPT, message, origin)
 
     return report
 

@@ -399,8 +399,7 @@ class _Plan:
     def _loss(self, code: Code, message: str, record: Any, *, hint: str | None = None,
               ) -> None:
         origin = getattr(record, "origin", None)
-        self.ctx.report(code, message, origin.file if origin else None,
-                        origin.line if origin else None, hint=hint)
+        self.ctx.report_at(code, message, origin, hint=hint)
 
     # -- projects and items -----------------------------------------------------------------
 

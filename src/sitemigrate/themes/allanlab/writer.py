@@ -210,8 +210,7 @@ def _flag_kind(extra: dict[str, Any]) -> str | None:
 
 def _lost(ctx: WriteContext, pub: Publication, message: str) -> None:
     origin = pub.origin
-    ctx.report(SETTING_DROPPED, f"{pub.id}: {message}", origin.file if origin else None,
-               origin.line if origin else None,
+    ctx.report_at(SETTING_DROPPED, f"{pub.id}: {message}", origin,
                hint="nothing to do unless a layout of yours shows that field")
 
 
@@ -249,11 +248,10 @@ def _publications_page(model: Model, lab: str, ctx: WriteContext) -> str:
     page = _page_with_role(model, "publications")
     if page and page.body.strip() and "publi.highlight" not in page.body:
         origin = page.origin
-        ctx.report(
+        ctx.report_at(
             PAGE_TEXT_REPLACED,
             "publications page text replaced by the template's publist loops",
-            origin.file if origin else None,
-            origin.line if origin else None,
+            origin,
         )
     body = "\n".join((
         "# Publications", "",
@@ -408,11 +406,10 @@ def _write_projects(model: Model, lab: str, files: FileSet, body: CarriedText,
     intro = page.body.strip("\n") if page else ""
     if "{%" in intro:
         origin = page.origin if page else None
-        body.ctx.report(
+        body.ctx.report_at(
             PAGE_TEXT_REPLACED,
             "projects page text with Liquid loops replaced by the list of project pages",
-            origin.file if origin else None,
-            origin.line if origin else None,
+            origin,
         )
     elif intro and page:
         listing.append(_escape_body(body(intro, page, meta)))
@@ -595,12 +592,11 @@ def _write_pages(model: Model, files: FileSet, body: CarriedText) -> list[Page]:
 def _check_nav(page: Page, ctx: WriteContext) -> None:
     if page.nav and page.permalink and url_key(page.permalink) not in HEADER_LINKS:
         origin = page.origin
-        ctx.report(
+        ctx.report_at(
             LINK_CHANGED,
             f"page {page.id!r} was in the navigation; the Allan lab header "
             "(_includes/header.html) is hard-coded and has no link to it",
-            origin.file if origin else None,
-            origin.line if origin else None,
+            origin,
             hint=f"add a link to {page.permalink} in _includes/header.html",
         )
 

@@ -32,6 +32,7 @@ from typing import Any
 
 from ...assets import site_assets
 from ...common.foreign_liquid import (
+    LIQUID_KEY,
     LiquidTarget,
     intro_above_listing,
     is_foreign_listing,
@@ -283,11 +284,10 @@ class _Site:
                 intro = intro_above_listing(text)
                 if is_foreign_listing(text, "listing:"):
                     origin = page.origin
-                    self.ctx.report(PAGE_TEXT_REPLACED, f"{collection} page: the source's "
+                    self.ctx.report_at(PAGE_TEXT_REPLACED, f"{collection} page: the source's "
                                     "Liquid listing is replaced by a Quarto listing",
-                                    origin.file if origin else None,
-                                    origin.line if origin else None)
-                    meta["sitemigrate_liquid"] = [text[len(intro):].strip("\n")] \
+                                    origin)
+                    meta[LIQUID_KEY] = [text[len(intro):].strip("\n")] \
                         if text[len(intro):].strip() else None
                     text = intro
             text = self.body(text, page, meta)
