@@ -12,7 +12,8 @@ from sitemigrate.model import Model
 from sitemigrate.registry import get_writer
 
 #: The target theme's reader, by writer name.
-READER_FOR = {"academicpages": "academicpages", "al-folio": "al-folio", "allanlab": "allanlab"}
+READER_FOR = {"academicpages": "academicpages", "al-folio": "al-folio", "allanlab": "allanlab",
+              "hugoblox": "hugoblox"}
 
 
 def _norm(text: str | None) -> str:

@@ -132,6 +132,9 @@ FRONT_MATTER_NOT_MAPPING = _code(
 UNKNOWN_KIND = _code(
     "SM110", "unknown-kind", "error", LOST, "the source kind could not be recognised",
     "name the kind with --from KIND (see `sitemigrate themes`)")
+INVALID_TOML = _code(
+    "SM111", "invalid-toml", "error", LOST, "TOML front matter or config does not parse",
+    "fix the TOML at the line given (quotes, brackets, one key per line)")
 
 # --- SM2xx: content understood only in part -------------------------------------------------
 MISSING_TITLE = _code(
@@ -171,6 +174,14 @@ MISSING_ASSET = _code(
     "SM212", "missing-asset", "warning", INFO,
     "a file the content references (image, PDF, slides) is not in the source folder",
     "copy the file into the migrated site at the same path")
+OTHER_LANGUAGE = _code(
+    "SM213", "other-language", "warning", LOST,
+    "a multi-language site: only the default language's content was read",
+    "migrate each language's content folder on its own (--from hugoblox on content/<lang>)")
+HUGO_SHORTCODE = _code(
+    "SM214", "hugo-shortcode", "warning", CHANGED,
+    "a Hugo shortcode was converted to Markdown or removed; its source is kept aside",
+    "rewrite that part of the page with what the target theme offers")
 
 # --- SM3xx: content the target cannot hold --------------------------------------------------
 FIELD_DROPPED = _code(
@@ -288,6 +299,10 @@ TEMPLATE_LEFTOVER = _code(
     "SM611", "template-leftover", "warning", CHANGED,
     "the built site shows a sample value of the theme's template",
     "set the value in _config.yml or the data file named, or clear it")
+LIQUID_IN_HUGO = _code(
+    "SM612", "liquid-in-hugo", "error", CHANGED,
+    "Liquid in a Hugo content file: Hugo shows it as text",
+    "replace the tag with Markdown or a Hugo shortcode")
 
 # --- SM9xx: internal ------------------------------------------------------------------------
 INTERNAL_ERROR = _code(
