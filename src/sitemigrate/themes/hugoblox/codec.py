@@ -58,6 +58,9 @@ THEMES = "sitemigrate_themes"
 RECORD_ID = "sitemigrate_id"  #: the record's id when its folder name is another
 NAMES = "sitemigrate_names"  #: structured names a display string does not give back
 KIND = "sitemigrate_kind"  #: a kind the CSL type written does not name on its own
+#: ``site.extra`` key of the sections' own ``_index.md`` (title, intro text, front matter):
+#: not pages of the model, since every target lists a section with its own listing page
+SECTION_PAGES = "hugoblox_sections"
 #: the model's ``extra`` key holding the files of a bundle (source paths), copied by writers
 BUNDLE_FILES = "hugoblox_files"
 

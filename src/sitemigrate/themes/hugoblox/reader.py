@@ -28,6 +28,7 @@ from ...diagnostics import (
     HUGO_SHORTCODE,
     MISSING_TITLE,
     OTHER_LANGUAGE,
+    PAGE_TEXT_REPLACED,
     SETTING_DROPPED,
 )
 from ...model import AuthorName, Item, Model, Page, Project, Publication, Site, Source, Theme
@@ -57,6 +58,7 @@ from .codec import (
     REMOTE_IMAGE,
     ROLE,
     ROOT_CONFIGS,
+    SECTION_PAGES,
     SECTIONS,
     SELF,
     SOCIAL_ICONS,
@@ -525,8 +527,8 @@ class _State:
         _author_notes(pub, meta)
         raw_date = meta.pop(PARTIAL_DATE, None) or meta.pop("date", None)
         meta.pop("date", None)
-        pub.award = text_or_none(meta.pop("award", None))
-        pub.citation = text_or_none(meta.pop("citation", None))
+        pub.award = _raw_text(meta.pop("award", None))
+        pub.citation = _raw_text(meta.pop("citation", None))
         more_ids = meta.pop(IDENTIFIERS, None)
         if isinstance(more_ids, dict):
             pub.identifiers.update({str(k): str(v) for k, v in more_ids.items()})
@@ -808,19 +810,21 @@ class _State:
         self.model.pages.append(page)
 
     def listing_page(self, index: Path, role: str, section: str) -> None:
-        """A section's ``_index.md``: its title and text become the listing page."""
+        """A section's ``_index.md``: its title, intro text and settings are kept in site
+        extra (a Hugo Blox target writes them back); every other target lists the section
+        on its own listing page, so its intro text is reported."""
         parsed = _parse(index, self.ctx)
         if parsed is None:
             return
-        self.ctx.saw("page", index, 1)
         meta = dict(parsed.meta)
-        page = Page(id=section, title=text_or_none(meta.pop("title", None)),
-                    permalink=f"/{section}/", nav=False, role=role,
-                    origin=self.ctx.origin(index, 1))
-        page.body = self._body(parsed, index, page.extra)
         _unfold(meta)
-        page.extra.update(meta)
-        self.model.pages.append(page)
+        text = self._body(parsed, index, meta)
+        if text.strip():
+            meta["text"] = text
+            self.ctx.report(PAGE_TEXT_REPLACED, f"the intro of the {section} section is kept "
+                            "for a Hugo Blox target; other targets show their own "
+                            f"{role} listing without it", index, parsed.body_line)
+        self.model.site.extra.setdefault(SECTION_PAGES, {})[role] = meta
 
     def home_widgets(self, folder: Path) -> None:
         """Wowchemy's ``content/home/*.md`` widgets: their text is kept in site extra."""
@@ -859,6 +863,11 @@ def _author_notes(pub: Publication, meta: dict[str, Any]) -> None:
         meta.pop("author_notes")
         for name, parts in zip(pub.author_names, tokens, strict=True):
             name.marks.extend(m for m in parts if m not in name.marks)
+
+
+def _raw_text(value: Any) -> str | None:
+    """Text as written (spaces kept), ``None`` when there is none."""
+    return value if isinstance(value, str) and value.strip() else None
 
 
 def _kept_names(pub: Publication, kept: Any) -> None:

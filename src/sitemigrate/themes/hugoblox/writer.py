@@ -65,6 +65,7 @@ from .codec import (
     RECORD_ID,
     REMOTE_IMAGE,
     ROLE,
+    SECTION_PAGES,
     SECTIONS,
     SELF,
     THEMES,
@@ -121,7 +122,7 @@ class _Site:
         role = _LISTING_ROLES.get(page.role or "")
         if page.permalink == "/":
             return "/"
-        if role is not None and self.section_has(role):
+        if role is not None and self.section_has(role) and self.listing_page_of(role) is page:
             return f"/{_folder(role)}/"
         return page.permalink or f"/{slugify(page.id)}/"
 
@@ -209,18 +210,21 @@ class _Site:
                             ("talks", "Talks"), ("posts", "Blog")):
             if self.section_has(role):
                 page = self.listing_page_of(role)
-                entries.append({"name": (page.title if page and page.title else title),
+                kept = self.kept_section(role)
+                name = page.title if page and page.title else \
+                    (kept.get("title") if isinstance(kept, dict) else None)
+                entries.append({"name": str(name or title),
                                 "url": f"/{_folder(role)}/", "weight": weight})
                 weight += 10
-        for section in self.sections:
-            if section not in (_folder("talks"), _folder("posts")):
-                entries.append({"name": section.replace("-", " ").title(),
-                                "url": f"/{section}/", "weight": weight})
-                weight += 10
+        more = [(section.replace("-", " ").title(), f"/{section}/") for section in self.sections
+                if section not in (_folder("talks"), _folder("posts"))]
         for page in self.model.pages:
             url = self.page_url(page)
-            if page.nav and url and url != "/" and all(e["url"] != url for e in entries):
-                entries.append({"name": page.title or page.id, "url": url, "weight": weight})
+            if page.nav and url and url != "/":
+                more.append((_plain(page.title or page.id), url))
+        for name, url in sorted(set(more)):  # one order whatever the source's order
+            if all(e["url"] != url for e in entries):
+                entries.append({"name": name, "url": url, "weight": weight})
                 weight += 10
         return entries
 
@@ -246,8 +250,9 @@ class _Site:
             social = normalize_social(key, value)
             if social.url and social.service != "email":
                 icon = ICONS_FOR.get(social.service)
-                links.append({"icon": icon, "url": social.url} if icon else
-                             {"icon": "hero/link", "url": social.url, "label": key})
+                url = social.url.replace("{", "%7B").replace("}", "%7D")
+                links.append({"icon": icon, "url": url} if icon else
+                             {"icon": "hero/link", "url": url, "label": social.service})
         for extra in site.extra.get("hugoblox_links") or []:
             if isinstance(extra, dict):
                 links.append(extra)
@@ -264,9 +269,20 @@ class _Site:
 
     # -- listing and home pages ------------------------------------------------------------
 
+    def kept_section(self, role: str) -> Any:
+        kept = self.model.site.extra.get(SECTION_PAGES)
+        return kept.get(role) if isinstance(kept, dict) else None
+
     def listing_page_of(self, role: str) -> Page | None:
-        return next((p for p in self.model.pages
-                     if _LISTING_ROLES.get(p.role or "") == role and p.permalink != "/"), None)
+        """The source's listing page of ``role``: the one at ``/role/`` or named after it,
+        else the first with that role."""
+        if isinstance(self.kept_section(role), dict):
+            return None  # a Hugo source's own section index
+        pages = [p for p in self.model.pages
+                 if _LISTING_ROLES.get(p.role or "") == role and p.permalink != "/"]
+        named = [p for p in pages if p.id in (role, p.role)
+                 or (p.permalink or "").strip("/") in (role, p.role)]
+        return (named or pages or [None])[0]
 
     def listing_pages(self) -> dict[int, str]:
         """Write each section's ``_index.md`` (the source's listing page's title and intro);
@@ -281,7 +297,12 @@ class _Site:
             meta: dict[str, Any] = {"title": page.title if page and page.title else title,
                                     "view": view}
             body = ""
-            if page is not None:
+            kept = self.kept_section(role)
+            if page is None and isinstance(kept, dict):
+                meta["title"] = str(kept.get("title") or title)
+                self.front(meta, {k: v for k, v in kept.items() if k != "text"})
+                body = str(kept.get("text") or "")
+            elif page is not None:
                 taken[id(page)] = _folder(role)
                 self.front(meta, page.extra)
                 body = self.body(page.body, page, meta, listing=True)
@@ -389,7 +410,7 @@ class _Site:
         meta: dict[str, Any] = {"title": _plain(project.title)}
         if project.id != slug:
             meta[RECORD_ID] = project.id
-        if project.description:
+        if project.description and project.description.strip():
             meta["summary"] = project.description
         meta.update(_dates(project.date, None))
         if project.order is not None:
