@@ -47,7 +47,8 @@ def test_themes_says_where_to_get_each_target() -> None:
     assert set(homes) == set(target_themes())
     assert homes == {"academicpages": "https://github.com/academicpages/academicpages.github.io",
                      "al-folio": "https://github.com/alshedivat/al-folio",
-                     "allanlab": "https://github.com/mpa139/allanlab"}
+                     "allanlab": "https://github.com/mpa139/allanlab",
+                     "hugoblox": "https://github.com/HugoBlox/hugo-blox-builder"}
     for home in homes.values():
         assert f"git clone {home}" in text
     assert all("home" in r for r in data["readers"])

@@ -18,6 +18,7 @@ parameters) so the Hugo Blox reader reads the same model back.
 from __future__ import annotations
 
 import dataclasses
+import html
 import re
 from pathlib import PurePosixPath
 from typing import Any
@@ -82,6 +83,7 @@ _BASE_PREFIX = re.compile(r"\{\{-?\s*(?:site\.url\s*\}\}\{\{-?\s*)?(?:site\.base
                           r"base_path)\s*-?\}\}")
 _LIQUID = re.compile(r"\{%-?\s*(raw|endraw|comment)\s*-?%\}|\{%.*?%\}|\{\{.*?\}\}", re.S)
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}")
+_OPENER = re.compile(r"\{(?=[{%])")
 
 
 class HugobloxWriter(Writer):
@@ -160,8 +162,9 @@ class _Site:
 
     def config(self) -> None:
         site = self.model.site
+        # forthcoming papers and talks have dates ahead: Hugo leaves those out unless told
         hugo = {"title": site.title or site.name or "", "baseURL": (site.url or "") + "/"
-                if site.url else None}
+                if site.url else None, "buildFuture": True}
         self.merge_yaml(f"{CONFIG_FOLDER}/hugo.yaml", hugo, fresh={
             **hugo, "baseURL": hugo["baseURL"] or "/", "defaultContentLanguage": "en",
             "taxonomies": {"author": "authors", "tag": "tags",
@@ -697,9 +700,13 @@ def _render(meta: dict[str, Any], body: str = "") -> str:
 
 
 def _plain(text: str) -> str:
-    """Text Hugo's templates escape themselves: the quotes the inert pass wrote as entities
-    (for Jekyll layouts that print titles inside attributes) go back to quotes."""
-    return text.replace("&quot;", '"').replace("&#39;", "'")
+    """Text Hugo's templates escape themselves (``{{ .Title }}``): entities the source or
+    the inert pass wrote (``&quot;``, ``&apos;``, ``&amp;``) become characters, except an
+    opening ``<`` and Liquid openers, which stay escaped."""
+    if "&" not in text:
+        return text
+    plain = html.unescape(text).replace("<", "&lt;")
+    return _OPENER.sub("&#123;", plain)
 
 
 def _one_line(text: str) -> str:
