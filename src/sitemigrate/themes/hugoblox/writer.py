@@ -285,7 +285,8 @@ class _Site:
                  if _LISTING_ROLES.get(p.role or "") == role and p.permalink != "/"]
         named = [p for p in pages if p.id in (role, p.role)
                  or (p.permalink or "").strip("/") in (role, p.role)]
-        return (named or pages or [None])[0]
+        found = named or pages
+        return found[0] if found else None
 
     def listing_pages(self) -> dict[int, str]:
         """Write each section's ``_index.md`` (the source's listing page's title and intro);
