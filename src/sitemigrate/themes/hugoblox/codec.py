@@ -37,7 +37,8 @@ GO_MODULE: str = _DATA["go_module"]
 HUGO_VERSION: str = str(_DATA["hugo_version"])
 SAMPLE_NAMES: tuple[str, ...] = tuple(_DATA["sample_names"])
 HUGO_RESERVED: frozenset[str] = frozenset(_DATA["hugo_reserved"])
-BIB_FIELDS: frozenset[str] = frozenset(_DATA["bib_fields"])
+BIB_FIELDS: tuple[str, ...] = tuple(_DATA["bib_fields"])
+TEXT_LISTS: frozenset[str] = frozenset(_DATA["text_lists"])
 
 #: front-matter keys of a publication bundle the reader maps onto model fields; the writer
 #: sets them itself (an ``extra`` key of the same name is not written)

@@ -69,6 +69,7 @@ from .codec import (
     SECTION_PAGES,
     SECTIONS,
     SELF,
+    TEXT_LISTS,
     THEMES,
 )
 
@@ -404,8 +405,11 @@ class _Site:
         self.bundle_files(pub.extra.get(BUNDLE_FILES), folder)
         body = text_or_none(pub.extra.get("content")) or ""
         self.files.add(f"{folder}/index.md", _render(meta, body))
-        for_bib = dataclasses.replace(pub, image=None, selected=False, citation=None, extra={
-            k: v for k, v in pub.extra.items() if k in BIB_FIELDS})
+        # the BibTeX fields in one order, wherever the page keeps them
+        for_bib = dataclasses.replace(
+            pub, title=_plain(pub.title), venue=_plain(pub.venue) if pub.venue else None,
+            image=None, selected=False, citation=None, extra={
+            k: pub.extra[k] for k in BIB_FIELDS if k in pub.extra})
         self.files.add(f"{folder}/cite.bib", publication_to_bibtex(for_bib))
 
     def project(self, project: Project) -> None:
@@ -514,7 +518,8 @@ class _Site:
         folded = extra.get(FOLDED)
         folded = set(folded) if isinstance(folded, list) else set()
         for key, value in _kept_extra(extra, tuple(meta)).items():
-            if (not hugo and key in HUGO_RESERVED) or key in folded:
+            if (not hugo and key in HUGO_RESERVED) or key in folded \
+                    or (key in TEXT_LISTS and not _text_or_texts(value)):
                 meta.setdefault(FRONT, {})[key] = value
             else:
                 meta[key] = value
@@ -679,6 +684,11 @@ def _deep_merge(config: Any, values: dict[str, Any]) -> None:
             _deep_merge(config[key], value)
         elif value is not None:
             config[key] = value
+
+
+def _text_or_texts(value: Any) -> bool:
+    return isinstance(value, str) or (isinstance(value, list)
+                                       and all(isinstance(v, str) for v in value))
 
 
 def _names_kept(pub: Publication) -> dict[int, dict[str, str | None]]:
