@@ -218,3 +218,11 @@ def test_hugo_builds_the_migrated_sample_and_lists_every_publication(tmp_path: P
     assert _listed(public, "projects", ["Marsh Monitor"]) == 1
     home = (public / "index.html").read_text(encoding="utf-8")
     assert "Marta Oyelaran-Keane" in home and "Dr. Alex Johnson" not in home
+
+
+def test_verify_detects_a_written_hugo_site_and_leaves_its_build_to_hugo(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    migrate(SAMPLE, "hugoblox", out)
+    report = verify_site(out, build=True)  # the theme detected from the files
+    assert report.theme == "hugoblox" and report.ok and not report.built
+    assert "SM609" in {d.code for d in report.diagnostics}
