@@ -73,6 +73,8 @@ def test_author_ids_resolve_through_the_profiles_and_the_owner_is_self() -> None
                                              "University of the North Shore")
     assert site.email == "marta@north-shore.example.edu"
     assert site.socials["github"] == "https://github.com/moyelaran"
+    [person] = [i for i in model.items if i.collection == "people"]  # the other profile
+    assert (person.title, person.extra["role"]) == ("Joon-ho Park", "PhD student")
 
 
 def test_cite_bib_fills_what_the_front_matter_lacks_and_never_overrides(tmp_path: Path) -> None:

@@ -163,6 +163,7 @@ class HugobloxReader(Reader):
                         state.home(file)
                     else:
                         state.page(file, file.stem)
+        state.people()
         state.link_projects()
         return model
 
@@ -476,7 +477,7 @@ class _State:
         self.root = root
         self.ctx = ctx
         self.model = model
-        self.people = people
+        self.people_data = people
         self.pub_projects: dict[str, list[str]] = {}
         self.project_slugs: dict[str, Project] = {}
 
@@ -589,13 +590,13 @@ class _State:
             text = text_or_none(item if not isinstance(item, dict) else item.get("name"))
             if text is None:
                 continue
-            name = self.people.name(text)
+            name = self.people_data.name(text)
             display = name or text
             author = parse_name(display)
             if name is not None:
                 author.id = text
-            author.is_self = (name is not None and text == self.people.owner) \
-                or index in marks or (self.people.owner is None and text in OWNER_IDS)
+            author.is_self = (name is not None and text == self.people_data.owner) \
+                or index in marks or (self.people_data.owner is None and text in OWNER_IDS)
             if name is None and text in OWNER_IDS and self.model.site.name:
                 display = self.model.site.name
                 author = parse_name(display)
@@ -839,6 +840,23 @@ class _State:
             self.ctx.report(SETTING_DROPPED, f"home page widget {file.stem!r} is a Hugo "
                             "Academic block; kept aside (the target's home page shows the "
                             "profile and listings)", file, 1)
+
+    def people(self) -> None:
+        """Every profile but the owner's is a person of the site (a lab's members)."""
+        people = self.people_data
+        for slug, meta in people.profiles.items():
+            if slug == people.owner:
+                continue
+            file = people.files[slug]
+            self.ctx.saw("item", file, 1)
+            item = Item(collection="people", id=slug, title=people.name(slug),
+                        body=people.bodies.get(slug, "").strip("\n"),
+                        origin=self.ctx.origin(file, 1))
+            item.extra.update({k: v for k, v in meta.items()
+                               if k not in ("title", "name", "_avatar")})
+            if meta.get("_avatar"):
+                item.extra["avatar"] = meta["_avatar"]
+            self.model.items.append(item)
 
     def link_projects(self) -> None:
         projects = {**{p.id: p for p in self.model.projects}, **self.project_slugs}
