@@ -147,7 +147,8 @@ def test_no_liquid_reaches_a_hugo_content_file(tmp_path: Path) -> None:
         "index.md": "---\ntitle: Home\n---\nHello {{ site.title }}.\n"
                     "{% include figure.html path=\"img/a.png\" %}\n"
                     "{% for p in site.data.publications %}{{ p.title }}{% endfor %}\n"
-                    "{% if site.x %}shown{% endif %}\n"})
+                    "{% if site.x %}shown{% endif %}\n"
+                    "See [the tool]((http://tool.example.org/)).\n"})
     out = tmp_path / "out"
     plan = migrate(root, "hugoblox", out)
     for path in (out / "content").rglob("*.md"):
@@ -155,6 +156,7 @@ def test_no_liquid_reaches_a_hugo_content_file(tmp_path: Path) -> None:
         assert "{%" not in body and not re.search(r"\{\{\s*(site|p)\.", body), path
     home = (out / "content/_index.md").read_text(encoding="utf-8")
     assert "Hello" in home and "/img/a.png" in home
+    assert "[the tool](http://tool.example.org/)" in home  # Hugo's link hook parses it
     assert "SM303" in {d.code for d in plan.diagnostics}
     assert verify_site(out, "hugoblox").ok
 

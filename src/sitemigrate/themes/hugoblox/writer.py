@@ -28,7 +28,7 @@ from ...common.foreign_liquid import LIQUID_KEY, LiquidTarget, translate
 from ...common.links import PermalinkMap, TargetUrls
 from ...common.liquid_guard import Target
 from ...common.writer import WriteContext, Writer
-from ...diagnostics import LIQUID_KEPT, PAGE_TEXT_REPLACED
+from ...diagnostics import LINK_CHANGED, LIQUID_KEPT, PAGE_TEXT_REPLACED
 from ...fileset import FileSet
 from ...model import Item, Model, Page, Project, Publication, Theme
 from ...parsing.bibtex import publication_to_bibtex
@@ -85,6 +85,9 @@ _BASE_PREFIX = re.compile(r"\{\{-?\s*(?:site\.url\s*\}\}\{\{-?\s*)?(?:site\.base
 _LIQUID = re.compile(r"\{%-?\s*(raw|endraw|comment)\s*-?%\}|\{%.*?%\}|\{\{.*?\}\}", re.S)
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _OPENER = re.compile(r"\{(?=[{%])")
+_MD_DEST = re.compile(r"(\]\(\s*<?)((?:[^()\s<>]|\([^()\s]*\))+)")
+#: a colon in the first path segment without a scheme before it (Go's url.Parse refuses it)
+_BAD_DEST = re.compile(r"^(?![A-Za-z][A-Za-z0-9+.-]*:)[^/?#]*:")
 
 
 class HugobloxWriter(Writer):
@@ -524,6 +527,25 @@ class _Site:
             else:
                 meta[key] = value
 
+    def destinations(self, text: str, where: tuple[str | None, int | None]) -> str:
+        """Link targets Go's URL parser refuses (``[x]((http://a.org))``, a colon in the
+        first path segment) stop the Blox link hook and the whole build: unwrapped or made
+        relative, and reported."""
+        if "](" not in text:
+            return text
+
+        def fix(match: re.Match[str]) -> str:
+            dest = match.group(2)
+            if not _BAD_DEST.match(dest):
+                return match.group(0)
+            inner = dest[1:-1] if dest.startswith("(") and dest.endswith(")") else None
+            new = inner if inner and not _BAD_DEST.match(inner) else "./" + dest
+            self.ctx.report(LINK_CHANGED, f"link target {dest!r} written as {new!r} (Hugo "
+                            "cannot parse it)", *where)
+            return match.group(1) + new
+
+        return _MD_DEST.sub(fix, text)
+
     # -- pieces ----------------------------------------------------------------------------
 
     def record_links(self, links: dict[str, str]) -> list[dict[str, str]]:
@@ -570,7 +592,7 @@ class _Site:
         where = (origin.file, origin.line) if origin else (None, None)
         text = self.links.rewrite(text, self.ctx, origin)
         if "{%" not in text and "{{" not in text:
-            return text
+            return self.destinations(text, where)
         if listing:
             from ...common.foreign_liquid import intro_above_listing
 
@@ -604,6 +626,7 @@ class _Site:
             self.ctx.report(LIQUID_KEPT, "Liquid Hugo cannot run was removed from the body "
                             "(kept under sitemigrate_liquid)", *where)
         rest = rest.replace("{{", "{&#123;").replace("{%", "{&#37;")
+        rest = self.destinations(rest, where)
         if removed:
             kept = meta.get(LIQUID_KEY)
             meta[LIQUID_KEY] = (list(kept) if isinstance(kept, list) else []) + removed
