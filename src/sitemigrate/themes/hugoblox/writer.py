@@ -84,7 +84,7 @@ _BASE_PREFIX = re.compile(r"\{\{-?\s*(?:site\.url\s*\}\}\{\{-?\s*)?(?:site\.base
                           r"base_path)\s*-?\}\}")
 _LIQUID = re.compile(r"\{%-?\s*(raw|endraw|comment)\s*-?%\}|\{%.*?%\}|\{\{.*?\}\}", re.S)
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}")
-_OPENER = re.compile(r"\{(?=[{%])")
+_OPENER = re.compile(r"\{(?=[{%:])")
 _MD_DEST = re.compile(r"(\]\(\s*<?)((?:[^()\s<>]|\([^()\s]*\))+)")
 #: a colon in the first path segment without a scheme before it (Go's url.Parse refuses it)
 _BAD_DEST = re.compile(r"^(?![A-Za-z][A-Za-z0-9+.-]*:)[^/?#]*:")
@@ -736,7 +736,8 @@ def _render(meta: dict[str, Any], body: str = "") -> str:
 def _plain(text: str) -> str:
     """Text Hugo's templates escape themselves (``{{ .Title }}``): entities the source or
     the inert pass wrote (``&quot;``, ``&apos;``, ``&amp;``) become characters, except an
-    opening ``<`` and Liquid openers, which stay escaped."""
+    opening ``<``, Liquid openers and kramdown's ``{:``, which stay escaped (the same text is
+    read back by the Jekyll targets' layouts)."""
     if "&" not in text:
         return text
     plain = html.unescape(text).replace("<", "&lt;")
