@@ -41,7 +41,8 @@ def sample_sources() -> list[Path]:
         return []
     sources: list[Path] = []
     for folder in sorted(p for p in SAMPLES.iterdir() if p.is_dir()):
-        if (folder / "_config.yml").exists() or (folder / "_config.yaml").exists():
+        if (folder / "_config.yml").exists() or (folder / "_config.yaml").exists() \
+                or (folder / "config" / "_default").is_dir():  # a Jekyll or a Hugo site
             sources.append(folder)
         else:
             sources.extend(sorted(p for p in folder.iterdir() if p.is_file()))

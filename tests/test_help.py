@@ -49,7 +49,8 @@ def test_themes_says_where_to_get_each_target() -> None:
                      "al-folio": "https://github.com/alshedivat/al-folio",
                      "al-folio@0.x": "https://github.com/alshedivat/al-folio",
                      "allanlab": "https://github.com/mpa139/allanlab",
-                     "quarto": "https://quarto.org/docs/get-started/"}
+                     "quarto": "https://quarto.org/docs/get-started/",
+                     "hugoblox": "https://github.com/HugoBlox/hugo-blox-builder"}
     versions = {w["name"]: w["version"] for w in data["writers"]}
     assert versions["al-folio"] == "1" and versions["al-folio@0.x"] == "0.x"
     assert versions["academicpages"] is None

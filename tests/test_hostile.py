@@ -101,6 +101,12 @@ def _site(kind: str, root: Path, payload: str) -> Path:
                 "issued": {"date-parts": [[2020]]}}
         files = {"refs.json": json.dumps([item])}
         src = root / "refs.json"
+    elif kind == "hugoblox":
+        files = {"config/_default/hugo.yaml": f"title: {q}\n",
+                 "content/publication/hostile/index.md":
+                     f"---\ntitle: {q}\nauthors: [Jane Doe]\ndate: '2020-01-01'\n"
+                     f"publication_types: ['2']\npublication: {q}\nabstract: {q}\n"
+                     "url_pdf: 'javascript:PWN()'\n---\n"}
     elif kind == "tsv":
         files = {"publications.tsv": "pub_date\ttitle\tvenue\texcerpt\tcitation\turl_slug\t"
                                      f"paper_url\n2020-01-01\t{payload}\t{payload}\t{payload}\t"

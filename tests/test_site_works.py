@@ -47,8 +47,9 @@ def test_the_home_page_is_served_at_the_root_in_every_target(tmp_path: Path,
                                                               target: str) -> None:
     out = tmp_path / "out"
     migrate(_custom_site(tmp_path / "site"), target, out)
-    # a Quarto website's home page is its index.qmd (Quarto has no permalinks)
-    home = "index.qmd" if (out / "_quarto.yml").is_file() else _permalinks(out).get("/")
+    # Quarto's home page is its index.qmd, Hugo's content/_index.md (neither has permalinks)
+    home = {"quarto": "index.qmd", "hugoblox": "content/_index.md"}.get(target) \
+        or _permalinks(out).get("/")
     assert home is not None, _permalinks(out)
     assert "Hello." in (out / home).read_text(encoding="utf-8")
 

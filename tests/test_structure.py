@@ -147,8 +147,18 @@ def _data_lists(value: Any, where: str) -> Iterator[tuple[str, set[str]]]:
 
 #: code tables whose keys are the shared vocabulary the theme tables map from, not a theme's
 #: fact: ``SERVICES`` names each social service (with its URL form); each theme's
-#: ``socials:`` says under which key and in which form that theme writes a service
-_VOCABULARY = frozenset({"sitemigrate.transforms.socials.SERVICES"})
+#: ``socials:`` says under which key and in which form that theme writes a service; the
+#: model's kinds, link labels and identifier names (and the BibTeX and academicpages tables
+#: keyed by them) are what the Hugo Blox tables map to its publication and link types
+_VOCABULARY = frozenset({
+    "sitemigrate.transforms.socials.SERVICES", "sitemigrate.model.PUBLICATION_KINDS",
+    "sitemigrate.model.LINK_LABELS", "sitemigrate.parsing.bibtex.LINK_FIELDS",
+    "sitemigrate.parsing.bibtex.KIND_TYPES",
+    "sitemigrate.themes.academicpages.writer.EXTRA_CATEGORY_OF_KIND",
+    "sitemigrate.transforms.identifiers._STRICT",
+    # keyed by the model's kinds and link labels (the vocabulary hugoblox's tables share)
+    "sitemigrate.parsing.csl.KIND_TO_CSL", "sitemigrate.themes.quarto.writer.KIND_LABELS",
+    "sitemigrate.themes.quarto.writer.LINK_TEXT"})
 
 
 def test_no_fact_is_kept_both_in_data_and_in_code() -> None:

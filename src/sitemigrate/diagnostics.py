@@ -141,6 +141,9 @@ BASE_VERSION_FOUND = _code(
     "SM118", "base-version-found", "info", INFO,
     "upgrade: the theme version the site was forked from, found by its files' hashes",
     "nothing to do; the evidence is in the message")
+INVALID_TOML = _code(
+    "SM111", "invalid-toml", "error", LOST, "TOML front matter or config does not parse",
+    "fix the TOML at the line given (quotes, brackets, one key per line)")
 
 # --- SM2xx: content understood only in part -------------------------------------------------
 MISSING_TITLE = _code(
@@ -213,6 +216,14 @@ CONFIG_KEY_MOVED = _code(
     "SM225", "config-key-moved", "info", INFO,
     "upgrade: a config key the new version names or keeps elsewhere was renamed or moved",
     "check the key at its new place")
+OTHER_LANGUAGE = _code(
+    "SM213", "other-language", "warning", LOST,
+    "a multi-language site: only the default language's content was read",
+    "migrate each language's content folder on its own (--from hugoblox on content/<lang>)")
+HUGO_SHORTCODE = _code(
+    "SM214", "hugo-shortcode", "warning", CHANGED,
+    "a Hugo shortcode was converted to Markdown or removed; its source is kept aside",
+    "rewrite that part of the page with what the target theme offers")
 
 # --- SM3xx: content the target cannot hold --------------------------------------------------
 FIELD_DROPPED = _code(
@@ -376,6 +387,10 @@ LIQUID_LEFT = _code(
     "SM615", "liquid-left", "warning", CHANGED,
     "Liquid is left in a page of a target that runs none; it shows as text",
     "replace it with the Markdown or Quarto shortcode it stood for")
+LIQUID_IN_HUGO = _code(
+    "SM612", "liquid-in-hugo", "error", CHANGED,
+    "Liquid in a Hugo content file: Hugo shows it as text",
+    "replace the tag with Markdown or a Hugo shortcode")
 
 # --- SM9xx: internal ------------------------------------------------------------------------
 INTERNAL_ERROR = _code(

@@ -76,6 +76,10 @@ def _normalize(text: str) -> str:
 
 def build_and_find(site: Path, theme: str, diagnostics: Diagnostics) -> BuildOutcome:
     """Build into a temporary folder and look for each item of the site's model."""
+    if not (site / "_config.yml").is_file():  # a Hugo site (hugoblox): not Jekyll's to build
+        diagnostics.report(BUILD_UNAVAILABLE, f"{theme} is not a Jekyll site; build it with "
+                           "its own tool (README: Hugo Blox); only the static checks ran")
+        return BuildOutcome()
     bundle = shutil.which("bundle")
     if bundle and (site / "Gemfile").is_file() and gems_installed(bundle, site):
         return _build(site, theme, [bundle, "exec", "jekyll"], [], diagnostics, bundled=True)

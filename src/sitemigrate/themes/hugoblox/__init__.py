@@ -1,0 +1,1 @@
+"""The Hugo Blox theme (Hugo Academic / Wowchemy): its reader, writer and checks."""
