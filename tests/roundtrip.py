@@ -6,6 +6,7 @@ import html
 from collections import Counter
 from pathlib import Path
 
+from sitemigrate.common.foreign_liquid import KEPT_SITE_KEY
 from sitemigrate.common.kept_liquid import gather_kept_liquid
 from sitemigrate.common.writer import WriteContext
 from sitemigrate.fileset import FileSet
@@ -56,5 +57,5 @@ def plan_files(model: Model, target: str) -> FileSet:
     """The files ``migrate`` writes for ``model`` (the writer's, with the removed Liquid
     gathered as the pipeline does), without assets or an output folder."""
     files = get_writer(target).write(model, WriteContext())
-    gather_kept_liquid(files)
+    gather_kept_liquid(files, model.site.extra.get(KEPT_SITE_KEY))
     return files

@@ -158,7 +158,11 @@ _VOCABULARY = frozenset({
     "sitemigrate.transforms.identifiers._STRICT",
     # keyed by the model's kinds and link labels (the vocabulary hugoblox's tables share)
     "sitemigrate.parsing.csl.KIND_TO_CSL", "sitemigrate.themes.quarto.writer.KIND_LABELS",
-    "sitemigrate.themes.quarto.writer.LINK_TEXT"})
+    "sitemigrate.themes.quarto.writer.LINK_TEXT",
+    # keyed by the kinds of records a page lists (academicpages' listing_pages shares them)
+    "sitemigrate.themes.academicpages.writer.ITEM_FOLDERS",
+    "sitemigrate.themes.academicpages.writer.LISTINGS",
+    "sitemigrate.themes.academicpages.writer.NATIVE_LOOPS"})
 
 
 def test_no_fact_is_kept_both_in_data_and_in_code() -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assets import copy_assets
+from .common.foreign_liquid import KEPT_SITE_KEY
 from .common.kept_liquid import attach_kept_liquid, gather_kept_liquid
 from .common.reader import ReadContext
 from .common.writer import WriteContext
@@ -202,7 +203,7 @@ def plan_migration(model: Model, target: str, out_dir: str | Path, *,
         diagnostics.report(INTERNAL_ERROR, f"{target} writer failed: {type(exc).__name__}: {exc}")
         files, ctx = FileSet(), WriteContext(diagnostics)
     before = set(files)
-    gather_kept_liquid(files)
+    gather_kept_liquid(files, model.site.extra.get(KEPT_SITE_KEY))
     assets = copy_assets(files, model, diagnostics, max_file_bytes(),
                          ctx.moved_assets) if len(files) else 0
     written.update(rel for rel in files if rel not in before)

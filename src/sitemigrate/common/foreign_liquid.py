@@ -46,6 +46,9 @@ _CLOSING = {"raw": "endraw", "comment": "endcomment"}
 BASE_PATH = "{% assign base_path = site.url | append: site.baseurl %}"
 #: front-matter key keeping the Liquid cut out of a body (nothing is lost)
 LIQUID_KEY = "sitemigrate_liquid"
+#: site extra key holding a read kept-Liquid file's entries that went to no record (a Hugo
+#: section index the reader keeps as site data): written back into that file as they were
+KEPT_SITE_KEY = "sitemigrate_removed_liquid"
 DATA_SUFFIXES = (".yml", ".yaml", ".json", ".csv", ".tsv")
 
 

@@ -15,10 +15,11 @@ from ..fileset import FileSet
 from ..model import Item, Model, Page, Project
 from ..parsing.yamldump import dump_yaml
 from ..parsing.yamlio import YamlError, load_yaml
-from .foreign_liquid import LIQUID_KEY
+from .foreign_liquid import KEPT_SITE_KEY, LIQUID_KEY
 from .reader import ReadContext
 
 KEPT_FILE = "_sitemigrate/removed-liquid.yml"
+
 _HEADER = ("# Liquid that sitemigrate removed from the pages below, because the target theme\n"
            "# cannot run it (each removal is in the migration report with its body line).\n"
            "# Jekyll does not build folders whose name starts with '_': nothing here renders.\n")
@@ -26,9 +27,10 @@ _PAGE_SUFFIXES = (".md", ".markdown", ".html", ".qmd")
 _KEY_LINE = re.compile(rf"^{LIQUID_KEY}:", re.M)
 
 
-def gather_kept_liquid(files: FileSet) -> int:
-    """Move every page's kept-Liquid block out of its front matter into ``KEPT_FILE``;
-    return the number of pages it came from."""
+def gather_kept_liquid(files: FileSet, unplaced: object = None) -> int:
+    """Move every page's kept-Liquid block out of its front matter into ``KEPT_FILE``, with
+    the ``unplaced`` entries of a read kept file (``KEPT_SITE_KEY``) no page took; return
+    the number of pages it came from."""
     kept: dict[str, list[str]] = {}
     for rel in list(files):
         if not rel.endswith(_PAGE_SUFFIXES) or rel.startswith("_sitemigrate/"):
@@ -41,9 +43,14 @@ def gather_kept_liquid(files: FileSet) -> int:
             text, snippets = split
             files.add(rel, text)
             kept[rel] = snippets
+    count = len(kept)
+    if isinstance(unplaced, dict):
+        for rel, snippets in unplaced.items():
+            if isinstance(snippets, list) and str(rel) not in kept:
+                kept[str(rel)] = [str(s) for s in snippets]
     if kept:
-        files.add(KEPT_FILE, _HEADER + dump_yaml(kept))
-    return len(kept)
+        files.add(KEPT_FILE, _HEADER + dump_yaml(dict(sorted(kept.items()))))
+    return count
 
 
 def _without_kept(text: str) -> tuple[str, list[str]] | None:
@@ -87,12 +94,15 @@ def attach_kept_liquid(model: Model, ctx: ReadContext) -> int:
     if not isinstance(kept, dict):
         return 0
     records: list[Page | Project | Item] = [*model.pages, *model.projects, *model.items]
-    attached = 0
+    attached: set[str] = set()
     for record in records:
         snippets = kept.get(record.origin.file) if record.origin else None
         if isinstance(snippets, list) and all(isinstance(s, str) for s in snippets):
             before = record.extra.get(LIQUID_KEY)
             record.extra[LIQUID_KEY] = [*(before if isinstance(before, list) else []),
                                         *snippets]
-            attached += 1
-    return attached
+            attached.add(record.origin.file if record.origin else "")
+    unplaced = {str(k): v for k, v in kept.items() if str(k) not in attached}
+    if unplaced:
+        model.site.extra[KEPT_SITE_KEY] = unplaced
+    return len(attached)

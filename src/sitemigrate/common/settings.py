@@ -16,6 +16,7 @@ from typing import Any
 
 from ..diagnostics import SETTING_DROPPED
 from ..model import Site
+from .foreign_liquid import KEPT_SITE_KEY
 from .writer import WriteContext
 
 #: ``Site.extra`` keys holding the rest of the user's ``_config.yml`` as a map
@@ -91,8 +92,8 @@ def unwritten_settings(site: Site, carried: Iterable[str]) -> Iterator[Setting]:
         elif key == "running_header":
             page = site.origin.file if site.origin else None
             yield Setting(f"the running page header {_short(value)}", page, None, "other")
-        elif key == "socials_file":
-            continue  # a marker: the socials themselves are site.socials
+        elif key == "socials_file" or key == KEPT_SITE_KEY:
+            continue  # a marker / kept aside by the pipeline, not a setting of the user's
         elif key == "socials_flags" and isinstance(value, dict):
             for sub in value:
                 yield Setting(f"{str(sub)!r} of _data/socials.yml", "_data/socials.yml", None,

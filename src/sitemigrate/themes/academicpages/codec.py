@@ -21,6 +21,9 @@ KIND_OF_CATEGORY: dict[str, str] = {k: v["kind"] for k, v in _DATA["categories"]
 #: ``author:`` keys that are model fields, not social networks
 AUTHOR_FIELDS: dict[str, str] = dict(_DATA["author_fields"])
 AVATAR_FOLDER: str = _DATA["avatar_folder"]
+#: the template's listing page of each kind of record: (URL, last URL segments naming it)
+LISTING_PAGES: dict[str, tuple[str, frozenset[str]]] = {
+    kind: (row["url"], frozenset(row["aliases"])) for kind, row in _DATA["listing_pages"].items()}
 #: Liquid tags Jekyll and the theme's plugins know; any other tag aborts the build
 KNOWN_TAGS: frozenset[str] = STANDARD_TAGS | frozenset(_DATA["plugin_tags"])
 #: the template's includes, layouts and data files

@@ -56,6 +56,7 @@ from .codec import (
     AVATAR_FOLDER,
     ITEM_COLLECTIONS,
     KNOWN_TAGS,
+    LISTING_PAGES,
     TEMPLATE_COLLECTIONS,
     THEME_DATA,
     THEME_INCLUDES,
@@ -627,10 +628,16 @@ class _Plan:
         return "\n".join(parts)
 
     def _navigation(self) -> None:
-        served = {url_key(link) for link in self.permalinks}
-        entries = []
+        served = {url_key(link) for link in self.permalinks} | set(self._listings())
+        listings = self._listings()
+        entries: list[dict[str, Any]] = []
         for entry in self.model.site.navigation:
             url = str(entry.get("url", ""))
+            if url_key(url) not in served:  # another theme's listing URL: the template's
+                url = next((listing for listing, names in listings.values()
+                            if url_key(url).rsplit("/", 1)[-1] in names), url)
+            if any(_same_page(e["url"], url) for e in entries):
+                continue
             if "://" in url or url.startswith(("#", "mailto:")) or url_key(url) in served:
                 entries.append({"title": entry.get("title", ""), "url": url})
             else:
@@ -643,6 +650,16 @@ class _Plan:
                 entries.append({"title": entry["title"], "url": entry["url"]})
         if entries:
             self.files.add("_data/navigation.yml", dump_yaml({"main": entries}))
+
+    def _listings(self) -> dict[str, tuple[str, frozenset[str]]]:
+        """URL key -> (URL, menu names) of the template's listing pages that have something
+        to list (publications, talks, teaching, projects, posts)."""
+        model = self.model
+        has = {"publications": bool(model.publications), "projects": bool(model.projects)}
+        for item in model.items:
+            has[item.collection] = True
+        return {url_key(url): (url, names) for kind, (url, names) in LISTING_PAGES.items()
+                if has.get(kind)}
 
     def _config(self) -> None:
         dropped: list[str] = []
