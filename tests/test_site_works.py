@@ -155,25 +155,26 @@ def test_the_allan_lab_header_lists_the_sites_own_pages(tmp_path: Path) -> None:
     assert not {"/team", "/research", "/pictures", "/nowhere/"} & {u for u, _ in links}
 
 
+@pytest.mark.parametrize(("target", "listing"), [("academicpages", "site.publications"),
+                                                 ("al-folio", "{% bibliography")])
 def test_a_static_publications_page_gets_the_listing_of_what_it_does_not_show(
-        tmp_path: Path) -> None:
+        tmp_path: Path, target: str, listing: str) -> None:
     """A publications page whose text is about something else (links elsewhere) shows the
-    theme's listing below its text on academicpages; one whose text lists every title stays
-    as it is."""
+    theme's listing below its text; one whose text lists every title stays as it is."""
     site = _custom_site(tmp_path / "site")
     (site / "papers.md").unlink()
     (site / "publications.md").write_text("---\ntitle: Papers\npermalink: /pubs/\n---\n"
                                     "See [my list](https://example.org/list).\n",
                                     encoding="utf-8")
     out = tmp_path / "out"
-    migrate(site, "academicpages", out, kind="custom")
+    migrate(site, target, out, kind="custom")
     page = (out / _permalinks(out)["/pubs/"]).read_text(encoding="utf-8")
-    assert "See [my list]" in page and "site.publications" in page
+    assert "See [my list]" in page and listing in page
     (site / "publications.md").write_text("---\ntitle: Papers\npermalink: /pubs/\n---\n"
                                     "- A Paper (2021)\n", encoding="utf-8")
-    migrate(site, "academicpages", out, kind="custom", force=True)
+    migrate(site, target, out, kind="custom", force=True)
     page = (out / _permalinks(out)["/pubs/"]).read_text(encoding="utf-8")
-    assert "site.publications" not in page and "A Paper" in page
+    assert listing not in page and "A Paper" in page
 
 
 def test_a_config_navbar_links_menu_is_the_navigation(tmp_path: Path) -> None:

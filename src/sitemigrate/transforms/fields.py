@@ -10,6 +10,7 @@ import calendar
 import datetime as _dt
 import html
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -353,3 +354,15 @@ def text_or_none(value: Any) -> str | None:
         return None
     text = str(value).strip()
     return text or None
+
+
+def misses_a_title(text: str, titles: Iterable[str | None]) -> bool:
+    """Whether ``text`` (a page's body) lacks one of ``titles``: it does not show every
+    publication by itself (it is about something else, or listed them through Liquid)."""
+    shown = _words(text)
+    return any(_words(title)[:60] not in shown for title in titles)
+
+
+def _words(text: str | None) -> str:
+    """Text reduced to its lower-case words, for finding a title in a page."""
+    return " ".join(re.findall(r"[^\W_]+", plain_text(text or "").lower()))

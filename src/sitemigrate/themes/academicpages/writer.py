@@ -50,7 +50,7 @@ from ...model import Item, Model, Page, Project, Publication, Theme
 from ...parsing.front_matter import render_front_matter
 from ...parsing.yamldump import dump_yaml
 from ...paths import unique_name
-from ...transforms.fields import normalize_date, plain_text, year_of
+from ...transforms.fields import misses_a_title, normalize_date, year_of
 from ...transforms.identifiers import find_identifiers
 from .codec import (
     AVATAR_FOLDER,
@@ -497,8 +497,7 @@ class _Plan:
     def _listed_elsewhere(self, page: Page) -> bool:
         """The page's own text misses the title of some publication (it is about something
         else, or listed them through Liquid that is gone)."""
-        shown = _words(page.body)
-        return any(_words(p.title)[:60] not in shown for p in self.model.publications)
+        return misses_a_title(page.body, (p.title for p in self.model.publications))
 
     def _publications_listed(self) -> bool:
         """A written page loops over the publications, or a publications page's own text
@@ -882,11 +881,6 @@ def _cite(args: str, plan: _Plan, record: Any) -> str:
 
 
 WRITER = AcademicpagesWriter()
-
-
-def _words(text: str | None) -> str:
-    """Text reduced to its lower-case words, for finding a title in a page."""
-    return " ".join(re.findall(r"[^\W_]+", plain_text(text or "").lower()))
 
 
 def _same_page(a: str, b: str) -> bool:

@@ -79,7 +79,7 @@ from ...parsing.config_yaml import merge_config as merge_yaml_config
 from ...parsing.front_matter import render_front_matter
 from ...parsing.yamldump import dump_yaml
 from ...paths import slugify, unique_name
-from ...transforms.fields import normalize_date
+from ...transforms.fields import misses_a_title, normalize_date
 from ...transforms.latex import expect_read_back
 from ...transforms.socials import normalize_social, social_value
 from .codec import (
@@ -344,6 +344,13 @@ class _Writing:
             elif page.role == "publications" and is_foreign_listing(page.body, "{% bibliography"):
                 self._page_file(self._listing_page(page),
                                 self._with_undated(under_intro(page.body, PUBLICATIONS_BODY)))
+            elif page.role == "publications" and "{% bibliography" not in page.body and \
+                    misses_a_title(page.body, (p.title for p in self.model.publications)):
+                self.ctx.report_at(PAGE_TEXT_REPLACED, "publications page: its text does not "
+                                   "list the site's publications; al-folio's bibliography "
+                                   "added below it", page.origin)
+                self._page_file(page, self._with_undated(
+                    page.body.rstrip("\n") + "\n\n" + PUBLICATIONS_BODY))
             elif page.role == "publications":
                 self._page_file(page, self._with_undated(page.body))
             elif page is about:
