@@ -115,3 +115,20 @@ def test_the_profile_picture_goes_where_the_target_shows_it(
     assert (out / copied_to).read_text(encoding="utf-8") == "JPEG"
     written = "_config.yml" if target == "academicpages" else "_pages/about.md"
     assert shown_as in (out / written).read_text(encoding="utf-8")
+
+
+def test_an_added_sources_files_come_from_its_own_folder(tmp_path: Path) -> None:
+    """``--add``: a publication of the added site links a PDF of that site's folder."""
+    first = _profile_site(tmp_path / "first", "academicpages")
+    added = tmp_path / "added"
+    (added / "_bibliography").mkdir(parents=True)
+    (added / "files").mkdir()
+    (added / "files" / "other.pdf").write_bytes(b"%PDF other")
+    (added / "_bibliography" / "papers.bib").write_text(
+        "@article{o, title={Another Paper}, year={2021}, pdf={/files/other.pdf}}\n",
+        encoding="utf-8")
+    (added / "_config.yml").write_text("title: Added\n", encoding="utf-8")
+    out = tmp_path / "out"
+    plan = migrate(first, "academicpages", out, add=[added])
+    assert (out / "files" / "other.pdf").read_bytes() == b"%PDF other"
+    assert not [d for d in plan.diagnostics if d.code == "SM212" and "other.pdf" in d.message]

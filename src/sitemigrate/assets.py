@@ -104,9 +104,20 @@ def _references(model: Model) -> Iterator[tuple[str, Origin | None]]:
                     yield match.group(1) or match.group(2), origin
 
 
+def _root_of(origin: Origin | None, first: Path) -> Path:
+    """The folder a record's references start at: its own source's, for a record of a source
+    added with ``--add`` (``Origin.source`` is the path as given), else the first source's."""
+    added = Path(origin.source) if origin is not None and origin.source else None
+    if added is not None and added.is_dir():
+        return added.resolve()
+    if added is not None and added.is_file():
+        return added.parent.resolve()
+    return first
+
+
 def copy_assets(files: FileSet, model: Model, diagnostics: Diagnostics, max_bytes: int,
                 moved: dict[str, str] | None = None) -> int:
-    """Add each referenced file that exists in the source to ``files`` at the same path, or
+    """Add each referenced file that exists in its source to ``files`` at the same path, or
     where the writer ``moved`` it (al-folio's previews); report the ones that do not exist
     (with the referencing record's file and line).  Returns the number of files copied."""
     source = Path(model.source.path)
@@ -117,7 +128,7 @@ def copy_assets(files: FileSet, model: Model, diagnostics: Diagnostics, max_byte
         target = moved.get(ref.rel, ref.rel)
         if target in files:
             continue
-        data = _read_confined(root, ref.rel, max_bytes)
+        data = _read_confined(_root_of(ref.origin, root), ref.rel, max_bytes)
         if data is None:
             where = ref.origin
             diagnostics.report(MISSING_ASSET, f"{ref.rel} is referenced but not in the source "
