@@ -132,3 +132,21 @@ def test_an_added_sources_files_come_from_its_own_folder(tmp_path: Path) -> None
     plan = migrate(first, "academicpages", out, add=[added])
     assert (out / "files" / "other.pdf").read_bytes() == b"%PDF other"
     assert not [d for d in plan.diagnostics if d.code == "SM212" and "other.pdf" in d.message]
+
+
+def test_a_hugo_sites_static_files_come_along(tmp_path: Path) -> None:
+    """Hugo serves ``static/`` at the root: ``url_pdf: uploads/cv.pdf`` is static/uploads/."""
+    site = tmp_path / "site"
+    bundle = site / "content" / "publication" / "paper"
+    bundle.mkdir(parents=True)
+    (site / "config" / "_default").mkdir(parents=True)
+    (site / "config" / "_default" / "hugo.yaml").write_text("title: Lab\n", encoding="utf-8")
+    (site / "static" / "uploads").mkdir(parents=True)
+    (site / "static" / "uploads" / "paper.pdf").write_bytes(b"%PDF static")
+    (bundle / "index.md").write_text(
+        "---\ntitle: A Paper\ndate: 2021-01-01\nurl_pdf: uploads/paper.pdf\n---\n",
+        encoding="utf-8")
+    out = tmp_path / "out"
+    plan = migrate(site, "academicpages", out, kind="hugoblox")
+    assert (out / "uploads" / "paper.pdf").read_bytes() == b"%PDF static"
+    assert not [d for d in plan.diagnostics if d.code == "SM212"]

@@ -15,8 +15,10 @@ import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
+from .converters import converter
 from .diagnostics import MISSING_ASSET, Diagnostics
 from .fileset import FileSet
 from .model import Item, Model, Origin, Page, Project, Publication, Theme
@@ -104,6 +106,17 @@ def _references(model: Model) -> Iterator[tuple[str, Origin | None]]:
                     yield match.group(1) or match.group(2), origin
 
 
+@cache
+def served_from(kind: str) -> tuple[str, ...]:
+    """Folders a source kind serves at its site root (Hugo's ``static/``; ``served_from`` in
+    its converters file); none for kinds without one."""
+    try:
+        folders = converter(kind).get("served_from")
+    except (OSError, ValueError):
+        return ()
+    return tuple(str(f) for f in folders) if isinstance(folders, list) else ()
+
+
 def _root_of(origin: Origin | None, first: Path) -> Path:
     """The folder a record's references start at: its own source's, for a record of a source
     added with ``--add`` (``Origin.source`` is the path as given), else the first source's."""
@@ -129,6 +142,10 @@ def copy_assets(files: FileSet, model: Model, diagnostics: Diagnostics, max_byte
         if target in files:
             continue
         data = _read_confined(_root_of(ref.origin, root), ref.rel, max_bytes)
+        for folder in served_from(model.source.kind) if data is None else ():
+            data = _read_confined(root, f"{folder}/{ref.rel}", max_bytes)
+            if data is not None:
+                break
         if data is None:
             where = ref.origin
             diagnostics.report(MISSING_ASSET, f"{ref.rel} is referenced but not in the source "
