@@ -230,3 +230,21 @@ def test_verify_detects_a_written_hugo_site_and_leaves_its_build_to_hugo(tmp_pat
     report = verify_site(out, build=True)  # the theme detected from the files
     assert report.theme == "hugoblox" and report.ok and not report.built
     assert "SM609" in {d.code for d in report.diagnostics}
+
+
+@pytest.mark.parametrize("target", ["academicpages", "al-folio", "allanlab"])
+def test_html_a_hugo_page_rendered_stays_html_and_braces_stay_text(tmp_path: Path,
+                                                                  target: str) -> None:
+    """Hugo Blox renders raw HTML in content (goldmark unsafe) and runs no Liquid: the HTML
+    is carried as HTML, while ``{{ … }}`` stays text in a Jekyll target."""
+    site = _site(tmp_path / "site", {
+        "config/_default/hugo.yaml": "title: Lab\n",
+        "content/publication/p/index.md": "---\ntitle: A Paper\ndate: 2021-01-01\n---\n",
+        "content/join.md": "---\ntitle: Join us\n---\n"
+                           '<div class="note">Open <b>PhD</b> positions.</div>\n\n'
+                           "Write {{ site.title }} in the subject.\n"})
+    out = tmp_path / "out"
+    migrate(site, target, out, kind="hugoblox")
+    page = next(p.read_text(encoding="utf-8") for p in out.rglob("join*.md"))
+    assert '<div class="note">Open <b>PhD</b> positions.</div>' in page
+    assert "{{ site.title }}" not in page and "&#123;{ site.title }}" in page

@@ -28,8 +28,10 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
+from ..converters import converter
 from ..diagnostics import MARKUP_ESCAPED, UNSAFE_URL, Diagnostics
 from ..model import Item, Model, Page, Project, Publication, Site, Theme
 
@@ -204,6 +206,17 @@ class _Escaper:
                 setattr(record, name, [self.text(v) if isinstance(v, str) else v
                                        for v in value])
 
+    def liquid_only(self, record: Any, name: str) -> None:
+        """Escape only the Liquid and kramdown openers of a body whose HTML is meant."""
+        value = getattr(record, name)
+        if isinstance(value, str) and "{" in value:
+            out = _OPENER.sub("&#123;", value)
+            if out != value:
+                self.field = name
+                self.diagnostics.report(MARKUP_ESCAPED, f"{name}: Liquid written as text",
+                                        *self.where)
+                setattr(record, name, out)
+
     def urls(self, record: Any, names: tuple[str, ...]) -> None:
         for name in names:
             value = getattr(record, name)
@@ -244,6 +257,25 @@ def rendered(model: Model, record: Any) -> bool:
     return record.origin.file.lower().endswith(PAGE_SUFFIXES)
 
 
+def html_rendered(model: Model, record: Any) -> bool:
+    """True when ``record``'s body is Markdown whose raw HTML the source rendered but that no
+    Liquid ran over (``body_html`` of the source kind's converters file: Hugo Blox renders
+    HTML in content, Hugo runs no Liquid).  A publication's abstract is front matter there,
+    so it stays inert."""
+    if isinstance(record, Publication) or record.origin is None or \
+            not record.origin.file.lower().endswith(PAGE_SUFFIXES):
+        return False
+    return _body_html(model.source.kind)
+
+
+@cache
+def _body_html(kind: str) -> bool:
+    try:
+        return converter(kind).get("body_html") is True
+    except (OSError, ValueError):
+        return False
+
+
 def make_inert(model: Model, diagnostics: Diagnostics) -> None:
     """Escape every value of ``model`` that was inert in its source (in place, idempotent)."""
     esc = _Escaper(diagnostics)
@@ -254,7 +286,10 @@ def make_inert(model: Model, diagnostics: Diagnostics) -> None:
         esc.where = (origin.file, origin.line) if origin is not None else (None, None)
         body = BODY_FIELD.get(type(record))
         if body is not None and not rendered(model, record):
-            texts = (*texts, body)
+            if html_rendered(model, record):
+                esc.liquid_only(record, body)
+            else:
+                texts = (*texts, body)
         esc.fields(record, texts)
         esc.urls(record, urls)
         if hasattr(record, "links"):
