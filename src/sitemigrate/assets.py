@@ -15,10 +15,9 @@ import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
-from .converters import converter
+from .converters import kind_fact
 from .diagnostics import MISSING_ASSET, Diagnostics
 from .fileset import FileSet
 from .model import Item, Model, Origin, Page, Project, Publication, Theme
@@ -106,14 +105,10 @@ def _references(model: Model) -> Iterator[tuple[str, Origin | None]]:
                     yield match.group(1) or match.group(2), origin
 
 
-@cache
 def served_from(kind: str) -> tuple[str, ...]:
     """Folders a source kind serves at its site root (Hugo's ``static/``; ``served_from`` in
     its converters file); none for kinds without one."""
-    try:
-        folders = converter(kind).get("served_from")
-    except (OSError, ValueError):
-        return ()
+    folders = kind_fact(kind, "served_from")
     return tuple(str(f) for f in folders) if isinstance(folders, list) else ()
 
 

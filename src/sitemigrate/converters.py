@@ -30,6 +30,16 @@ def converter(theme: str) -> dict[str, Any]:
     return {**shared, **versions[version], "version": version}
 
 
+@cache
+def kind_fact(kind: str, key: str) -> Any:
+    """The fact ``key`` of a source kind's converters file; None for a kind without one
+    (bibtex, csl, plain…) or without that key."""
+    try:
+        return converter(kind).get(key)
+    except (OSError, ValueError):
+        return None
+
+
 def version_key(versions: dict[Any, Any], wanted: str) -> str | None:
     """The key of ``versions`` that ``wanted`` names (``1``, ``v1`` and ``1.x`` name ``1``)."""
     spelled = {str(key): str(key) for key in versions}

@@ -28,10 +28,9 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from functools import cache
 from typing import Any
 
-from ..converters import converter
+from ..converters import kind_fact
 from ..diagnostics import MARKUP_ESCAPED, UNSAFE_URL, Diagnostics
 from ..model import Item, Model, Page, Project, Publication, Site, Theme
 
@@ -265,15 +264,7 @@ def html_rendered(model: Model, record: Any) -> bool:
     if isinstance(record, Publication) or record.origin is None or \
             not record.origin.file.lower().endswith(PAGE_SUFFIXES):
         return False
-    return _body_html(model.source.kind)
-
-
-@cache
-def _body_html(kind: str) -> bool:
-    try:
-        return converter(kind).get("body_html") is True
-    except (OSError, ValueError):
-        return False
+    return kind_fact(model.source.kind, "body_html") is True
 
 
 def make_inert(model: Model, diagnostics: Diagnostics) -> None:
