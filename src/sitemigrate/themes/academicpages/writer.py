@@ -627,8 +627,8 @@ class _Plan:
         return "\n".join(parts)
 
     def _navigation(self) -> None:
-        served = {url_key(link) for link in self.permalinks} | set(self._listings())
         listings = self._listings()
+        served = {url_key(link) for link in self.permalinks} | set(listings)
         entries: list[dict[str, Any]] = []
         for entry in self.model.site.navigation:
             url = str(entry.get("url", ""))

@@ -165,6 +165,7 @@ class _Site:
             lambda keys: "; ".join(f"[{_one_line(titles[k][0])}]({titles[k][1]})"
                                    if k in titles else k for k in keys),
             dict(LIQUID_VALUES, **{"site.title": model.site.title or ""}))
+        self.carried = CarriedText(self.ctx, self.links, self.liquid)
         self._write_home()
         for collection, listing in self.listings.items():
             self._write_listing(collection, listing)
@@ -188,7 +189,7 @@ class _Site:
     def body(self, text: str, record: Page | Project | Publication | Item | Theme,
              meta: dict[str, Any]) -> str:
         """Carried text with links following the records and no Liquid left."""
-        return CarriedText(self.ctx, self.links, self.liquid)(text, record, meta)
+        return self.carried(text, record, meta)
 
     def _aliases(self, record: Page | Project | Publication | Item) -> list[str] | None:
         """The record's old URL and its ``redirect_from`` entries, where they differ from
