@@ -717,12 +717,7 @@ def _splitter_safe(value: str) -> str:
 
 
 def _splitter_pairs(value: str) -> bool:
-    depth = 0
-    for brace in _UNESCAPED_BRACE.findall(value):
-        depth += 1 if brace == "{" else -1
-        if depth < 0:
-            return False
-    return depth == 0
+    return _nests(_UNESCAPED_BRACE.findall(value))
 
 
 #: a brace the splitter counts: one not right after a backslash
@@ -1026,8 +1021,13 @@ _BRACE_MACROS = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\te
 def _balances(value: str, *, skip_escaped: bool) -> bool:
     if skip_escaped:
         value = _ESCAPED_CHAR.sub("", value)
+    return _nests(_BRACE.findall(value))
+
+
+def _nests(braces: list[str]) -> bool:
+    """Whether the ``{``/``}`` in ``braces`` (in order) open and close in pairs."""
     depth = 0
-    for brace in _BRACE.findall(value):
+    for brace in braces:
         depth += 1 if brace == "{" else -1
         if depth < 0:
             return False
