@@ -136,11 +136,10 @@ def copy_assets(files: FileSet, model: Model, diagnostics: Diagnostics, max_byte
         target = moved.get(ref.rel, ref.rel)
         if target in files:
             continue
-        data = _read_confined(_root_of(ref.origin, root), ref.rel, max_bytes)
-        for folder in served_from(model.source.kind) if data is None else ():
-            data = _read_confined(root, f"{folder}/{ref.rel}", max_bytes)
-            if data is not None:
-                break
+        candidates = [(_root_of(ref.origin, root), ref.rel)] + [
+            (root, f"{folder}/{ref.rel}") for folder in served_from(model.source.kind)]
+        data = next((found for folder, rel in candidates
+                     if (found := _read_confined(folder, rel, max_bytes)) is not None), None)
         if data is None:
             where = ref.origin
             diagnostics.report(MISSING_ASSET, f"{ref.rel} is referenced but not in the source "
