@@ -21,7 +21,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Iterator
 
-from .model import Diagnostic
+from .model import Diagnostic, Origin
 
 
 class Severity(enum.StrEnum):
@@ -435,6 +435,12 @@ class Diagnostics:
             self._seen.add(key)
             self.items.append(diag)
         return diag
+
+    def report_at(self, code: Code, message: str, origin: Origin | None, *,
+                  hint: str | None = None) -> Diagnostic:
+        """``report`` at the file and line ``origin`` names (none when it is unknown)."""
+        return self.report(code, message, origin.file if origin else None,
+                           origin.line if origin else None, hint=hint)
 
     def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
         for diag in diagnostics:

@@ -41,8 +41,7 @@ class WriteContext:
     def report_at(self, code: Code, message: str, origin: Origin | None, *,
                   hint: str | None = None) -> None:
         """``report`` at the file and line ``origin`` names (none when it is unknown)."""
-        self.report(code, message, origin.file if origin else None,
-                    origin.line if origin else None, hint=hint)
+        self.diagnostics.report_at(code, message, origin, hint=hint)
 
     def existing_config(self, rel: str = "_config.yml") -> CommentedMap | None:
         """The output folder's config (``_config.yml``, or ``rel``) as a comment-keeping map

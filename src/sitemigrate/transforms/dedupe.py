@@ -309,18 +309,16 @@ def _report_kept_apart(diagnostics: Diagnostics, first: Publication, second: Pub
     origin = b.origin
     pair = f"{b.id} ({_where(b)}) and {a.id} ({_where(a)})"
     if verdict == CLASH:
-        diagnostics.report(
+        diagnostics.report_at(
             IDENTIFIER_CLASH,
             f"{pair} share the {reason} but not title and year; kept apart (a copied identifier?)",
-            origin.file if origin else None,
-            origin.line if origin else None,
+            origin,
         )
     else:
-        diagnostics.report(
+        diagnostics.report_at(
             POSSIBLE_DUPLICATE,
             f"{pair} may be one work ({reason}); kept apart: merge them by hand if they are",
-            origin.file if origin else None,
-            origin.line if origin else None,
+            origin,
         )
 
 

@@ -173,8 +173,8 @@ def _find_items(site: Path, theme: str, out: Path, diagnostics: Diagnostics) -> 
                 shown += 1
                 continue
             where = "in the built HTML" if listing is None else f"on the {role} page"
-            diagnostics.report(NOT_RENDERED, f"{kind} {title!r} is not {where}",
-                               origin.file if origin else None, origin.line if origin else None)
+            diagnostics.report_at(NOT_RENDERED, f"{kind} {title!r} is not {where}",
+                               origin)
         outcome.found += shown
         outcome.listings[role] = (shown, len(records))
     for page in model.pages:
@@ -185,8 +185,8 @@ def _find_items(site: Path, theme: str, out: Path, diagnostics: Diagnostics) -> 
             outcome.found += 1
         else:
             origin = page.origin
-            diagnostics.report(NOT_RENDERED, f"page {page.title!r} is not in the built HTML",
-                               origin.file if origin else None, origin.line if origin else None)
+            diagnostics.report_at(NOT_RENDERED, f"page {page.title!r} is not in the built HTML",
+                               origin)
     _report_leftovers(theme, corpus, diagnostics)
     return outcome
 
