@@ -42,6 +42,7 @@ from ..diagnostics import (
 from ..model import PUBLICATION_KINDS, AuthorName, Origin, Publication
 from ..transforms.fields import as_bool, as_int, normalize_date, split_authors, year_of
 from ..transforms.latex import latex_to_markdown, latex_to_unicode, unicode_to_latex
+from .bibscan import FailedBlock, ScannedBlock, ScannedEntry, ScannedString, scan_blocks
 
 if TYPE_CHECKING:
     from ..common.reader import ReadContext
@@ -82,27 +83,44 @@ def parse_bibtex(text: str, file: str, diagnostics: Diagnostics) -> list[BibEntr
     both entries are kept (the later one as ``<key>-2``), like jekyll-scholar.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    try:
-        library = bibtexparser.parse_string(text, parse_stack=[])
-    except Exception as exc:  # noqa: BLE001 — the splitter is not meant to raise; be safe
-        diagnostics.report(INVALID_BIBTEX, f"BibTeX file does not parse: {exc}", file, 1)
-        return []
-    macros = _collect_macros(library.blocks)
+    blocks = scan_blocks(text)
+    if blocks is None:
+        try:
+            blocks = _split_blocks(text)
+        except Exception as exc:  # noqa: BLE001 — the splitter is not meant to raise; be safe
+            diagnostics.report(INVALID_BIBTEX, f"BibTeX file does not parse: {exc}", file, 1)
+            return []
+    macros = _collect_macros(blocks)
     entries: list[BibEntry] = []
     keys: dict[str, int] = {}
-    for block in library.blocks:
+    for block in blocks:
+        if isinstance(block, FailedBlock):
+            diagnostics.report(
+                INVALID_BIBTEX,
+                f"BibTeX block does not parse ({block.reason}); its text was:\n"
+                f"{block.raw[:_RAW_IN_DIAGNOSTIC]}",
+                file,
+                block.line,
+            )
+            continue
+        if not isinstance(block, ScannedEntry):
+            continue
         try:
-            entry = _entry_of_block(block, file, diagnostics)
-            if entry is None:
-                continue
-            bib = _to_bib_entry(entry, macros, file, diagnostics)
+            for name in block.duplicate_fields:
+                diagnostics.report(
+                    DUPLICATE_KEY,
+                    f"field {name!r} appears twice in entry {block.key!r}; the last value wins",
+                    file,
+                    block.line,
+                )
+            bib = _to_bib_entry(block, macros, file, diagnostics)
         except Exception as exc:  # noqa: BLE001 — one odd block must not cost the file
             diagnostics.report(
                 INVALID_BIBTEX,
                 f"BibTeX block could not be read ({type(exc).__name__}:"
-                f" {exc}); its text was:\n{(block.raw or '')[:_RAW_IN_DIAGNOSTIC]}",
+                f" {exc}); its text was:\n{block.raw[:_RAW_IN_DIAGNOSTIC]}",
                 file,
-                _line(block),
+                block.line,
             )
             continue
         _make_key_unique(bib, keys, file, diagnostics)
@@ -146,64 +164,52 @@ def _resolve_crossrefs(entries: list[BibEntry], file: str, diagnostics: Diagnost
             entry.fields["booktitle"] = title
 
 
-def _entry_of_block(block: bibmodel.Block, file: str,
-                    diagnostics: Diagnostics) -> bibmodel.Entry | None:
-    """The entry a block stands for (duplicates included), reporting failures."""
-    if isinstance(block, bibmodel.Entry):
-        return block
-    if isinstance(block, bibmodel.DuplicateFieldKeyBlock):
-        inner = block.ignore_error_block
-        if isinstance(inner, bibmodel.Entry):
-            for name in sorted(block.duplicate_keys):
-                diagnostics.report(
-                    DUPLICATE_KEY,
-                    f"field {name!r} appears twice in entry {inner.key!r}; the last value wins",
-                    file,
-                    _line(block),
-                )
-            return inner
-    if isinstance(block, bibmodel.DuplicateBlockKeyBlock):
-        inner = block.ignore_error_block
-        if isinstance(inner, bibmodel.Entry):
-            return inner  # the key clash is reported by _make_key_unique with both lines
-        return None  # a repeated @string: the last definition wins, as in BibTeX
-    if isinstance(block, bibmodel.ParsingFailedBlock):
-        raw = (block.raw or "").strip()
-        messages = str(block.error or "").strip().splitlines()
-        reason = messages[-1].strip() if messages else "syntax error"
-        diagnostics.report(
-            INVALID_BIBTEX,
-            f"BibTeX block does not parse ({reason}); its text was:\n{raw[:_RAW_IN_DIAGNOSTIC]}",
-            file,
-            _line(block),
-        )
-    return None
+def _split_blocks(text: str) -> list[ScannedBlock]:
+    """The blocks of ``text`` as bibtexparser's splitter gives them, in ``scan_blocks``'
+    form: entries (duplicate keys included), ``@string`` definitions (a repeated one too:
+    the last wins, as in BibTeX) and the blocks that do not parse."""
+    blocks: list[ScannedBlock] = []
+    for parsed in bibtexparser.parse_string(text, parse_stack=[]).blocks:
+        block: bibmodel.Block | None = parsed
+        if isinstance(block, bibmodel.DuplicateBlockKeyBlock):
+            block = block.ignore_error_block
+        duplicates: tuple[str, ...] = ()
+        if isinstance(block, bibmodel.DuplicateFieldKeyBlock):
+            duplicates = tuple(sorted(block.duplicate_keys))
+            block = block.ignore_error_block
+        if isinstance(block, bibmodel.Entry):
+            blocks.append(ScannedEntry(
+                block.entry_type.strip().lower(), block.key,
+                [(fld.key, str(fld.value), (fld.start_line or 0) + 1) for fld in block.fields],
+                (block.start_line or 0) + 1, block.raw or "", duplicates))
+        elif isinstance(block, bibmodel.String):
+            blocks.append(ScannedString(block.key, str(block.value)))
+        elif isinstance(block, bibmodel.ParsingFailedBlock):
+            messages = str(block.error or "").strip().splitlines()
+            blocks.append(FailedBlock((block.start_line or 0) + 1,
+                                      messages[-1].strip() if messages else "syntax error",
+                                      (block.raw or "").strip()))
+    return blocks
 
 
-def _line(block: bibmodel.Block) -> int:
-    return (block.start_line or 0) + 1
-
-
-def _collect_macros(blocks: list[bibmodel.Block]) -> dict[str, str]:
+def _collect_macros(blocks: list[ScannedBlock]) -> dict[str, str]:
     macros: dict[str, str] = {}
     for block in blocks:
-        string = block.ignore_error_block if isinstance(
-            block, bibmodel.DuplicateBlockKeyBlock) else block
-        if isinstance(string, bibmodel.String):
-            macros[string.key.strip().lower()] = evaluate_value(str(string.value), macros)
+        if isinstance(block, ScannedString):
+            macros[block.key.strip().lower()] = evaluate_value(block.value, macros)
     return macros
 
 
-def _to_bib_entry(entry: bibmodel.Entry, macros: dict[str, str], file: str | None = None,
+def _to_bib_entry(entry: ScannedEntry, macros: dict[str, str], file: str | None = None,
                   diagnostics: Diagnostics | None = None) -> BibEntry:
     fields: dict[str, str] = {}
     lines: dict[str, int] = {}
-    for fld in entry.fields:
-        name = fld.key.strip().lower()
+    for written, value, line in entry.fields:
+        name = written.strip().lower()
         fields.pop(name, None)  # a repeated field moves to its last position, last value wins
         undefined: list[str] = []
-        fields[name] = evaluate_value(str(fld.value), macros, undefined)
-        lines[name] = (fld.start_line or 0) + 1
+        fields[name] = evaluate_value(value, macros, undefined)
+        lines[name] = line
         if diagnostics is not None:
             for macro in undefined:
                 diagnostics.report(
@@ -211,11 +217,10 @@ def _to_bib_entry(entry: bibmodel.Entry, macros: dict[str, str], file: str | Non
                     f"entry {entry.key.strip()!r}, field {name!r}: "
                     f"@string {macro!r} is not defined; its name was kept",
                     file,
-                    lines[name],
+                    line,
                 )
-    line = (entry.start_line or 0) + 1
-    key = entry.key.strip() or f"entry-line-{line}"
-    return BibEntry(key, entry.entry_type.strip().lower(), fields, line, entry.raw or "", lines)
+    key = entry.key.strip() or f"entry-line-{entry.line}"
+    return BibEntry(key, entry.entry_type, fields, entry.line, entry.raw, lines)
 
 
 def _make_key_unique(bib: BibEntry, keys: dict[str, int], file: str,
