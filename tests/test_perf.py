@@ -122,6 +122,18 @@ def test_streamed_export_matches_json_on_odd_values() -> None:
     assert "".join(json_chunks(model)) == expected
 
 
+@pytest.mark.parametrize("odd", [
+    {3: "an int key alone"}, {"s": "a lone surrogate \udc80"}, {"l": [[1e16, 1e-05]]},
+    {"deep": {"x": [{"y": float("inf")}]}}, {"n": 2**70}, {"flag": True, "none": None}],
+    ids=["int-key", "surrogate", "exponents", "deep-inf", "big-int", "plain"])
+def test_each_odd_value_alone_is_written_as_json_writes_it(odd: dict[object, object]) -> None:
+    """One odd value per record, so each of the fast encoder's refusals is met alone."""
+    model = read_site(_SAMPLES[0])
+    model.publications[-1].extra.update(odd)
+    expected = json.dumps(model.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    assert "".join(json_chunks(model)) == expected
+
+
 def test_export_command_writes_the_same_json(tmp_path: Path) -> None:
     sample = _SAMPLES[0]
     out = tmp_path / "model.json"
