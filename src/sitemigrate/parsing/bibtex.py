@@ -447,8 +447,10 @@ def _name_parts_of(value: str) -> tuple[_NameParts, ...]:
 
 @lru_cache(maxsize=65536)
 def _display_names(value: str) -> tuple[str, ...]:
-    """The display names of an author list (what ``_map_people`` puts in ``authors``)."""
-    return tuple(display_name(name) for name in parse_names(value))
+    """The display names of an author list (what ``_map_people`` puts in ``authors``):
+    ``display_name`` of each of ``parse_names``, from the cached parts."""
+    return tuple("others" if others else _display(family, given, suffix, marks)
+                 for family, given, suffix, marks, others in _name_parts_of(value))
 
 
 #: BibTeX's name separator: "and" between runs of BibTeX white space (not "~")
@@ -474,37 +476,27 @@ def _split_names(value: str) -> tuple[str, ...]:
     return tuple(_AND.split(value)) if value else ()
 
 
-_BRACE_OR_ESCAPE = re.compile(r"\\.?|[{}]", re.S)
+_INNERMOST_GROUP = re.compile(r"\{[^{}]*\}")
+_ESCAPED_BRACE = re.compile(r"\\[{}]")
 
 
 def _mask_groups(value: str) -> str | None:
-    """``value`` with every brace group blanked out (``"x"`` per character), so that an
-    "and" inside braces is not a separator; ``None`` when a backslash stands outside braces,
-    escapes a brace or a "}" closes nothing (the library's character walk has rules of its
-    own there)."""
-    depth, opened, pos = 0, 0, 0
-    pieces: list[str] = []
-    for match in _BRACE_OR_ESCAPE.finditer(value):
-        token = match.group(0)
-        if token[0] == "\\":
-            if depth == 0 or token[1:] in ("{", "}"):
-                return None
-        elif token == "{":
-            if depth == 0:
-                opened = match.start()
-            depth += 1
-        elif depth == 0:
-            return None  # a stray "}"
-        else:
-            depth -= 1
-            if depth == 0:
-                pieces += (value[pos:opened], "x" * (match.end() - opened))
-                pos = match.end()
-    if depth:
-        pieces += (value[pos:opened], "x" * (len(value) - opened))
-    else:
-        pieces.append(value[pos:])
-    return "".join(pieces)
+    """``value`` with every brace group blanked out (``"x"`` per character; an unclosed one
+    to the end), so that an "and" inside braces is not a separator; ``None`` when a
+    backslash stands outside braces or before a brace, or a "}" closes nothing (the
+    library's character walk has rules of its own there)."""
+    if _ESCAPED_BRACE.search(value):
+        return None
+    masked, previous = value, None
+    while masked != previous and "{" in masked:  # innermost groups first, a level a round
+        previous = masked
+        masked = _INNERMOST_GROUP.sub(lambda m: "x" * (m.end() - m.start()), masked)
+    if "}" in masked:
+        return None  # a stray "}"
+    unclosed = masked.find("{")
+    if unclosed >= 0:
+        masked = masked[:unclosed] + "x" * (len(masked) - unclosed)
+    return None if "\\" in masked else masked
 
 
 @lru_cache(maxsize=65536)  # co-authors repeat across a bibliography
@@ -528,8 +520,13 @@ def display_name(name: AuthorName) -> str:
     """"Given Family, Suffix" with any marks left where the .bib put them."""
     if name.others:
         return "others"
-    text = " ".join(p for p in (name.given, name.family) if p) + "".join(name.marks)
-    return f"{text}, {name.suffix}" if name.suffix else text
+    return _display(name.family, name.given, name.suffix, name.marks)
+
+
+def _display(family: str, given: str | None, suffix: str | None,
+             marks: list[str] | tuple[str, ...]) -> str:
+    text = (f"{given} {family}" if given and family else given or family) + "".join(marks)
+    return f"{text}, {suffix}" if suffix else text
 
 
 _MONTHS = {name.lower(): index for index, name in enumerate(calendar.month_name) if name}
