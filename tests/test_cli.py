@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from sitemigrate.cli import COMMANDS, cli
+from tests.conftest import SAMPLES
 
 
 @pytest.fixture
@@ -114,3 +119,51 @@ def test_link_that_is_no_valid_url_is_carried_not_fatal(runner: CliRunner, tmp_p
     assert result.exit_code in (0, 1), result.output
     assert "Traceback" not in result.output
     assert any("https://[broken" in p.read_text() for p in out.rglob("*") if p.is_file())
+
+
+# ------------------------------------------------------------- the console script's exit
+
+_CONSOLE = ["-c", "import sys; from sitemigrate.cli import main; sys.argv[0] = 'sitemigrate'; "
+            "main()"]
+
+
+#: buffered standard streams, as a user's shell gives a piped command
+_BUFFERED = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+
+
+def _console(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, *_CONSOLE, *args], capture_output=True, text=True,
+                          check=False, env=_BUFFERED)
+
+
+def test_console_script_flushes_its_output_and_keeps_exit_codes(tmp_path: Path) -> None:
+    """It ends with os._exit: what it printed must still all be there, and the code kept."""
+    done = _console("export", str(SAMPLES / "bibtex" / "refs.bib"))
+    assert done.returncode == 0, done.stderr
+    assert {p["id"] for p in json.loads(done.stdout)["publications"]}
+    lossy = _console("migrate", str(SAMPLES / "bibtex" / "refs.bib"), "--to", "al-folio",
+                     "-o", str(tmp_path / "out"))
+    assert lossy.returncode == 1
+    assert "SM104" in lossy.stdout + lossy.stderr
+    assert (tmp_path / "out" / "_bibliography" / "papers.bib").is_file()
+    assert _console("export", str(tmp_path / "missing")).returncode == 2
+
+
+def test_console_script_into_a_closed_pipe_ends_quietly() -> None:
+    """`sitemigrate export x.tsv | true`: the reader is gone before the one write, at exit."""
+    small = str(SAMPLES / "tsv" / "publications.tsv")  # less JSON than one buffer holds
+    reader = subprocess.Popen([sys.executable, *_CONSOLE, "export", small], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, env=_BUFFERED)
+    assert reader.stdout is not None and reader.stderr is not None
+    reader.stdout.close()
+    assert reader.wait(60) == 0
+    assert reader.stderr.read() == b""
+
+
+def test_only_the_console_script_freezes_what_it_read() -> None:
+    code = ("import gc, sitemigrate.parsing.yamlio as y; y.keep_until_exit(); "
+            "before = gc.get_freeze_count(); y.exit_after_command(); y.keep_until_exit(); "
+            "print(before, gc.get_freeze_count() > 0)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.split() == ["0", "True"]

@@ -94,6 +94,34 @@ def _restore_env(variable: str, previous: str | None) -> None:
 
 
 def main() -> None:
+    """The console script: run the command, then end the process at once."""
+    from ..parsing.yamlio import exit_after_command
+
+    exit_after_command()
+    try:
+        _run()
+    except SystemExit as exc:
+        _end_process(exc.code)
+    _end_process(0)
+
+
+def _end_process(code: object) -> None:
+    """Flush the standard streams and exit without freeing every object one by one (what a
+    normal exit does: 0.2-0.3 s for a 10,000-publication model, for nothing).  Every file
+    the command wrote is closed by then; nothing registered to run at exit is ours."""
+    import contextlib
+    import os
+
+    if code is not None and not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(BrokenPipeError, ValueError):  # `| head`, a closed stream
+            stream.flush()
+    os._exit(code or 0)
+
+
+def _run() -> None:
     try:
         cli.main(prog_name="sitemigrate", standalone_mode=False)
     except click.exceptions.Exit as exc:

@@ -47,10 +47,12 @@ def command(path: Path, kind: str | None, add: tuple[Path, ...], fmt: str, outpu
     The publications alone, for pandoc, Zotero or citation.js:
       sitemigrate export samples/al-folio --format csl-json -o references.json
     """
+    from ..parsing.yamlio import keep_until_exit
     from ..pipeline import read_site
 
     model = read_site(path, kind, dedupe=not no_dedupe, include_unused=include_unused,
                       add=add)
+    keep_until_exit()
     if output is None:
         _write(model, fmt, compact, sys.stdout)
         return

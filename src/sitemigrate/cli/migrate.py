@@ -73,7 +73,8 @@ def command(src: Path, target: str, out_dir: Path, kind: str | None, add: tuple[
     if onto is not None and onto.resolve() == out_dir.resolve():
         raise UsageError("--onto must not be the output folder: the checkout is only read")
     plan = migrate(src, target, out_dir, kind=kind, dry_run=dry_run, force=force,
-                   dedupe=not no_dedupe, onto=onto, include_unused=include_unused, add=add)
+                   dedupe=not no_dedupe, onto=onto, include_unused=include_unused, add=add,
+                   last_run=True)
     if report_path is not None:
         site = site_from_plan(plan, src.resolve().name, strict=strict)
         data = {"settings": {"command": "migrate", "input": str(src), "output": str(out_dir),
