@@ -58,23 +58,28 @@ _BRACE = re.compile(r"(?<!\\)[{}]")
 _QUOTE = re.compile(r'(?<!\\)"')
 
 
-def _nested_content(depth: int) -> str:
-    """A pattern for text whose ``{…}`` groups nest at most ``depth`` deep (a brace after a
-    backslash is text); possessive, so it never backtracks."""
-    content = r"(?:[^{}\\]++|\\[{}]?)*+"
+#: text between the splitter's braces: a brace right after a backslash is text
+SPLITTER_TEXT = r"[^{}\\]++|\\[{}]?"
+
+
+def nested_braces(text: str, depth: int) -> str:
+    """A pattern for a run of ``text`` pieces and ``{…}`` groups of such runs, the groups
+    nesting at most ``depth`` deep; possessive, so it never backtracks.  ``text`` must not
+    match a brace that opens or closes a group."""
+    content = f"(?:{text})*+"
     for _ in range(depth):
-        content = r"(?:[^{}\\]++|\\[{}]?|\{" + content + r"\})*+"
+        content = f"(?:{text}|\\{{{content}\\}})*+"
     return content
 
 
 _GROUP_DEPTH = 4
 #: the rest of a ``{…}`` group, up to and including its ``}``
-_GROUP_REST = re.compile(_nested_content(_GROUP_DEPTH) + r"\}")
+_GROUP_REST = re.compile(nested_braces(SPLITTER_TEXT, _GROUP_DEPTH) + r"\}")
 #: ``name = value`` up to the ``,`` or ``}`` after it, for the common case: a name without
 #: marks, a value of text and ``{…}`` groups only (no ``"…"``; groups not too deep)
 _SIMPLE_FIELD = re.compile(
     r"(?P<name>[^{}\",=\\@]*)=(?P<value>(?:[^{}\",\\]++|\\[{}\",]?|\{"
-    + _nested_content(_GROUP_DEPTH - 1) + r"\})*+)(?=[,}])")
+    + nested_braces(SPLITTER_TEXT, _GROUP_DEPTH - 1) + r"\})*+)(?=[,}])")
 
 
 class _Declined(Exception):

@@ -42,7 +42,15 @@ from ..diagnostics import (
 from ..model import PUBLICATION_KINDS, AuthorName, Origin, Publication
 from ..transforms.fields import as_bool, as_int, normalize_date, split_authors, year_of
 from ..transforms.latex import latex_to_markdown, latex_to_unicode, unicode_to_latex
-from .bibscan import FailedBlock, ScannedBlock, ScannedEntry, ScannedString, scan_blocks
+from .bibscan import (
+    SPLITTER_TEXT,
+    FailedBlock,
+    ScannedBlock,
+    ScannedEntry,
+    ScannedString,
+    nested_braces,
+    scan_blocks,
+)
 
 if TYPE_CHECKING:
     from ..common.reader import ReadContext
@@ -719,7 +727,12 @@ def _splitter_safe(value: str) -> str:
 
 
 def _splitter_pairs(value: str) -> bool:
-    return _nests(_UNESCAPED_BRACE.findall(value))
+    return bool(_SPLITTER_PAIRED.fullmatch(value)) or _nests(_UNESCAPED_BRACE.findall(value))
+
+
+#: text the splitter pairs every brace of, up to a nesting no real value reaches (a deeper
+#: or unpaired text is decided brace by brace)
+_SPLITTER_PAIRED = re.compile(nested_braces(SPLITTER_TEXT, 6))
 
 
 #: a brace the splitter counts: one not right after a backslash
@@ -1021,9 +1034,16 @@ _BRACE_MACROS = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\te
 
 
 def _balances(value: str, *, skip_escaped: bool) -> bool:
+    if (_ESCAPES_PAIRED if skip_escaped else _ALL_PAIRED).fullmatch(value):
+        return True
     if skip_escaped:
         value = _ESCAPED_CHAR.sub("", value)
     return _nests(_BRACE.findall(value))
+
+
+#: text whose braces pair when each counts / when a backslash and the sign after it do not
+_ALL_PAIRED = re.compile(nested_braces(r"[^{}]++", 6))
+_ESCAPES_PAIRED = re.compile(nested_braces(r"[^{}\\]++|\\[\s\S]", 6))
 
 
 def _nests(braces: list[str]) -> bool:
