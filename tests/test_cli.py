@@ -149,11 +149,13 @@ def test_console_script_flushes_its_output_and_keeps_exit_codes(tmp_path: Path) 
     assert _console("export", str(tmp_path / "missing")).returncode == 2
 
 
-def test_console_script_into_a_closed_pipe_ends_quietly() -> None:
-    """`sitemigrate export x.tsv | true`: the reader is gone before the one write, at exit."""
-    small = str(SAMPLES / "tsv" / "publications.tsv")  # less JSON than one buffer holds
-    reader = subprocess.Popen([sys.executable, *_CONSOLE, "export", small], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, env=_BUFFERED)
+def test_console_script_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    """`sitemigrate export one.bib | true`: the reader is gone before the one write, which
+    the exit makes (less than a pipe's buffer was printed)."""
+    small = tmp_path / "one.bib"
+    small.write_text("@article{k, title = {T}, author = {A. B}, year = {2020}}\n")
+    reader = subprocess.Popen([sys.executable, *_CONSOLE, "export", str(small)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_BUFFERED)
     assert reader.stdout is not None and reader.stderr is not None
     reader.stdout.close()
     assert reader.wait(60) == 0
@@ -161,9 +163,17 @@ def test_console_script_into_a_closed_pipe_ends_quietly() -> None:
 
 
 def test_only_the_console_script_freezes_what_it_read() -> None:
-    code = ("import gc, sitemigrate.parsing.yamlio as y; y.keep_until_exit(); "
-            "before = gc.get_freeze_count(); y.exit_after_command(); y.keep_until_exit(); "
-            "print(before, gc.get_freeze_count() > 0)")
+    """The freeze happens where the outermost pause ends, and only in the console script."""
+    code = ("import gc, sitemigrate.parsing.yamlio as y\n"
+            "def build():\n"
+            "    with y.collector_paused():\n"
+            "        with y.collector_paused():\n"
+            "            kept = [[i] for i in range(1000)]\n"
+            "        inner = gc.get_freeze_count()\n"
+            "    return kept, inner\n"
+            "y.keep_what_is_built(); build(); library = gc.get_freeze_count()\n"
+            "y.run_as_console_script(); y.keep_what_is_built(); _, inner = build()\n"
+            "print(library, inner, gc.get_freeze_count() > 1000)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
-    assert done.stdout.split() == ["0", "True"]
+    assert done.stdout.split() == ["0", "0", "True"]

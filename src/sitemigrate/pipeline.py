@@ -27,7 +27,7 @@ from .diagnostics import (
 from .fileset import FileChange, FileSet, plan_changes, write_atomically
 from .model import Model, Source
 from .parsing.text import max_file_bytes
-from .parsing.yamlio import collector_paused, keep_until_exit
+from .parsing.yamlio import collector_paused
 from .registry import get_reader, get_writer, target_for_checkout, target_row
 from .transforms import normalize
 
@@ -276,10 +276,9 @@ def _onto_files(model: Model, target: str, theme_dir: Path, ctx: WriteContext,
 def migrate(src: str | Path, target: str, out_dir: str | Path, *, kind: str | None = None,
             dry_run: bool = False, force: bool = False, dedupe: bool = True,
             onto: str | Path | None = None, include_unused: bool = False,
-            add: Sequence[str | Path] = (), last_run: bool = False) -> Plan:
+            add: Sequence[str | Path] = ()) -> Plan:
     """Read ``src`` (and the sources ``add`` merges into it), write it as ``target`` into
-    ``out_dir`` (unless ``dry_run``).  ``last_run``: the process ends after this migration
-    (``keep_until_exit``)."""
+    ``out_dir`` (unless ``dry_run``)."""
     start = time.perf_counter()
     get_writer(target)  # an unknown target is a usage error before any reading
     check_apart(src, out_dir)
@@ -292,8 +291,6 @@ def migrate(src: str | Path, target: str, out_dir: str | Path, *, kind: str | No
     with collector_paused():
         model = read_site(src, kind, dedupe=dedupe, include_unused=include_unused, add=add)
         plan = plan_migration(model, target, out_dir, onto=onto)
-    if last_run:
-        keep_until_exit()
     refused = [d for d in plan.diagnostics if d.code == FILE_TOO_LARGE]
     if refused and not dry_run:
         # A site without the files that were too big to read is not the site: write nothing

@@ -95,9 +95,9 @@ def _restore_env(variable: str, previous: str | None) -> None:
 
 def main() -> None:
     """The console script: run the command, then end the process at once."""
-    from ..parsing.yamlio import exit_after_command
+    from ..parsing.yamlio import run_as_console_script
 
-    exit_after_command()
+    run_as_console_script()
     try:
         _run()
     except SystemExit as exc:

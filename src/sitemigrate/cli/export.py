@@ -47,12 +47,12 @@ def command(path: Path, kind: str | None, add: tuple[Path, ...], fmt: str, outpu
     The publications alone, for pandoc, Zotero or citation.js:
       sitemigrate export samples/al-folio --format csl-json -o references.json
     """
-    from ..parsing.yamlio import keep_until_exit
+    from ..parsing.yamlio import keep_what_is_built
     from ..pipeline import read_site
 
+    keep_what_is_built()
     model = read_site(path, kind, dedupe=not no_dedupe, include_unused=include_unused,
                       add=add)
-    keep_until_exit()
     if output is None:
         _write(model, fmt, compact, sys.stdout)
         return
@@ -73,8 +73,14 @@ def _write(model: Model, fmt: str, compact: bool, out: TextIO) -> None:
 
         out.write(dump_yaml(model.to_dict()))
         return
-    for chunk in json_chunks(model, compact=compact):
-        out.write(chunk)
+    binary = getattr(out, "buffer", None)
+    if compact or binary is None:
+        for chunk in json_chunks(model, compact=compact):
+            out.write(chunk)
+        return
+    out.flush()  # what the text layer holds goes first; UTF-8 is written as it is encoded
+    for data in indented_json(model):
+        binary.write(data)
 
 
 def json_chunks(model: Model, *, compact: bool = False) -> Iterator[str]:
@@ -101,40 +107,51 @@ def json_chunks(model: Model, *, compact: bool = False) -> Iterator[str]:
                 yield encode(to_plain(value))
         yield "}\n"
         return
-    yield "{"
+    for data in indented_json(model, errors="surrogatepass"):
+        yield data.decode(errors="surrogatepass")
+
+
+def indented_json(model: Model, errors: str = "strict") -> Iterator[bytes]:
+    """``json.dumps(model.to_dict(), indent=2, ensure_ascii=False)`` plus a newline, as
+    UTF-8, a record at a time; ``errors`` says what to do with a lone surrogate (as a file
+    written as UTF-8 would: fail)."""
+    from ..model import MODEL_KEYS
+
+    yield b"{"
     for index, key in enumerate(MODEL_KEYS):
-        yield ("," if index else "") + "\n  " + json.dumps(key, ensure_ascii=False) + ": "
+        yield (b"," if index else b"") + b"\n  " + orjson.dumps(key) + b": "
         value = getattr(model, key)
         if isinstance(value, list) and value:
-            yield "["
+            yield b"["
             for position, record in enumerate(value):
-                yield ("," if position else "") + "\n    " + _indented_record(record, "\n    ")
-            yield "\n  ]"
+                yield (b"," if position else b"") + b"\n    " + _indented_record(record, errors)
+            yield b"\n  ]"
         else:
             parts: list[str] = []
             _indented(value, "\n  ", parts)
-            yield "".join(parts)
-    yield "\n}\n"
+            yield "".join(parts).encode(errors=errors)
+    yield b"\n}\n"
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-def _indented_record(record: Any, newline: str) -> str:
-    """``_indented`` for one record of a list, by orjson where it writes the same text:
-    every value but a float (it writes ``1e16``, not ``1e+16``, and ``null`` for NaN), which
-    only a record's free-form ``extra`` can hold; strings it cannot encode (a lone surrogate)
-    and keys that are not strings raise, and ``_indented`` writes those records."""
+def _indented_record(record: Any, errors: str) -> bytes:
+    """One record of a list, indented as a list item of the model: ``_indented``'s text, by
+    orjson where it writes the same: every value but a float (it writes ``1e16``, not
+    ``1e+16``, and ``null`` for NaN), which only a record's free-form ``extra`` can hold;
+    strings it cannot encode (a lone surrogate) and keys that are not strings raise, and
+    ``_indented`` writes those records."""
     if not _holds_float(getattr(record, "extra", None)):
         try:
-            text = orjson.dumps(record, option=orjson.OPT_INDENT_2).decode()
+            data = orjson.dumps(record, option=orjson.OPT_INDENT_2)
         except TypeError:
             pass
         else:
-            return text.replace("\n", newline)  # a string's newline is written as \n
+            return data.replace(b"\n", b"\n    ")  # a string's newline is written as \n
     parts: list[str] = []
-    _indented(record, newline, parts)
-    return "".join(parts)
+    _indented(record, "\n    ", parts)
+    return "".join(parts).encode(errors=errors)
 
 
 def _holds_float(value: Any) -> bool:

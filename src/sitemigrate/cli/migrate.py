@@ -67,14 +67,15 @@ def command(src: Path, target: str, out_dir: Path, kind: str | None, add: tuple[
     Example:
       sitemigrate migrate ~/my-site --to al-folio -o ~/new-site --onto ~/al-folio --dry-run
     """
+    from ..parsing.yamlio import keep_what_is_built
     from ..pipeline import migrate
     from ..report import plan_to_dict, site_from_plan, totals, write_reports
 
     if onto is not None and onto.resolve() == out_dir.resolve():
         raise UsageError("--onto must not be the output folder: the checkout is only read")
+    keep_what_is_built()
     plan = migrate(src, target, out_dir, kind=kind, dry_run=dry_run, force=force,
-                   dedupe=not no_dedupe, onto=onto, include_unused=include_unused, add=add,
-                   last_run=True)
+                   dedupe=not no_dedupe, onto=onto, include_unused=include_unused, add=add)
     if report_path is not None:
         site = site_from_plan(plan, src.resolve().name, strict=strict)
         data = {"settings": {"command": "migrate", "input": str(src), "output": str(out_dir),
