@@ -19,6 +19,7 @@ key reach the same page:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import SplitResult, urlsplit
 
 _LIQUID_OUTPUT = re.compile(r"\{\{[^}]*\}\}")
@@ -37,6 +38,7 @@ def split_url(text: str) -> SplitResult | None:
         return None
 
 
+@lru_cache(maxsize=65536)  # a page's permalink is keyed by the reader, the links, the writer
 def url_key(url: str, keep_case: bool = False) -> str:
     """A link or permalink inside a site reduced to the page it reaches (rule above)."""
     text = url.strip()
