@@ -131,24 +131,15 @@ def test_blocks_carry_lines_raw_text_and_strings() -> None:
     ]
 
 
-def _pairs_by_walking(braces: list[str]) -> bool:
-    depth = 0
-    for brace in braces:
-        depth += 1 if brace == "{" else -1
-        if depth < 0:
-            return False
-    return depth == 0
-
-
 @settings(max_examples=1000)
 @given(st.text(st.sampled_from("{}\\ab\n"), max_size=40))
 def test_brace_pairing_patterns_agree_with_a_walk(value: str) -> None:
-    """The possessive patterns decide pairing as a brace-by-brace walk does."""
+    """The possessive patterns decide pairing as the brace-by-brace walk (``_nests``) does."""
     import re
 
-    from sitemigrate.parsing.bibtex import _balances, _splitter_pairs
+    from sitemigrate.parsing.bibtex import _balances, _nests, _splitter_pairs
 
-    assert _splitter_pairs(value) == _pairs_by_walking(re.findall(r"(?<!\\)[{}]", value))
-    assert _balances(value, skip_escaped=False) == _pairs_by_walking(re.findall("[{}]", value))
+    assert _splitter_pairs(value) == _nests(re.findall(r"(?<!\\)[{}]", value))
+    assert _balances(value, skip_escaped=False) == _nests(re.findall("[{}]", value))
     unescaped = re.sub(r"\\.", "", value, flags=re.DOTALL)
-    assert _balances(value, skip_escaped=True) == _pairs_by_walking(re.findall("[{}]", unescaped))
+    assert _balances(value, skip_escaped=True) == _nests(re.findall("[{}]", unescaped))
