@@ -303,17 +303,21 @@ def test_ctrl_c_at_random_moments_stops_a_batch_cleanly(tmp_path: Path, jobs: st
 
 def test_ctrl_c_in_migrate_exits_130(tmp_path: Path) -> None:
     lab = _lab(tmp_path / "lab", 1)
+    ready = tmp_path / "reading"
     process = subprocess.Popen([sys.executable, "-c", (
-        "import time, sitemigrate.pipeline as p\n"
-        "real = p.read_site\n"
-        "def slow(*a, **k):\n    time.sleep(30)\n"
+        "import pathlib, time, sitemigrate.pipeline as p\n"
+        "def slow(*a, **k):\n"
+        f"    pathlib.Path({str(ready)!r}).touch()\n"
+        "    time.sleep(30)\n"
         "p.read_site = slow\n"
         "from sitemigrate.cli import main\nmain()\n"), "migrate", str(lab / "site00"), "--to",
         "al-folio", "-o", str(tmp_path / "o")], stderr=subprocess.PIPE, text=True,
         start_new_session=True)
-    time.sleep(1.5)
+    deadline = time.monotonic() + 60
+    while not ready.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)  # Ctrl-C while it reads, not while Python starts (a slow machine)
     os.killpg(process.pid, signal.SIGINT)
-    assert process.wait(timeout=5) == 130
+    assert process.wait(timeout=30) == 130
     assert "Traceback" not in (process.stderr.read() if process.stderr else "")
 
 
