@@ -301,6 +301,12 @@ def test_ctrl_c_at_random_moments_stops_a_batch_cleanly(tmp_path: Path, jobs: st
             assert (out / name / "_config.yml").is_file()
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """A job started in the background by a non-interactive shell (`cmd &`) inherits SIGINT
+    ignored, and Python then leaves it ignored: give the command Ctrl-C as a terminal does."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_in_migrate_exits_130(tmp_path: Path) -> None:
     lab = _lab(tmp_path / "lab", 1)
     ready = tmp_path / "reading"
@@ -312,7 +318,7 @@ def test_ctrl_c_in_migrate_exits_130(tmp_path: Path) -> None:
         "p.read_site = slow\n"
         "from sitemigrate.cli import main\nmain()\n"), "migrate", str(lab / "site00"), "--to",
         "al-folio", "-o", str(tmp_path / "o")], stderr=subprocess.PIPE, text=True,
-        start_new_session=True)
+        start_new_session=True, preexec_fn=_ctrl_c_as_in_a_terminal)
     deadline = time.monotonic() + 60
     while not ready.exists() and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)  # Ctrl-C while it reads, not while Python starts (a slow machine)
