@@ -48,13 +48,16 @@ class FailedBlock(NamedTuple):
 
 ScannedBlock = ScannedEntry | ScannedString | FailedBlock
 
-_BLOCK_START = re.compile(r"@\w*[ \t]*(?=[{(])")
-_LINE_START_BLOCK = re.compile(r"\n[^\S\n]*(@)\w*[ \t]*(?=[{(])")
+#: ``@name`` before the ``{`` or ``(`` opening a block
+_AT_NAME = r"@\w*[ \t]*(?=[{(])"
+_BLOCK_START = re.compile(_AT_NAME)
+_LINE_START_BLOCK = re.compile(r"\n[^\S\n]*(" + _AT_NAME + ")")
 #: every mark the splitter stops at, newlines aside (they are counted apart)
-_MARK = re.compile(r"(?<!\\)[{}\",=]|@\w*[ \t]*(?=[{(])")
+_MARK = re.compile(r"(?<!\\)[{}\",=]|" + _AT_NAME)
 #: the marks that matter between the parts of a value
 _VALUE_MARK = re.compile(r"(?<!\\)[{}\",]")
-_BRACE = re.compile(r"(?<!\\)[{}]")
+#: a brace the splitter counts: one not right after a backslash
+SPLITTER_BRACE = re.compile(r"(?<!\\)[{}]")
 _QUOTE = re.compile(r'(?<!\\)"')
 
 
@@ -78,7 +81,7 @@ _GROUP_REST = re.compile(nested_braces(SPLITTER_TEXT, _GROUP_DEPTH) + r"\}")
 #: ``name = value`` up to the ``,`` or ``}`` after it, for the common case: a name without
 #: marks, a value of text and ``{…}`` groups only (no ``"…"``; groups not too deep)
 _SIMPLE_FIELD = re.compile(
-    r"(?P<name>[^{}\",=\\@]*)=(?P<value>(?:[^{}\",\\]++|\\[{}\",]?|\{"
+    r"[^{}\",=\\@]*=(?P<value>(?:[^{}\",\\]++|\\[{}\",]?|\{"
     + nested_braces(SPLITTER_TEXT, _GROUP_DEPTH - 1) + r"\})*+)(?=[,}])")
 
 
@@ -141,7 +144,7 @@ class _Scanner:
         if group is not None:
             return group.end()
         depth = 1
-        for brace in _BRACE.finditer(self.text, pos):
+        for brace in SPLITTER_BRACE.finditer(self.text, pos):
             depth += 1 if brace.group() == "{" else -1
             if depth == 0:
                 return brace.end()
@@ -209,19 +212,16 @@ class _Scanner:
         while True:
             simple = _SIMPLE_FIELD.match(text, pos)
             if simple is not None:
-                end = simple.end()
-                fields.append((simple.group("name").strip(), simple.group("value").strip(),
-                               self.line_at(simple.start("value") - 1) + 1))
-                pos = end + 1 if text[end] == "," else end
-                continue
-            mark = self.next_mark(pos)
-            if mark.group() == "}":
-                if text[pos:mark.start()].strip():
-                    raise _Declined  # a name without a value
-                return mark.end()
-            if mark.group() != "=":
-                raise _Declined
-            end = self.value_end(mark.end())
-            fields.append((text[pos:mark.start()].strip(), text[mark.end():end].strip(),
-                           self.line_at(mark.start()) + 1))
+                equals, end = simple.start("value") - 1, simple.end()
+            else:
+                mark = self.next_mark(pos)
+                if mark.group() == "}":
+                    if text[pos:mark.start()].strip():
+                        raise _Declined  # a name without a value
+                    return mark.end()
+                if mark.group() != "=":
+                    raise _Declined
+                equals, end = mark.start(), self.value_end(mark.end())
+            fields.append((text[pos:equals].strip(), text[equals + 1:end].strip(),
+                           self.line_at(equals) + 1))
             pos = end + 1 if text[end] == "," else end

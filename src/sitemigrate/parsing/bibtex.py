@@ -43,6 +43,7 @@ from ..model import PUBLICATION_KINDS, AuthorName, Origin, Publication
 from ..transforms.fields import as_bool, as_int, normalize_date, split_authors, year_of
 from ..transforms.latex import latex_to_markdown, latex_to_unicode, unicode_to_latex
 from .bibscan import (
+    SPLITTER_BRACE,
     SPLITTER_TEXT,
     FailedBlock,
     ScannedBlock,
@@ -727,16 +728,13 @@ def _splitter_safe(value: str) -> str:
 
 
 def _splitter_pairs(value: str) -> bool:
-    return bool(_SPLITTER_PAIRED.fullmatch(value)) or _nests(_UNESCAPED_BRACE.findall(value))
+    return bool(_SPLITTER_PAIRED.fullmatch(value)) or _nests(SPLITTER_BRACE.findall(value))
 
 
 #: text the splitter pairs every brace of, up to a nesting no real value reaches (a deeper
 #: or unpaired text is decided brace by brace)
 _SPLITTER_PAIRED = re.compile(nested_braces(SPLITTER_TEXT, 6))
 
-
-#: a brace the splitter counts: one not right after a backslash
-_UNESCAPED_BRACE = re.compile(r"(?<!\\)[{}]")
 
 
 def format_entry(entry_type: str, key: str, fields: dict[str, str]) -> str:
