@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from . import parallel
 from .common.reader import config_path
 from .diagnostics import SEVERITIES, TIMEOUT
 from .paths import slugify
@@ -460,9 +461,13 @@ def _stop_worker(signum: int, frame: Any) -> None:
     raise _Stopped()
 
 
-def _worker_main(conn: Any, initializer: Callable[[], None] | None) -> None:
+def _worker_main(conn: Any, initializer: Callable[[], None] | None,
+                 shares_cores: bool) -> None:
     """A worker process: migrate the jobs the parent sends until told to stop."""
     import signal
+
+    if shares_cores:  # the other workers use the other cores
+        parallel.use_one_core()
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGTERM, _stop_worker)
@@ -501,13 +506,14 @@ def _die_with_parent() -> None:
 
 
 class _Worker:
-    def __init__(self, initializer: Callable[[], None] | None) -> None:
+    def __init__(self, initializer: Callable[[], None] | None, shares_cores: bool) -> None:
         import multiprocessing
 
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child, initializer),
+        self.process = context.Process(target=_worker_main,
+                                       args=(child, initializer, shares_cores),
                                        daemon=True)
         import signal
 
@@ -567,7 +573,7 @@ def _run_workers(jobs: list[SiteJob], args: tuple[Any, ...], workers: int,
     try:
         while pending or busy:
             while pending and len(busy) < workers:
-                worker = idle.pop() if idle else _Worker(initializer)
+                worker = idle.pop() if idle else _Worker(initializer, workers > 1)
                 job = pending.popleft()
                 if on_start and workers == 1:
                     on_start(job)

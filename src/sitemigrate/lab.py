@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import parallel
 from .combine import Part, combine, origins_of, sources_of
 from .diagnostics import MEMBER_FAILED, MEMBER_NOT_AUTHOR, MISSING_ASSET, Diagnostics
 from .model import AuthorName, Item, Model, Origin, Page, Publication, Site, Source
@@ -98,7 +99,8 @@ def read_members(jobs: list[Any], workers: int = 1,
     members = [Member(job.name, job.source, getattr(job, "role", None), job.kind,
                       name=getattr(job, "person", None) or "") for job in jobs]
     if workers > 1 and len(members) > 1:
-        with ProcessPoolExecutor(max_workers=min(workers, len(members))) as pool:
+        with ProcessPoolExecutor(max_workers=min(workers, len(members)),
+                                 initializer=parallel.use_one_core) as pool:
             results = list(pool.map(_read_one, [m.source for m in members],
                                     [m.kind for m in members]))
     else:

@@ -64,6 +64,7 @@ from ...diagnostics import (
 )
 from ...fileset import FileSet
 from ...model import Item, Model, Origin, Page, Project, Publication, Theme
+from ...parallel import map_on_two_cores
 from ...parsing.bibtex import (
     LINK_FIELDS,
     bibtex_key,
@@ -178,20 +179,20 @@ class _Writing:
         named = self._named_bib_files() - {"papers"}
         entries: list[str] = []
         by_file: dict[str, list[str]] = {}  #: entries of the other .bib files pages name
+        prepared = []
         for pub in self.model.publications:
             key = unique_name(_bib_key(pub.id), used)
             self.keys[pub.id] = key
-            prepared = _as_read_back(self._prepare(pub, key))
-            entry_type = entry_type_of(prepared)
-            fields = publication_fields(prepared, entry_type)
-            entry = format_entry(entry_type, bibtex_key(prepared.id), fields)
-            self.bib_fields.update(name.lower() for name in fields)
+            prepared.append(self._prepare(pub, key))
+        written = map_on_two_cores(_bib_entry, prepared)
+        for pub, (entry, field_names) in zip(self.model.publications, written, strict=True):
+            self.bib_fields.update(field_names)
             sources = _bib_file_names(pub)
             for source in sources & named:
                 by_file.setdefault(source, []).append(entry)
             if sources and not sources - named:
                 continue
-            if any(name.lower() == "year" for name in fields):
+            if "year" in field_names:
                 entries.append(entry)
             else:  # jekyll-scholar's group_by year stops the build on an entry without one
                 by_file.setdefault(UNDATED, []).append(entry)
@@ -806,13 +807,21 @@ def _keep_name(item_id: str, slug: str) -> str:
     return slug
 
 
-def _as_read_back(pub: Publication) -> Publication:
-    """``pub`` as the al-folio reader will see its entry.
+def _bib_entry(pub: Publication) -> tuple[str, list[str]]:
+    """The BibTeX entry written for ``pub`` (as read back) and its field names, lower case."""
+    read_back, entry_type, fields = _as_read_back(pub)
+    return (format_entry(entry_type, bibtex_key(read_back.id), fields),
+            [name.lower() for name in fields])
+
+
+def _as_read_back(pub: Publication) -> tuple[Publication, str, dict[str, str]]:
+    """``pub`` as the al-folio reader will see its entry, with that entry's type and fields.
 
     Writing that instead of ``pub`` puts the fields in the order a re-read model writes them
     (an extra ``pmid = {NaN}`` comes back as an identifier, written among the links), so
     write -> read -> write gives the same bytes.  Reading an entry we wrote changes no
-    title, author, year, venue or link, so nothing the reader sees differs.
+    title, author, year, venue or link, so nothing the reader sees differs.  An entry that
+    reads back as it was (every entry of a .bib source) keeps the fields computed for it.
     """
     entry_type = entry_type_of(pub)
     key, fields = bibtex_key(pub.id), publication_fields(pub, entry_type)
@@ -824,12 +833,27 @@ def _as_read_back(pub: Publication) -> Publication:
         entries = parse_bibtex(format_entry(entry_type, key, fields), "papers.bib",
                                Diagnostics())
         if len(entries) != 1:
-            return pub
+            return pub, entry_type, fields
         entry = entries[0]
     again = entry_to_publication(entry, Origin("_bibliography/papers.bib"))
     path_links_from_fields(again)
     again.origin, again.merged_from = pub.origin, pub.merged_from
-    return again
+    if _reads_back_unchanged(again, pub):
+        return pub, entry_type, fields
+    entry_type = entry_type_of(again)
+    return again, entry_type, publication_fields(again, entry_type)
+
+
+def _reads_back_unchanged(again: Publication, pub: Publication) -> bool:
+    """Is ``again`` ``pub`` in every field, in key order and in type too (``==`` finds
+    ``{"a": 1, "b": 2}`` equal to ``{"b": 2, "a": 1}``, and ``True`` to ``1``; the written
+    fields do not)?"""
+    return again == pub \
+        and list(again.links) == list(pub.links) \
+        and list(again.identifiers) == list(pub.identifiers) \
+        and list(again.extra) == list(pub.extra) \
+        and all(type(a) is type(b) for a, b in zip(again.extra.values(), pub.extra.values(),
+                                                   strict=True))
 
 
 def _split_identifiers(pub: Publication) -> tuple[dict[str, str], dict[str, str]]:
