@@ -85,3 +85,58 @@ def test_an_error_here_stops_the_child() -> None:
         map_on_two_cores(work, list(range(6)), min_items=2)
     with pytest.raises(ChildProcessError):  # reaped: no child left behind
         os.waitpid(-1, os.WNOHANG)
+
+
+_calls: list[str] = []
+
+
+@parallel.shared_cache(maxsize=100)
+def _shout(text: str) -> str:
+    _calls.append(text)
+    return text.upper()
+
+
+@two_cores
+def test_what_the_child_caches_comes_back() -> None:
+    _shout.cache_clear()  # type: ignore[attr-defined]
+    words = [f"w{i}" for i in range(10)]
+    assert map_on_two_cores(_shout, words, min_items=2) == [w.upper() for w in words]
+    assert _calls == words[:5]  # this process computed its half only
+    _calls.clear()
+    assert [_shout(w) for w in words] == [w.upper() for w in words]
+    assert _calls == []  # the child's half came back with its results
+
+
+def test_a_full_shared_cache_starts_again() -> None:
+    _shout.cache_clear()  # type: ignore[attr-defined]
+    _calls.clear()
+    for i in range(101):
+        _shout(f"x{i}")
+    _shout("x0")
+    assert _calls.count("x0") == 2 and len(_calls) == 102
+
+
+def test_a_publication_row_keeps_every_field() -> None:
+    import dataclasses
+    import marshal
+
+    from sitemigrate.model import (
+        AuthorName,
+        Origin,
+        Publication,
+        publication_from_row,
+        publication_row,
+    )
+
+    pub = Publication(
+        id="k", title="T", authors=["A B"],
+        author_names=[AuthorName("B", "A", "Jr", ["*"], True, False, "ab")], year=2020,
+        date="2020-01", venue="V", kind="journal", abstract="x", links={"pdf": "p"},
+        identifiers={"doi": "10.1/x"}, award="best", selected=True, image="i.png",
+        citation="c", extra={"n": 1, "l": [1, "a"], "d": {"z": None}},
+        origin=Origin("refs.bib", 3, "added"), merged_from=[Origin("b.md", None)])
+    for f in dataclasses.fields(Publication):  # every field set to a non-default value
+        assert getattr(pub, f.name) != getattr(Publication("k", "T"), f.name) or f.name in (
+            "id", "title")
+    again = publication_from_row(marshal.loads(marshal.dumps(publication_row(pub))))
+    assert again == pub and list(again.extra) == list(pub.extra)

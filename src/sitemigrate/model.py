@@ -320,3 +320,27 @@ def _convert(hint: Any, value: Any) -> Any:
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return from_plain(hint, value)
     return value
+
+
+def publication_row(pub: Publication) -> tuple[Any, ...]:
+    """``pub`` as a tuple of plain values (what ``marshal`` writes, to send it to another
+    process fast); ``publication_from_row`` gives it back."""
+    return (pub.id, pub.title, pub.authors,
+            [(a.family, a.given, a.suffix, a.marks, a.is_self, a.others, a.id)
+             for a in pub.author_names],
+            pub.year, pub.date, pub.venue, pub.kind, pub.abstract, pub.links, pub.identifiers,
+            pub.award, pub.selected, pub.image, pub.citation, pub.extra,
+            _origin_row(pub.origin), [_origin_row(o) for o in pub.merged_from])
+
+
+def publication_from_row(row: tuple[Any, ...]) -> Publication:
+    (id_, title, authors, names, year, date, venue, kind, abstract, links, identifiers, award,
+     selected, image, citation, extra, origin, merged_from) = row
+    return Publication(id_, title, authors, [AuthorName(*name) for name in names], year, date,
+                       venue, kind, abstract, links, identifiers, award, selected, image,
+                       citation, extra, Origin(*origin) if origin else None,
+                       [Origin(*o) for o in merged_from])
+
+
+def _origin_row(origin: Origin | None) -> tuple[str, int | None, str | None] | None:
+    return (origin.file, origin.line, origin.source) if origin else None

@@ -6,6 +6,10 @@ the first half in this process and the second in a ``fork`` of it; the child sen
 results back through a pipe as ``marshal`` bytes (plain values only: a record is turned into
 a tuple and back, 30 µs where ``pickle`` of the dataclass takes ten times that).
 
+What the child computes into a ``shared_cache`` comes back with its results: the parent's
+caches end up as warm as if it had done the whole loop (a writer re-checks the values the
+reader decoded; cold, that check costs as much as the decoding).
+
 The result is always what ``[work(item) for item in items]`` gives, in order: without
 ``fork`` (not Linux), with one core, for short lists, in a batch worker, or when the child
 fails for any reason (its half is then done here), the loop simply runs here.  ``work``
@@ -14,6 +18,7 @@ must not report or change shared state: what the child changes is lost with it.
 
 from __future__ import annotations
 
+import functools
 import marshal
 import os
 import signal
@@ -23,6 +28,7 @@ from typing import Any, TypeVar
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 #: below this many items, forking and sending the results back costs more than it saves
 MIN_ITEMS = 1000
@@ -33,6 +39,50 @@ def use_one_core() -> None:
     """Run every loop here: for worker processes that already share the cores (batch, lab)."""
     global _enabled
     _enabled = False
+
+
+#: every ``shared_cache``: (its entries, its size limit)
+_SHARED: list[tuple[dict[Any, Any], int]] = []
+
+
+def shared_cache(maxsize: int) -> Callable[[_F], _F]:
+    """A memo like ``functools.lru_cache`` for a pure function of plain values returning
+    plain values, whose entries made in a ``map_on_two_cores`` child come back to this
+    process.  Full, it starts again empty."""
+    def decorate(func: _F) -> _F:
+        cache: dict[Any, Any] = {}
+        _SHARED.append((cache, maxsize))
+
+        @functools.wraps(func)
+        def cached(*args: Any) -> Any:
+            try:
+                return cache[args]
+            except KeyError:
+                pass
+            value = func(*args)
+            if len(cache) >= maxsize:
+                cache.clear()
+            cache[args] = value
+            return value
+
+        cached.cache_clear = cache.clear  # type: ignore[attr-defined]
+        return cached  # type: ignore[return-value]
+    return decorate
+
+
+def _cache_marks() -> list[int]:
+    return [len(cache) for cache, _ in _SHARED]
+
+
+def _learned_since(marks: list[int]) -> list[list[tuple[Any, Any]]]:
+    """The entries each shared cache gained since ``marks`` (all of it when it was emptied)."""
+    return [list(cache.items())[mark if len(cache) >= mark else 0:]
+            for (cache, _), mark in zip(_SHARED, marks, strict=True)]
+
+
+def _learn(learned: list[list[tuple[Any, Any]]]) -> None:
+    for (cache, maxsize), entries in zip(_SHARED, learned, strict=True):
+        cache.update(entries[:max(0, maxsize - len(cache))])
 
 
 def _spare_core() -> bool:
@@ -61,15 +111,27 @@ def map_on_two_cores(work: Callable[[_T], _R], items: Sequence[_T], *,
     if len(items) < (MIN_ITEMS if min_items is None else min_items) or not _spare_core():
         return [work(item) for item in items]
     half = len(items) // 2
-    child = _Child(lambda: marshal.dumps([to_plain(work(item)) for item in items[half:]]))
+
+    def theirs() -> bytes:
+        marks = _cache_marks()
+        results = [to_plain(work(item)) for item in items[half:]]
+        try:
+            return marshal.dumps((results, _learned_since(marks)))
+        except ValueError:  # a cache entry marshal cannot write: the results alone
+            return marshal.dumps((results, None))
+
+    child = _Child(theirs)
     try:
         mine = [work(item) for item in items[:half]]
-        plain = child.result()
+        sent = child.result()
     finally:
         child.stop()
-    if plain is None:
+    if sent is None:
         return mine + [work(item) for item in items[half:]]
-    return mine + [from_plain(value) for value in marshal.loads(plain)]
+    results, learned = marshal.loads(sent)
+    if learned is not None:
+        _learn(learned)
+    return mine + [from_plain(value) for value in results]
 
 
 class _Child:

@@ -39,7 +39,15 @@ from ..diagnostics import (
     UNRESOLVED_REFERENCE,
     Diagnostics,
 )
-from ..model import PUBLICATION_KINDS, AuthorName, Origin, Publication
+from ..model import (
+    PUBLICATION_KINDS,
+    AuthorName,
+    Origin,
+    Publication,
+    publication_from_row,
+    publication_row,
+)
+from ..parallel import map_on_two_cores, shared_cache
 from ..transforms.fields import as_bool, as_int, normalize_date, split_authors, year_of
 from ..transforms.latex import latex_to_markdown, latex_to_unicode, unicode_to_latex
 from .bibscan import (
@@ -305,14 +313,19 @@ def read_bib_file(path: Path, ctx: ReadContext) -> list[Publication]:
     if text is None:
         return []
     file = ctx.rel(path)
-    publications = []
-    for entry in parse_bibtex(text, file, ctx.diagnostics):
+    entries = parse_bibtex(text, file, ctx.diagnostics)
+    for entry in entries:
         ctx.saw("publication", path, entry.line)
         if not latex_to_unicode(entry.fields.get("title", "")):
             ctx.report(MISSING_TITLE, f"entry {entry.key!r} has no title; its key is used", file,
                        entry.line)
-        publications.append(entry_to_publication(entry, ctx.origin(path, entry.line)))
-    return publications
+    located = [(entry, ctx.origin(path, entry.line)) for entry in entries]
+    return map_on_two_cores(_located_publication, located, to_plain=publication_row,
+                            from_plain=publication_from_row)
+
+
+def _located_publication(located: tuple[BibEntry, Origin]) -> Publication:
+    return entry_to_publication(*located)
 
 
 # ------------------------------------------------------------------ entry -> publication
@@ -441,7 +454,7 @@ def parse_names(value: str) -> list[AuthorName]:
 _NameParts = tuple[str, str | None, str | None, tuple[str, ...], bool]
 
 
-@lru_cache(maxsize=65536)  # read, checked by a writer, read back: the same author lists
+@shared_cache(maxsize=65536)  # read, checked by a writer, read back: the same author lists
 def _name_parts_of(value: str) -> tuple[_NameParts, ...]:
     """(family, given, suffix, marks, others) of every name of an author list."""
     value = _EMPTY_NAME.sub(" and ", value)  # "A and and B" lists no one between the ands
@@ -454,7 +467,7 @@ def _name_parts_of(value: str) -> tuple[_NameParts, ...]:
                  else (*_name_parts(name), False) for name in names)
 
 
-@lru_cache(maxsize=65536)
+@shared_cache(maxsize=65536)
 def _display_names(value: str) -> tuple[str, ...]:
     """The display names of an author list (what ``_map_people`` puts in ``authors``):
     ``display_name`` of each of ``parse_names``, from the cached parts."""
@@ -466,7 +479,7 @@ def _display_names(value: str) -> tuple[str, ...]:
 _AND = re.compile(r"[ \r\n\t]+[aA][nN][dD][ \r\n\t]+")
 
 
-@lru_cache(maxsize=65536)  # a writer checks the author list it read, or the one it wrote
+@shared_cache(maxsize=65536)  # a writer checks the author list it read, or the one it wrote
 def _split_names(value: str) -> tuple[str, ...]:
     """``split_multiple_persons_names``; a regular expression does when nothing is braced or
     escaped, which the library walks character by character."""

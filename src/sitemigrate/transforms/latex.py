@@ -12,6 +12,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from ..parallel import shared_cache
+
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 _LATEX_SIGNS = re.compile(r"[\\{}$~&%#_^]|--|``|''|!`|\?`")
 # A bare "&" (alignment tab to LaTeX) means "and" in .bib titles, and a bare "%" (a comment
@@ -165,7 +167,7 @@ def expect_read_back(text: str) -> str:
     return latex
 
 
-@lru_cache(maxsize=65536)  # venues, names and months repeat across a file
+@shared_cache(maxsize=65536)  # venues, names and months repeat; a writer checks them
 def _decode(text: str, collapse_space: bool, markdown: bool) -> str:
     if not _LATEX_SIGNS.search(text):
         return _tidy(text, collapse_space)
