@@ -140,3 +140,13 @@ def test_a_publication_row_keeps_every_field() -> None:
             "id", "title")
     again = publication_from_row(marshal.loads(marshal.dumps(publication_row(pub))))
     assert again == pub and list(again.extra) == list(pub.extra)
+
+
+@two_cores
+def test_consume_empties_the_list_only_when_the_child_did_its_half() -> None:
+    items = list(range(8))
+    assert map_on_two_cores(str, items, min_items=2, consume=True) == [str(n) for n in range(8)]
+    assert items == []
+    kept = list(range(8))
+    assert map_on_two_cores(str, kept, min_items=2) == [str(n) for n in range(8)]
+    assert kept == list(range(8))

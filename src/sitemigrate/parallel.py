@@ -101,12 +101,14 @@ def _same(value: Any) -> Any:
 def map_on_two_cores(work: Callable[[_T], _R], items: Sequence[_T], *,
                      to_plain: Callable[[_R], Any] = _same,
                      from_plain: Callable[[Any], _R] = _same,
-                     min_items: int | None = None) -> list[_R]:
+                     min_items: int | None = None, consume: bool = False) -> list[_R]:
     """``[work(item) for item in items]``, the second half computed on another core.
 
     ``to_plain`` turns a result into values ``marshal`` can write (``from_plain`` turns it
     back); results that already are such values need neither.  Lists shorter than
-    ``min_items`` (default ``MIN_ITEMS``) stay here.
+    ``min_items`` (default ``MIN_ITEMS``) stay here.  With ``consume``, ``items`` (a list
+    nothing else needs) is emptied on the way: the items the child did are let go before
+    its results arrive, so they are not held twice.
     """
     if len(items) < (MIN_ITEMS if min_items is None else min_items) or not _spare_core():
         return [work(item) for item in items]
@@ -128,6 +130,8 @@ def map_on_two_cores(work: Callable[[_T], _R], items: Sequence[_T], *,
         child.stop()
     if sent is None:
         return mine + [work(item) for item in items[half:]]
+    if consume and isinstance(items, list):
+        items.clear()
     results, learned = marshal.loads(sent)
     if learned is not None:
         _learn(learned)
@@ -152,7 +156,7 @@ class _Child:
         os.close(write_end)
         self.pid, self.read_end, self.running = pid, read_end, True
 
-    def result(self) -> bytes | None:
+    def result(self) -> bytearray | None:
         """The child's bytes, or ``None`` when it failed."""
         data = _read_all(self.read_end)
         _, status = os.waitpid(self.pid, 0)
@@ -170,13 +174,26 @@ class _Child:
 
 
 def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
+    """``data`` after its length (8 bytes), so the reader holds it in one buffer."""
+    for part in (len(data).to_bytes(8, "little"), data):
+        view = memoryview(part)
+        while view:
+            view = view[os.write(fd, view):]
 
 
-def _read_all(fd: int) -> bytes:
-    chunks = []
-    while chunk := os.read(fd, 1 << 20):
-        chunks.append(chunk)
-    return b"".join(chunks)
+def _read_all(fd: int) -> bytearray | None:
+    """What ``_write_all`` sent, or ``None`` when the writer stopped short."""
+    head = _read_into(fd, bytearray(8))
+    if head is None:
+        return None
+    return _read_into(fd, bytearray(int.from_bytes(head, "little")))
+
+
+def _read_into(fd: int, buffer: bytearray) -> bytearray | None:
+    view, done = memoryview(buffer), 0
+    while done < len(buffer):
+        got = os.readv(fd, [view[done:]])
+        if not got:
+            return None
+        done += got
+    return buffer

@@ -85,7 +85,6 @@ class BibEntry:
     entry_type: str  #: lower case, e.g. "article"
     fields: dict[str, str]  #: lower-cased names -> raw LaTeX values, macros resolved
     line: int  #: 1-based line of the ``@``
-    raw: str  #: the entry's original text
     field_lines: dict[str, int] = field(default_factory=dict)  #: 1-based line of each field
 
 
@@ -237,7 +236,7 @@ def _to_bib_entry(entry: ScannedEntry, macros: dict[str, str], file: str | None 
                     line,
                 )
     key = entry.key.strip() or f"entry-line-{entry.line}"
-    return BibEntry(key, entry.entry_type, fields, entry.line, entry.raw, lines)
+    return BibEntry(key, entry.entry_type, fields, entry.line, lines)
 
 
 def _make_key_unique(bib: BibEntry, keys: dict[str, int], file: str,
@@ -320,8 +319,9 @@ def read_bib_file(path: Path, ctx: ReadContext) -> list[Publication]:
             ctx.report(MISSING_TITLE, f"entry {entry.key!r} has no title; its key is used", file,
                        entry.line)
     located = [(entry, ctx.origin(path, entry.line)) for entry in entries]
+    del entries  # the mapping lets go of the entries it is done with
     return map_on_two_cores(_located_publication, located, to_plain=publication_row,
-                            from_plain=publication_from_row)
+                            from_plain=publication_from_row, consume=True)
 
 
 def _located_publication(located: tuple[BibEntry, Origin]) -> Publication:
@@ -479,7 +479,7 @@ def _display_names(value: str) -> tuple[str, ...]:
 _AND = re.compile(r"[ \r\n\t]+[aA][nN][dD][ \r\n\t]+")
 
 
-@shared_cache(maxsize=65536)  # a writer checks the author list it read, or the one it wrote
+@lru_cache(maxsize=65536)  # a writer checks the author list it read, or the one it wrote
 def _split_names(value: str) -> tuple[str, ...]:
     """``split_multiple_persons_names``; a regular expression does when nothing is braced or
     escaped, which the library walks character by character."""
@@ -763,8 +763,8 @@ def format_entry(entry_type: str, key: str, fields: dict[str, str]) -> str:
 
 
 def entry_as_parsed(entry_type: str, key: str, fields: dict[str, str]) -> BibEntry | None:
-    """What ``parse_bibtex`` gives for ``format_entry(entry_type, key, fields)`` (its raw text
-    and lines aside), without parsing: every value is in braces, so it reads back as written.
+    """What ``parse_bibtex`` gives for ``format_entry(entry_type, key, fields)`` (its field
+    lines aside), without parsing: every value is in braces, so it reads back as written.
     ``None`` when a value could read back otherwise (a brace BibTeX or the splitter would
     pair differently, a carriage return the parser normalizes): only parsing tells then.
     """
@@ -775,7 +775,7 @@ def entry_as_parsed(entry_type: str, key: str, fields: dict[str, str]) -> BibEnt
     if len(names) != len(fields) or not key.strip():
         return None
     return BibEntry(key.strip(), entry_type.strip().lower(),
-                    {name.strip().lower(): value for name, value in fields.items()}, 1, "")
+                    {name.strip().lower(): value for name, value in fields.items()}, 1)
 
 
 def entry_type_of(pub: Publication) -> str:

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache, partial
@@ -179,12 +180,12 @@ class _Writing:
         named = self._named_bib_files() - {"papers"}
         entries: list[str] = []
         by_file: dict[str, list[str]] = {}  #: entries of the other .bib files pages name
-        prepared = []
+        placed = []  #: (publication, its key, its preview image as placed here)
         for pub in self.model.publications:
             key = unique_name(_bib_key(pub.id), used)
             self.keys[pub.id] = key
-            prepared.append(self._prepare(pub, key))
-        written = map_on_two_cores(_bib_entry, prepared)
+            placed.append((pub, key, self._preview(pub.image)))
+        written = map_on_two_cores(_bib_entry, placed)
         for pub, (entry, field_names) in zip(self.model.publications, written, strict=True):
             self.bib_fields.update(field_names)
             sources = _bib_file_names(pub)
@@ -234,22 +235,6 @@ class _Writing:
         go to ``papers.bib``."""
         bodies = [p.body for p in self.model.pages] + [p.body or "" for p in self.model.projects]
         return {name for body in bodies for name in named_bib_files(body)}
-
-    def _prepare(self, pub: Publication, key: str) -> Publication:
-        extra = dict(pub.extra)
-        extra.setdefault("bibtex_show", "true")
-        if "abbr" not in extra:
-            abbr = short_venue(pub.venue)
-            if abbr:
-                extra["abbr"] = abbr
-        identifiers, moved = _split_identifiers(pub)
-        for name, value in moved.items():
-            extra.setdefault(name, value)
-        order = {label: index for index, label in enumerate(LINK_FIELDS)}
-        links = dict(sorted(pub.links.items(),
-                            key=lambda item: (order.get(item[0], len(order)), item[0])))
-        return replace(pub, id=key, extra=extra, identifiers=identifiers, links=links,
-                       image=self._preview(pub.image))
 
     def _preview(self, image: str | None) -> str | None:
         """al-folio shows ``preview`` from ``assets/img/publication_preview/`` (or a full
@@ -807,11 +792,32 @@ def _keep_name(item_id: str, slug: str) -> str:
     return slug
 
 
-def _bib_entry(pub: Publication) -> tuple[str, list[str]]:
-    """The BibTeX entry written for ``pub`` (as read back) and its field names, lower case."""
-    read_back, entry_type, fields = _as_read_back(pub)
+def _prepared(pub: Publication, key: str, image: str | None) -> Publication:
+    """``pub`` as al-folio's entry shows it: its key, the buttons and badge al-folio
+    offers (``bibtex_show``, ``abbr``), identifiers that would come back as links moved to
+    ``extra``, links in al-folio's order, the preview image where it was placed."""
+    extra = dict(pub.extra)
+    extra.setdefault("bibtex_show", "true")
+    if "abbr" not in extra:
+        abbr = short_venue(pub.venue)
+        if abbr:
+            extra["abbr"] = abbr
+    identifiers, moved = _split_identifiers(pub)
+    for name, value in moved.items():
+        extra.setdefault(name, value)
+    order = {label: index for index, label in enumerate(LINK_FIELDS)}
+    links = dict(sorted(pub.links.items(),
+                        key=lambda item: (order.get(item[0], len(order)), item[0])))
+    return replace(pub, id=key, extra=extra, identifiers=identifiers, links=links,
+                   image=image)
+
+
+def _bib_entry(placed: tuple[Publication, str, str | None]) -> tuple[str, tuple[str, ...]]:
+    """The BibTeX entry written for a publication (``_prepared``, as read back) and its
+    field names, lower case (interned: 10,000 entries share a few dozen names)."""
+    read_back, entry_type, fields = _as_read_back(_prepared(*placed))
     return (format_entry(entry_type, bibtex_key(read_back.id), fields),
-            [name.lower() for name in fields])
+            tuple(sys.intern(name.lower()) for name in fields))
 
 
 def _as_read_back(pub: Publication) -> tuple[Publication, str, dict[str, str]]:
