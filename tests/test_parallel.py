@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -150,3 +151,41 @@ def test_consume_empties_the_list_only_when_the_child_did_its_half() -> None:
     kept = list(range(8))
     assert map_on_two_cores(str, kept, min_items=2) == [str(n) for n in range(8)]
     assert kept == list(range(8))
+
+
+def _messy_publications(root: Path) -> None:
+    """An academicpages site whose publications hold every kind of report, in two orders."""
+    pubs = root / "_publications"
+    pubs.mkdir(parents=True)
+    (root / "_config.yml").write_text(
+        "title: T\nremote_theme: academicpages/academicpages.github.io\n")
+    files = {
+        "2020-01-01-a.md": b"---\ntitle: A\ndate: 2020-01-01\nvenue: V\n---\nabstract\n",
+        "2020-01-02-b.md": "---\ntitle: Caf\u00e9\n---\n".encode("latin-1"),
+        "2020-01-03-c.md": b"---\ntitle: [unclosed\n---\nbody\n",
+        "2020-01-04-d.md": b"no front matter\n",
+        "2020-01-05-e.md": b"---\nvenue: V\n---\n",
+        "2020-01-06-f.md": b"---\ntitle: F\ndate: 2020-13-45\n---\n",
+        "2020-01-07-g.md": b"---\ntitle: G\ntitle: G2\n---\n",
+        "2020-01-08-h.md": b"---\ntitle: H\nauthors: [A B, C D]\nextra: {x: [1, 2.5, null]}\n---\n",
+        "_draft.md": b"---\ntitle: not published\n---\n",
+    }
+    for name, data in files.items():
+        (pubs / name).write_bytes(data)
+    (pubs / "2020-01-09-i.md").write_bytes(b"---\ntitle: I\x00\n---\n")
+
+
+@two_cores
+def test_a_site_read_on_two_cores_is_the_site_read_on_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sitemigrate.model import to_plain
+    from sitemigrate.pipeline import read_site
+
+    _messy_publications(tmp_path)
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
+    both = to_plain(read_site(tmp_path, "academicpages"))
+    monkeypatch.setattr(parallel, "_enabled", False)
+    one = to_plain(read_site(tmp_path, "academicpages"))
+    assert both == one
+    codes = [d["code"] for d in one["diagnostics"]]
+    assert len(one["publications"]) >= 8 and len(set(codes)) >= 5  # the reports are there

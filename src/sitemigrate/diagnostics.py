@@ -18,6 +18,7 @@ is true for every severity but ``info``.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 from collections.abc import Iterable, Iterator
 
@@ -435,6 +436,21 @@ class Diagnostics:
             self._seen.add(key)
             self.items.append(diag)
         return diag
+
+    @contextlib.contextmanager
+    def reported_at(self, position: int) -> Iterator[None]:
+        """Reports made inside go to ``position`` of the list, before the reports made since
+        (a file's reports in file order when its checks finish after later files were
+        read)."""
+        tail = self.items[position:]
+        if not tail:
+            yield
+            return
+        del self.items[position:]
+        try:
+            yield
+        finally:
+            self.items.extend(tail)
 
     def report_at(self, code: Code, message: str, origin: Origin | None, *,
                   hint: str | None = None) -> Diagnostic:

@@ -254,13 +254,17 @@ class ReadContext:
             if text is None:
                 return None
         fm = split_front_matter(text)
+        self.report_front_matter(path, fm)
+        return fm
+
+    def report_front_matter(self, path: Path, fm: FrontMatter) -> None:
+        """The YAML error and duplicate keys of ``path``'s front matter ``fm``."""
         if fm.error is not None:
             self.report(fm.error.code, fm.error.message, path, fm.error.line)
         for key, line in fm.duplicate_keys:
             self.report(
                 DUPLICATE_KEY, f"key {key!r} appears twice; the last value wins", path, line
             )
-        return fm
 
     def load_yaml_file(self, path: Path) -> Any:
         """A YAML data file's content, or ``None`` with a diagnostic."""

@@ -10,6 +10,7 @@ declared in ``collections:``; pages live in ``_pages/``, at the top level or in 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,21 @@ from ...diagnostics import (
     NO_FRONT_MATTER,
     NOT_PUBLISHED,
     UNRENDERED_FOLDER,
+    code_named,
 )
-from ...model import Item, Model, Page, Project, Publication, Source, Theme
+from ...model import (
+    Item,
+    Model,
+    Origin,
+    Page,
+    Project,
+    Publication,
+    Source,
+    Theme,
+    publication_from_row,
+    publication_row,
+)
+from ...parallel import map_on_two_cores
 from ...parsing.front_matter import FrontMatter, split_front_matter
 from ...parsing.markdown_sections import extract_research
 from ...parsing.text import read_regular_text, regular_opener
@@ -203,25 +217,41 @@ class _SiteReader:
     # -- publications -----------------------------------------------------------------------
 
     def _read_publications(self) -> None:
+        """Every file of ``_publications``; the files are read here, in order, and parsed
+        on two cores when there are many (``_parsed_publication``); each file's reports
+        keep their place among the others'."""
         folder = self.root / "_publications"
+        read: list[tuple[Path, int]] = []  #: (file, where its reports go)
+        texts: list[tuple[str, str, Origin]] = []
         for path in self.ctx.walk(folder, DOC_SUFFIXES):
             self.ctx.saw("publication", path, 1)
-            fm = self._document(path)
-            if fm is None:
-                continue
-            pub, notes = publication_from_meta(fm.meta, fm.body, path.stem,
-                                               self.ctx.origin(path, 1))
-            for note in notes:
-                self.ctx.report(MISSING_TITLE, note, path, 1)
-            problem = date_problem(fm.meta.get("date"))
-            if problem is not None:
-                self.ctx.report(BAD_DATE, f"date {fm.meta['date']!r}: {problem}", path, 1)
-                if normalize_date(fm.meta["date"]) is None:
-                    pub.extra.setdefault("date", fm.meta["date"])
-            self.model.publications.append(pub)
+            text = self.ctx.read_text(path)
+            if text is not None:
+                read.append((path, len(self.ctx.diagnostics.items)))
+                texts.append((text, path.stem, self.ctx.origin(path, 1)))
+        parsed = map_on_two_cores(_parsed_publication, texts, to_plain=_parsed_row,
+                                  from_plain=_parsed_from_row, consume=True)
+        moved = 0  #: reports put before those of later files so far
+        for (path, mark), found in zip(read, parsed, strict=True):
+            before = len(self.ctx.diagnostics.items)
+            with self.ctx.diagnostics.reported_at(mark + moved):
+                self._publication_read(path, found)
+            moved += len(self.ctx.diagnostics.items) - before
         if self.model.publications:
             self._check_declared(folder)
         self._read_generator_tsv()
+
+    def _publication_read(self, path: Path, found: ParsedPublication) -> None:
+        self._front_matter_read(path, found.front_matter, found.invalid_block)
+        pub = found.publication
+        for note in found.notes:
+            self.ctx.report(MISSING_TITLE, note, path, 1)
+        problem = date_problem(found.date)
+        if problem is not None:
+            self.ctx.report(BAD_DATE, f"date {found.date!r}: {problem}", path, 1)
+            if normalize_date(found.date) is None:
+                pub.extra.setdefault("date", found.date)
+        self.model.publications.append(pub)
 
     def _read_generator_tsv(self) -> None:
         """markdown_generator/ inputs are not read: the site renders what the generator made
@@ -477,14 +507,16 @@ class _SiteReader:
         text = self.ctx.read_text(path)
         if text is None:
             return None
-        fm = self.ctx.front_matter(path, text)
-        if fm is None:
-            return None
-        if fm.error is not None:
+        fm = split_front_matter(text)
+        self._front_matter_read(path, fm, _invalid_block(text, fm))
+        return fm
+
+    def _front_matter_read(self, path: Path, fm: FrontMatter, invalid_block: str | None,
+                           ) -> None:
+        self.ctx.report_front_matter(path, fm)
+        if invalid_block is not None:
             # Jekyll renders such a file without data; keep the block so it can be rewritten
-            block = _RAW_FRONT_MATTER.match(text)
-            if block:
-                self.invalid_blocks[path] = block.group(1)
+            self.invalid_blocks[path] = invalid_block
         if not fm.present:
             self.ctx.report(
                 NO_FRONT_MATTER,
@@ -493,7 +525,46 @@ class _SiteReader:
                 path,
                 1,
             )
-        return fm
+
+
+def _invalid_block(text: str, fm: FrontMatter) -> str | None:
+    """The front-matter block of ``text`` when it does not load (``None`` when it does)."""
+    if fm.error is None:
+        return None
+    block = _RAW_FRONT_MATTER.match(text)
+    return block.group(1) if block else None
+
+
+@dataclass(slots=True)
+class ParsedPublication:
+    """What parsing one ``_publications`` file gives, before anything is reported."""
+
+    front_matter: FrontMatter  #: its ``meta`` and ``body`` are empty when parsed elsewhere
+    invalid_block: str | None
+    publication: Publication
+    notes: list[str]
+    date: Any  #: the front matter's ``date``, as written
+
+
+def _parsed_publication(source: tuple[str, str, Origin]) -> ParsedPublication:
+    text, stem, origin = source
+    fm = split_front_matter(text)
+    pub, notes = publication_from_meta(fm.meta, fm.body, stem, origin)
+    return ParsedPublication(fm, _invalid_block(text, fm), pub, notes, fm.meta.get("date"))
+
+
+def _parsed_row(parsed: ParsedPublication) -> tuple[Any, ...]:
+    fm, error = parsed.front_matter, parsed.front_matter.error
+    return ((error.message, error.line, error.code.code) if error else None,
+            fm.duplicate_keys, fm.present, fm.body_line, parsed.invalid_block,
+            publication_row(parsed.publication), parsed.notes, parsed.date)
+
+
+def _parsed_from_row(row: tuple[Any, ...]) -> ParsedPublication:
+    error, duplicate_keys, present, body_line, invalid_block, pub, notes, date = row
+    fm = FrontMatter(present=present, body_line=body_line, duplicate_keys=duplicate_keys,
+                     error=YamlError(error[0], error[1], code_named(error[2])) if error else None)
+    return ParsedPublication(fm, invalid_block, publication_from_row(pub), notes, date)
 
 
 def _mark_raw(extra: dict[str, Any], fm: FrontMatter, invalid_block: str | None) -> None:
