@@ -132,7 +132,8 @@ def copy_assets(files: FileSet, model: Model, diagnostics: Diagnostics, max_byte
     root = (source if source.is_dir() else source.parent).resolve()
     moved = moved or {}
     copied = 0
-    for ref in site_assets(model):
+    assets = site_assets(model)
+    for ref in assets:
         target = moved.get(ref.rel, ref.rel)
         if target in files:
             continue
@@ -148,7 +149,7 @@ def copy_assets(files: FileSet, model: Model, diagnostics: Diagnostics, max_byte
             continue
         files.add(target, data)
         copied += 1
-    referenced = {ref.rel for ref in site_assets(model)}
+    referenced = {ref.rel for ref in assets}
     for source_rel, target in sorted(moved.items()):  # files a writer needs (profiles' texts)
         if source_rel in referenced or target in files:
             continue
