@@ -1,10 +1,10 @@
-"""The second core for long, pure loops: half of the items done in a forked child.
+"""The second core for long, pure loops: the last part of a list done in a forked child.
 
 A 10,000-entry bibliography spends most of its time in per-record work that needs nothing but
 the record (mapping a BibTeX entry, formatting an entry to write).  ``map_on_two_cores`` runs
-the first half in this process and the second in a ``fork`` of it; the child sends its
-results back through a pipe as ``marshal`` bytes (plain values only: a record is turned into
-a tuple and back, 30 µs where ``pickle`` of the dataclass takes ten times that).
+the first part (a bit over half) in this process and the rest in a ``fork`` of it; the child
+sends its results back through a pipe as ``marshal`` bytes (plain values only: a record is
+turned into a tuple and back, 30 µs where ``pickle`` of the dataclass takes ten times that).
 
 What the child computes into a ``shared_cache`` comes back with its results: the parent's
 caches end up as warm as if it had done the whole loop (a writer re-checks the values the
@@ -12,7 +12,7 @@ reader decoded; cold, that check costs as much as the decoding).
 
 The result is always what ``[work(item) for item in items]`` gives, in order: without
 ``fork`` (not Linux), with one core, for short lists, in a batch worker, or when the child
-fails for any reason (its half is then done here), the loop simply runs here.  ``work``
+fails for any reason (its part is then done here), the loop simply runs here.  ``work``
 must not report or change shared state: what the child changes is lost with it.
 """
 
@@ -32,6 +32,9 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 #: below this many items, forking and sending the results back costs more than it saves
 MIN_ITEMS = 1000
+#: the items done here: a bit over half, as the child also encodes its results and copies
+#: the memory pages it touches (measured on 10k-record lists: both end within 0.03 s)
+PARENT_SHARE = 0.55
 _enabled = True
 
 
@@ -102,7 +105,7 @@ def map_on_two_cores(work: Callable[[_T], _R], items: Sequence[_T], *,
                      to_plain: Callable[[_R], Any] = _same,
                      from_plain: Callable[[Any], _R] = _same,
                      min_items: int | None = None, consume: bool = False) -> list[_R]:
-    """``[work(item) for item in items]``, the second half computed on another core.
+    """``[work(item) for item in items]``, the last part computed on another core.
 
     ``to_plain`` turns a result into values ``marshal`` can write (``from_plain`` turns it
     back); results that already are such values need neither.  Lists shorter than
@@ -112,11 +115,11 @@ def map_on_two_cores(work: Callable[[_T], _R], items: Sequence[_T], *,
     """
     if len(items) < (MIN_ITEMS if min_items is None else min_items) or not _spare_core():
         return [work(item) for item in items]
-    half = len(items) // 2
+    cut = int(len(items) * PARENT_SHARE)
 
     def theirs() -> bytes:
         marks = _cache_marks()
-        results = [to_plain(work(item)) for item in items[half:]]
+        results = [to_plain(work(item)) for item in items[cut:]]
         try:
             return marshal.dumps((results, _learned_since(marks)))
         except ValueError:  # a cache entry marshal cannot write: the results alone
@@ -124,12 +127,12 @@ def map_on_two_cores(work: Callable[[_T], _R], items: Sequence[_T], *,
 
     child = _Child(theirs)
     try:
-        mine = [work(item) for item in items[:half]]
+        mine = [work(item) for item in items[:cut]]
         sent = child.result()
     finally:
         child.stop()
     if sent is None:
-        return mine + [work(item) for item in items[half:]]
+        return mine + [work(item) for item in items[cut:]]
     if consume and isinstance(items, list):
         items.clear()
     results, learned = marshal.loads(sent)
