@@ -12,7 +12,15 @@ from hypothesis import strategies as st
 from sitemigrate import parallel
 from sitemigrate.parallel import map_on_two_cores
 
-two_cores = pytest.mark.skipif(not parallel._spare_core(), reason="needs fork and two cores")
+
+@pytest.fixture
+def two_cores_here() -> None:
+    """Skip unless this process may fork now (Linux, two cores, no other thread running)."""
+    if not parallel._spare_core():
+        pytest.skip("needs fork, two cores and no other thread")
+
+
+two_cores = pytest.mark.usefixtures("two_cores_here")
 
 
 def _square_and_pid(n: int) -> tuple[int, int]:
@@ -189,3 +197,27 @@ def test_a_site_read_on_two_cores_is_the_site_read_on_one(
     assert both == one
     codes = [d["code"] for d in one["diagnostics"]]
     assert len(one["publications"]) >= 8 and len(set(codes)) >= 5  # the reports are there
+
+
+def test_no_fork_no_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(parallel, "_spare_core", lambda: True)
+    monkeypatch.setattr(os, "fork", refuse)
+    results = map_on_two_cores(_square_and_pid, range(10), min_items=2)
+    assert results == [(n * n, os.getpid()) for n in range(10)]
+
+
+def test_a_process_with_threads_does_not_fork() -> None:
+    import threading
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        results = map_on_two_cores(_square_and_pid, range(10), min_items=2)
+    finally:
+        stop.set()
+        thread.join()
+    assert {pid for _, pid in results} == {os.getpid()}

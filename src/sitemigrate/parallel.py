@@ -91,6 +91,9 @@ def _learn(learned: list[list[tuple[Any, Any]]]) -> None:
 def _spare_core() -> bool:
     if not _enabled or not sys.platform.startswith("linux"):
         return False
+    threading = sys.modules.get("threading")
+    if threading is not None and threading.active_count() > 1:
+        return False  # a fork copies one thread: a lock another one holds would never open
     try:
         return len(os.sched_getaffinity(0)) >= 2
     except (AttributeError, OSError):
@@ -125,7 +128,9 @@ def map_on_two_cores(work: Callable[[_T], _R], items: Sequence[_T], *,
         except ValueError:  # a cache entry marshal cannot write: the results alone
             return marshal.dumps((results, None))
 
-    child = _Child(theirs)
+    child = _Child.start(theirs)
+    if child is None:
+        return [work(item) for item in items]
     try:
         mine = [work(item) for item in items[:cut]]
         sent = child.result()
@@ -144,9 +149,22 @@ def map_on_two_cores(work: Callable[[_T], _R], items: Sequence[_T], *,
 class _Child:
     """``produce`` running in a forked child, its bytes read back through a pipe."""
 
-    def __init__(self, produce: Callable[[], bytes]) -> None:
-        read_end, write_end = os.pipe()
-        pid = os.fork()
+    def __init__(self, pid: int, read_end: int) -> None:
+        self.pid, self.read_end, self.running = pid, read_end, True
+
+    @classmethod
+    def start(cls, produce: Callable[[], bytes]) -> _Child | None:
+        """The child, or ``None`` when the system will not make one (a process limit)."""
+        try:
+            read_end, write_end = os.pipe()
+        except OSError:
+            return None
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_end)
+            os.close(write_end)
+            return None
         if pid == 0:  # the child: never returns, never runs this process's exit handlers
             code = 1
             try:
@@ -157,7 +175,7 @@ class _Child:
             finally:
                 os._exit(code)
         os.close(write_end)
-        self.pid, self.read_end, self.running = pid, read_end, True
+        return cls(pid, read_end)
 
     def result(self) -> bytearray | None:
         """The child's bytes, or ``None`` when it failed."""
