@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import corpus_sites, requires_corpus, site_id
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -221,3 +222,26 @@ def test_a_process_with_threads_does_not_fork() -> None:
         stop.set()
         thread.join()
     assert {pid for _, pid in results} == {os.getpid()}
+
+
+@requires_corpus
+@two_cores
+@pytest.mark.parametrize("site", corpus_sites(), ids=site_id)
+def test_corpus_sites_migrate_alike_on_one_and_two_cores(
+        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every list a child may take, taken by one, against the loop here: the same model, the
+    same al-folio and academicpages files, the same reports in the same order."""
+    from sitemigrate.model import to_plain
+    from sitemigrate.pipeline import plan_migration, read_site
+
+    def migrated() -> list[object]:
+        model = to_plain(read_site(site))
+        plans = [plan_migration(read_site(site), target, "/nonexistent-out")
+                 for target in ("al-folio", "academicpages")]
+        return [model] + [(dict(plan.files.items()), [to_plain(d) for d in plan.diagnostics])
+                          for plan in plans]
+
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
+    both = migrated()
+    monkeypatch.setattr(parallel, "_enabled", False)
+    assert both == migrated()
