@@ -387,7 +387,8 @@ _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s?#]+?)(?:\.pdf)?(?:[?#].*)
 EXTRA_TYPE = "bibtex_type"
 EXTRA_RAW = "bibtex_raw_fields"
 EXTRA_FIELD_NAMES = "bibtex_field_names"  #: model slot -> original field name when not default
-_OWN_EXTRA = (EXTRA_TYPE, EXTRA_RAW, EXTRA_FIELD_NAMES)
+#: the reader's own notes in ``extra``: consulted by name, never written as fields
+OWN_EXTRA = (EXTRA_TYPE, EXTRA_RAW, EXTRA_FIELD_NAMES)
 
 
 def entry_to_publication(entry: BibEntry, origin: Origin) -> Publication:
@@ -1007,7 +1008,7 @@ def _extra_fields(pub: Publication) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, value in pub.extra.items():
         name = _field_name(str(key))
-        if not name or key in _OWN_EXTRA or value is None:
+        if not name or key in OWN_EXTRA or value is None:
             continue
         if isinstance(value, bool):
             text = "true" if value else "false"

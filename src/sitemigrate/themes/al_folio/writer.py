@@ -68,6 +68,7 @@ from ...model import Item, Model, Origin, Page, Project, Publication, Theme
 from ...parallel import map_on_two_cores
 from ...parsing.bibtex import (
     LINK_FIELDS,
+    OWN_EXTRA,
     bibtex_key,
     entry_as_parsed,
     entry_to_publication,
@@ -851,15 +852,20 @@ def _as_read_back(pub: Publication) -> tuple[Publication, str, dict[str, str]]:
 
 
 def _reads_back_unchanged(again: Publication, pub: Publication) -> bool:
-    """Is ``again`` ``pub`` in every field, in key order and in type too (``==`` finds
-    ``{"a": 1, "b": 2}`` equal to ``{"b": 2, "a": 1}``, and ``True`` to ``1``; the written
-    fields do not)?"""
+    """Does ``again`` give the fields ``pub`` gave?  It does when it equals ``pub`` with
+    values of the same types (``True == 1``, but they are written apart), links and
+    identifiers in the same order, and the extras that are written in the same order
+    (``publication_fields`` writes them in their order; it looks the reader's own notes,
+    ``OWN_EXTRA``, up by name)."""
     return again == pub \
         and list(again.links) == list(pub.links) \
         and list(again.identifiers) == list(pub.identifiers) \
-        and list(again.extra) == list(pub.extra) \
-        and all(type(a) is type(b) for a, b in zip(again.extra.values(), pub.extra.values(),
-                                                   strict=True))
+        and _written_extras(again) == _written_extras(pub) \
+        and all(type(value) is type(pub.extra[key]) for key, value in again.extra.items())
+
+
+def _written_extras(pub: Publication) -> list[str]:
+    return [key for key in pub.extra if key not in OWN_EXTRA]
 
 
 def _split_identifiers(pub: Publication) -> tuple[dict[str, str], dict[str, str]]:
