@@ -245,3 +245,52 @@ def test_corpus_sites_migrate_alike_on_one_and_two_cores(
     both = migrated()
     monkeypatch.setattr(parallel, "_enabled", False)
     assert both == migrated()
+
+
+_ORPHAN_SCRIPT = """
+import os, sys, time
+from sitemigrate.parallel import map_on_two_cores
+
+def work(n):
+    if n == 9:  # the last item: the child's
+        open(sys.argv[1], "w").write(str(os.getpid()))
+        time.sleep(60)
+    return n
+
+map_on_two_cores(work, list(range(10)), min_items=2)
+time.sleep(60)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status  # a zombie nobody reaps has ended all the same
+
+
+@two_cores
+def test_the_child_ends_with_its_parent(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    marker = tmp_path / "child.pid"
+    parent = subprocess.Popen([sys.executable, "-c", _ORPHAN_SCRIPT, str(marker)])
+    try:
+        deadline = time.monotonic() + 30
+        while not (marker.exists() and marker.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        child = int(marker.read_text())
+        assert _alive(child)
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(10)
+        deadline = time.monotonic() + 10
+        while _alive(child) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _alive(child)
+    finally:
+        parent.kill()
+        parent.wait(10)

@@ -472,7 +472,7 @@ def _worker_main(conn: Any, initializer: Callable[[], None] | None,
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGTERM, _stop_worker)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
-    _die_with_parent()
+    parallel.die_with_parent()
     try:
         if initializer is not None:
             initializer()
@@ -487,22 +487,6 @@ def _worker_main(conn: Any, initializer: Callable[[], None] | None,
             conn.send(run_site(job, *args))
     except _Stopped:
         return
-
-
-def _die_with_parent() -> None:
-    """On Linux, have the kernel kill this worker if the parent dies (no orphans)."""
-    import sys
-
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-        import signal
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
 
 
 class _Worker:

@@ -159,6 +159,7 @@ class _Child:
             read_end, write_end = os.pipe()
         except OSError:
             return None
+        parent = os.getpid()
         try:
             pid = os.fork()
         except OSError:
@@ -170,8 +171,10 @@ class _Child:
             try:
                 os.close(read_end)
                 signal.signal(signal.SIGINT, signal.SIG_DFL)
-                _write_all(write_end, produce())
-                code = 0
+                die_with_parent()
+                if os.getppid() == parent:  # else the parent died before that took effect
+                    _write_all(write_end, produce())
+                    code = 0
             finally:
                 os._exit(code)
         os.close(write_end)
@@ -192,6 +195,19 @@ class _Child:
             os.kill(self.pid, signal.SIGKILL)
             os.waitpid(self.pid, 0)
             self.running = False
+
+
+def die_with_parent() -> None:
+    """On Linux, have the kernel kill this process when its parent dies (no orphans)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _write_all(fd: int, data: bytes) -> None:
