@@ -25,6 +25,7 @@ from functools import partial
 from ..diagnostics import LINK_CHANGED, LIQUID_KEPT
 from ..fileset import FileSet
 from ..model import Item, Model, Origin, Page, Project, Publication, Theme
+from ..parallel import map_on_two_cores
 from .foreign_liquid import LIQUID_KEY, LiquidTarget, make_safe
 from .urls import url_key
 from .writer import WriteContext
@@ -186,6 +187,7 @@ class _Pending:
     render: Callable[[str], str]
     body: str
     origin: Origin | None
+    later: bool = False  #: rendered only by ``finish`` (its file holds nothing until then)
 
 
 @dataclass(slots=True)
@@ -199,24 +201,37 @@ class BodyLinks:
     pending: list[_Pending] = field(default_factory=list)
 
     def add(self, files: FileSet, path: str, render: Callable[[str], str], body: str,
-            origin: Origin | None) -> None:
-        files.add(path, render(body))
-        self.pending.append(_Pending(path, render, body, origin))
+            origin: Origin | None, *, later: bool = False) -> None:
+        """With ``later``, the file is rendered by ``finish`` only (once, and on two cores
+        when there are many): for files nothing reads before then."""
+        files.add(path, b"" if later else render(body))
+        self.pending.append(_Pending(path, render, body, origin, later))
 
     def finish(self, files: FileSet, links: PermalinkMap, ctx: WriteContext,
                liquid: LiquidTarget | None = None) -> None:
         """Rewrite the links; with ``liquid``, also translate or cut the Liquid the target
         cannot run (``foreign_liquid.make_safe``), keeping what was cut in the front matter
         where the file has one."""
+        later: list[tuple[str, Callable[[str], str], str]] = []  #: (path, render, body)
         for item in self.pending:
             body = links.rewrite(item.body, ctx, item.origin)
             meta = _front_matter_of(item.render)
             kept_before = repr(meta.get(LIQUID_KEY))
             if liquid is not None:
                 body = make_safe(body, liquid, meta, _reporter(ctx, item.origin))
-            if body != item.body or repr(meta.get(LIQUID_KEY)) != kept_before:
+            if item.later:
+                later.append((item.path, item.render, body))
+            elif body != item.body or repr(meta.get(LIQUID_KEY)) != kept_before:
                 files.add(item.path, item.render(body))
         self.pending.clear()
+        rendered = map_on_two_cores(_rendered, [(render, body) for _, render, body in later])
+        for (path, _, _), data in zip(later, rendered, strict=True):
+            files.add(path, data)
+
+
+def _rendered(job: tuple[Callable[[str], str], str]) -> bytes:
+    render, body = job
+    return render(body).encode("utf-8")
 
 
 @dataclass(frozen=True, slots=True)

@@ -377,7 +377,8 @@ class _Plan:
         body = self._body(pub.abstract or "", pub, meta)
         self._layout(meta, pub)
         self._jekyll_date(meta, pub)
-        self.bodies.add(self.files, path, partial(render_front_matter, meta), body, pub.origin)
+        self.bodies.add(self.files, path, partial(render_front_matter, meta), body, pub.origin,
+                        later=True)
 
     def _category(self, pub: Publication) -> str:
         own = pub.extra.get("category")
