@@ -24,7 +24,14 @@ from ..diagnostics import (
 )
 from ..model import Model, Origin
 from ..parsing.front_matter import FrontMatter, split_front_matter
-from ..parsing.text import SpecialFileError, decode, max_file_bytes, read_regular, special_kind
+from ..parsing.text import (
+    Decoded,
+    SpecialFileError,
+    decode,
+    max_file_bytes,
+    read_regular,
+    special_kind,
+)
 from ..parsing.text import max_bib_bytes as bib_limit
 from ..parsing.yamlio import YamlError, load_yaml
 from .settings import top_level_key_lines
@@ -178,7 +185,19 @@ class ReadContext:
             except OSError as exc:
                 self.report(UNREADABLE_FILE, f"cannot read: {exc.strerror or exc}", path)
                 return None
-        decoded = decode(data)
+        return self.reported_text(path, decode(data))
+
+    def walked_text(self, path: Path) -> Decoded | None:
+        """What ``read_text`` reads from a file ``walk`` found, without reporting anything
+        (``reported_text`` reports it); ``None`` for anything else, which ``read_text`` then
+        reads and reports.  Safe to call in a ``map_on_two_cores`` child."""
+        if path not in self._walked:
+            return None
+        data = self._read_walked(path)
+        return None if data is None else decode(data)
+
+    def reported_text(self, path: Path, decoded: Decoded) -> str:
+        """The text of ``decoded``, its encoding problems reported."""
         if decoded.fallback:
             self.report(BAD_ENCODING, f"not valid UTF-8; read as {decoded.encoding}", path)
         if decoded.had_nul:

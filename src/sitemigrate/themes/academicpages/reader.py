@@ -10,7 +10,8 @@ declared in ``collections:``; pages live in ``_pages/``, at the top level or in 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,7 @@ from ...model import (
 from ...parallel import map_on_two_cores
 from ...parsing.front_matter import FrontMatter, split_front_matter
 from ...parsing.markdown_sections import extract_research
-from ...parsing.text import read_regular_text, regular_opener
+from ...parsing.text import Decoded, read_regular_text, regular_opener
 from ...parsing.yamlio import YamlError, load_yaml
 from ...paths import slugify
 from ...transforms.fields import as_int, date_problem, normalize_date
@@ -217,31 +218,35 @@ class _SiteReader:
     # -- publications -----------------------------------------------------------------------
 
     def _read_publications(self) -> None:
-        """Every file of ``_publications``; the files are read here, in order, and parsed
-        on two cores when there are many (``_parsed_publication``); each file's reports
-        keep their place among the others'."""
+        """Every file of ``_publications``, in order; when there are many, a second core
+        reads and parses part of them (``_parsed_file``); each file's reports are made here
+        and keep their place among the others'."""
         folder = self.root / "_publications"
-        read: list[tuple[Path, int]] = []  #: (file, where its reports go)
-        texts: list[tuple[str, str, Origin]] = []
+        found: list[tuple[Path, int]] = []  #: (file, where its reports go)
         for path in self.ctx.walk(folder, DOC_SUFFIXES):
             self.ctx.saw("publication", path, 1)
-            text = self.ctx.read_text(path)
-            if text is not None:
-                read.append((path, len(self.ctx.diagnostics.items)))
-                texts.append((text, path.stem, self.ctx.origin(path, 1)))
-        parsed = map_on_two_cores(_parsed_publication, texts, to_plain=_parsed_row,
-                                  from_plain=_parsed_from_row, consume=True)
+            found.append((path, len(self.ctx.diagnostics.items)))
+        parsed = map_on_two_cores(partial(_parsed_file, self.ctx),
+                                  [(path, self.ctx.origin(path, 1)) for path, _ in found],
+                                  to_plain=_parsed_row, from_plain=_parsed_from_row)
         moved = 0  #: reports put before those of later files so far
-        for (path, mark), found in zip(read, parsed, strict=True):
+        for (path, mark), result in zip(found, parsed, strict=True):
             before = len(self.ctx.diagnostics.items)
             with self.ctx.diagnostics.reported_at(mark + moved):
-                self._publication_read(path, found)
+                self._publication_read(path, result)
             moved += len(self.ctx.diagnostics.items) - before
         if self.model.publications:
             self._check_declared(folder)
         self._read_generator_tsv()
 
-    def _publication_read(self, path: Path, found: ParsedPublication) -> None:
+    def _publication_read(self, path: Path, found: ParsedPublication | None) -> None:
+        if found is None:  # not read by _parsed_file: read here, reporting why not
+            text = self.ctx.read_text(path)
+            if text is None:
+                return
+            found = _parsed_publication(text, path.stem, self.ctx.origin(path, 1))
+        else:
+            self.ctx.reported_text(path, found.decoded)
         self._front_matter_read(path, found.front_matter, found.invalid_block)
         pub = found.publication
         for note in found.notes:
@@ -537,34 +542,53 @@ def _invalid_block(text: str, fm: FrontMatter) -> str | None:
 
 @dataclass(slots=True)
 class ParsedPublication:
-    """What parsing one ``_publications`` file gives, before anything is reported."""
+    """What reading and parsing one ``_publications`` file gives, before any report."""
 
     front_matter: FrontMatter  #: its ``meta`` and ``body`` are empty when parsed elsewhere
     invalid_block: str | None
     publication: Publication
     notes: list[str]
     date: Any  #: the front matter's ``date``, as written
+    decoded: Decoded = field(default_factory=lambda: Decoded("", "utf-8"))  #: without text
 
 
-def _parsed_publication(source: tuple[str, str, Origin]) -> ParsedPublication:
-    text, stem, origin = source
+def _parsed_file(ctx: ReadContext, source: tuple[Path, Origin]) -> ParsedPublication | None:
+    """``source``'s file read and parsed, reporting nothing; ``None`` when it cannot be read
+    so simply (``read_text`` then reads it and says why)."""
+    path, origin = source
+    decoded = ctx.walked_text(path)
+    if decoded is None:
+        return None
+    parsed = _parsed_publication(decoded.text, path.stem, origin)
+    decoded.text = ""
+    parsed.decoded = decoded
+    return parsed
+
+
+def _parsed_publication(text: str, stem: str, origin: Origin) -> ParsedPublication:
     fm = split_front_matter(text)
     pub, notes = publication_from_meta(fm.meta, fm.body, stem, origin)
     return ParsedPublication(fm, _invalid_block(text, fm), pub, notes, fm.meta.get("date"))
 
 
-def _parsed_row(parsed: ParsedPublication) -> tuple[Any, ...]:
-    fm, error = parsed.front_matter, parsed.front_matter.error
+def _parsed_row(parsed: ParsedPublication | None) -> tuple[Any, ...] | None:
+    if parsed is None:
+        return None
+    fm, error, decoded = parsed.front_matter, parsed.front_matter.error, parsed.decoded
     return ((error.message, error.line, error.code.code) if error else None,
             fm.duplicate_keys, fm.present, fm.body_line, parsed.invalid_block,
-            publication_row(parsed.publication), parsed.notes, parsed.date)
+            publication_row(parsed.publication), parsed.notes, parsed.date,
+            (decoded.encoding, decoded.had_bom, decoded.fallback, decoded.had_nul))
 
 
-def _parsed_from_row(row: tuple[Any, ...]) -> ParsedPublication:
-    error, duplicate_keys, present, body_line, invalid_block, pub, notes, date = row
+def _parsed_from_row(row: tuple[Any, ...] | None) -> ParsedPublication | None:
+    if row is None:
+        return None
+    error, duplicate_keys, present, body_line, invalid_block, pub, notes, date, decoded = row
     fm = FrontMatter(present=present, body_line=body_line, duplicate_keys=duplicate_keys,
                      error=YamlError(error[0], error[1], code_named(error[2])) if error else None)
-    return ParsedPublication(fm, invalid_block, publication_from_row(pub), notes, date)
+    return ParsedPublication(fm, invalid_block, publication_from_row(pub), notes, date,
+                             Decoded("", *decoded))
 
 
 def _mark_raw(extra: dict[str, Any], fm: FrontMatter, invalid_block: str | None) -> None:
