@@ -298,3 +298,16 @@ def test_the_child_ends_with_its_parent(tmp_path: Path) -> None:
         parent.wait(10)
         if marker.exists() and marker.read_text() and _alive(int(marker.read_text())):
             os.kill(int(marker.read_text()), signal.SIGKILL)  # the failed case leaves none
+
+
+@two_cores
+def test_a_cache_the_child_emptied_sends_all_it_holds() -> None:
+    _shout.cache_clear()  # type: ignore[attr-defined]
+    for i in range(50):  # the cache holds 50 before the child starts
+        _shout(f"p{i}")
+    words = [f"v{i}" for i in range(300)]  # the child's 135 (v165-v299) overflow 100
+    map_on_two_cores(_shout, words, min_items=2)
+    _calls.clear()
+    held = words[215:]  # what the child's cache held once emptied: all of it came back
+    assert [_shout(w) for w in held] == [w.upper() for w in held]
+    assert _calls == []

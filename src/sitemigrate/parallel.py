@@ -44,8 +44,22 @@ def use_one_core() -> None:
     _enabled = False
 
 
-#: every ``shared_cache``: (its entries, its size limit)
-_SHARED: list[tuple[dict[Any, Any], int]] = []
+class _Memo:
+    """The entries of one ``shared_cache``, and how often it was emptied."""
+
+    __slots__ = ("entries", "maxsize", "emptied")
+
+    def __init__(self, maxsize: int) -> None:
+        self.entries: dict[Any, Any] = {}
+        self.maxsize, self.emptied = maxsize, 0
+
+    def clear(self) -> None:
+        self.entries.clear()
+        self.emptied += 1
+
+
+#: every ``shared_cache``
+_SHARED: list[_Memo] = []
 
 
 def shared_cache(maxsize: int) -> Callable[[_F], _F]:
@@ -53,8 +67,9 @@ def shared_cache(maxsize: int) -> Callable[[_F], _F]:
     plain values, whose entries made in a ``map_on_two_cores`` child come back to this
     process.  Full, it starts again empty."""
     def decorate(func: _F) -> _F:
-        cache: dict[Any, Any] = {}
-        _SHARED.append((cache, maxsize))
+        memo = _Memo(maxsize)
+        _SHARED.append(memo)
+        cache = memo.entries
 
         @functools.wraps(func)
         def cached(*args: Any) -> Any:
@@ -64,28 +79,29 @@ def shared_cache(maxsize: int) -> Callable[[_F], _F]:
                 pass
             value = func(*args)
             if len(cache) >= maxsize:
-                cache.clear()
+                memo.clear()
             cache[args] = value
             return value
 
-        cached.cache_clear = cache.clear  # type: ignore[attr-defined]
+        cached.cache_clear = memo.clear  # type: ignore[attr-defined]
         return cached  # type: ignore[return-value]
     return decorate
 
 
-def _cache_marks() -> list[int]:
-    return [len(cache) for cache, _ in _SHARED]
+def _cache_marks() -> list[tuple[int, int]]:
+    return [(len(memo.entries), memo.emptied) for memo in _SHARED]
 
 
-def _learned_since(marks: list[int]) -> list[list[tuple[Any, Any]]]:
-    """The entries each shared cache gained since ``marks`` (all of it when it was emptied)."""
-    return [list(cache.items())[mark if len(cache) >= mark else 0:]
-            for (cache, _), mark in zip(_SHARED, marks, strict=True)]
+def _learned_since(marks: list[tuple[int, int]]) -> list[list[tuple[Any, Any]]]:
+    """The entries each shared cache gained since ``marks`` (all it holds if it was emptied
+    since)."""
+    return [list(memo.entries.items())[size if memo.emptied == emptied else 0:]
+            for memo, (size, emptied) in zip(_SHARED, marks, strict=True)]
 
 
 def _learn(learned: list[list[tuple[Any, Any]]]) -> None:
-    for (cache, maxsize), entries in zip(_SHARED, learned, strict=True):
-        cache.update(entries[:max(0, maxsize - len(cache))])
+    for memo, entries in zip(_SHARED, learned, strict=True):
+        memo.entries.update(entries[:max(0, memo.maxsize - len(memo.entries))])
 
 
 def _spare_core() -> bool:
