@@ -828,7 +828,7 @@ def _as_read_back(pub: Publication) -> tuple[Publication, str, dict[str, str]]:
     (an extra ``pmid = {NaN}`` comes back as an identifier, written among the links), so
     write -> read -> write gives the same bytes.  Reading an entry we wrote changes no
     title, author, year, venue or link, so nothing the reader sees differs.  An entry that
-    reads back as it was (every entry of a .bib source) keeps the fields computed for it.
+    reads back as it was (most entries of a .bib source) keeps the fields computed for it.
     """
     entry_type = entry_type_of(pub)
     key, fields = bibtex_key(pub.id), publication_fields(pub, entry_type)
