@@ -142,7 +142,7 @@ def _indented_record(record: Any, errors: str) -> bytes:
     ``1e+16``, and ``null`` for NaN), which only a record's free-form ``extra`` can hold;
     strings it cannot encode (a lone surrogate) and keys that are not strings raise, and
     ``_indented`` writes those records."""
-    if not _holds_float(getattr(record, "extra", None)):
+    if not _orjson_may_differ(getattr(record, "extra", None)):
         try:
             data = orjson.dumps(record, option=orjson.OPT_INDENT_2)
         except TypeError:
@@ -154,13 +154,15 @@ def _indented_record(record: Any, errors: str) -> bytes:
     return "".join(parts).encode(errors=errors)
 
 
-def _holds_float(value: Any) -> bool:
+def _orjson_may_differ(value: Any) -> bool:
+    """``value`` holds a float (orjson spells some otherwise) or a dataclass instance (orjson
+    writes those itself, not through ``to_plain``), at any depth."""
     if isinstance(value, float):
         return True
     if isinstance(value, dict):
-        return any(_holds_float(item) for item in value.values())
+        return any(_orjson_may_differ(item) for item in value.values())
     if isinstance(value, list | tuple):
-        return any(_holds_float(item) for item in value)
+        return any(_orjson_may_differ(item) for item in value)
     return dataclasses.is_dataclass(value) and not isinstance(value, type)
 
 
