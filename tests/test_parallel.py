@@ -183,6 +183,11 @@ def _messy_publications(root: Path) -> None:
         (pubs / name).write_bytes(data)
     (pubs / "2020-01-09-i.md").write_bytes(b"---\ntitle: I\x00\n---\n")
     (pubs / "2020-01-10-j.md").write_bytes(b"---\ntitle: J\n---\n" + b"too long " * 40)
+    # reports the walk makes, between files read later (their reports must go around them)
+    os.mkfifo(pubs / "2020-01-06-fifo.md")
+    outside = root.parent / f"{root.name}-outside.md"
+    outside.write_text("---\ntitle: outside\n---\n")
+    (pubs / "2020-01-07-zz.md").symlink_to(outside)
 
 
 @two_cores
@@ -200,6 +205,15 @@ def test_a_site_read_on_two_cores_is_the_site_read_on_one(
     codes = [d["code"] for d in one["diagnostics"]]
     assert len(one["publications"]) >= 8 and len(set(codes)) >= 6  # the reports are there
     assert "SM501" in codes  # the file over the size limit, read and reported here
+    # the order the one-file-at-a-time reader (before the second core) made them in
+    assert [(d["code"], d["file"].rsplit("/", 1)[-1]) for d in one["diagnostics"]] == [
+        ("SM108", "2020-01-02-b.md"), ("SM101", "2020-01-03-c.md"),
+        ("SM201", "2020-01-03-c.md"), ("SM106", "2020-01-04-d.md"),
+        ("SM201", "2020-01-04-d.md"), ("SM201", "2020-01-05-e.md"),
+        ("SM202", "2020-01-06-f.md"), ("SM506", "2020-01-06-fifo.md"),
+        ("SM107", "2020-01-07-g.md"), ("SM504", "2020-01-07-zz.md"),
+        ("SM108", "2020-01-09-i.md"), ("SM501", "2020-01-10-j.md"),
+        ("SM210", "_draft.md"), ("SM209", "_publications")]
 
 
 def test_no_fork_no_child(monkeypatch: pytest.MonkeyPatch) -> None:
