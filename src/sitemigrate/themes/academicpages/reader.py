@@ -229,12 +229,12 @@ class _SiteReader:
         parsed = map_on_two_cores(partial(_parsed_file, self.ctx),
                                   [(path, self.ctx.origin(path, 1)) for path, _ in found],
                                   to_plain=_parsed_row, from_plain=_parsed_from_row)
-        moved = 0  #: reports put before those of later files so far
+        reports = self.ctx.diagnostics.items
+        walked = len(reports)
         for (path, mark), result in zip(found, parsed, strict=True):
-            before = len(self.ctx.diagnostics.items)
-            with self.ctx.diagnostics.reported_at(mark + moved):
+            # the reports made since the walk are the earlier files': all before this mark
+            with self.ctx.diagnostics.reported_at(mark + len(reports) - walked):
                 self._publication_read(path, result)
-            moved += len(self.ctx.diagnostics.items) - before
         if self.model.publications:
             self._check_declared(folder)
         self._read_generator_tsv()
