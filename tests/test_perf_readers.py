@@ -8,11 +8,15 @@ before the fast path (kept here as the reference).
 from __future__ import annotations
 
 import html
+import os
 import re
+from pathlib import Path
+from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sitemigrate.common import reader
 from sitemigrate.common.urls import link_key
 from sitemigrate.model import AuthorName, Publication
 from sitemigrate.themes.academicpages import publications as ap
@@ -328,3 +332,34 @@ def test_file_stem(file: str) -> None:
     from sitemigrate.themes.academicpages.reader import _file_stem
 
     assert _file_stem(file) == Path(file).stem
+
+
+def test_walk_entries_lists_what_os_walk_lists(tmp_path: Path) -> None:
+    """``common.reader._walk_entries`` (a walk that keeps each file's directory entry) sees the
+    folders and files ``os.walk(followlinks=False)`` sees, pruning included, and knows a plain
+    file from a symlink, a FIFO or a broken link without asking again."""
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "deep.md").write_text("x")
+    (tmp_path / "a" / "page.md").write_text("x")
+    (tmp_path / "skip" / "inner").mkdir(parents=True)
+    (tmp_path / "skip" / "inner" / "hidden.md").write_text("x")
+    (tmp_path / "top.md").write_text("x")
+    (tmp_path / "link.md").symlink_to(tmp_path / "top.md")
+    (tmp_path / "broken.md").symlink_to(tmp_path / "missing.md")
+    (tmp_path / "loop").symlink_to(tmp_path)  # a folder link: listed, not entered
+    os.mkfifo(tmp_path / "pipe.md")
+
+    def listing(walk: Any) -> list[tuple[str, list[str], list[str]]]:
+        seen = []
+        for folder, dirs, files in walk:
+            dirs.sort()
+            if "skip" in dirs:
+                dirs.remove("skip")
+            seen.append((folder, list(dirs), sorted(files)))
+        return seen
+
+    assert listing(reader._walk_entries(tmp_path)) == \
+        listing(os.walk(tmp_path, followlinks=False))
+    entries = next(iter(reader._walk_entries(tmp_path)))[2]
+    assert [name for name, entry in sorted(entries.items()) if reader._is_plain_file(entry)] \
+        == ["top.md"]

@@ -313,7 +313,7 @@ class ReadContext:
         if not folder.is_dir() or not self.inside_root(folder):
             return
         visited: set[tuple[int, int]] = set()
-        for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        for dirpath, dirnames, files in _walk_entries(folder):
             current = Path(dirpath)
             st = current.stat()
             if (st.st_dev, st.st_ino) in visited:
@@ -325,7 +325,7 @@ class ReadContext:
                 folder_rel: str | None = current.resolve().relative_to(self.root).as_posix()
             except ValueError:
                 folder_rel = None
-            for name in sorted(filenames):
+            for name in sorted(files):
                 path = current / name
                 if suffixes and path.suffix.lower() not in suffixes:
                     continue
@@ -337,20 +337,57 @@ class ReadContext:
                         NOT_PUBLISHED, f"not read: Jekyll does not publish it ({why})", path
                     )
                     continue
+                if _is_plain_file(files[name]):
+                    if rel is not None:
+                        # a plain file in a folder below the root: not resolved again
+                        self._walked[path] = rel
+                    yield path
+                    continue
                 kind = special_kind(path)
                 if kind is not None and not path.is_symlink():
                     self.report(SPECIAL_FILE, f"{kind}; not read", path)
                     continue
-                if path.is_symlink():
-                    if not self.inside_root(path):
-                        self.report(
-                            SYMLINK_SKIPPED, "symlink points outside the source; not followed", path
-                        )
-                        continue
-                elif folder_rel is not None:
-                    # a plain file in a folder below the root: no need to resolve it again
-                    self._walked[path] = name if folder_rel == "." else f"{folder_rel}/{name}"
+                if path.is_symlink() and not self.inside_root(path):
+                    self.report(
+                        SYMLINK_SKIPPED, "symlink points outside the source; not followed", path
+                    )
+                    continue
                 yield path
+
+
+def _walk_entries(top: str | Path) -> Iterator[tuple[str, list[str], dict[str, os.DirEntry[str]]]]:
+    """``os.walk(top, followlinks=False)`` that also hands over each file's directory entry
+    (folder, sub-folder names the caller may prune, file name -> entry): the entry knows
+    from the listing whether a file is a plain one, so most files need no ``stat`` at all."""
+    try:
+        with os.scandir(top) as listing:
+            entries = list(listing)
+    except OSError:
+        return
+    dirs: list[str] = []
+    files: dict[str, os.DirEntry[str]] = {}
+    for entry in entries:
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            dirs.append(entry.name)
+        else:
+            files[entry.name] = entry
+    yield os.fspath(top), dirs, files
+    for name in dirs:
+        path = os.path.join(top, name)
+        if not os.path.islink(path):
+            yield from _walk_entries(path)
+
+
+def _is_plain_file(entry: os.DirEntry[str]) -> bool:
+    """A regular file that is not a symlink (known from the listing on most file systems)."""
+    try:
+        return entry.is_file(follow_symlinks=False)
+    except OSError:
+        return False
 
 
 def _as_list(value: Any) -> list[Any]:

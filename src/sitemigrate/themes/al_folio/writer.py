@@ -67,6 +67,9 @@ from ...fileset import FileSet
 from ...model import Item, Model, Origin, Page, Project, Publication, Theme
 from ...parallel import map_on_two_cores
 from ...parsing.bibtex import (
+    EXTRA_FIELD_NAMES,
+    EXTRA_RAW,
+    EXTRA_TYPE,
     LINK_FIELDS,
     OWN_EXTRA,
     bibtex_key,
@@ -847,6 +850,8 @@ def _as_read_back(pub: Publication) -> tuple[Publication, str, dict[str, str]]:
     again.origin, again.merged_from = pub.origin, pub.merged_from
     if _reads_back_unchanged(again, pub):
         return pub, entry_type, fields
+    if _only_notes_added(again, pub, entry_type, fields):
+        return again, entry_type, fields
     entry_type = entry_type_of(again)
     return again, entry_type, publication_fields(again, entry_type)
 
@@ -862,6 +867,27 @@ def _reads_back_unchanged(again: Publication, pub: Publication) -> bool:
         and list(again.identifiers) == list(pub.identifiers) \
         and _written_extras(again) == _written_extras(pub) \
         and all(type(value) is type(pub.extra[key]) for key, value in again.extra.items())
+
+
+def _only_notes_added(again: Publication, pub: Publication, entry_type: str,
+                      fields: dict[str, str]) -> bool:
+    """Does ``again`` differ from ``pub``, a record not read from BibTeX, only by the notes
+    the reader keeps of the entry it read: the entry type written, and raw values that are
+    the values written?  Then it gives the same fields: ``publication_fields`` writes a
+    noted raw value only where it decodes to the model's value, and the value written there
+    is that raw value (so either way the same text); the notes are never fields themselves.
+    A record of a .bib source (notes of its own) or a venue or link read under a field name
+    of another slot (``bibtex_field_names``) is checked the long way."""
+    notes = again.extra
+    if EXTRA_FIELD_NAMES in notes or notes.get(EXTRA_TYPE) != entry_type or \
+            any(key in pub.extra for key in OWN_EXTRA):
+        return False
+    raw = notes.get(EXTRA_RAW, {})
+    if not isinstance(raw, dict) or any(fields.get(name) != value for name, value in raw.items()):
+        return False
+    noted = replace(pub, extra={**pub.extra, **{key: notes[key] for key in OWN_EXTRA
+                                                if key in notes}})
+    return _reads_back_unchanged(again, noted)
 
 
 def _written_extras(pub: Publication) -> list[str]:

@@ -10,6 +10,7 @@ loops look up into publication stubs.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -179,14 +180,18 @@ def _declared_collections(config_text: str) -> set[str]:
     return names
 
 
-def _pages_looping_over_data(path: Path) -> int:
+def _pages_looping_over_data(path: Path, looked_at: int = 80) -> int:
+    """How many of the first ``looked_at`` pages (top level, then one folder down) loop
+    over ``site.data``."""
     count = 0
     candidates = [p for p in sorted(path.iterdir()) if p.suffix.lower() in PAGE_SUFFIXES]
     for sub in sorted(path.iterdir()):
+        if len(candidates) >= looked_at:
+            break  # a 10,000-file collection is not listed as paths only to be cut here
         if sub.is_dir() and not sub.name.startswith(".") and sub.name not in SKIP_DIRS:
-            candidates.extend(p for p in sorted(sub.glob("*")) if
-                              p.suffix.lower() in PAGE_SUFFIXES)
-    for page in candidates[:80]:
+            candidates.extend(sub / name for name in sorted(_names_in(sub))
+                              if os.path.splitext(name)[1].lower() in PAGE_SUFFIXES)
+    for page in candidates[:looked_at]:
         try:
             text = peek_text(page, 200_000)
         except OSError:
@@ -194,6 +199,13 @@ def _pages_looping_over_data(path: Path) -> int:
         if _LOOP_OVER_DATA.search(text) or re.search(r"=\s*site\.data\.", text):
             count += 1
     return count
+
+
+def _names_in(folder: Path) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except OSError:
+        return []
 
 
 _PEOPLE_LOOKUP = re.compile(r"site\.data\.([\w.-]+)\s*\[\s*[\w.]+\s*\]\s*\.\s*"
