@@ -28,6 +28,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from ..converters import kind_fact
@@ -74,6 +75,21 @@ STRUCTURAL_KEYS = frozenset({"layout", "permalink", "collection", "date", "redir
 #: unsafe links are escaped (layouts never print these keys; Liquid never runs on them)
 RAW_KEYS = frozenset({"bibtex_raw_fields", "conflicts", "variants"})
 _URL_KEY = re.compile(r"(url|link|href|src|image|avatar|pdf|website|teaser)$", re.I)
+#: how ``_Escaper.any`` treats a key's value: as it is, as raw LaTeX, or as text
+_KEPT, _RAW, _TEXT = "kept", "raw", "text"
+
+
+@lru_cache(maxsize=4096)  # extras of 10,000 records share a few dozen keys
+def _url_key(key: str) -> bool:
+    return _URL_KEY.search(key) is not None
+
+
+@lru_cache(maxsize=4096, typed=True)  # typed: the key 1 is "1", the key True is "True"
+def _extra_key(key: Any) -> tuple[str, str]:
+    name = str(key)
+    if name in STRUCTURAL_KEYS or name.startswith("sitemigrate_"):
+        return name, _KEPT
+    return name, _RAW if name in RAW_KEYS else _TEXT
 
 
 def url_scheme(url: str) -> str | None:
@@ -182,14 +198,16 @@ class _Escaper:
                 if "](" in value:
                     value = _MD_LINK.sub(self._md_link, value)
                 return _ANGLE.sub(self._tag, value) if "<" in value else value
-            if _URL_KEY.search(key) and not any(c.isspace() for c in value.strip()):
+            if _url_key(key) and not any(c.isspace() for c in value.strip()):
                 kept = self.url(value)
                 return "" if kept is None else kept
             return self.text(value)
         if isinstance(value, dict):
-            return {k: v if str(k) in STRUCTURAL_KEYS or str(k).startswith("sitemigrate_")
-                    else self.any(v, str(k), latex or str(k) in RAW_KEYS)
-                    for k, v in value.items()}
+            out = {}
+            for k, v in value.items():
+                name, kind = _extra_key(k)
+                out[k] = v if kind is _KEPT else self.any(v, name, latex or kind is _RAW)
+            return out
         if isinstance(value, list):
             return [self.any(v, key, latex) for v in value]
         return value

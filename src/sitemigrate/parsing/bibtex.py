@@ -434,7 +434,7 @@ def _map_people(pub: Publication, fields: dict[str, str], raw_fields: dict[str, 
     if author_raw is not None:
         pub.author_names = parse_names(author_raw)
         pub.authors = list(_display_names(author_raw))
-        _keep_raw(raw_fields, "author", author_raw, authors_to_bibtex(pub.authors))
+        _keep_raw(raw_fields, "author", author_raw, _author_field_written(author_raw))
     elif fields.get("editor"):
         # An edited volume is shown under its editors; "editor" itself stays in extra.
         pub.author_names = parse_names(fields["editor"])
@@ -474,6 +474,12 @@ def _display_names(value: str) -> tuple[str, ...]:
     ``display_name`` of each of ``parse_names``, from the cached parts."""
     return tuple("others" if others else _display(family, given, suffix, marks)
                  for family, given, suffix, marks, others in _name_parts_of(value))
+
+
+@shared_cache(maxsize=65536)  # read, then read back by the al-folio writer: the same lists
+def _author_field_written(value: str) -> str:
+    """The ``author`` field ``authors_to_bibtex`` writes for the names read from ``value``."""
+    return authors_to_bibtex(list(_display_names(value)))
 
 
 #: BibTeX's name separator: "and" between runs of BibTeX white space (not "~")
