@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import difflib
 import errno
 import os
@@ -439,6 +437,9 @@ def _exchange(a: Path, b: Path) -> bool:
     """Swap two folders in one step (Linux ``renameat2``); False where that is unavailable."""
     if not sys.platform.startswith("linux"):
         return False
+    import ctypes  # imported here: ctypes.util brings subprocess, 8 ms of every start-up
+    import ctypes.util
+
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         renameat2 = libc.renameat2
