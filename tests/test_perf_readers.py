@@ -156,6 +156,18 @@ def test_find_identifiers_matches_reference(links: dict[str, str], extra: dict[s
     assert _safe(identifiers.find_identifiers, pub) == expected
 
 
+@given(TEXT | st.sampled_from(["arXiv:2301.01530", "ARXIV 2301.01530v2", "doi:10.1000/x",
+                                "https://doi.org/10.1145/3366423", "arX\u0130v:2301.01530"]))
+def test_text_that_may_name_no_ids_names_none(text: str) -> None:
+    """The academicpages writer skips a generated citation that ``text_may_name_ids`` rules
+    out: neither pattern that finds ids in a citation matches it."""
+    pub = Publication(id="p", title="t", citation=text)
+    if not identifiers.text_may_name_ids(text):
+        assert identifiers._ARXIV_TEXT.search(text) is None
+        assert identifiers._DOI_TEXT.search(text) is None
+        assert identifiers._from_text(pub) == {}
+
+
 # -- fields ------------------------------------------------------------------------------
 
 _SPACE = re.compile(r"\s+")

@@ -274,11 +274,17 @@ def _from_links(pub: Publication, kind: str, hopeful: list[tuple[str, str]]) -> 
     return None
 
 
+def text_may_name_ids(text: str) -> bool:
+    """False when ``find_identifiers`` finds nothing in ``text`` as a venue or citation:
+    both of its patterns need the word arXiv or a "10." (a DOI)."""
+    return mentions(text, "arxiv") or "10." in text
+
+
 def _from_text(pub: Publication) -> dict[str, str]:
     """arXiv ids and DOIs written into the venue or citation ("arXiv:2301.01530")."""
     found: dict[str, str] = {}
     for text in (pub.venue, pub.citation):
-        if not text:
+        if not text or not text_may_name_ids(text):
             continue
         tagged = _ARXIV_TEXT.search(text) if mentions(text, "arxiv") else None
         if tagged and "arxiv" not in found and (arxiv := _bare_arxiv(tagged.group(1))):

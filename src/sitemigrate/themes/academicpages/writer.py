@@ -51,7 +51,7 @@ from ...parsing.front_matter import render_front_matter
 from ...parsing.yamldump import dump_yaml
 from ...paths import unique_name
 from ...transforms.fields import misses_a_title, normalize_date, year_of
-from ...transforms.identifiers import find_identifiers
+from ...transforms.identifiers import find_identifiers, text_may_name_ids
 from .codec import (
     AVATAR_FOLDER,
     ITEM_COLLECTIONS,
@@ -346,7 +346,9 @@ class _Plan:
         if not pub.citation:
             # reading finds DOIs/arXiv ids in the citation text; a generated citation can
             # carry one from an odd author or venue string, so write what will be found
-            for key, value in find_identifiers(replace(pub, citation=meta["citation"])).items():
+            citation = meta["citation"]
+            read_back = replace(pub, citation=citation) if text_may_name_ids(citation) else pub
+            for key, value in find_identifiers(read_back).items():
                 identifiers.setdefault(key, value)
         for key in IDENTIFIER_KEYS:  # the reader takes these keys as identifiers
             if key in pub.extra and key not in identifiers and isinstance(
