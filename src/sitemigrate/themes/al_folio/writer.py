@@ -885,9 +885,11 @@ def _only_notes_added(again: Publication, pub: Publication, entry_type: str,
     raw = notes.get(EXTRA_RAW, {})
     if not isinstance(raw, dict) or any(fields.get(name) != value for name, value in raw.items()):
         return False
-    noted = replace(pub, extra={**pub.extra, **{key: notes[key] for key in OWN_EXTRA
-                                                if key in notes}})
-    return _reads_back_unchanged(again, noted)
+    again.extra = {key: value for key, value in notes.items() if key not in OWN_EXTRA}
+    try:
+        return _reads_back_unchanged(again, pub)
+    finally:
+        again.extra = notes
 
 
 def _written_extras(pub: Publication) -> list[str]:
