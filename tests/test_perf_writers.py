@@ -6,6 +6,7 @@ import datetime
 import math
 import re
 from collections.abc import Callable
+from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 import pytest
@@ -14,7 +15,7 @@ from conftest import corpus_sites, requires_corpus, sample_sources
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sitemigrate import paths, pipeline
+from sitemigrate import assets, paths, pipeline
 from sitemigrate.common.urls import url_key
 from sitemigrate.diagnostics import Diagnostics
 from sitemigrate.model import Origin, Publication
@@ -190,3 +191,30 @@ def test_records_of_a_bibtex_source_are_checked_the_long_way() -> None:
             again.extra[bibtex.EXTRA_RAW] = {"title": raw_title}
         taken = alfolio_writer._only_notes_added(again, plain, entry_type, fields)
         assert taken is (raw_title is None)
+
+
+def _asset_path_reference(reference: str) -> str | None:
+    ref = assets._LIQUID_PREFIX.sub("", reference.strip())
+    if not ref or "://" in ref or ref.startswith(("//", "mailto:", "#", "data:", "{")):
+        return None
+    ref = ref.split("#", 1)[0].split("?", 1)[0].removeprefix("./")
+    if not ref.startswith("/") and not ref.startswith(assets._ASSET_FOLDERS):
+        return None
+    rel = ref.lstrip("/")
+    if PurePosixPath(rel).suffix.lower() not in assets.ASSET_SUFFIXES:
+        return None
+    try:
+        return safe_relative_path(rel)
+    except UnsafePathError:
+        return None
+
+
+_reference = st.lists(st.sampled_from(
+    ["/", "files/", "images/", "a", ".", "..", "pdf", ".pdf", ".PDF", "{{ site.baseurl }}",
+     "{{base_path}}", "{{", "}}", " ", "#x", "?q", "./", "//", "https://", "mailto:", "é",
+     ".tar", ".gz", "\\"]), max_size=7).map("".join)
+
+
+@given(st.one_of(_reference, st.text(max_size=10)))
+def test_asset_path_matches_reference(reference: str) -> None:
+    assert assets.asset_path(reference) == _asset_path_reference(reference)

@@ -46,14 +46,16 @@ class AssetRef:
 def asset_path(reference: str) -> str | None:
     """The site-relative path of a local file ``reference`` names, or None (a URL, a page,
     an anchor, something outside the site)."""
-    ref = _LIQUID_PREFIX.sub("", reference.strip())
+    ref = reference.strip()
+    if ref.startswith("{{"):
+        ref = _LIQUID_PREFIX.sub("", ref)
     if not ref or "://" in ref or ref.startswith(("//", "mailto:", "#", "data:", "{")):
         return None
     ref = ref.split("#", 1)[0].split("?", 1)[0].removeprefix("./")
     if not ref.startswith("/") and not ref.startswith(_ASSET_FOLDERS):
         return None
     rel = ref.lstrip("/")
-    if Path(rel).suffix.lower() not in ASSET_SUFFIXES:
+    if "." not in rel or Path(rel).suffix.lower() not in ASSET_SUFFIXES:  # no dot: no suffix
         return None
     try:
         return safe_relative_path(rel)
