@@ -40,7 +40,7 @@ from ..diagnostics import (
     POSSIBLE_DUPLICATE,
     Diagnostics,
 )
-from ..model import Model, Origin, Publication
+from ..model import AuthorName, Model, Origin, Publication
 from .fields import plain_text
 from .latex import latex_to_unicode
 from .names import family_key, parse_name
@@ -73,16 +73,27 @@ def _normalized_title(title: str) -> str:
 
 @dataclass(slots=True)
 class _Facts:
-    """What matching needs from one record, computed once."""
+    """What matching needs from one record, computed once (the family names when a pair
+    is first judged that far: most records are in no pair, and a long author list is the
+    costliest fact)."""
 
     title: str
     year: int | None
     preprint: bool
-    families: frozenset[str]
+    author_names: list[AuthorName]  #: the record's (never changed while it is matched)
+    authors: list[str]  #: parsed for family names when ``author_names`` is empty
     ids: dict[str, str]
     urls: frozenset[str]
     kind: str | None  #: the venue type; None when unknown, "misc" or a preprint
     venue: str  #: the key of a well-known venue, else ""
+    family_keys: frozenset[str] | None = None
+
+    @property
+    def families(self) -> frozenset[str]:
+        if self.family_keys is None:
+            names = self.author_names or [parse_name(a) for a in self.authors]
+            self.family_keys = frozenset([family_key(n) for n in names if not n.others]) - {""}
+        return self.family_keys
 
 
 #: kinds that say nothing about the venue type
@@ -90,15 +101,13 @@ _ANY_KIND = (None, "misc", "preprint")
 
 
 def _facts(pub: Publication) -> _Facts:
-    names = pub.author_names or [parse_name(a) for a in pub.authors]
-    families = frozenset([family_key(n) for n in names if not n.others]) - {""}
     ids = {k: str(v) for k, v in pub.identifiers.items() if k in STRONG_IDS and v}
     urls = frozenset(link_key(u) for u in pub.links.values() if u)
     preprint = is_preprint(pub)
     kind = None if preprint or pub.kind in _ANY_KIND else pub.kind
     venue = "" if preprint else known_venue(pub.venue)
-    return _Facts(normalized_title(pub.title), pub.year, preprint, families, ids, urls, kind,
-                  venue)
+    return _Facts(normalized_title(pub.title), pub.year, preprint, pub.author_names,
+                  pub.authors, ids, urls, kind, venue)
 
 
 #: how two normalized titles relate, from closest to farthest
