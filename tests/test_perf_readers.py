@@ -51,7 +51,14 @@ def _safe(func, *args):  # noqa: ANN001, ANN202 - urlsplit raises on some random
         return type(exc)
 
 
-@given(TEXT)
+_DOI_LINK = st.builds(
+    "".join, st.lists(st.sampled_from(["https://doi.org/", "https://DOI.org/", "http://doi.org/",
+                                       "10.", "1145", "12", "/", "//", "3366423", "a", "B", ".",
+                                       ":", ";", "(", ")", "v2", "%2F", "#", "?", " ", "\\_",
+                                       "doi.org/", "é", "[", "-", "~", "+"]), max_size=9))
+
+
+@given(TEXT | _DOI_LINK | _DOI_LINK.map(lambda rest: "https://doi.org/10.1145/" + rest))
 def test_normalize_doi_guard(text: str) -> None:
     expected = _safe(identifiers._normalize_doi, text)  # urlsplit raises on "https://["
     assert _safe(identifiers.normalize_doi, text) == expected

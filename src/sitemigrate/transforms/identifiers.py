@@ -65,7 +65,14 @@ def normalize_doi(value: Any) -> str | None:
         # Every DOI holds "10."; only a nature.com path, percent-escapes or the tabs and
         # newlines urlsplit drops can make one appear (and urlsplit refuses only "[]").
         return None
+    plain = _PLAIN_DOI_LINK.fullmatch(raw)
+    if plain:  # the usual link: what _normalize_doi finds is its whole path
+        return _as_doi(plain.group(1))
     return _normalize_doi(raw)
+
+
+#: ``https://doi.org/<DOI>`` with nothing urlsplit, unquoting or the DOI pattern would act on
+_PLAIN_DOI_LINK = re.compile(r"https://doi\.org/(10\.\d{4,9}/[A-Za-z0-9_.()/:;+~-]+)")
 
 
 def _normalize_doi(raw: str) -> str | None:
@@ -96,7 +103,12 @@ def _normalize_doi(raw: str) -> str | None:
         match = _DOI.search(text)
     if not match:
         return None
-    doi = _DOI_TAIL.sub("", match.group(1))
+    return _as_doi(match.group(1))
+
+
+def _as_doi(found: str) -> str:
+    """A DOI as found in text, without trailing punctuation, a preprint's version or case."""
+    doi = _DOI_TAIL.sub("", found)
     doi = _PREPRINT_VERSION.sub(r"\1", doi)
     return doi.lower()
 
