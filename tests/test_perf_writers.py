@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 from conftest import corpus_sites, requires_corpus, sample_sources
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from sitemigrate import assets, paths, pipeline
@@ -124,6 +124,8 @@ _url_text = st.lists(st.sampled_from(
 
 
 @given(st.one_of(_url_text, st.text(max_size=12)), st.booleans())
+@example("/a/index.html\n?x", False)  # "$" matches before a last newline
+@example("/a.htm#b", True)
 def test_url_key_matches_reference(url: str, keep_case: bool) -> None:
     assert url_key(url, keep_case) == _url_key_reference(url, keep_case)
 

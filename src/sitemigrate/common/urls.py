@@ -45,8 +45,15 @@ def url_key(url: str, keep_case: bool = False) -> str:
     if "{{" in text:
         text = _LIQUID_OUTPUT.sub("", text)
     parts = split_url(text) if "://" in text else None
-    path = parts.path if parts else _QUERY_OR_FRAGMENT.split(text, 1)[0]
-    path = _HTML_SUFFIX.sub("", path).rstrip("/")
+    if parts:
+        path = parts.path
+    elif "?" in text or "#" in text:
+        path = _QUERY_OR_FRAGMENT.split(text, 1)[0]
+    else:
+        path = text
+    if ".htm" in path:
+        path = _HTML_SUFFIX.sub("", path)
+    path = path.rstrip("/")
     if not path.startswith("/"):
         path = "/" + path
     return path if keep_case else path.lower()
