@@ -313,15 +313,19 @@ def read_bib_file(path: Path, ctx: ReadContext) -> list[Publication]:
         return []
     file = ctx.rel(path)
     entries = parse_bibtex(text, file, ctx.diagnostics)
+    titles = []
     for entry in entries:
         ctx.saw("publication", path, entry.line)
-        if not latex_to_unicode(entry.fields.get("title", "")):
-            ctx.report(MISSING_TITLE, f"entry {entry.key!r} has no title; its key is used", file,
-                       entry.line)
+        titles.append((entry.key, entry.line, entry.fields.get("title", "")))
     located = [(entry, ctx.origin(path, entry.line)) for entry in entries]
     del entries  # the mapping lets go of the entries it is done with
-    return map_on_two_cores(_located_publication, located, to_plain=publication_row,
-                            from_plain=publication_from_row, consume=True)
+    publications = map_on_two_cores(_located_publication, located, to_plain=publication_row,
+                                    from_plain=publication_from_row, consume=True)
+    for key, line, title in titles:  # decoded by the mapping (on two cores): cached here
+        if not latex_to_unicode(title):
+            ctx.report(MISSING_TITLE, f"entry {key!r} has no title; its key is used", file,
+                       line)
+    return publications
 
 
 def _located_publication(located: tuple[BibEntry, Origin]) -> Publication:
