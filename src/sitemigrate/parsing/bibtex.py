@@ -639,9 +639,10 @@ def _kind_of(entry_type: str, fields: dict[str, str]) -> str:
 def _map_links(pub: Publication, fields: dict[str, str], raw_fields: dict[str, str],
                field_names: dict[str, str]) -> None:
     for name in LINK_FIELDS:
-        value = fields.pop(name, "").strip()
-        if value:
-            pub.links[name] = value
+        if name in fields:  # most entries have none of them
+            value = fields.pop(name).strip()
+            if value:
+                pub.links[name] = value
     doi = fields.pop("doi", "").strip()
     if doi:
         pub.identifiers["doi"] = found.group(1) if (found := _DOI.search(doi)) else doi
@@ -655,9 +656,10 @@ def _map_links(pub: Publication, fields: dict[str, str], raw_fields: dict[str, s
         pub.links["arxiv"] = arxiv if _URL.match(arxiv) else f"https://arxiv.org/abs/{arxiv}"
     _map_arxiv_url(pub, fields)
     for name in IDENTIFIER_FIELDS[2:]:
-        value = fields.pop(name, "").strip()
-        if value:
-            pub.identifiers[name] = value
+        if name in fields:
+            value = fields.pop(name).strip()
+            if value:
+                pub.identifiers[name] = value
     url = fields.pop("url", "").strip()
     if url:
         label = "url" if "html" in pub.links else "html"
