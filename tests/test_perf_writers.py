@@ -16,6 +16,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from sitemigrate import assets, paths, pipeline
+from sitemigrate.common import inert
 from sitemigrate.common.urls import url_key
 from sitemigrate.diagnostics import Diagnostics
 from sitemigrate.model import Origin, Publication
@@ -220,3 +221,17 @@ _reference = st.lists(st.sampled_from(
 @given(st.one_of(_reference, st.text(max_size=10)))
 def test_asset_path_matches_reference(reference: str) -> None:
     assert assets.asset_path(reference) == _asset_path_reference(reference)
+
+
+_name_part = st.text(st.sampled_from('ab {}<>"=]\\[#é'), max_size=6)
+
+
+@given(st.lists(_name_part, min_size=1, max_size=5))
+def test_a_plain_list_is_what_text_leaves_alone(values: list[str]) -> None:
+    """make_inert skips a name list that ``_all_plain`` clears: ``text`` would return
+    every one of them as it is."""
+    escaper = inert._Escaper(Diagnostics())
+    if inert._all_plain(values):
+        assert all(escaper.text(value) is value for value in values)
+    assert not inert._all_plain([*values, "a {{ b }}"])
+    assert not inert._all_plain([*values, None])

@@ -220,6 +220,9 @@ class _Escaper:
                 setattr(record, name, self.text(value))
             elif isinstance(value, list) and value and isinstance(value[0], str):
                 self.field = name
+                if _all_plain(value):
+                    setattr(record, name, list(value))
+                    continue
                 setattr(record, name, [self.text(v) if isinstance(v, str) else v
                                        for v in value])
 
@@ -257,6 +260,19 @@ class _Escaper:
         if record.extra:
             self.field = "extra"
             record.extra = self.any(record.extra)
+
+
+#: the signs ``_Escaper.text`` looks at first: text without any of them is inert as it is
+_TEXT_SIGNS = re.compile(r'[{<"=\]]')
+
+
+def _all_plain(values: list[Any]) -> bool:
+    """True when every value is a string ``_Escaper.text`` returns as it is at its first
+    test (a name list of 20 authors: one search instead of 20 calls)."""
+    try:
+        return _TEXT_SIGNS.search("\x00".join(values)) is None
+    except TypeError:  # not all strings
+        return False
 
 
 def inert_text(value: str) -> str:
@@ -352,7 +368,11 @@ def _publication_more(esc: _Escaper, pub: Publication) -> None:
         if isinstance(value, str):
             pub.identifiers[key] = esc.text(value)
     esc.field = "authors"
-    for name in pub.author_names:
+    names = pub.author_names
+    if _all_plain([part for name in names for part in (name.family, name.given or "",
+                                                       name.suffix or "")]):
+        return  # every name part is inert as it is
+    for name in names:
         name.family = esc.text(name.family)
         if name.given:
             name.given = esc.text(name.given)
