@@ -75,12 +75,14 @@ STRUCTURAL_KEYS = frozenset({"layout", "permalink", "collection", "date", "redir
 #: unsafe links are escaped (layouts never print these keys; Liquid never runs on them)
 RAW_KEYS = frozenset({"bibtex_raw_fields", "conflicts", "variants"})
 _URL_KEY = re.compile(r"(url|link|href|src|image|avatar|pdf|website|teaser)$", re.I)
+#: the signs ``_Escaper.text`` looks for first: text without any of them is inert as it is
+_TEXT_SIGNS = re.compile(r'[{<"=\]]')
 #: how ``_Escaper.any`` treats a key's value: as it is, as raw LaTeX, or as text
 _KEPT, _RAW, _TEXT = "kept", "raw", "text"
 
 
 @lru_cache(maxsize=4096)  # extras of 10,000 records share a few dozen keys
-def _url_key(key: str) -> bool:
+def _names_url(key: str) -> bool:
     return _URL_KEY.search(key) is not None
 
 
@@ -128,7 +130,7 @@ class _Escaper:
     def text(self, value: str) -> str:
         """``value`` as inert text (Liquid, kramdown and HTML openers escaped)."""
         if "{" not in value and "<" not in value and '"' not in value and "=" not in value \
-                and "]" not in value:
+                and "]" not in value:  # _TEXT_SIGNS, tested faster than by the pattern
             return value  # the common case, without a regex
         if value in self._clean or not _SUSPECT.search(value):
             return value
@@ -198,7 +200,7 @@ class _Escaper:
                 if "](" in value:
                     value = _MD_LINK.sub(self._md_link, value)
                 return _ANGLE.sub(self._tag, value) if "<" in value else value
-            if _url_key(key) and not any(c.isspace() for c in value.strip()):
+            if _names_url(key) and not any(c.isspace() for c in value.strip()):
                 kept = self.url(value)
                 return "" if kept is None else kept
             return self.text(value)
@@ -260,10 +262,6 @@ class _Escaper:
         if record.extra:
             self.field = "extra"
             record.extra = self.any(record.extra)
-
-
-#: the signs ``_Escaper.text`` looks at first: text without any of them is inert as it is
-_TEXT_SIGNS = re.compile(r'[{<"=\]]')
 
 
 def _all_plain(values: list[Any]) -> bool:
