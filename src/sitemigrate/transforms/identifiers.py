@@ -321,8 +321,8 @@ def find_identifiers(pub: Publication) -> dict[str, str]:
     for kind, normalizer in _NORMALIZERS.items():
         if kind in found:
             continue
-        for value in _field_candidates(lowered, kind) if fields else ():
-            if normalized := normalizer(value):
+        for candidate in _field_candidates(lowered, kind) if fields else ():
+            if normalized := normalizer(candidate):
                 found[kind] = normalized
                 break
         else:

@@ -97,8 +97,8 @@ def publication_from_meta(meta: dict[str, Any], body: str, stem: str, origin: Or
         pub.extra["category"] = meta["category"]
     _links(pub, meta)
     for key in meta:  # file order, so a rewrite keeps it
-        if key in IDENTIFIER_KEYS and (value := text_or_none(meta[key])):
-            pub.identifiers[key] = value
+        if key in IDENTIFIER_KEYS and (identifier := text_or_none(meta[key])):
+            pub.identifiers[key] = identifier
     if isinstance(meta.get("identifiers"), dict):
         pub.identifiers.update({str(k): text for k, v in meta["identifiers"].items()
                                 if (text := text_or_none(v))})

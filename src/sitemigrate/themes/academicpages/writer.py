@@ -341,24 +341,24 @@ class _Plan:
         meta["citation"] = pub.citation or build_citation(pub)
         if pub.authors:
             meta["authors"] = list(pub.authors)
-        extra_ids = {}
-        identifiers = dict(pub.identifiers)
+        extra_ids: dict[str, str | int | float] = {}
+        identifiers: dict[str, str | int | float] = dict(pub.identifiers)
         if not pub.citation:
             # reading finds DOIs/arXiv ids in the citation text; a generated citation can
             # carry one from an odd author or venue string, so write what will be found
             citation = meta["citation"]
             read_back = replace(pub, citation=citation) if text_may_name_ids(citation) else pub
-            for key, value in find_identifiers(read_back).items():
-                identifiers.setdefault(key, value)
+            for key, found in find_identifiers(read_back).items():
+                identifiers.setdefault(key, found)
         for key in IDENTIFIER_KEYS:  # the reader takes these keys as identifiers
             if key in pub.extra and key not in identifiers and isinstance(
                     pub.extra[key], str | int | float) and str(pub.extra[key]).strip():
                 identifiers[key] = pub.extra[key]
-        for key, value in identifiers.items():
+        for key, identifier in identifiers.items():
             if key in IDENTIFIER_KEYS:
-                meta[key] = value
+                meta[key] = identifier
             else:
-                extra_ids[key] = value
+                extra_ids[key] = identifier
         if extra_ids:
             meta["identifiers"] = extra_ids
         if pub.award:
