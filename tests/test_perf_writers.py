@@ -196,6 +196,34 @@ def test_records_of_a_bibtex_source_are_checked_the_long_way() -> None:
         assert taken is (raw_title is None)
 
 
+_LINK_FIELD_VALUES = {"doi": "10.1234/abc", "arxiv": "2101.00001",
+                      "url": "https://example.org/paper", "html": "https://example.org/page",
+                      "pdf": "https://example.org/paper.pdf",
+                      "code": "https://github.com/example/code",
+                      "slides": "https://example.org/s.pdf", "dataset": "https://example.org/d"}
+
+
+@given(st.permutations(list(_LINK_FIELD_VALUES)),
+       st.integers(min_value=0, max_value=len(_LINK_FIELD_VALUES)))
+def test_prepared_links_are_in_the_order_the_entry_reads_back(names: list[str],
+                                                               count: int) -> None:
+    """``_prepared`` orders a .bib record's links as the reader will read them back from
+    the entry written (its link fields, ``doi``, ``arxiv``, ``url``, other URL fields),
+    whatever order the source gave them in: the entry reads back unchanged and its fields
+    are computed once."""
+    fields = "".join(f", {name}={{{_LINK_FIELD_VALUES[name]}}}" for name in names[:count])
+    entry = bibtex.parse_bibtex(f"@article{{k, title={{A study}}, author={{Ada Lovelace}},"
+                                f" journal={{J}}, year={{2020}}{fields}}}", "refs.bib",
+                                Diagnostics())[0]
+    pub = bibtex.entry_to_publication(entry, Origin("refs.bib"))
+    structure_authors(pub)
+    prepared = alfolio_writer._prepared(pub, "k", None)
+    read_back = _read_back_long_way(prepared)
+    assert read_back is not None
+    assert list(read_back[0].links) == list(prepared.links)
+    assert alfolio_writer._reads_back_unchanged(read_back[0], prepared)
+
+
 def _asset_path_reference(reference: str) -> str | None:
     ref = assets._LIQUID_PREFIX.sub("", reference.strip())
     if not ref or "://" in ref or ref.startswith(("//", "mailto:", "#", "data:", "{")):

@@ -799,7 +799,8 @@ def _keep_name(item_id: str, slug: str) -> str:
 def _prepared(pub: Publication, key: str, image: str | None) -> Publication:
     """``pub`` as al-folio's entry shows it: its key, the buttons and badge al-folio
     offers (``bibtex_show``, ``abbr``), identifiers that would come back as links moved to
-    ``extra``, links in al-folio's order, the preview image where it was placed."""
+    ``extra``, links in the order its entry reads back with, the preview image where it was
+    placed."""
     extra = dict(pub.extra)
     extra.setdefault("bibtex_show", "true")
     if "abbr" not in extra:
@@ -809,11 +810,35 @@ def _prepared(pub: Publication, key: str, image: str | None) -> Publication:
     identifiers, moved = _split_identifiers(pub)
     for name, value in moved.items():
         extra.setdefault(name, value)
-    order = {label: index for index, label in enumerate(LINK_FIELDS)}
-    links = dict(sorted(pub.links.items(),
-                        key=lambda item: (order.get(item[0], len(order)), item[0])))
+    links = dict(sorted(pub.links.items(), key=_read_back_place(pub)))
     return replace(pub, id=key, extra=extra, identifiers=identifiers, links=links,
                    image=image)
+
+
+def _read_back_place(pub: Publication) -> Callable[[tuple[str, str]], tuple[int, int, str]]:
+    """Where the BibTeX reader puts each link of ``pub``'s entry: al-folio's link fields in
+    their order, then ``doi`` and ``arxiv``, then the ``url`` field's link (``html`` written
+    as ``url``, or ``url`` beside an ``html`` field), then the other URL fields (written, so
+    read, in the order of their labels).  An entry whose links come back in the order they
+    were given reads back unchanged (its fields are computed once); where this differs from
+    the reader, the entry is checked the long way."""
+    names = pub.extra.get(EXTRA_FIELD_NAMES)
+    html_as_url = isinstance(names, dict) and names.get("html") == "url"
+
+    def place(item: tuple[str, str]) -> tuple[int, int, str]:
+        label = item[0]
+        if label in _LINK_FIELD_PLACE and not (label == "html" and html_as_url):
+            return 0, _LINK_FIELD_PLACE[label], ""
+        if label in ("doi", "arxiv"):
+            return 1, int(label == "arxiv"), ""
+        if label in ("html", "url"):  # the url field: html when no html field came first
+            return 2, int(label == "url"), ""
+        return 3, 0, label
+
+    return place
+
+
+_LINK_FIELD_PLACE = {label: index for index, label in enumerate(LINK_FIELDS)}
 
 
 def _bib_entry(placed: tuple[Publication, str, str | None]) -> tuple[str, tuple[str, ...]]:
