@@ -198,8 +198,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="academicpages site sizes to migrate to al-folio ('' for none)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of every command")
     parser.add_argument("--quick", action="store_true", help="1k only, one run")
-    parser.add_argument("--data", type=Path,
-                        default=Path(tempfile.gettempdir()) / "sitemigrate-bench",
+    parser.add_argument("--data", type=Path, default=generate.DEFAULT_DATA,
                         help="generated inputs (kept between runs)")
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON)
     parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)

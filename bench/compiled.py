@@ -137,8 +137,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="publications of the academicpages site (0: none)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of every command")
     parser.add_argument("--one-core", action="store_true", help="pin everything to CPU 0")
-    parser.add_argument("--data", type=Path,
-                        default=Path(tempfile.gettempdir()) / "sitemigrate-bench",
+    parser.add_argument("--data", type=Path, default=generate.DEFAULT_DATA,
                         help="generated inputs (bench/bib.py's, kept between runs)")
     args = parser.parse_args(argv)
     if shutil.which("cc") is None and shutil.which("gcc") is None:

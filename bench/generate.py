@@ -15,6 +15,7 @@ import random
 import re
 import shutil
 import sys
+import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -487,6 +488,10 @@ def generate_batch(root: Path, count: int = 1000, per_site: int = 5,
         kind = KINDS[i % len(KINDS)]
         sites.append(generate_site(kind, root / f"site-{i:04d}", per_site, seed + i))
     return sites
+
+
+#: where the benchmarks keep what they generate, between runs (``--data``)
+DEFAULT_DATA = Path(tempfile.gettempdir()) / "sitemigrate-bench"
 
 
 def ensure(root: Path, sizes: list[int], batch: int, seed: int = DEFAULT_SEED) -> dict[str, Path]:

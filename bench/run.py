@@ -538,8 +538,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="publication counts per site (default 100,1000,10000)")
     parser.add_argument("--quick", action="store_true", help="skip 10k and the batch")
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="where to write figures")
-    parser.add_argument("--data", type=Path,
-                        default=Path(tempfile.gettempdir()) / "sitemigrate-bench",
+    parser.add_argument("--data", type=Path, default=generate.DEFAULT_DATA,
                         help="generated sites (kept between runs)")
     parser.add_argument("--batch", type=int, default=1000, help="small sites in the batch")
     parser.add_argument("--repeat", type=int, default=3,
