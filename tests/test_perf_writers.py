@@ -24,7 +24,6 @@ from sitemigrate.parsing import bibtex, yamldump, yamlio
 from sitemigrate.parsing.yamldump import dump_yaml
 from sitemigrate.paths import UnsafePathError, safe_relative_path
 from sitemigrate.themes.al_folio import writer as alfolio_writer
-from sitemigrate.themes.al_folio.codec import path_links_from_fields
 from sitemigrate.transforms.names import structure_authors
 
 #: Strings YAML could read as something else, or that need quoting, folding or escaping.
@@ -146,10 +145,7 @@ def _read_back_long_way(pub: Publication) -> tuple[Publication, str, dict[str, s
     entry = bibtex.entry_as_parsed(entry_type, bibtex.bibtex_key(pub.id), fields)
     if entry is None:
         return None
-    again = bibtex.entry_to_publication(entry, Origin("_bibliography/papers.bib"))
-    path_links_from_fields(again)
-    again.origin, again.merged_from = pub.origin, pub.merged_from
-    return again, entry_type, fields
+    return alfolio_writer._reader_record(entry, pub), entry_type, fields
 
 
 _NOT_BIBTEX = [site for site in corpus_sites() if site.parent.name != "al-folio"] + \

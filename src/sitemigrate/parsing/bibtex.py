@@ -18,6 +18,7 @@ import calendar
 import json
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -671,6 +672,31 @@ def _map_links(pub: Publication, fields: dict[str, str], raw_fields: dict[str, s
         if _URL.match(value) and name not in _NOT_LINKS and not name.startswith("bdsk-"):
             pub.links[name] = value  # an unknown field holding a URL is a link of that label
             del fields[name]
+
+
+def link_read_place(pub: Publication) -> Callable[[tuple[str, str]], tuple[int, int, str]]:
+    """Where ``_map_links`` puts each link of the entry written for ``pub``: the link fields
+    in their order, then ``doi`` and ``arxiv``, then the ``url`` field's link (``html``
+    written as ``url``, or ``url`` beside an ``html`` field), then the other URL fields
+    (written, so read, in the order of their labels).  A writer that gives a record's links
+    this order gets them back in it."""
+    names = pub.extra.get(EXTRA_FIELD_NAMES)
+    html_as_url = isinstance(names, dict) and names.get("html") == "url"
+
+    def place(item: tuple[str, str]) -> tuple[int, int, str]:
+        label = item[0]
+        if label in _LINK_FIELD_PLACE and not (label == "html" and html_as_url):
+            return 0, _LINK_FIELD_PLACE[label], ""
+        if label in ("doi", "arxiv"):
+            return 1, int(label == "arxiv"), ""
+        if label in ("html", "url"):  # the url field: html when no html field came first
+            return 2, int(label == "url"), ""
+        return 3, 0, label
+
+    return place
+
+
+_LINK_FIELD_PLACE = {label: index for index, label in enumerate(LINK_FIELDS)}
 
 
 def _map_arxiv_url(pub: Publication, fields: dict[str, str]) -> None:

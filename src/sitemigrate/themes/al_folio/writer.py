@@ -70,13 +70,14 @@ from ...parsing.bibtex import (
     EXTRA_FIELD_NAMES,
     EXTRA_RAW,
     EXTRA_TYPE,
-    LINK_FIELDS,
     OWN_EXTRA,
+    BibEntry,
     bibtex_key,
     entry_as_parsed,
     entry_to_publication,
     entry_type_of,
     format_entry,
+    link_read_place,
     parse_bibtex,
     publication_fields,
 )
@@ -810,35 +811,9 @@ def _prepared(pub: Publication, key: str, image: str | None) -> Publication:
     identifiers, moved = _split_identifiers(pub)
     for name, value in moved.items():
         extra.setdefault(name, value)
-    links = dict(sorted(pub.links.items(), key=_read_back_place(pub)))
+    links = dict(sorted(pub.links.items(), key=link_read_place(pub)))
     return replace(pub, id=key, extra=extra, identifiers=identifiers, links=links,
                    image=image)
-
-
-def _read_back_place(pub: Publication) -> Callable[[tuple[str, str]], tuple[int, int, str]]:
-    """Where the BibTeX reader puts each link of ``pub``'s entry: al-folio's link fields in
-    their order, then ``doi`` and ``arxiv``, then the ``url`` field's link (``html`` written
-    as ``url``, or ``url`` beside an ``html`` field), then the other URL fields (written, so
-    read, in the order of their labels).  An entry whose links come back in the order they
-    were given reads back unchanged (its fields are computed once); where this differs from
-    the reader, the entry is checked the long way."""
-    names = pub.extra.get(EXTRA_FIELD_NAMES)
-    html_as_url = isinstance(names, dict) and names.get("html") == "url"
-
-    def place(item: tuple[str, str]) -> tuple[int, int, str]:
-        label = item[0]
-        if label in _LINK_FIELD_PLACE and not (label == "html" and html_as_url):
-            return 0, _LINK_FIELD_PLACE[label], ""
-        if label in ("doi", "arxiv"):
-            return 1, int(label == "arxiv"), ""
-        if label in ("html", "url"):  # the url field: html when no html field came first
-            return 2, int(label == "url"), ""
-        return 3, 0, label
-
-    return place
-
-
-_LINK_FIELD_PLACE = {label: index for index, label in enumerate(LINK_FIELDS)}
 
 
 def _bib_entry(placed: tuple[Publication, str, str | None]) -> tuple[str, tuple[str, ...]]:
@@ -870,15 +845,22 @@ def _as_read_back(pub: Publication) -> tuple[Publication, str, dict[str, str]]:
         if len(entries) != 1:
             return pub, entry_type, fields
         entry = entries[0]
-    again = entry_to_publication(entry, Origin("_bibliography/papers.bib"))
-    path_links_from_fields(again)
-    again.origin, again.merged_from = pub.origin, pub.merged_from
+    again = _reader_record(entry, pub)
     if _reads_back_unchanged(again, pub):
         return pub, entry_type, fields
     if _only_notes_added(again, pub, entry_type, fields):
         return again, entry_type, fields
     entry_type = entry_type_of(again)
     return again, entry_type, publication_fields(again, entry_type)
+
+
+def _reader_record(entry: BibEntry, pub: Publication) -> Publication:
+    """The record the al-folio reader makes of ``entry``, written for ``pub`` (whose origin
+    it keeps, so that only what the entry says is compared)."""
+    again = entry_to_publication(entry, Origin("_bibliography/papers.bib"))
+    path_links_from_fields(again)
+    again.origin, again.merged_from = pub.origin, pub.merged_from
+    return again
 
 
 def _reads_back_unchanged(again: Publication, pub: Publication) -> bool:
