@@ -88,8 +88,8 @@ def _commands(bib: Path, site: Path | None) -> dict[str, list[str]]:
 
 
 def _run(args: list[str], out: Path, import_root: Path) -> dict[str, Any]:
-    os.environ["PYTHONPATH"] = str(import_root)  # run_child's command inherits it
-    return run.run_child([arg.replace("{out}", str(out)) for arg in args])
+    return run.run_child([arg.replace("{out}", str(out)) for arg in args],
+                         env={**os.environ, "PYTHONPATH": str(import_root)})
 
 
 def _same_output(a: Path, b: Path) -> bool:

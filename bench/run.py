@@ -122,10 +122,11 @@ def cli_command() -> list[str]:
 COMMAND_TIMEOUT = 900.0
 
 
-def run_child(args: list[str]) -> dict[str, Any]:
-    """Wall time and peak RSS of one whole command; exit 0 or 1 (losses) count as success."""
+def run_child(args: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Wall time and peak RSS of one whole command (in ``env``, else this environment);
+    exit 0 or 1 (losses) count as success."""
     out = subprocess.run([sys.executable, "-c", _CHILD, str(COMMAND_TIMEOUT), *args],
-                         capture_output=True, text=True, check=False)
+                         capture_output=True, text=True, check=False, env=env)
     try:
         data = json.loads(out.stdout.strip().splitlines()[-1])
     except (IndexError, json.JSONDecodeError):
